@@ -1,0 +1,81 @@
+/*
+ * ana_queue.h - exact steady-state results of single queueing stations and
+ * of the networks qmesh validates against: M/M/1, M/M/c (Erlang C),
+ * M/M/c/K, M/G/1 (Pollaczek-Khinchine), M/G/inf, open Jackson networks
+ * with multi-server and delay stations, and exact MVA for single-class
+ * closed networks with a think time.
+ *
+ * Units: rates in 1/s, times in s. Functions return SIM_OK, SIM_EINVAL for
+ * impossible arguments (negative rate, c < 1, K < c, ...), or SIM_EUNSTABLE
+ * when an infinite-capacity station has load >= 1 (out->util is still set
+ * so the caller can report it).
+ */
+#ifndef ANA_QUEUE_H
+#define ANA_QUEUE_H
+#include <stddef.h>
+
+/* Steady-state results for one station. */
+typedef struct ana_station {
+    double lambda;   /* accepted arrival rate (1/s) */
+    double util;     /* per-server utilization: lambda / (c mu); for a
+                        delay station the mean number busy, lambda * E[S] */
+    double L, Lq;    /* mean number in system, in queue */
+    double W, Wq;    /* mean sojourn and mean wait per visit (s) */
+    double p_wait;   /* probability an accepted arrival waits */
+    double p_block;  /* probability an arrival is rejected (finite K) */
+} ana_station;
+
+/* Erlang B: blocking probability of M/M/c/c with offered load a = lambda/mu. */
+double ana_erlang_b(int c, double a);
+/* Erlang C: probability of waiting in M/M/c with offered load a < c. */
+double ana_erlang_c(int c, double a);
+
+int ana_mm1(double lambda, double mu, ana_station *out);
+int ana_mmc(double lambda, double mu, int c, ana_station *out);
+/* K = capacity (queue + in service), K >= c. */
+int ana_mmck(double lambda, double mu, int c, int K, ana_station *out);
+/* M/G/1 FIFO by Pollaczek-Khinchine: mean service (s) and its squared
+ * coefficient of variation. */
+int ana_mg1(double lambda, double mean, double scv, ana_station *out);
+/* M/G/inf (a delay station): L = lambda E[S], W = E[S]. */
+int ana_mginf(double lambda, double mean, ana_station *out);
+/* The p-quantile (0 < p < 1) of the sojourn time of M/M/c FIFO. */
+int ana_mmc_sojourn_quantile(double lambda, double mu, int c, double p,
+                             double *t);
+
+/* One station of a product-form network. */
+typedef struct ana_node {
+    int servers;     /* c >= 1, or 0 for a delay (infinite-server) station */
+    double mean;     /* mean service time per visit (s) */
+} ana_node;
+
+/* Traffic equations of an open network of n stations: lambda = gamma +
+ * P^T lambda, where P is row-major n x n (P[i*n+j] = probability of going
+ * from i to j) and gamma the external arrival rates. Solved by LU
+ * decomposition (GSL). Returns SIM_EINVAL when I - P^T is singular (a
+ * closed loop with no exit). */
+int ana_traffic(size_t n, const double *P, const double *gamma,
+                double *lambda);
+/* Open Jackson network: solves the traffic equations and fills out[n] with
+ * each station's M/M/c (or M/G/inf) results. On SIM_EUNSTABLE, *bad (if
+ * not NULL) is the first station with load >= 1 and all out[].util are set. */
+int ana_jackson(size_t n, const double *P, const double *gamma,
+                const ana_node *nodes, ana_station *out, size_t *bad);
+
+/* Closed single-class network: N customers, think time Z (s) outside the
+ * stations, visit ratio visits[k] per cycle. Exact MVA; multi-server
+ * stations through load-dependent MVA with marginal queue-length
+ * probabilities. Fills out[n] (lambda = X * visits, W per visit) and the
+ * system throughput X (cycles/s) and response time R = N/X - Z (s). */
+int ana_mva(size_t n, const ana_node *nodes, const double *visits, double Z,
+            int N, ana_station *out, double *X, double *R);
+
+/* Student-t confidence interval of the mean of x[0..n-1] at level
+ * (e.g. 0.95). n = 1 gives low = high = NaN. */
+typedef struct ana_ci {
+    double mean, low, high;  /* public */
+    size_t n;                /* public */
+} ana_ci;
+int ana_ci_t(const double *x, size_t n, double level, ana_ci *out);
+
+#endif /* ANA_QUEUE_H */

@@ -1,0 +1,311 @@
+/*
+ * ana_report.c - confidence intervals, the results table and CSV files.
+ *
+ * Each metric's replication values are independent and identically
+ * distributed, so the Student-t interval with n-1 degrees of freedom is
+ * the classical choice (Law, "Simulation Modeling and Analysis", 5th ed.,
+ * section 9.4). A replication that saw no event of a kind (no request
+ * finished) contributes NaN and is left out of that metric's n.
+ *
+ * CSV fields are written by libcsv when they need quoting (names may hold
+ * commas); every file goes to a temporary name in the same directory and
+ * is renamed into place, so readers never see half a file.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <csv.h>
+#include "../sim/sim_stat.h"
+#include "ana_report.h"
+
+int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
+                    const ana_theory *th, unsigned nreps,
+                    const double *results)
+{
+    size_t m, nm = mdl_net_nmetrics(net), len = mdl_net_result_len(net);
+    double *x = malloc((nreps ? nreps : 1) * sizeof *x);
+
+    memset(r, 0, sizeof *r);
+    r->s = s;
+    r->net = net;
+    r->th = th && th->applies ? th : NULL;
+    r->nreps = nreps;
+    r->results = results;
+    r->ci = calloc(nm, sizeof *r->ci);
+    if (!x || !r->ci) {
+        free(x);
+        free(r->ci);
+        r->ci = NULL;
+        return SIM_ENOMEM;
+    }
+    for (m = 0; m < nm; m++) {
+        size_t n = 0;
+        unsigned k;
+        for (k = 0; k < nreps; k++) {
+            double v = results[(size_t)k * len + m];
+            if (isfinite(v))
+                x[n++] = v;
+        }
+        if (n == 0 || ana_ci_t(x, n, s->confidence, &r->ci[m]) != SIM_OK) {
+            r->ci[m].mean = r->ci[m].low = r->ci[m].high = NAN;
+            r->ci[m].n = n;
+        }
+    }
+    free(x);
+    return SIM_OK;
+}
+
+void ana_report_destroy(ana_report *r)
+{
+    free(r->ci);
+    r->ci = NULL;
+}
+
+/* ---- the table ---- */
+
+static int is_time(const char *metric)
+{
+    return !strncmp(metric, "latency_", 8) || !strcmp(metric, "wait_mean")
+           || !strcmp(metric, "response_mean");
+}
+
+/* Scale and unit for showing a time of magnitude x (s). */
+static const char *time_unit(double x, double *scale)
+{
+    x = fabs(x);
+    if (!(x < 1.0) || x == 0.0) {
+        *scale = 1.0;
+        return "s";
+    }
+    if (x >= 1e-3) {
+        *scale = 1e3;
+        return "ms";
+    }
+    *scale = 1e6;
+    return "us";
+}
+
+static void fmt(char *buf, size_t n, double x, double scale)
+{
+    if (isnan(x))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.4g", x * scale);
+}
+
+void ana_report_print(const ana_report *r, FILE *out)
+{
+    const mdl_scenario *s = r->s;
+    size_t m, nm = mdl_net_nmetrics(r->net);
+    char level[32];
+
+    snprintf(level, sizeof level, "%g%% CI", 100 * s->confidence);
+    fprintf(out, "%s: %u replication%s of %g s after %g s warm-up, seed "
+            "%llu\n", s->name, r->nreps, r->nreps == 1 ? "" : "s",
+            s->duration, s->warmup, (unsigned long long)s->seed);
+    if (r->th)
+        fprintf(out, "theory: %s\n", r->th->model);
+    fprintf(out, "\n%-22s %-14s %-4s %10s  %-22s %10s %8s %s\n", "scope",
+            "metric", "unit", "simulated", level, "theory", "error",
+            r->th ? "in CI" : "");
+    for (m = 0; m < nm; m++) {
+        const char *scope = mdl_net_scope(r->net, m);
+        const char *metric = mdl_net_metric(r->net, m);
+        const ana_ci *ci = &r->ci[m];
+        double th = ana_theory_get(r->th, scope, metric), scale = 1.0;
+        const char *unit = "";
+        char mean[32], lo[32], hi[32], thv[32], err[32] = "", ci_txt[80];
+
+        /* Rejections only matter where something can be rejected. */
+        if (!strcmp(metric, "rejected") && ci->mean == 0.0
+            && !(th > 0))
+            continue;
+        if (is_time(metric))
+            unit = time_unit(ci->mean, &scale);
+        fmt(mean, sizeof mean, ci->mean, scale);
+        fmt(lo, sizeof lo, ci->low, scale);
+        fmt(hi, sizeof hi, ci->high, scale);
+        fmt(thv, sizeof thv, th, scale);
+        if (isnan(ci->low))
+            snprintf(ci_txt, sizeof ci_txt, "-");
+        else
+            snprintf(ci_txt, sizeof ci_txt, "[%s, %s]", lo, hi);
+        if (!isnan(th) && th != 0.0 && !isnan(ci->mean))
+            snprintf(err, sizeof err, "%+.2f%%", 100 * (ci->mean - th) / th);
+        fprintf(out, "%-22s %-14s %-4s %10s  %-22s %10s %8s %s\n", scope,
+                metric, unit, mean, ci_txt, thv, err,
+                isnan(th) || isnan(ci->low) ? ""
+                : (th >= ci->low && th <= ci->high) ? "yes" : "NO");
+    }
+}
+
+/* ---- files ---- */
+
+static int mkdir_p(const char *dir)
+{
+    char buf[4096];
+    size_t i, n = strlen(dir);
+
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, dir, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+                return -1;
+            buf[i] = c;
+        }
+    }
+    return 0;
+}
+
+static void put_str(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n"))
+        csv_fwrite(f, s, strlen(s));
+    else
+        fputs(s, f);
+}
+
+static void put_num(FILE *f, double x)
+{
+    if (isnan(x))
+        fputs("", f);
+    else
+        fprintf(f, "%.10g", x);
+}
+
+typedef void (*writer_fn)(const ana_report *r, FILE *f);
+
+static void write_summary(const ana_report *r, FILE *f)
+{
+    size_t m, nm = mdl_net_nmetrics(r->net);
+
+    fputs("scope,metric,mean,ci_low,ci_high,n\n", f);
+    for (m = 0; m < nm; m++) {
+        put_str(f, mdl_net_scope(r->net, m));
+        fputc(',', f);
+        put_str(f, mdl_net_metric(r->net, m));
+        fputc(',', f);
+        put_num(f, r->ci[m].mean);
+        fputc(',', f);
+        put_num(f, r->ci[m].low);
+        fputc(',', f);
+        put_num(f, r->ci[m].high);
+        fprintf(f, ",%zu\n", r->ci[m].n);
+    }
+}
+
+static void write_theory(const ana_report *r, FILE *f)
+{
+    size_t i;
+
+    fputs("scope,metric,value\n", f);
+    for (i = 0; i < r->th->n; i++) {
+        put_str(f, r->th->v[i].scope);
+        fputc(',', f);
+        put_str(f, r->th->v[i].metric);
+        fputc(',', f);
+        put_num(f, r->th->v[i].value);
+        fputc('\n', f);
+    }
+}
+
+static void write_replications(const ana_report *r, FILE *f)
+{
+    size_t m, nm = mdl_net_nmetrics(r->net), len = mdl_net_result_len(r->net);
+    unsigned k;
+
+    fputs("replication,scope,metric,value\n", f);
+    for (k = 0; k < r->nreps; k++)
+        for (m = 0; m < nm; m++) {
+            fprintf(f, "%u,", k + 1);
+            put_str(f, mdl_net_scope(r->net, m));
+            fputc(',', f);
+            put_str(f, mdl_net_metric(r->net, m));
+            fputc(',', f);
+            put_num(f, r->results[(size_t)k * len + m]);
+            fputc('\n', f);
+        }
+}
+
+static void write_hist(const ana_report *r, FILE *f)
+{
+    size_t h, b, nm = mdl_net_nmetrics(r->net), len = mdl_net_result_len(r->net);
+    unsigned k;
+
+    fputs("scope,bin_low,bin_high,count\n", f);
+    for (h = 0; h < mdl_net_nhists(r->net); h++)
+        for (b = 0; b < SIM_HIST_BINS; b++) {
+            double sum = 0;
+            for (k = 0; k < r->nreps; k++)
+                sum += r->results[(size_t)k * len + nm + h * SIM_HIST_BINS
+                                  + b];
+            if (sum == 0)
+                continue;
+            put_str(f, mdl_net_hist_scope(r->net, h));
+            fprintf(f, ",%.10g,%.10g,%.0f\n", sim_hist_lower(b),
+                    sim_hist_upper(b), sum);
+        }
+}
+
+/* Write dir/name through a temporary file and rename. */
+static int write_atomic(const ana_report *r, const char *dir,
+                        const char *name, writer_fn fn, sim_diag *d)
+{
+    char tmp[4096], final[4096];
+    FILE *f;
+    int fd, bad;
+
+    snprintf(final, sizeof final, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
+    fd = mkstemp(tmp);
+    if (fd < 0 || !(f = fdopen(fd, "w"))) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        sim_diag_set(d, NULL, 0, 0, "cannot write '%s': %s", final,
+                     strerror(errno));
+        return SIM_EIO;
+    }
+    fn(r, f);
+    bad = ferror(f);
+    if (fclose(f) != 0 || bad || rename(tmp, final) != 0) {
+        sim_diag_set(d, NULL, 0, 0, "cannot write '%s': %s", final,
+                     strerror(errno));
+        unlink(tmp);
+        return SIM_EIO;
+    }
+    return SIM_OK;
+}
+
+int ana_report_write(const ana_report *r, const char *dir, sim_diag *d)
+{
+    int rc;
+
+    if (mkdir_p(dir) < 0) {
+        sim_diag_set(d, NULL, 0, 0, "cannot create results folder '%s': %s",
+                     dir, strerror(errno));
+        return SIM_EIO;
+    }
+    rc = write_atomic(r, dir, "summary.csv", write_summary, d);
+    if (rc == SIM_OK && r->th) {
+        rc = write_atomic(r, dir, "theory.csv", write_theory, d);
+    } else if (rc == SIM_OK) {
+        /* A theory.csv from an earlier run would belong to another model. */
+        char old[4096];
+        snprintf(old, sizeof old, "%s/theory.csv", dir);
+        unlink(old);
+    }
+    if (rc == SIM_OK)
+        rc = write_atomic(r, dir, "replications.csv", write_replications, d);
+    if (rc == SIM_OK)
+        rc = write_atomic(r, dir, "latency_hist.csv", write_hist, d);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/*
+ * ana_report.h - turn per-replication results into the outputs of
+ * DESIGN.md section 6: Student-t confidence intervals, the printed table,
+ * and summary.csv, theory.csv, replications.csv and latency_hist.csv,
+ * each written to a temporary file and renamed into place.
+ */
+#ifndef ANA_REPORT_H
+#define ANA_REPORT_H
+#include <stdio.h>
+#include "../models/mdl_net.h"
+#include "ana_queue.h"
+#include "ana_theory.h"
+
+typedef struct ana_report {
+    const mdl_scenario *s;  /* borrowed */
+    const mdl_net *net;     /* borrowed */
+    const ana_theory *th;   /* borrowed; may be NULL */
+    unsigned nreps;
+    const double *results;  /* borrowed: nreps * mdl_net_result_len() */
+    ana_ci *ci;             /* owned: one per metric */
+} ana_report;
+
+/* Compute the intervals. Returns SIM_OK or SIM_ENOMEM. */
+int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
+                    const ana_theory *th, unsigned nreps,
+                    const double *results);
+void ana_report_destroy(ana_report *r);
+/* Print the results table, theory beside simulation, to out. */
+void ana_report_print(const ana_report *r, FILE *out);
+/* Write the CSV files into dir (created if missing). Returns SIM_OK, or
+ * SIM_EIO with d naming the file. */
+int ana_report_write(const ana_report *r, const char *dir, sim_diag *d);
+
+#endif /* ANA_REPORT_H */
