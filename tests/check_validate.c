@@ -1,0 +1,198 @@
+/*
+ * check_validate.c - the simulator against queueing theory.
+ *
+ * Each test runs a shipped scenario through the same path as `qmesh run`
+ * (loader, model, replications, Student-t intervals) and checks that
+ * every metric with an analytic value (analysis/ana_theory.c, written
+ * independently of the simulation) lies inside the simulated 95%
+ * confidence interval, and that the run was long enough for the interval
+ * of each mean to be narrower than +-2% of it. Seeds are fixed, so the
+ * tests are deterministic.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../analysis/ana_report.h"
+#include "../analysis/ana_theory.h"
+#include "../models/mdl_net.h"
+#include "../models/mdl_scenario.h"
+#include "../sim/sim_rep.h"
+#include "tst.h"
+
+/* Means whose interval must be within +-2%: the headline numbers. */
+static int is_precise(const char *metric)
+{
+    static const char *const m[] = {
+        "latency_mean", "utilization", "jobs_mean", "queue_mean",
+        "wait_mean", "response_mean", "throughput", "rejected"
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof m / sizeof *m; i++)
+        if (!strcmp(metric, m[i]))
+            return 1;
+    return 0;
+}
+
+static int run_rep(void *ctx, unsigned rep, double *out)
+{
+    return mdl_net_run(ctx, rep, out, NULL);
+}
+
+/* Run the scenario with the overrides and check it against theory.
+ * Returns the number of metrics compared. want_model is a prefix of the
+ * theory's model name. precise: also require +-2% intervals (off for
+ * scenarios with near-idle stations, whose tiny queues are noisy). */
+static size_t validate(const char *scenario, const char *const *sets,
+                       size_t nsets, const char *want_model, int precise)
+{
+    mdl_scenario *s = NULL;
+    mdl_net *net = NULL;
+    ana_theory *th = NULL;
+    ana_report rep;
+    sim_diag d;
+    double *res;
+    size_t m, compared = 0;
+
+    memset(&d, 0, sizeof d);
+    if (mdl_scenario_load(&s, tst_path(scenario), sets, nsets, &d)
+        != SIM_OK)
+        sim_diag_print(&d, stderr);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_OK);
+    ck_assert_int_eq(mdl_net_new(&net, s, &d), SIM_OK);
+    ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
+    if (!th->applies)
+        fprintf(stderr, "%s: no theory: %s\n", scenario, th->why);
+    ck_assert(th->applies);
+    ck_assert_msg(!strncmp(th->model, want_model, strlen(want_model)),
+                  "model '%s', expected '%s'", th->model, want_model);
+    res = malloc(s->replications * mdl_net_result_len(net) * sizeof *res);
+    ck_assert_ptr_nonnull(res);
+    ck_assert_int_eq(sim_rep_run(s->replications, 2,
+                                 mdl_net_result_len(net), run_rep, net, res,
+                                 NULL, NULL), SIM_OK);
+    ck_assert_int_eq(ana_report_init(&rep, s, net, th, s->replications, res),
+                     SIM_OK);
+    for (m = 0; m < mdl_net_nmetrics(net); m++) {
+        const char *scope = mdl_net_scope(net, m);
+        const char *metric = mdl_net_metric(net, m);
+        double want = ana_theory_get(th, scope, metric);
+        const ana_ci *ci = &rep.ci[m];
+
+        if (isnan(want))
+            continue;
+        compared++;
+        ck_assert_msg(want >= ci->low && want <= ci->high,
+                      "%s %s %s: theory %.6g outside [%.6g, %.6g]",
+                      scenario, scope, metric, want, ci->low, ci->high);
+        if (precise && is_precise(metric) && want > 0)
+            ck_assert_msg((ci->high - ci->low) / 2 <= 0.02 * fabs(ci->mean),
+                          "%s %s %s: half-width %.3g%% of the mean",
+                          scenario, scope, metric,
+                          100 * (ci->high - ci->low) / 2 / ci->mean);
+    }
+    ana_report_destroy(&rep);
+    free(res);
+    ana_theory_free(th);
+    mdl_net_free(net);
+    mdl_scenario_free(s);
+    return compared;
+}
+
+START_TEST(test_mm1_at_load_0_5)
+{
+    ck_assert_uint_ge(validate("scenarios/mm1.yaml", NULL, 0, "M/M/1", 1),
+                      20);
+}
+END_TEST
+
+START_TEST(test_mm1_at_load_0_9)
+{
+    static const char *const sets[] = {
+        "workload.0.arrival=poisson(rate=90/s)", "run.duration=20000s",
+        "run.warmup=1000s"
+    };
+
+    ck_assert_uint_ge(validate("scenarios/mm1.yaml", sets, 3, "M/M/1", 1),
+                      20);
+}
+END_TEST
+
+START_TEST(test_mmc_erlang_c)
+{
+    ck_assert_uint_ge(validate("scenarios/mmc.yaml", NULL, 0, "M/M/3", 1),
+                      20);
+}
+END_TEST
+
+START_TEST(test_mmck_blocking)
+{
+    ck_assert_uint_ge(validate("scenarios/mmck.yaml", NULL, 0, "M/M/2/5", 1),
+                      10);
+}
+END_TEST
+
+START_TEST(test_md1_pollaczek_khinchine)
+{
+    ck_assert_uint_ge(validate("scenarios/md1.yaml", NULL, 0, "M/G/1", 1),
+                      10);
+}
+END_TEST
+
+START_TEST(test_mh2_pollaczek_khinchine)
+{
+    ck_assert_uint_ge(validate("scenarios/mh2.yaml", NULL, 0, "M/G/1", 1),
+                      10);
+}
+END_TEST
+
+START_TEST(test_jackson_feedback_two_classes)
+{
+    ck_assert_uint_ge(validate("scenarios/jackson.yaml", NULL, 0,
+                               "open Jackson", 1), 30);
+}
+END_TEST
+
+START_TEST(test_closed_network_mva)
+{
+    ck_assert_uint_ge(validate("scenarios/closed.yaml", NULL, 0,
+                               "closed product-form", 1), 30);
+}
+END_TEST
+
+START_TEST(test_ecommerce_with_ps_station)
+{
+    ck_assert_uint_ge(validate("scenarios/ecommerce.yaml", NULL, 0,
+                               "open Jackson", 0), 40);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("validate");
+    TCase *tc;
+
+    tc = tcase_create("single_station");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_mm1_at_load_0_5);
+    tcase_add_test(tc, test_mm1_at_load_0_9);
+    tcase_add_test(tc, test_mmc_erlang_c);
+    tcase_add_test(tc, test_mmck_blocking);
+    tcase_add_test(tc, test_md1_pollaczek_khinchine);
+    tcase_add_test(tc, test_mh2_pollaczek_khinchine);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("networks");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_jackson_feedback_two_classes);
+    tcase_add_test(tc, test_closed_network_mva);
+    tcase_add_test(tc, test_ecommerce_with_ps_station);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tst_run(make_suite);
+}
