@@ -24,8 +24,8 @@
  * Closed networks: exact MVA (Reiser & Lavenberg 1980). A c-server station
  * is load dependent with rate mu(j) = min(j, c) mu, and its residence time
  * needs the marginal probabilities p(j | n) of its queue length for
- * j < c - 1 (Bolch et al., "Queueing Networks and Markov Chains", 2nd ed.,
- * section 8.2.1). The textbook recursion
+ * j < c - 1 (Bolch et al., "Queueing Networks and Markov Chains", MVA for
+ * load-dependent stations). The textbook recursion
  *     p(j | n) = X(n) D / min(j, c) p(j - 1 | n - 1),  j >= 1,
  *     p(0 | n) = 1 - sum_{j>=1} p(j | n)
  * is numerically unstable: p(0 | n) is a difference of numbers near 1, its
@@ -44,13 +44,13 @@
  * logarithms because a ratio can be far below DBL_MIN while the terms it
  * multiplies are far above 1. See add_station(). Cost: O(N^2) per (load
  * dependent station, other multi-server or delay station) pair, O(N) per
- * (load dependent station, single-server station) pair: about 0.1 s for
- * N = 1000 with a handful of multi-server stations.
+ * (load dependent station, single-server station) pair; N = 1000 with 20
+ * stations, 10 of them multi-server, takes about 0.8 s. A c-server
+ * station with c >= N never queues and costs nothing extra.
  *
  * Confidence intervals: mean +- t_{(1+level)/2, n-1} s / sqrt(n)
- * (Jain, "The Art of Computer Systems Performance Analysis", section 13.2).
+ * (Jain, "The Art of Computer Systems Performance Analysis", ch. 13).
  */
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -158,7 +158,9 @@ static int each_pair(ctx *c, yaml_node_t *m, const char *where,
     return SIM_OK;
 }
 
-static yaml_node_t *lookup(ctx *c, yaml_node_t *m, const char *key)
+/* The key node (want_key) or the value node of key in mapping m, or NULL. */
+static yaml_node_t *find(ctx *c, yaml_node_t *m, const char *key,
+                         int want_key)
 {
     yaml_node_pair_t *p;
 
@@ -168,9 +170,15 @@ static yaml_node_t *lookup(ctx *c, yaml_node_t *m, const char *key)
          p++) {
         yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
         if (k->type == YAML_SCALAR_NODE && !strcmp(scalar(k), key))
-            return yaml_document_get_node(&c->doc, p->value);
+            return want_key ? k
+                            : yaml_document_get_node(&c->doc, p->value);
     }
     return NULL;
+}
+
+static yaml_node_t *lookup(ctx *c, yaml_node_t *m, const char *key)
+{
+    return find(c, m, key, 0);
 }
 
 /* ---- number parsing ---- */
@@ -552,7 +560,9 @@ static int read_scenario(ctx *c)
     if (!(v = lookup(c, root, "workload")))
         return err_at(c, root, 0, "missing key 'workload' (who sends "
                       "requests)");
-    s->workload_line = (int)v->start_mark.line + 1;
+    /* The line of the `workload:` key itself, not of its first item. */
+    s->workload_line =
+        (int)find(c, root, "workload", 1)->start_mark.line + 1;
     rc = read_workloads(c, v);
     if (rc != SIM_OK)
         return rc;
@@ -634,7 +644,8 @@ static int apply_set(ctx *c, const char *text)
                 if (!k || !found
                     || !yaml_document_append_mapping_pair(&c->doc, cur, k,
                                                           found)
-                    || remember(c, k, text) != SIM_OK) {
+                    || remember(c, k, text) != SIM_OK
+                    || remember(c, found, text) != SIM_OK) {
                     rc = SIM_ENOMEM;
                     break;
                 }

@@ -25,7 +25,7 @@ static void near(double got, double want, double tol)
 
 /* ---- Erlang B and C ---------------------------------------------------- */
 
-/* Direct Erlang C (Kleinrock Vol. 1, eq. 3.40):
+/* Direct Erlang C (Kleinrock Vol. 1, ch. 3, M/M/m):
  * C = [a^c/c! c/(c-a)] / [sum_{k<c} a^k/k! + a^c/c! c/(c-a)] */
 static double erlang_c_direct(int c, double a)
 {
@@ -86,7 +86,7 @@ START_TEST(test_mm1_matches_kleinrock)
     double lam = 2.385, mu = 3.17, rho = lam / mu;
 
     ck_assert_int_eq(ana_mm1(lam, mu, &s), SIM_OK);
-    /* Kleinrock Vol. 1, eqs. 3.24-3.26: L = rho/(1-rho), W = 1/(mu-lam) */
+    /* Kleinrock Vol. 1, ch. 3 (M/M/1): L = rho/(1-rho), W = 1/(mu-lam) */
     near(s.util, rho, EPS);
     near(s.L, rho / (1.0 - rho), EPS);
     near(s.W, 1.0 / (mu - lam), EPS);
@@ -104,7 +104,7 @@ START_TEST(test_mmc_matches_direct_formulas)
     int c = 3;
 
     ck_assert_int_eq(ana_mmc(lam, mu, c, &s), SIM_OK);
-    /* Gross & Harris, sec. 2.3: Wq = C / (c mu - lam), L = Lq + a */
+    /* Gross & Harris, ch. 2 (M/M/c): Wq = C / (c mu - lam), L = Lq + a */
     C = erlang_c_direct(c, a);
     near(s.p_wait, C, 1e-13);
     near(s.Wq, C / (c * mu - lam), 1e-13);
@@ -157,7 +157,7 @@ START_TEST(test_mm1k_matches_kleinrock)
     int K = 7;
 
     ck_assert_int_eq(ana_mmck(lam, mu, 1, K, &s), SIM_OK);
-    /* Kleinrock Vol. 1, sec. 3.6: p_n = (1-r) r^n / (1 - r^{K+1}),
+    /* Kleinrock Vol. 1, ch. 3 (M/M/1/K): p_n = (1-r) r^n / (1 - r^{K+1}),
      * L = r/(1-r) - (K+1) r^{K+1} / (1 - r^{K+1}) */
     pK = (1.0 - r) * pow(r, K) / (1.0 - pow(r, K + 1));
     L = r / (1.0 - r) - (K + 1) * pow(r, K + 1) / (1.0 - pow(r, K + 1));
@@ -246,7 +246,8 @@ START_TEST(test_md1_matches_kleinrock)
     ana_station s;
     double lam = 2.385, x = 0.31, rho = lam * x;
 
-    /* Kleinrock Vol. 1, eq. 5.73 with scv = 0: Wq = rho x / (2 (1-rho)) */
+    /* P-K mean value formula (Kleinrock Vol. 1, ch. 5) for M/D/1:
+     * Wq = rho x / (2 (1-rho)) */
     ck_assert_int_eq(ana_mg1(lam, x, 0.0, &s), SIM_OK);
     near(s.Wq, rho * x / (2.0 * (1.0 - rho)), 1e-13);
     /* and with scv = 3.5: Wq = lam x^2 (1 + 3.5) / (2 (1 - rho)) */
@@ -288,7 +289,8 @@ START_TEST(test_mm1_sojourn_quantile_is_exponential)
     double ps[] = { 0.05, 0.5, 0.9, 0.99, 0.999999 };
     size_t i;
 
-    /* M/M/1 FIFO sojourn is Exp(mu - lam) (Kleinrock Vol. 1, eq. 3.28) */
+    /* M/M/1 FIFO sojourn is Exp(mu - lam) (Kleinrock Vol. 1, ch. 3), so
+     * its p-quantile is -ln(1-p) / (mu - lam) */
     for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
         ck_assert_int_eq(ana_mmc_sojourn_quantile(lam, mu, 1, ps[i], &t),
                          SIM_OK);
@@ -572,7 +574,8 @@ END_TEST
 
 START_TEST(test_mva_machine_repairman_matches_kleinrock)
 {
-    /* Finite population M/M/1//N (Kleinrock Vol. 1, sec. 3.10):
+    /* Finite population M/M/1//N, the machine-repairman model
+     * (Kleinrock Vol. 1, ch. 3):
      * p_n = p_0 N!/(N-n)! (x/Z)^n, utilization 1 - p_0, X = (1 - p_0)/x */
     ana_node node = { 1, 0.385 };
     double v = 1.0, Z = 2.9, x = 0.385, term = 1.0, sum = 1.0, p0, X, R;
@@ -664,7 +667,7 @@ START_TEST(test_ci_t_uses_student_quantile)
         mean += x[i] / 10.0;
     for (i = 0; i < 10; i++)
         ss += (x[i] - mean) * (x[i] - mean);
-    /* t_{0.975, 9} = 2.262157 (Student t table, e.g. Jain Table A.4) */
+    /* t_{0.975, 9} = 2.262157 (Student t tables) */
     hw = 2.262157 * sqrt(ss / 9.0) / sqrt(10.0);
     ck_assert_int_eq(ana_ci_t(x, 10, 0.95, &ci), SIM_OK);
     ck_assert_uint_eq(ci.n, 10);

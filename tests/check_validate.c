@@ -13,12 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../analysis/ana_report.h"
-#include "../analysis/ana_theory.h"
-#include "../models/mdl_net.h"
-#include "../models/mdl_scenario.h"
-#include "../sim/sim_rep.h"
 #include "tst.h"
+#include "tst_model.h"
 
 /* Means whose interval must be within +-2%: the headline numbers. */
 static int is_precise(const char *metric)
@@ -35,11 +31,6 @@ static int is_precise(const char *metric)
     return 0;
 }
 
-static int run_rep(void *ctx, unsigned rep, double *out)
-{
-    return mdl_net_run(ctx, rep, out, NULL);
-}
-
 /* Run the scenario with the overrides and check it against theory.
  * Returns the number of metrics compared. want_model is a prefix of the
  * theory's model name. precise: also require +-2% intervals (off for
@@ -47,39 +38,20 @@ static int run_rep(void *ctx, unsigned rep, double *out)
 static size_t validate(const char *scenario, const char *const *sets,
                        size_t nsets, const char *want_model, int precise)
 {
-    mdl_scenario *s = NULL;
-    mdl_net *net = NULL;
-    ana_theory *th = NULL;
-    ana_report rep;
-    sim_diag d;
-    double *res;
-    size_t m, compared = 0;
+    tst_model m;
+    size_t i, compared = 0;
 
-    memset(&d, 0, sizeof d);
-    if (mdl_scenario_load(&s, tst_path(scenario), sets, nsets, &d)
-        != SIM_OK)
-        sim_diag_print(&d, stderr);
-    ck_assert_ptr_nonnull(s);
-    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_OK);
-    ck_assert_int_eq(mdl_net_new(&net, s, &d), SIM_OK);
-    ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
-    if (!th->applies)
-        fprintf(stderr, "%s: no theory: %s\n", scenario, th->why);
-    ck_assert(th->applies);
-    ck_assert_msg(!strncmp(th->model, want_model, strlen(want_model)),
-                  "model '%s', expected '%s'", th->model, want_model);
-    res = malloc(s->replications * mdl_net_result_len(net) * sizeof *res);
-    ck_assert_ptr_nonnull(res);
-    ck_assert_int_eq(sim_rep_run(s->replications, 2,
-                                 mdl_net_result_len(net), run_rep, net, res,
-                                 NULL, NULL), SIM_OK);
-    ck_assert_int_eq(ana_report_init(&rep, s, net, th, s->replications, res),
-                     SIM_OK);
-    for (m = 0; m < mdl_net_nmetrics(net); m++) {
-        const char *scope = mdl_net_scope(net, m);
-        const char *metric = mdl_net_metric(net, m);
-        double want = ana_theory_get(th, scope, metric);
-        const ana_ci *ci = &rep.ci[m];
+    tst_model_run(&m, scenario, sets, nsets);
+    if (!m.th->applies)
+        fprintf(stderr, "%s: no theory: %s\n", scenario, m.th->why);
+    ck_assert(m.th->applies);
+    ck_assert_msg(!strncmp(m.th->model, want_model, strlen(want_model)),
+                  "model '%s', expected '%s'", m.th->model, want_model);
+    for (i = 0; i < mdl_net_nmetrics(m.net); i++) {
+        const char *scope = mdl_net_scope(m.net, i);
+        const char *metric = mdl_net_metric(m.net, i);
+        double want = ana_theory_get(m.th, scope, metric);
+        const ana_ci *ci = &m.rep.ci[i];
 
         if (isnan(want))
             continue;
@@ -93,11 +65,7 @@ static size_t validate(const char *scenario, const char *const *sets,
                           scenario, scope, metric,
                           100 * (ci->high - ci->low) / 2 / ci->mean);
     }
-    ana_report_destroy(&rep);
-    free(res);
-    ana_theory_free(th);
-    mdl_net_free(net);
-    mdl_scenario_free(s);
+    tst_model_free(&m);
     return compared;
 }
 

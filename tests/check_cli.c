@@ -1,0 +1,564 @@
+/*
+ * check_cli.c - the qmesh command end to end: exit statuses, diagnostics,
+ * determinism and the results folder.
+ *
+ * Each test runs the built binary ($QMESH) through fork and execv, with
+ * stdout and stderr sent to files in a fresh tst_tmpdir(), from the source
+ * tree ($top_srcdir) as working directory so scenario paths are those a
+ * user would type. Fixtures are the bad_*.yaml files of check_mdl_scenario;
+ * simulated runs are cut short with --set run.duration=... to stay fast.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "tst.h"
+
+#define MAX_ARGS 32
+
+/* What one run of qmesh did: exit status and captured output. */
+typedef struct run_out {
+    int status;                 /* exit status, or -1 when killed */
+    char *out, *err;            /* owned, NUL-terminated */
+    char dir[256];              /* the temporary folder of this run */
+} run_out;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Run qmesh with the arguments after r (a NULL-terminated list). */
+static void qmesh(run_out *r, ...)
+{
+    const char *bin = getenv("QMESH");
+    const char *top = getenv("top_srcdir");
+    char *argv[MAX_ARGS];
+    char out[512], err[512];
+    va_list ap;
+    int n = 0, wst;
+    pid_t pid;
+
+    ck_assert_msg(bin && *bin, "QMESH is not set");
+    snprintf(r->dir, sizeof r->dir, "%s", tst_tmpdir());
+    snprintf(out, sizeof out, "%s/stdout", r->dir);
+    snprintf(err, sizeof err, "%s/stderr", r->dir);
+    argv[n++] = (char *)"qmesh";
+    va_start(ap, r);
+    while (n < MAX_ARGS - 1 && (argv[n] = va_arg(ap, char *)) != NULL)
+        n++;
+    va_end(ap);
+    argv[n] = NULL;
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0
+            || (top && *top && chdir(top) != 0))
+            _exit(127);
+        execv(bin, argv);
+        _exit(127);
+    }
+    ck_assert_int_eq(waitpid(pid, &wst, 0), pid);
+    r->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
+    r->out = slurp(out);
+    r->err = slurp(err);
+}
+
+/* Remove path and everything under it (best effort: test scratch only). */
+static void rm_tree(const char *path)
+{
+    DIR *dp = opendir(path);
+    struct dirent *e;
+    char sub[1024];
+
+    if (!dp) {
+        unlink(path);
+        return;
+    }
+    while ((e = readdir(dp)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        if (e->d_type == DT_DIR)
+            rm_tree(sub);
+        else
+            unlink(sub);
+    }
+    closedir(dp);
+    rmdir(path);
+}
+
+static void run_free(run_out *r)
+{
+    free(r->out);
+    free(r->err);
+    rm_tree(r->dir);
+}
+
+static void assert_has(const char *text, const char *want, const char *what)
+{
+    ck_assert_msg(strstr(text, want) != NULL, "%s lacks '%s':\n%s", what,
+                  want, text);
+}
+
+static char *result_file(const char *dir, const char *name)
+{
+    char path[1024];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return slurp(path);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* A bad fixture and the position its error is reported at. */
+typedef struct bad_case {
+    const char *file;           /* relative to the source tree */
+    const char *where;          /* "FILE:LINE:" expected on stderr */
+    const char *word;           /* a word of the message */
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    { "tests/data/bad_yaml.yaml", "tests/data/bad_yaml.yaml:4:",
+      "malformed YAML" },
+    { "tests/data/bad_top_key.yaml", "tests/data/bad_top_key.yaml:2:",
+      "did you mean 'workload'?" },
+    { "tests/data/bad_run_key.yaml", "tests/data/bad_run_key.yaml:6:",
+      "'replicatons'" },
+    { "tests/data/bad_workload_key.yaml",
+      "tests/data/bad_workload_key.yaml:5:", "'arival'" },
+    { "tests/data/bad_entry.yaml", "tests/data/bad_entry.yaml:3:",
+      "did you mean 'server'?" },
+    { "tests/data/bad_service_name.yaml",
+      "tests/data/bad_service_name.yaml:7:", "'database'" },
+    { "tests/data/bad_service_attr.yaml",
+      "tests/data/bad_service_attr.yaml:9:", "'servrs'" },
+    { "tests/data/bad_topology_missing.yaml",
+      "tests/data/bad_topology_missing.yaml:2:", "no_such_file.gml" },
+    { "tests/data/bad_rate_negative.yaml",
+      "tests/data/bad_rate_negative.yaml:3:", "rate must be positive" },
+    { "tests/data/bad_rate_zero.yaml", "tests/data/bad_rate_zero.yaml:3:",
+      "rate must be positive" },
+    { "tests/data/bad_duration.yaml", "tests/data/bad_duration.yaml:6:",
+      "'duration' must be positive" },
+    { "tests/data/bad_dist.yaml", "tests/data/bad_dist.yaml:3:40:",
+      "'rat'" },
+    { "tests/data/bad_both.yaml", "tests/data/bad_both.yaml:3:",
+      "exactly one of" },
+    { "tests/data/bad_forward_sum.yaml", "tests/data/sum_over_one.gml:4:",
+      "forward probabilities" },
+};
+
+START_TEST(test_bad_scenario_exits_2_with_file_and_line)
+{
+    const bad_case *c = &bad_cases[_i];
+    run_out r;
+
+    qmesh(&r, "check", c->file, NULL);
+    ck_assert_msg(r.status == 2, "%s: status %d", c->file, r.status);
+    assert_has(r.err, c->where, "stderr");
+    assert_has(r.err, "error: ", "stderr");
+    assert_has(r.err, c->word, "stderr");
+    ck_assert_str_eq(r.out, "");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_bad_scenario_stops_run_before_simulating)
+{
+    const bad_case *c = &bad_cases[_i];
+    char base[256], dir[512];
+    run_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/out", base);
+    qmesh(&r, "run", c->file, "-q", "-o", dir, NULL);
+    ck_assert_msg(r.status == 2, "%s: status %d", c->file, r.status);
+    assert_has(r.err, c->where, "stderr");
+    ck_assert_int_ne(access(dir, F_OK), 0);     /* nothing written */
+    run_free(&r);
+    rm_tree(base);
+}
+END_TEST
+
+START_TEST(test_bad_set_exits_2_naming_it)
+{
+    run_out r;
+
+    qmesh(&r, "check", "scenarios/mm1.yaml", "--set", "run.duration=-5s",
+          NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "--set 'run.duration=-5s'", "stderr");
+    run_free(&r);
+    qmesh(&r, "check", "scenarios/mm1.yaml", "--set", "run.duration", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "--set 'run.duration'", "stderr");
+    assert_has(r.err, "key.path=value", "stderr");
+    run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_unstable_scenario_exits_2_naming_the_service)
+{
+    run_out r;
+
+    qmesh(&r, "check", "tests/data/bad_unstable.yaml", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "tests/data/bad_unstable.yaml:4:", "stderr");
+    assert_has(r.err, "unstable", "stderr");
+    assert_has(r.err, "service 'server'", "stderr");
+    assert_has(r.err, "load 1.2", "stderr");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_set_can_make_a_stable_scenario_unstable)
+{
+    run_out r;
+
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "--set",
+          "workload.0.arrival=poisson(rate=100/s)", NULL);
+    ck_assert_int_eq(r.status, 2);              /* load exactly 1 */
+    assert_has(r.err, "service 'server'", "stderr");
+    assert_has(r.err, "load 1", "stderr");
+    run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_no_command_is_a_usage_error)
+{
+    run_out r;
+
+    qmesh(&r, NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "missing command", "stderr");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_unknown_command_is_a_usage_error)
+{
+    run_out r;
+
+    qmesh(&r, "simulate", "scenarios/mm1.yaml", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "unknown command 'simulate'", "stderr");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_missing_scenario_argument_is_a_usage_error)
+{
+    run_out r;
+
+    qmesh(&r, "run", "-q", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "missing scenario", "stderr");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_missing_scenario_file_exits_2)
+{
+    run_out r;
+
+    qmesh(&r, "check", "tests/data/no_such_scenario.yaml", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "no_such_scenario.yaml", "stderr");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_zero_jobs_is_a_usage_error)
+{
+    run_out r;
+
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-j", "0", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "--jobs", "stderr");
+    assert_has(r.err, "'0'", "stderr");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_unknown_option_is_a_usage_error)
+{
+    run_out r;
+
+    qmesh(&r, "run", "scenarios/mm1.yaml", "--frobnicate", NULL);
+    ck_assert_int_eq(r.status, 2);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_help_exits_0)
+{
+    run_out r;
+
+    qmesh(&r, "help", NULL);
+    ck_assert_int_eq(r.status, 0);
+    assert_has(r.out, "usage: qmesh", "stdout");
+    run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_check_accepts_the_mm1_scenario)
+{
+    run_out r;
+
+    qmesh(&r, "check", "scenarios/mm1.yaml", NULL);
+    ck_assert_int_eq(r.status, 0);
+    assert_has(r.out, "ok", "stdout");
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+static int same_file(const char *d1, const char *d2, const char *name)
+{
+    char *a = result_file(d1, name), *b = result_file(d2, name);
+    int same = strcmp(a, b) == 0;
+
+    free(a);
+    free(b);
+    return same;
+}
+
+START_TEST(test_same_seed_gives_identical_results)
+{
+    char base[256], d1[512], d2[512];
+    run_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(d1, sizeof d1, "%s/one", base);
+    snprintf(d2, sizeof d2, "%s/two", base);
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "--set",
+          "run.duration=200s", "-o", d1, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    run_free(&r);
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "--set",
+          "run.duration=200s", "-o", d2, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    run_free(&r);
+    ck_assert(same_file(d1, d2, "summary.csv"));
+    ck_assert(same_file(d1, d2, "replications.csv"));
+    rm_tree(base);
+}
+END_TEST
+
+START_TEST(test_parallel_jobs_give_identical_results)
+{
+    char base[256], d1[512], d2[512];
+    run_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(d1, sizeof d1, "%s/j1", base);
+    snprintf(d2, sizeof d2, "%s/j2", base);
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "-j", "1",
+          "--set", "run.duration=200s", "-o", d1, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    run_free(&r);
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "-j", "2",
+          "--set", "run.duration=200s", "-o", d2, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    run_free(&r);
+    ck_assert(same_file(d1, d2, "summary.csv"));
+    ck_assert(same_file(d1, d2, "replications.csv"));
+    rm_tree(base);
+}
+END_TEST
+
+START_TEST(test_different_seed_gives_different_results)
+{
+    char base[256], d1[512], d2[512];
+    run_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(d1, sizeof d1, "%s/s42", base);
+    snprintf(d2, sizeof d2, "%s/s7", base);
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "--set",
+          "run.duration=200s", "-o", d1, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    run_free(&r);
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "-s", "7",
+          "--set", "run.duration=200s", "-o", d2, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    run_free(&r);
+    ck_assert(!same_file(d1, d2, "summary.csv"));
+    rm_tree(base);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+/* The first line of text, in a static buffer. */
+static const char *first_line(const char *text)
+{
+    static char line[256];
+    size_t n = strcspn(text, "\n");
+
+    if (n >= sizeof line)
+        n = sizeof line - 1;
+    memcpy(line, text, n);
+    line[n] = '\0';
+    return line;
+}
+
+START_TEST(test_results_folder_holds_every_file)
+{
+    char base[256], dir[512];
+    char *text;
+    DIR *dp;
+    struct dirent *e;
+    run_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/results", base);
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "2", "--set",
+          "run.duration=50s", "-o", dir, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    run_free(&r);
+
+    text = result_file(dir, "summary.csv");
+    ck_assert_str_eq(first_line(text), "scope,metric,mean,ci_low,ci_high,n");
+    assert_has(text, "\nsystem,latency_mean,", "summary.csv");
+    assert_has(text, "\nservice:server,utilization,", "summary.csv");
+    free(text);
+    text = result_file(dir, "theory.csv");
+    ck_assert_str_eq(first_line(text), "scope,metric,value");
+    assert_has(text, "\nservice:server,utilization,0.5", "theory.csv");
+    free(text);
+    text = result_file(dir, "replications.csv");
+    ck_assert(strlen(text) > 0);
+    free(text);
+    text = result_file(dir, "latency_hist.csv");
+    ck_assert(strlen(text) > 0);
+    free(text);
+
+    dp = opendir(dir);
+    ck_assert_ptr_nonnull(dp);
+    while ((e = readdir(dp)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        ck_assert_msg(e->d_name[0] != '.', "leftover temporary file '%s'",
+                      e->d_name);
+    }
+    closedir(dp);
+    rm_tree(base);
+}
+END_TEST
+
+START_TEST(test_run_prints_the_table_with_theory)
+{
+    char base[256], dir[512];
+    run_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/results", base);
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-r", "2", "--set",
+          "run.duration=50s", "-o", dir, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    assert_has(r.out, "theory", "stdout");
+    assert_has(r.out, "latency_mean", "stdout");
+    assert_has(r.out, dir, "stdout");
+    run_free(&r);
+    rm_tree(base);
+}
+END_TEST
+
+START_TEST(test_quiet_run_prints_nothing)
+{
+    char base[256], dir[512];
+    run_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/results", base);
+    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "2", "--set",
+          "run.duration=50s", "-o", dir, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+    rm_tree(base);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc;
+    int nbad = (int)(sizeof bad_cases / sizeof bad_cases[0]);
+
+    tc = tcase_create("bad_input");
+    tcase_add_loop_test(tc, test_bad_scenario_exits_2_with_file_and_line, 0,
+                        nbad);
+    tcase_add_loop_test(tc, test_bad_scenario_stops_run_before_simulating, 0,
+                        nbad);
+    tcase_add_test(tc, test_bad_set_exits_2_naming_it);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("stability");
+    tcase_add_test(tc, test_unstable_scenario_exits_2_naming_the_service);
+    tcase_add_test(tc, test_set_can_make_a_stable_scenario_unstable);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("usage");
+    tcase_add_test(tc, test_no_command_is_a_usage_error);
+    tcase_add_test(tc, test_unknown_command_is_a_usage_error);
+    tcase_add_test(tc, test_missing_scenario_argument_is_a_usage_error);
+    tcase_add_test(tc, test_missing_scenario_file_exits_2);
+    tcase_add_test(tc, test_zero_jobs_is_a_usage_error);
+    tcase_add_test(tc, test_unknown_option_is_a_usage_error);
+    tcase_add_test(tc, test_help_exits_0);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("check");
+    tcase_add_test(tc, test_check_accepts_the_mm1_scenario);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("determinism");
+    tcase_add_test(tc, test_same_seed_gives_identical_results);
+    tcase_add_test(tc, test_parallel_jobs_give_identical_results);
+    tcase_add_test(tc, test_different_seed_gives_different_results);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("results");
+    tcase_add_test(tc, test_results_folder_holds_every_file);
+    tcase_add_test(tc, test_run_prints_the_table_with_theory);
+    tcase_add_test(tc, test_quiet_run_prints_nothing);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
+
+int main(void) { return tst_run(make_suite); }
