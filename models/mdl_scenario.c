@@ -321,33 +321,42 @@ static int wl_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
     return SIM_OK;
 }
 
-static int entry_service(ctx *c, yaml_node_t *v, const char *wname, int *out)
+/* Report name, used as described by where, as an unknown service. */
+static int unknown_service(ctx *c, yaml_node_t *n, const char *name,
+                           const char *where)
 {
     const mdl_topology *t = c->s->topo;
-    const char *name = want_scalar(c, v, "entry");
-    const char **names;
+    const char **names = malloc((t->nservices + 1) * sizeof *names);
     const char *hint;
     size_t i;
 
-    if (!name)
-        return SIM_EPARSE;
-    *out = mdl_topology_find(t, name);
-    if (*out >= 0)
-        return SIM_OK;
-    names = malloc(t->nservices * sizeof *names);
     if (!names)
         return SIM_ENOMEM;
     for (i = 0; i < t->nservices; i++)
         names[i] = t->services[i].name;
     hint = mdl_did_you_mean(name, names, t->nservices);
     if (hint)
-        err_at(c, v, 0, "unknown service '%s' as entry of workload '%s'; "
-               "did you mean '%s'?", name, wname, hint);
+        err_at(c, n, 0, "unknown service '%s' %s; did you mean '%s'?", name,
+               where, hint);
     else
-        err_at(c, v, 0, "unknown service '%s' as entry of workload '%s'",
-               name, wname);
+        err_at(c, n, 0, "unknown service '%s' %s (not in topology %s)", name,
+               where, t->path);
     free(names);
     return SIM_EPARSE;
+}
+
+static int entry_service(ctx *c, yaml_node_t *v, const char *wname, int *out)
+{
+    const char *name = want_scalar(c, v, "entry");
+    char where[300];
+
+    if (!name)
+        return SIM_EPARSE;
+    *out = mdl_topology_find(c->s->topo, name);
+    if (*out >= 0)
+        return SIM_OK;
+    snprintf(where, sizeof where, "as entry of workload '%s'", wname);
+    return unknown_service(c, v, name, where);
 }
 
 static int read_workload(ctx *c, yaml_node_t *n, size_t idx)
@@ -455,28 +464,11 @@ static int attr_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 static int svc_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
                     void *arg)
 {
-    const mdl_topology *t = c->s->topo;
-    int i = mdl_topology_find(t, key);
+    int i = mdl_topology_find(c->s->topo, key);
 
     (void)arg;
-    if (i < 0) {
-        const char **names = malloc(t->nservices * sizeof *names);
-        const char *hint;
-        size_t j;
-        if (!names)
-            return SIM_ENOMEM;
-        for (j = 0; j < t->nservices; j++)
-            names[j] = t->services[j].name;
-        hint = mdl_did_you_mean(key, names, t->nservices);
-        if (hint)
-            err_at(c, k, 0, "unknown service '%s' in 'services'; did you "
-                   "mean '%s'?", key, hint);
-        else
-            err_at(c, k, 0, "unknown service '%s' in 'services' (not in "
-                   "topology %s)", key, t->path);
-        free(names);
-        return SIM_EPARSE;
-    }
+    if (i < 0)
+        return unknown_service(c, k, key, "in 'services'");
     return each_pair(c, v, "a service override", NULL, 0, attr_pair,
                      &c->s->topo->services[i]);
 }
