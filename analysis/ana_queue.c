@@ -21,6 +21,21 @@
  * solved by LU decomposition with partial pivoting (GSL); a pivot below
  * PIVOT_TINY means a closed set of stations that nothing leaves.
  *
+ * Open multi-class networks (Baskett, Chandy, Muntz & Palacios, "Open,
+ * closed, and mixed networks of queues with different classes of
+ * customers", JACM 22(2), 1975): with Poisson arrivals per class, each
+ * station's mean numbers are those of the station alone at its total
+ * per-class rates (Lazowska et al., "Quantitative System Performance",
+ * 1984, section 7.3):
+ *   - FCFS, c servers, exponential with one mean E[S] for all classes:
+ *     M/M/c at lambda = sum_r lambda_r; every class sees the same W.
+ *   - PS over c servers (a symmetric queue, Kelly 1979): the total number
+ *     is that of M/M/c at offered load a = sum_r lambda_r E[S_r], and the
+ *     classes share it in proportion to their loads, L_r = L a_r / a, so
+ *     W_r = L E[S_r] / a; for c = 1, W_r = E[S_r] / (1 - rho) (Kleinrock
+ *     Vol. 2, section 4.4).
+ *   - IS: W_r = E[S_r], L_r = lambda_r E[S_r].
+ *
  * Closed networks: exact MVA (Reiser & Lavenberg 1980). A c-server station
  * is load dependent with rate mu(j) = min(j, c) mu, and its residence time
  * needs the marginal probabilities p(j | n) of its queue length for
@@ -399,6 +414,99 @@ out_free:
     return rc;
 }
 
+/* ---- open multi-class BCMP ------------------------------------------- */
+
+/* One station of ana_bcmp_open(); W, L and the class arrays are strided
+ * by n (the station count). */
+static int bcmp_station(const ana_bcmp_node *nd, size_t n, size_t R,
+                        const double *lambda, const double *mean, double *W,
+                        double *L, ana_station *out)
+{
+    double lam = 0.0, a = 0.0, S = -1.0;
+    size_t r;
+    int rc;
+
+    for (r = 0; r < R; r++) {
+        double l = lambda[r * n], m = mean[r * n];
+
+        if (!finite_nonneg(l) || !finite_nonneg(m)
+            || (nd->kind != ANA_BCMP_IS && m <= 0.0))
+            return SIM_EINVAL;
+        lam += l;
+        a += l * m;
+        /* FCFS keeps product form only with one mean for all classes. */
+        if (nd->kind == ANA_BCMP_FCFS && l > 0.0) {
+            if (S >= 0.0 && fabs(m - S) > 1e-12 * S)
+                return SIM_EINVAL;
+            S = m;
+        }
+    }
+    if (nd->kind != ANA_BCMP_IS && nd->servers < 1)
+        return SIM_EINVAL;
+    station_zero(out);
+    out->lambda = lam;
+    if (nd->kind == ANA_BCMP_IS) {
+        /* W_r = E[S_r]; the mean number busy is a = sum lambda_r E[S_r]. */
+        for (r = 0; r < R; r++) {
+            W[r * n] = mean[r * n];
+            L[r * n] = lambda[r * n] * mean[r * n];
+        }
+        out->util = out->L = a;
+        out->W = lam > 0.0 ? a / lam : 0.0;
+        return SIM_OK;
+    }
+    if (nd->kind == ANA_BCMP_FCFS) {
+        if (S < 0.0)
+            S = mean[0];
+        rc = ana_mmc(lam, 1.0 / S, nd->servers, out);
+        if (rc != SIM_OK)
+            return rc;
+        for (r = 0; r < R; r++) {
+            W[r * n] = out->W;
+            L[r * n] = lambda[r * n] * out->W;
+        }
+        return SIM_OK;
+    }
+    /* PS: M/M/c at offered load a (lambda = a, mu = 1), shared by load. */
+    rc = ana_mmc(a, 1.0, nd->servers, out);
+    out->lambda = lam;
+    if (rc != SIM_OK)
+        return rc;
+    for (r = 0; r < R; r++) {
+        /* W_r = L E[S_r] / a; alone (a = 0) a job just takes E[S_r]. */
+        W[r * n] = a > 0.0 ? out->L * mean[r * n] / a : mean[r * n];
+        L[r * n] = lambda[r * n] * W[r * n];
+    }
+    out->W = lam > 0.0 ? out->L / lam : 0.0;
+    out->Wq = lam > 0.0 ? out->Lq / lam : 0.0;
+    return SIM_OK;
+}
+
+int ana_bcmp_open(size_t n, size_t R, const ana_bcmp_node *nodes,
+                  const double *lambda, const double *mean, double *W,
+                  double *L, ana_station *out, size_t *bad)
+{
+    size_t k;
+    int rc, unstable = 0;
+
+    if (n == 0 || R == 0)
+        return SIM_OK;
+    if (!nodes || !lambda || !mean || !W || !L || !out)
+        return SIM_EINVAL;
+    for (k = 0; k < n; k++) {
+        rc = bcmp_station(&nodes[k], n, R, lambda + k, mean + k, W + k,
+                          L + k, &out[k]);
+        if (rc == SIM_EUNSTABLE) {
+            if (!unstable && bad)
+                *bad = k;
+            unstable = 1;
+        } else if (rc != SIM_OK) {
+            return rc;
+        }
+    }
+    return unstable ? SIM_EUNSTABLE : SIM_OK;
+}
+
 /* ---- exact MVA -------------------------------------------------------- */
 
 /* One factor of the product form: demand D = visits * mean (s) and
@@ -688,4 +796,13 @@ int ana_ci_t(const double *x, size_t n, double level, ana_ci *out)
     out->low = mean - hw;
     out->high = mean + hw;
     return SIM_OK;
+}
+
+int ana_ci_covers(const ana_ci *ci, double x)
+{
+    double scale = fmax(fabs(x), fmax(fabs(ci->low), fabs(ci->high)));
+
+    if (!(ci->high > ci->low))
+        return fabs(x - ci->mean) <= 1e-6 * fmax(scale, 1.0);
+    return x >= ci->low - 1e-9 * scale && x <= ci->high + 1e-9 * scale;
 }

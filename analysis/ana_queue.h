@@ -2,8 +2,9 @@
  * ana_queue.h - exact steady-state results of single queueing stations and
  * of the networks qmesh validates against: M/M/1, M/M/c (Erlang C),
  * M/M/c/K, M/G/1 (Pollaczek-Khinchine), M/G/inf, open Jackson networks
- * with multi-server and delay stations, and exact MVA for single-class
- * closed networks with a think time.
+ * with multi-server and delay stations, multi-class open BCMP networks,
+ * and exact MVA for single-class closed networks with a think time.
+ * Approximations live apart, in ana_approx.h.
  *
  * Units: rates in 1/s, times in s. Functions return SIM_OK, SIM_EINVAL for
  * impossible arguments (negative rate, c < 1, K < c, ...), or SIM_EUNSTABLE
@@ -62,6 +63,30 @@ int ana_traffic(size_t n, const double *P, const double *gamma,
 int ana_jackson(size_t n, const double *P, const double *gamma,
                 const ana_node *nodes, ana_station *out, size_t *bad);
 
+/* Station types of an open multi-class BCMP network. */
+typedef enum ana_bcmp_kind {
+    ANA_BCMP_FCFS,   /* c servers, exponential, one mean for every class */
+    ANA_BCMP_PS,     /* processor sharing over c servers: any distribution,
+                        class-dependent means */
+    ANA_BCMP_IS      /* infinite servers (delay): class-dependent means */
+} ana_bcmp_kind;
+
+typedef struct ana_bcmp_node {
+    ana_bcmp_kind kind;
+    int servers;     /* c >= 1 for FCFS and PS; ignored for IS */
+} ana_bcmp_node;
+
+/* Open multi-class product-form network (BCMP 1975) of n stations and R
+ * classes. lambda[r*n+k] is class r's arrival rate at station k (1/s, from
+ * that class's traffic equations, see ana_traffic()), mean[r*n+k] its mean
+ * service time there (s). Fills W[r*n+k] (mean sojourn per visit, s) and
+ * L[r*n+k] (mean number of class r), and out[k] summed over classes.
+ * SIM_EINVAL when a FCFS station has class-dependent means; on
+ * SIM_EUNSTABLE, *bad (if not NULL) is the first station with load >= 1. */
+int ana_bcmp_open(size_t n, size_t R, const ana_bcmp_node *nodes,
+                  const double *lambda, const double *mean, double *W,
+                  double *L, ana_station *out, size_t *bad);
+
 /* Closed single-class network: N customers, think time Z (s) outside the
  * stations, visit ratio visits[k] per cycle. Exact MVA; multi-server
  * stations through load-dependent MVA with marginal queue-length
@@ -77,5 +102,10 @@ typedef struct ana_ci {
     size_t n;                /* public */
 } ana_ci;
 int ana_ci_t(const double *x, size_t n, double level, ana_ci *out);
+/* Does the interval contain x, up to rounding (a relative 1e-9)? An
+ * interval of zero width (every replication equal) contains values within
+ * 1e-6 of its mean (relative, or absolute below 1), so that theory's
+ * 3e-9 for a queue that never formed agrees with a simulated 0. */
+int ana_ci_covers(const ana_ci *ci, double x);
 
 #endif /* ANA_QUEUE_H */

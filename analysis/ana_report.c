@@ -68,8 +68,16 @@ void ana_report_destroy(ana_report *r)
 
 static int is_time(const char *metric)
 {
-    return !strncmp(metric, "latency_", 8) || !strcmp(metric, "wait_mean")
-           || !strcmp(metric, "response_mean");
+    static const char *const times[] = {
+        "wait_mean", "work_mean", "callee_mean", "response_mean",
+        "self_per_request", "duration_mean"
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof times / sizeof *times; i++)
+        if (!strcmp(metric, times[i]))
+            return 1;
+    return !strncmp(metric, "latency_", 8);
 }
 
 /* Scale and unit for showing a time of magnitude x (s). */
@@ -108,7 +116,7 @@ void ana_report_print(const ana_report *r, FILE *out)
             s->duration, s->warmup, (unsigned long long)s->seed);
     if (r->th)
         fprintf(out, "theory: %s\n", r->th->model);
-    fprintf(out, "\n%-22s %-14s %-4s %10s  %-22s %10s %8s %s\n", "scope",
+    fprintf(out, "\n%-22s %-16s %-4s %10s  %-22s %10s %8s %s\n", "scope",
             "metric", "unit", "simulated", level, "theory", "error",
             r->th ? "in CI" : "");
     for (m = 0; m < nm; m++) {
@@ -135,10 +143,10 @@ void ana_report_print(const ana_report *r, FILE *out)
             snprintf(ci_txt, sizeof ci_txt, "[%s, %s]", lo, hi);
         if (!isnan(th) && th != 0.0 && !isnan(ci->mean))
             snprintf(err, sizeof err, "%+.2f%%", 100 * (ci->mean - th) / th);
-        fprintf(out, "%-22s %-14s %-4s %10s  %-22s %10s %8s %s\n", scope,
+        fprintf(out, "%-22s %-16s %-4s %10s  %-22s %10s %8s %s\n", scope,
                 metric, unit, mean, ci_txt, thv, err,
                 isnan(th) || isnan(ci->low) ? ""
-                : (th >= ci->low && th <= ci->high) ? "yes" : "NO");
+                : ana_ci_covers(ci, th) ? "yes" : "NO");
     }
 }
 

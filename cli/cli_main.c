@@ -3,6 +3,8 @@
  *
  *   qmesh run SCENARIO [-o DIR] [-r REPS] [-s SEED] [-j JOBS] [--set K=V]...
  *   qmesh check SCENARIO [--set K=V]...
+ *   qmesh theory SCENARIO [--set K=V]...      (cli_theory.c)
+ *   qmesh plot DIR, run --plot, run --load FROM:TO:STEP   (cli_plot.c)
  *
  * Exit status: 0 ok, 1 simulation or runtime failure, 2 bad input or
  * usage. Everything the user wrote is checked (loader, stability) before
@@ -21,8 +23,7 @@
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
 #include "../sim/sim_rep.h"
-
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
+#include "cli_int.h"
 
 static const char USAGE[] =
     "usage: qmesh <command> [options]\n"
@@ -30,6 +31,11 @@ static const char USAGE[] =
     "commands:\n"
     "  run SCENARIO     simulate, print the results table and write CSV files\n"
     "  check SCENARIO   validate the scenario and its topology only\n"
+    "  theory SCENARIO  the analytic (queueing-theory) solution, formula by\n"
+    "                   formula; takes --set only\n"
+    "  plot DIR         gnuplot scripts and PNG/SVG plots of a results folder\n"
+    "                   and critical paths of a topology; --dot FILE also\n"
+    "                   writes a Graphviz export\n"
     "  help             show this text\n"
     "\n"
     "options of run and check:\n"
@@ -39,122 +45,11 @@ static const char USAGE[] =
     "  -j, --jobs N            replications in N parallel processes\n"
     "      --set KEY=VALUE     override a scenario key, e.g.\n"
     "                          --set services.db.servers=4 (repeatable)\n"
-    "  -q, --quiet             no table, no progress\n";
-
-typedef struct opts {
-    const char *cmd, *scenario, *output;
-    long reps, jobs;
-    unsigned long long seed;
-    int have_seed, quiet;
-    const char **sets;
-    size_t nsets;
-} opts;
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("qmesh: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n(see 'qmesh help')\n", stderr);
-    return EXIT_INPUT;
-}
-
-static int parse_count(const char *arg, const char *name, long max, long *out)
-{
-    char *end;
-    long x = strtol(arg, &end, 10);
-
-    if (end == arg || *end || x < 1 || x > max) {
-        fprintf(stderr, "qmesh: %s must be a whole number from 1 to %ld, "
-                "found '%s'\n", name, max, arg);
-        return -1;
-    }
-    *out = x;
-    return 0;
-}
-
-static int parse_opts(int argc, char **argv, opts *o)
-{
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"replications", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},
-        {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0}
-    };
-    int c;
-
-    o->sets = calloc((size_t)argc, sizeof *o->sets);
-    if (!o->sets)
-        return -1;
-    optind = 2;
-    while ((c = getopt_long(argc, argv, "o:r:s:j:q", longopts, NULL)) != -1) {
-        char *end;
-        switch (c) {
-        case 'o': o->output = optarg; break;
-        case 'q': o->quiet = 1; break;
-        case 'S': o->sets[o->nsets++] = optarg; break;
-        case 'r':
-            if (parse_count(optarg, "--replications", 1000000, &o->reps) < 0)
-                return -1;
-            break;
-        case 'j':
-            if (parse_count(optarg, "--jobs", 1024, &o->jobs) < 0)
-                return -1;
-            break;
-        case 's':
-            o->seed = strtoull(optarg, &end, 10);
-            if (end == optarg || *end || *optarg == '-') {
-                fprintf(stderr, "qmesh: --seed must be a non-negative "
-                        "integer, found '%s'\n", optarg);
-                return -1;
-            }
-            o->have_seed = 1;
-            break;
-        default:
-            fputs("(see 'qmesh help')\n", stderr);
-            return -1;
-        }
-    }
-    if (optind != argc - 1) {
-        usage_error(optind >= argc ? "%s: missing scenario file"
-                                   : "%s: expected one scenario file",
-                    o->cmd);
-        return -1;
-    }
-    o->scenario = argv[optind];
-    return 0;
-}
-
-/* Load, apply command-line settings and check stability. */
-static int load(const opts *o, mdl_scenario **s)
-{
-    sim_diag d;
-    int rc;
-
-    memset(&d, 0, sizeof d);
-    rc = mdl_scenario_load(s, o->scenario, o->sets, o->nsets, &d);
-    if (rc == SIM_OK) {
-        if (o->reps)
-            (*s)->replications = (unsigned)o->reps;
-        if (o->have_seed)
-            (*s)->seed = o->seed;
-        rc = ana_theory_stability(*s, &d);
-    }
-    if (rc == SIM_ENOMEM) {
-        fputs("qmesh: out of memory\n", stderr);
-        return EXIT_RUNTIME;
-    }
-    if (rc != SIM_OK) {
-        fputs("qmesh: ", stderr);
-        sim_diag_print(&d, stderr);
-        mdl_scenario_free(*s);
-        *s = NULL;
-        return EXIT_INPUT;
-    }
-    return EXIT_OK;
-}
+    "  -q, --quiet             no table, no progress\n"
+    "      --plot              run: also write plots into the results folder\n"
+    "      --load FROM:TO:STEP run: set the bottleneck's load to each value\n"
+    "                          (< 1) in turn, e.g. 0.1:0.95:0.05; writes\n"
+    "                          DIR/load/<value>/, DIR/sweep.csv and a plot\n";
 
 /* ---- run ---- */
 
@@ -189,20 +84,16 @@ static int run_rep(void *ctx, unsigned rep, double *out)
     return mdl_net_run(ctx, rep, out, NULL);
 }
 
-static int cmd_run(const opts *o)
+int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir)
 {
-    mdl_scenario *s = NULL;
     mdl_net *net = NULL;
     ana_theory *th = NULL;
     ana_report rep = {0};
     double *results = NULL;
     progress prog = {0};
     sim_diag d;
-    char dir[4096];
-    int rc, status = load(o, &s);
+    int rc, status;
 
-    if (status != EXIT_OK)
-        return status;
     memset(&d, 0, sizeof d);
     rc = mdl_net_new(&net, s, &d);
     if (rc != SIM_OK) {
@@ -236,10 +127,6 @@ static int cmd_run(const opts *o)
     if (ana_report_init(&rep, s, net, th, s->replications, results)
         != SIM_OK)
         goto nomem;
-    if (o->output)
-        snprintf(dir, sizeof dir, "%s", o->output);
-    else
-        snprintf(dir, sizeof dir, "results/%s", s->name);
     if (ana_report_write(&rep, dir, &d) != SIM_OK) {
         fputs("qmesh: ", stderr);
         sim_diag_print(&d, stderr);
@@ -260,16 +147,36 @@ done:
     free(results);
     ana_theory_free(th);
     mdl_net_free(net);
+    return status;
+}
+
+static int cmd_run(const cli_opts *o)
+{
+    mdl_scenario *s = NULL;
+    char dir[4096];
+    int status;
+
+    if (o->load)
+        return cli__sweep(o);
+    if ((status = cli__load(o, &s)) != EXIT_OK)
+        return status;
+    if (o->output)
+        snprintf(dir, sizeof dir, "%s", o->output);
+    else
+        snprintf(dir, sizeof dir, "results/%s", s->name);
+    status = cli__run_one(o, s, dir);
+    if (status == EXIT_OK && o->plot)
+        status = cli__plot_dir(dir, o->quiet);
     mdl_scenario_free(s);
     return status;
 }
 
-static int cmd_check(const opts *o)
+static int cmd_check(const cli_opts *o)
 {
     mdl_scenario *s = NULL;
     mdl_net *net = NULL;
     sim_diag d;
-    int rc, status = load(o, &s);
+    int rc, status = cli__load(o, &s);
 
     if (status != EXIT_OK)
         return status;
@@ -295,7 +202,7 @@ static int cmd_check(const opts *o)
 
 int main(int argc, char **argv)
 {
-    opts o;
+    cli_opts o;
     int status;
 
     gsl_set_error_handler_off();
@@ -303,7 +210,7 @@ int main(int argc, char **argv)
     igraph_set_warning_handler(igraph_warning_handler_ignore);
     memset(&o, 0, sizeof o);
     if (argc < 2)
-        return usage_error("%s", "missing command"), EXIT_INPUT;
+        return cli__usage_error("%s", "missing command"), EXIT_INPUT;
     o.cmd = argv[1];
     if (!strcmp(o.cmd, "help") || !strcmp(o.cmd, "--help")
         || !strcmp(o.cmd, "-h")) {
@@ -314,9 +221,14 @@ int main(int argc, char **argv)
         puts(PACKAGE_STRING);
         return EXIT_OK;
     }
-    if (strcmp(o.cmd, "run") && strcmp(o.cmd, "check"))
-        return usage_error("unknown command '%s'", o.cmd);
-    if (parse_opts(argc, argv, &o) < 0) {
+    if (strcmp(o.cmd, "run") && strcmp(o.cmd, "check")
+        && strcmp(o.cmd, "theory") && strcmp(o.cmd, "plot"))
+        return cli__usage_error("unknown command '%s'", o.cmd);
+    if (!strcmp(o.cmd, "plot"))
+        return cli_plot(argc, argv);
+    if (!strcmp(o.cmd, "theory"))
+        return cli_theory(argc, argv);
+    if (cli__parse_opts(argc, argv, &o) < 0) {
         free(o.sets);
         return EXIT_INPUT;
     }

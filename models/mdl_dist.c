@@ -1196,6 +1196,51 @@ int mdl_dist_copy(mdl_dist *dst, const mdl_dist *src)
     return SIM_OK;
 }
 
+/*
+ * Every family here is a scale family: if X ~ D then fX is the same
+ * family with its time parameters times f. For the p[] layout of the table
+ * above mdl_dist_sample(): exp, det, uniform, hyperexp (phase means),
+ * erlang, gamma, pareto and weibull multiply their time entries by f;
+ * lognormal shifts mu, since ln(fX) = ln f + ln X; probabilities, shapes
+ * and cv stay. Empirical samples are multiplied one by one.
+ */
+int mdl_dist_scale(mdl_dist *d, double factor)
+{
+    size_t i;
+
+    if (!(factor > 0) || !isfinite(factor))
+        return SIM_EINVAL;
+    switch (d->kind) {
+    case MDL_DIST_EXP:
+    case MDL_DIST_DET:
+        d->p[0] *= factor;
+        break;
+    case MDL_DIST_UNIFORM:
+        d->p[0] *= factor;
+        d->p[1] *= factor;
+        break;
+    case MDL_DIST_ERLANG:
+    case MDL_DIST_GAMMA:
+    case MDL_DIST_PARETO:
+    case MDL_DIST_WEIBULL:
+        d->p[1] *= factor;
+        break;
+    case MDL_DIST_HYPEREXP:
+        d->p[1] *= factor;
+        d->p[2] *= factor;
+        break;
+    case MDL_DIST_LOGNORMAL:
+        d->p[0] += log(factor);
+        break;
+    case MDL_DIST_EMPIRICAL:
+        for (i = 0; i < d->nsamples; i++)
+            d->samples[i] *= factor;
+        break;
+    }
+    d->mean *= factor;
+    return SIM_OK;
+}
+
 void mdl_dist_destroy(mdl_dist *d)
 {
     free(d->samples);

@@ -59,6 +59,11 @@ void mdl_dist_exp(mdl_dist *d, double mean);
 /* Deep copy src into dst (dst is overwritten, not freed first).
  * Returns SIM_OK or SIM_ENOMEM. */
 int mdl_dist_copy(mdl_dist *dst, const mdl_dist *src);
+/* Multiply every time of d by factor (> 0, finite): samples, the mean and
+ * every time parameter scale by factor, the scv is unchanged (so
+ * exp(mean=5ms) scaled by 2 is exp(mean=10ms), its rate halved). Returns
+ * SIM_OK, or SIM_EINVAL with d unchanged when factor is not positive. */
+int mdl_dist_scale(mdl_dist *d, double factor);
 /* Release what d owns; d may be reused after mdl_dist_parse/exp/copy. */
 void mdl_dist_destroy(mdl_dist *d);
 /* One variate (s), >= 0. */

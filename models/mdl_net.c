@@ -1,29 +1,52 @@
 /*
- * mdl_net.c - requests, stations and workloads driven by the calendar.
+ * mdl_net.c - requests, calls and stations driven by the calendar.
  *
- * Stations
- *   FIFO with c servers: a request starts at once if a server is free,
- *   else waits in a linked-list queue; completions pull the next one.
- *   A delay station is FIFO with as many servers as requests.
- *   Processor sharing with c servers: n requests each progress at rate
- *   min(1, c/n). A virtual clock V advances at that rate; a request that
- *   arrives at V0 with work S leaves when V reaches V0 + S, so requests
- *   are kept in a min-heap of those finish tags and only the earliest has
- *   a completion event, rescheduled whenever n changes (Kleinrock's
- *   virtual-time view of PS).
+ * Objects
+ *   flow     one request from a workload (or one published event): its
+ *            class, when it started, how it ended.
+ *   job      a flow's visit to one station. A job moves on along forward
+ *            edges (the same job visits the next service), and answers its
+ *            caller when the forward chain ends.
+ *   station  one replica of a service: c workers, a FIFO line for them
+ *            (or processor sharing), an optional capacity.
  *
- * Statistics per station: time-weighted jobs in system and busy servers
- * (queue length = jobs - busy, which for PS counts the requests beyond c),
- * response per visit, wait before service (PS: response - work), arrivals,
- * rejections, departures. Per class and for the system: latency from entry
- * to exit, its histogram, successes and failures. All are reset at the
- * end of the warm-up; requests already inside still count when they leave.
+ * A visit, as DESIGN.md section 3 describes it:
  *
- * Random streams: one per class for arrivals (or think times), one per
- * service for service times and one for routing, named after the class or
- * service so that common random numbers survive topology edits.
+ *   arrive --(capacity full)--> rejected: the job fails at once
+ *     |
+ *   get a worker (queue) --> pre-work (`service`) --> stage 0 calls ...
+ *     --> stage k calls --> post-work (`post_service`, if any) --> leave
+ *     --> follow a forward edge, or reply to the caller / finish the flow
+ *
+ *   Calls of one stage go out together (fork) and the visit goes on when
+ *   the last has replied (join). An edge with count n makes n calls one
+ *   after another. A blocking service keeps its worker from pre-work to
+ *   leaving, so slow callees exhaust its pool; a non-blocking one releases
+ *   it when the calls go out and queues again for the post-work. A failed
+ *   call (a rejection downstream) fails the caller when its stage joins.
+ *   Publish edges start an independent flow at the target; the publisher
+ *   does not wait.
+ *
+ * Processor sharing: n jobs each progress at rate min(1, c/n). A virtual
+ *   clock V advances at that rate; a job that arrives at V0 with work S
+ *   leaves when V reaches V0 + S, so jobs sit in a min-heap of finish tags
+ *   and only the earliest has a completion event, rescheduled whenever n
+ *   changes (Kleinrock's virtual-time view of PS). A job waiting on its
+ *   callees leaves the processor set and comes back for post-work.
+ *
+ * Replicas: a caller picks one by the service's policy: round robin,
+ *   random, least outstanding jobs, power of two choices (the better of two
+ *   random replicas, Mitzenmacher 2001; Envoy's LEAST_REQUEST), or a hash
+ *   ring of 256 points per replica keyed on the flow (consistent hashing,
+ *   Karger et al. 1997).
+ *
+ * Random streams: one per workload (arrivals, think times, class mix),
+ *   and per service for service times, call probabilities and routing,
+ *   and replica choice; named after the workload or service, so that
+ *   common random numbers survive edits elsewhere in the topology.
  */
 #include <limits.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,52 +57,106 @@
 #include "mdl_net.h"
 
 typedef struct station station;
+typedef struct service service;
 
-typedef struct req {
-    struct req *next;       /* FIFO queue link, or free list */
-    station *at;            /* current station */
-    double t_start;         /* entered the system (s) */
-    double t_arrive;        /* arrived at the current station (s) */
-    double work;            /* service demand at the current station (s) */
+typedef struct flow {
+    struct flow *next;      /* free list */
+    mdl_net *net;
+    double t_start;         /* s */
+    int cls;                /* class of the request (or of its publisher) */
+    int pub;                /* publishing edge, or -1 for a request */
+    int rejected, failed;
+    uint64_t key;           /* for hash load balancing */
+} flow;
+
+enum { PH_PRE, PH_CALLS, PH_POST };
+
+typedef struct job {
+    struct job *next;       /* worker queue link, or free list */
+    flow *fl;
+    struct job *parent;     /* caller waiting for the reply; NULL at a root */
+    int edge;               /* the call edge from the parent; -1 at a root */
+    int left;               /* calls still to make on that edge */
+    double t_call;          /* when the parent made this call (s) */
+    station *at;
+    double t_arrive;        /* arrival at the current station (s) */
+    double t_ready;         /* began waiting for a worker (s) */
+    double t_calls;         /* the calls began (s) */
+    double t_stage;         /* the current stage began (s) */
+    double work;            /* current work demand (s) */
     double finish;          /* PS: virtual finish tag */
-    int cls;
-} req;
+    double self;            /* queueing + working time at this visit (s) */
+    int phase, stage, pending, holds, failed;
+} job;
 
 struct station {
     mdl_net *net;
-    const mdl_service *svc;
-    int c;                  /* servers; INT_MAX for a delay station */
+    service *sv;
+    int c;                  /* workers; INT_MAX for a delay station */
     long cap;               /* 0 = unlimited */
-    int ps;
-    long n;                 /* requests in the station */
-    int busy;
-    req *qhead, *qtail;     /* FIFO waiting line */
-    req **heap;             /* PS: requests by finish tag */
+    long n;                 /* jobs present, waiting on callees included */
+    int busy;               /* workers held */
+    long nq;                /* jobs waiting for a worker */
+    job *qhead, *qtail;
+    long nps;               /* PS: jobs in the processor set */
+    job **heap;             /* PS: processor set by finish tag */
     size_t hcap;
-    double vtime, vlast;    /* PS: virtual clock and when it was updated */
+    double vtime, vlast;    /* PS: virtual clock and its last update */
     sim_event *ps_ev;       /* PS: pending completion */
-    int nroutes;
-    int *route_to;
-    double *route_cum;      /* cumulative forward probabilities */
-    gsl_rng *svc_rng, *route_rng;
-    sim_twa jobs, busy_twa;
-    sim_tally resp, wait;
-    double arrivals, rejected, departures;
+    sim_twa jobs, busy_twa, queue_twa;
+    sim_tally resp, wait, work, callee;
+    double arrivals, rejected, departures, self;
+};
+
+typedef struct stage {
+    int n;
+    int *edges;             /* call and publish edges of this stage */
+    char *chosen;           /* scratch: calls drawn for the current visit */
+    sim_tally dur;          /* from sending its calls to the last reply */
+} stage;
+
+struct service {
+    const mdl_service *svc;
+    int idx;
+    int nrep;
+    station *rep;           /* owned, nrep */
+    int rr;                 /* round-robin cursor */
+    uint64_t *ring;         /* hash ring: point hash << 0, sorted */
+    int *ring_rep;          /* replica of each ring point */
+    int nring;
+    int nstages;
+    stage *stages;          /* owned */
+    int nfwd;
+    int *fwd;               /* forward edges out of it */
+    int has_post;
+    gsl_rng *svc_rng, *route_rng, *lb_rng;
 };
 
 typedef struct cls {
-    mdl_net *net;
-    const mdl_workload *w;
-    gsl_rng *rng;           /* inter-arrival or think times */
+    const mdl_class *c;
     sim_tally lat;
     sim_hist *hist;
-    double entered, ok, failed;
+    double entered, ok, rejected, failed;
 } cls;
 
-typedef struct req_chunk {
-    struct req_chunk *next;
-    req r[4096];
-} req_chunk;
+typedef struct wl {
+    mdl_net *net;
+    const mdl_workload *w;
+    int first, n;           /* its classes: first .. first + n - 1 */
+    gsl_rng *rng;           /* arrivals or think times */
+    gsl_rng *mix_rng;       /* class of each request */
+} wl;
+
+typedef struct edge_stat {
+    sim_tally lat;          /* call: issue to reply; publish: event latency */
+    double count, ok, failed;
+} edge_stat;
+
+/* Pool chunks: the header's union keeps the objects after it aligned. */
+typedef union chunk {
+    union chunk *next;
+    max_align_t align;
+} chunk;
 
 typedef struct metric {
     char *scope;            /* owned */
@@ -88,15 +165,21 @@ typedef struct metric {
 
 struct mdl_net {
     const mdl_scenario *s;
-    size_t nst, ncls;
-    station *st;
+    const mdl_topology *t;
+    size_t nsv, ncls, nwl, nedges;
+    service *sv;
     cls *cl;
+    wl *wls;
+    edge_stat *es;
+    unsigned char *applies; /* edge x class: does the edge apply? */
     sim_tally sys_lat;
     sim_hist *sys_hist;
-    double sys_entered, sys_ok, sys_failed;
+    double sys_entered, sys_ok, sys_rejected, sys_failed;
     sim_cal *cal;
-    req *free_req;
-    req_chunk *chunks;
+    flow *free_flow;
+    job *free_job;
+    chunk *chunks;
+    uint64_t next_key;
     long finished;          /* after warm-up, for run.requests */
     int oom;
     size_t nmetrics;
@@ -105,155 +188,504 @@ struct mdl_net {
 
 static const char *const REQ_METRICS[] = {
     "latency_mean", "latency_p50", "latency_p95", "latency_p99",
-    "latency_p999", "availability", "throughput"
+    "latency_p999", "availability", "throughput", "rejected", "failed"
 };
 static const char *const SVC_METRICS[] = {
-    "utilization", "jobs_mean", "queue_mean", "wait_mean", "response_mean",
-    "visits", "throughput", "rejected"
+    "utilization", "jobs_mean", "queue_mean", "wait_mean", "work_mean",
+    "callee_mean", "response_mean", "visits", "throughput", "rejected",
+    "self_per_request", "self_share"
 };
-#define NREQ (sizeof REQ_METRICS / sizeof *REQ_METRICS)
-#define NSVC (sizeof SVC_METRICS / sizeof *SVC_METRICS)
+static const char *const REP_METRICS[] = {
+    "utilization", "jobs_mean", "response_mean", "throughput"
+};
+static const char *const CALL_METRICS[] = { "latency_mean", "calls" };
+static const char *const PUB_METRICS[] = {
+    "latency_mean", "availability", "throughput"
+};
+#define NELEM(a) (sizeof (a) / sizeof *(a))
 
-/* ---- requests ---- */
+/* ---- pools ---- */
 
-static req *req_new(mdl_net *net, int c)
+#define POOL_BATCH 1024
+
+static void nomem(mdl_net *net)
 {
-    req *r = net->free_req;
-
-    if (!r) {
-        req_chunk *ch = malloc(sizeof *ch);
-        size_t i;
-        if (!ch) {
-            net->oom = 1;
-            sim_cal_stop(net->cal);
-            return NULL;
-        }
-        ch->next = net->chunks;
-        net->chunks = ch;
-        for (i = 0; i < sizeof ch->r / sizeof *ch->r; i++) {
-            ch->r[i].next = net->free_req;
-            net->free_req = &ch->r[i];
-        }
-        r = net->free_req;
-    }
-    net->free_req = r->next;
-    r->cls = c;
-    r->next = NULL;
-    return r;
+    net->oom = 1;
+    sim_cal_stop(net->cal);
 }
 
-static void req_free(mdl_net *net, req *r)
+/* One allocation holds a chunk header and POOL_BATCH objects of size sz;
+ * chunks are freed together at the end of the replication. */
+static void *pool_grow(mdl_net *net, size_t sz)
 {
-    r->next = net->free_req;
-    net->free_req = r;
+    chunk *ch = malloc(sizeof *ch + sz * POOL_BATCH);
+
+    if (!ch) {
+        nomem(net);
+        return NULL;
+    }
+    ch->next = net->chunks;
+    net->chunks = ch;
+    return ch + 1;
+}
+
+static flow *flow_new(mdl_net *net, int c, double now)
+{
+    flow *f = net->free_flow;
+
+    if (!f) {
+        flow *batch = pool_grow(net, sizeof *batch);
+        size_t i;
+        if (!batch)
+            return NULL;
+        for (i = 0; i < POOL_BATCH; i++) {
+            batch[i].next = net->free_flow;
+            net->free_flow = &batch[i];
+        }
+        f = net->free_flow;
+    }
+    net->free_flow = f->next;
+    f->net = net;
+    f->t_start = now;
+    f->cls = c;
+    f->pub = -1;
+    f->rejected = f->failed = 0;
+    f->key = net->next_key++;
+    return f;
+}
+
+static void flow_free(mdl_net *net, flow *f)
+{
+    f->next = net->free_flow;
+    net->free_flow = f;
+}
+
+static job *job_new(mdl_net *net, flow *f, job *parent, int edge, int left,
+                    double now)
+{
+    job *j = net->free_job;
+
+    if (!j) {
+        job *batch = pool_grow(net, sizeof *batch);
+        size_t i;
+        if (!batch)
+            return NULL;
+        for (i = 0; i < POOL_BATCH; i++) {
+            batch[i].next = net->free_job;
+            net->free_job = &batch[i];
+        }
+        j = net->free_job;
+    }
+    net->free_job = j->next;
+    j->next = NULL;
+    j->fl = f;
+    j->parent = parent;
+    j->edge = edge;
+    j->left = left;
+    j->t_call = now;
+    j->failed = 0;
+    return j;
+}
+
+static void job_free(mdl_net *net, job *j)
+{
+    j->next = net->free_job;
+    net->free_job = j;
 }
 
 static void schedule(mdl_net *net, double delay, sim_handler fn, void *obj)
 {
-    if (!sim_cal_schedule(net->cal, delay, fn, obj, 0)) {
-        net->oom = 1;
-        sim_cal_stop(net->cal);
+    if (!sim_cal_schedule(net->cal, delay, fn, obj, 0))
+        nomem(net);
+}
+
+/* ---- replica choice ---- */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 33);
+}
+
+static station *pick(mdl_net *net, service *sv, const flow *f)
+{
+    int a, b, lo, hi;
+    uint64_t h;
+
+    (void)net;
+    if (sv->nrep == 1)
+        return sv->rep;
+    switch (sv->svc->lb) {
+    case MDL_LB_RANDOM:
+        return &sv->rep[gsl_rng_uniform_int(sv->lb_rng,
+                                            (unsigned long)sv->nrep)];
+    case MDL_LB_LEAST:
+        /* Fewest outstanding; ties broken uniformly (reservoir sampling),
+         * or the first replicas would take every tie. */
+        for (a = 0, b = 1, lo = 1; b < sv->nrep; b++) {
+            if (sv->rep[b].n < sv->rep[a].n) {
+                a = b;
+                lo = 1;
+            } else if (sv->rep[b].n == sv->rep[a].n
+                       && gsl_rng_uniform_int(sv->lb_rng,
+                                              (unsigned long)++lo) == 0) {
+                a = b;
+            }
+        }
+        return &sv->rep[a];
+    case MDL_LB_P2C:
+        a = (int)gsl_rng_uniform_int(sv->lb_rng, (unsigned long)sv->nrep);
+        b = (int)gsl_rng_uniform_int(sv->lb_rng,
+                                     (unsigned long)sv->nrep - 1);
+        if (b >= a)
+            b++;                    /* two distinct replicas */
+        return &sv->rep[sv->rep[b].n < sv->rep[a].n ? b : a];
+    case MDL_LB_HASH:
+        /* First ring point at or after the key's hash, wrapping around. */
+        h = mix64(f->key);
+        lo = 0;
+        hi = sv->nring;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (sv->ring[mid] < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return &sv->rep[sv->ring_rep[lo == sv->nring ? 0 : lo]];
+    case MDL_LB_ROUND_ROBIN:
+    default:
+        a = sv->rr;
+        sv->rr = (sv->rr + 1) % sv->nrep;
+        return &sv->rep[a];
     }
 }
 
-static void enter(mdl_net *net, station *st, req *r, double now);
-static void on_think_end(sim_cal *cal, sim_event *ev);
+/* ---- the visit ---- */
 
-/* The request leaves the system, successfully or not. */
-static void leave(mdl_net *net, req *r, int ok, double now)
+static void arrive(mdl_net *net, station *st, job *j, double now);
+static void reply(mdl_net *net, job *j, double now);
+static void next_stage(mdl_net *net, job *j, double now);
+static void on_work_done(sim_cal *cal, sim_event *ev);
+static void ps_enter(station *st, job *j, double now);
+static void think(mdl_net *net, flow *f);
+
+static void set_queue(station *st, double now, long nq)
 {
-    cls *c = &net->cl[r->cls];
-    double lat = now - r->t_start;
+    st->nq = nq;
+    sim_twa_set(&st->queue_twa, now, (double)nq);
+}
 
-    if (ok) {
+static double sample_work(const station *st, const job *j)
+{
+    const mdl_service *v = st->sv->svc;
+
+    return mdl_dist_sample(j->phase == PH_POST ? &v->post_service
+                                               : &v->service,
+                           st->sv->svc_rng);
+}
+
+/* j has a worker now: do its current work. */
+static void start_work(mdl_net *net, station *st, job *j, double now)
+{
+    double waited = now - j->t_ready;
+
+    j->self += waited;
+    if (j->phase == PH_PRE)
+        sim_tally_add(&st->wait, waited);
+    j->work = sample_work(st, j);
+    j->self += j->work;
+    sim_tally_add(&st->work, j->work);
+    schedule(net, j->work, on_work_done, j);
+}
+
+/* j needs a worker for its current work: take a free one or queue. */
+static void want_worker(mdl_net *net, station *st, job *j, double now)
+{
+    j->t_ready = now;
+    if (st->busy < st->c) {
+        st->busy++;
+        j->holds = 1;
+        sim_twa_set(&st->busy_twa, now, st->busy);
+        start_work(net, st, j, now);
+        return;
+    }
+    j->next = NULL;
+    if (st->qtail)
+        st->qtail->next = j;
+    else
+        st->qhead = j;
+    st->qtail = j;
+    set_queue(st, now, st->nq + 1);
+}
+
+static void release_worker(mdl_net *net, station *st, job *j, double now)
+{
+    j->holds = 0;
+    if (st->qhead) {
+        /* The worker goes straight to the next in line. */
+        job *next = st->qhead;
+        st->qhead = next->next;
+        if (!st->qhead)
+            st->qtail = NULL;
+        set_queue(st, now, st->nq - 1);
+        next->holds = 1;
+        start_work(net, st, next, now);
+        return;
+    }
+    st->busy--;
+    sim_twa_set(&st->busy_twa, now, st->busy);
+}
+
+/* The visit is over: free the worker, leave, go on or answer. */
+static void finish_visit(mdl_net *net, station *st, job *j, double now)
+{
+    service *sv = st->sv;
+    int i;
+
+    if (j->holds)
+        release_worker(net, st, j, now);
+    st->n--;
+    st->departures++;
+    if (j->fl->pub < 0)
+        st->self += j->self;    /* events are not part of request latency */
+    sim_twa_set(&st->jobs, now, st->n);
+    sim_tally_add(&st->resp, now - j->t_arrive);
+    if (!j->failed && sv->nfwd > 0) {
+        double u = gsl_rng_uniform(sv->route_rng), cum = 0;
+        for (i = 0; i < sv->nfwd; i++) {
+            int e = sv->fwd[i];
+            if (!net->applies[(size_t)e * net->ncls + j->fl->cls])
+                continue;
+            cum += net->t->edges[e].p;
+            if (u < cum) {
+                service *to = &net->sv[net->t->edges[e].to];
+                arrive(net, pick(net, to, j->fl), j, now);
+                return;
+            }
+        }
+    }
+    reply(net, j, now);
+}
+
+/* Calls are over (or there were none): post-work, then leave. */
+static void calls_done(mdl_net *net, station *st, job *j, double now)
+{
+    if (st->sv->nstages > 0)
+        sim_tally_add(&st->callee, now - j->t_calls);
+    if (j->failed || !st->sv->has_post) {
+        finish_visit(net, st, j, now);
+        return;
+    }
+    j->phase = PH_POST;
+    if (st->heap) {
+        ps_enter(st, j, now);
+    } else if (j->holds) {
+        j->t_ready = now;
+        start_work(net, st, j, now);
+    } else {
+        want_worker(net, st, j, now);
+    }
+}
+
+/* Work is done: after pre-work start the calls, after post-work leave. */
+static void work_done(mdl_net *net, station *st, job *j, double now)
+{
+    if (j->phase == PH_POST) {
+        finish_visit(net, st, j, now);
+        return;
+    }
+    j->phase = PH_CALLS;
+    j->stage = 0;
+    j->t_calls = now;
+    if (st->sv->nstages > 0 && j->holds && !st->sv->svc->blocking)
+        release_worker(net, st, j, now);
+    next_stage(net, j, now);
+}
+
+static void on_work_done(sim_cal *cal, sim_event *ev)
+{
+    job *j = ev->obj;
+
+    work_done(j->at->net, j->at, j, sim_cal_now(cal));
+}
+
+static void start_flow_job(mdl_net *net, flow *f, int service_idx,
+                           double now)
+{
+    job *j = job_new(net, f, NULL, -1, 0, now);
+
+    if (j)
+        arrive(net, pick(net, &net->sv[service_idx], f), j, now);
+}
+
+static void issue_call(mdl_net *net, job *parent, int e, int left,
+                       double now)
+{
+    job *j = job_new(net, parent->fl, parent, e, left, now);
+
+    if (!j)
+        return;
+    net->es[e].count++;
+    arrive(net, pick(net, &net->sv[net->t->edges[e].to], parent->fl), j,
+           now);
+}
+
+static void publish(mdl_net *net, const flow *from, int e, double now)
+{
+    flow *f = flow_new(net, from->cls, now);
+
+    if (!f)
+        return;
+    f->pub = e;
+    net->es[e].count++;
+    start_flow_job(net, f, net->t->edges[e].to, now);
+}
+
+/* Send the calls of the current stage; stages with nothing to wait for
+ * pass at once. */
+static void next_stage(mdl_net *net, job *j, double now)
+{
+    station *st = j->at;
+    service *sv = st->sv;
+
+    while (j->stage < sv->nstages) {
+        const stage *sg = &sv->stages[j->stage];
+        int i, k;
+
+        j->pending = 0;
+        for (i = 0; i < sg->n; i++) {
+            int e = sg->edges[i];
+            const mdl_edge *ed = &net->t->edges[e];
+            if (!net->applies[(size_t)e * net->ncls + j->fl->cls])
+                continue;
+            if (ed->p < 1 && gsl_rng_uniform(sv->route_rng) >= ed->p)
+                continue;
+            if (ed->kind == MDL_EDGE_PUBLISH) {
+                for (k = 0; k < ed->count; k++)
+                    publish(net, j->fl, e, now);
+            } else {
+                sg->chosen[i] = 1;
+                j->pending++;
+            }
+        }
+        if (j->pending > 0) {
+            /* Count first, then call: a call may reply at once. */
+            j->t_stage = now;
+            for (i = 0; i < sg->n; i++)
+                if (sg->chosen[i]) {
+                    sg->chosen[i] = 0;
+                    issue_call(net, j, sg->edges[i],
+                               net->t->edges[sg->edges[i]].count - 1, now);
+                }
+            return;
+        }
+        j->stage++;
+    }
+    calls_done(net, st, j, now);
+}
+
+/* The flow's root job is done. */
+static void flow_done(mdl_net *net, flow *f, int failed, double now)
+{
+    double lat = now - f->t_start;
+    cls *c;
+
+    if (f->pub >= 0) {
+        edge_stat *es = &net->es[f->pub];
+        if (failed) {
+            es->failed++;
+        } else {
+            es->ok++;
+            sim_tally_add(&es->lat, lat);
+        }
+        flow_free(net, f);
+        return;
+    }
+    c = &net->cl[f->cls];
+    if (!failed) {
         sim_tally_add(&c->lat, lat);
         sim_hist_add(c->hist, lat);
         sim_tally_add(&net->sys_lat, lat);
         sim_hist_add(net->sys_hist, lat);
         c->ok++;
         net->sys_ok++;
+    } else if (f->rejected) {
+        c->rejected++;
+        net->sys_rejected++;
     } else {
         c->failed++;
         net->sys_failed++;
     }
-    if (c->w->closed)
-        schedule(net, mdl_dist_sample(&c->w->think, c->rng), on_think_end, r);
-    else
-        req_free(net, r);
     if (++net->finished == net->s->requests)
         sim_cal_stop(net->cal);
+    if (net->s->workloads[net->s->classes[f->cls].workload].closed)
+        think(net, f);
+    else
+        flow_free(net, f);
 }
 
-/* After a visit: follow one forward edge or leave. */
-static void route(mdl_net *net, station *st, req *r, double now)
+/* The job's forward chain ended: answer whoever called it. */
+static void reply(mdl_net *net, job *j, double now)
 {
-    double u;
-    int i;
+    job *parent = j->parent;
+    int e = j->edge, left = j->left, failed = j->failed;
+    double t_call = j->t_call;
+    flow *f = j->fl;
 
-    if (st->nroutes == 0) {
-        leave(net, r, 1, now);
+    job_free(net, j);
+    if (!parent) {
+        flow_done(net, f, failed, now);
         return;
     }
-    u = gsl_rng_uniform(st->route_rng);
-    for (i = 0; i < st->nroutes; i++)
-        if (u < st->route_cum[i]) {
-            enter(net, &net->st[st->route_to[i]], r, now);
+    if (failed) {
+        net->es[e].failed++;
+        parent->failed = 1;
+    } else {
+        net->es[e].ok++;
+        sim_tally_add(&net->es[e].lat, now - t_call);
+        if (left > 0) {
+            issue_call(net, parent, e, left - 1, now);
             return;
         }
-    leave(net, r, 1, now);
-}
-
-/* ---- FIFO and delay stations ---- */
-
-static void on_fifo_done(sim_cal *cal, sim_event *ev);
-
-static void fifo_start(station *st, req *r, double now)
-{
-    st->busy++;
-    sim_twa_set(&st->busy_twa, now, st->busy);
-    sim_tally_add(&st->wait, now - r->t_arrive);
-    schedule(st->net, mdl_dist_sample(&st->svc->service, st->svc_rng),
-             on_fifo_done, r);
-}
-
-static void on_fifo_done(sim_cal *cal, sim_event *ev)
-{
-    req *r = ev->obj;
-    station *st = r->at;
-    double now = sim_cal_now(cal);
-
-    st->n--;
-    st->busy--;
-    st->departures++;
-    sim_twa_set(&st->jobs, now, st->n);
-    sim_tally_add(&st->resp, now - r->t_arrive);
-    if (st->qhead) {
-        req *next = st->qhead;
-        st->qhead = next->next;
-        if (!st->qhead)
-            st->qtail = NULL;
-        fifo_start(st, next, now);      /* busy goes back up: no twa change */
-    } else {
-        sim_twa_set(&st->busy_twa, now, st->busy);
     }
-    route(st->net, st, r, now);
+    if (--parent->pending > 0)
+        return;
+    sim_tally_add(&parent->at->sv->stages[parent->stage].dur,
+                  now - parent->t_stage);
+    if (parent->failed) {
+        calls_done(net, parent->at, parent, now);
+        return;
+    }
+    parent->stage++;
+    next_stage(net, parent, now);
 }
 
-/* ---- processor-sharing stations ---- */
+/* ---- processor sharing ---- */
 
 static void on_ps_done(sim_cal *cal, sim_event *ev);
 
 static double ps_rate(const station *st)
 {
-    return st->n <= st->c ? 1.0 : (double)st->c / (double)st->n;
+    return st->nps <= st->c ? 1.0 : (double)st->c / (double)st->nps;
 }
 
 /* Bring the virtual clock to now at the rate of the current population. */
 static void ps_advance(station *st, double now)
 {
-    if (st->n > 0)
+    if (st->nps > 0)
         st->vtime += (now - st->vlast) * ps_rate(st);
     st->vlast = now;
+}
+
+static void ps_track(station *st, double now)
+{
+    st->busy = st->nps < st->c ? (int)st->nps : st->c;
+    sim_twa_set(&st->busy_twa, now, st->busy);
+    set_queue(st, now, st->nps - st->busy);
 }
 
 static void ps_reschedule(station *st)
@@ -263,35 +695,49 @@ static void ps_reschedule(station *st)
     if (st->ps_ev)
         sim_cal_cancel(st->net->cal, st->ps_ev);
     st->ps_ev = NULL;
-    if (st->n == 0)
+    if (st->nps == 0)
         return;
     dt = (st->heap[0]->finish - st->vtime) / ps_rate(st);
     st->ps_ev = sim_cal_schedule(st->net->cal, dt > 0 ? dt : 0, on_ps_done,
                                  st, 0);
-    if (!st->ps_ev) {
-        st->net->oom = 1;
-        sim_cal_stop(st->net->cal);
-    }
+    if (!st->ps_ev)
+        nomem(st->net);
 }
 
-static void heap_push(station *st, req *r)
+static void ps_enter(station *st, job *j, double now)
 {
-    size_t i = (size_t)st->n - 1;      /* n already counts r */
+    size_t i;
 
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (st->heap[parent]->finish <= r->finish)
+    ps_advance(st, now);
+    if ((size_t)st->nps >= st->hcap) {
+        size_t cap = st->hcap ? 2 * st->hcap : 64;
+        job **h = realloc(st->heap, cap * sizeof *h);
+        if (!h) {
+            nomem(st->net);
+            return;
+        }
+        st->heap = h;
+        st->hcap = cap;
+    }
+    j->work = sample_work(st, j);
+    j->self += j->work;
+    sim_tally_add(&st->work, j->work);
+    j->t_ready = now;
+    j->finish = st->vtime + j->work;
+    for (i = (size_t)st->nps++; i > 0; i = (i - 1) / 2) {
+        if (st->heap[(i - 1) / 2]->finish <= j->finish)
             break;
-        st->heap[i] = st->heap[parent];
-        i = parent;
+        st->heap[i] = st->heap[(i - 1) / 2];
     }
-    st->heap[i] = r;
+    st->heap[i] = j;
+    ps_track(st, now);
+    ps_reschedule(st);
 }
 
-static req *heap_pop(station *st)
+static job *ps_pop(station *st)
 {
-    req *top = st->heap[0], *last = st->heap[st->n - 1];
-    size_t i = 0, n = (size_t)st->n - 1;
+    job *top = st->heap[0], *last = st->heap[st->nps - 1];
+    size_t i = 0, n = (size_t)st->nps - 1;
 
     for (;;) {
         size_t child = 2 * i + 1;
@@ -306,138 +752,152 @@ static req *heap_pop(station *st)
         i = child;
     }
     st->heap[i] = last;
+    st->nps--;
     return top;
-}
-
-static void ps_arrive(station *st, req *r, double now)
-{
-    if ((size_t)st->n > st->hcap) {
-        size_t cap = st->hcap ? 2 * st->hcap : 64;
-        req **h = realloc(st->heap, cap * sizeof *h);
-        if (!h) {
-            st->net->oom = 1;
-            sim_cal_stop(st->net->cal);
-            return;
-        }
-        st->heap = h;
-        st->hcap = cap;
-    }
-    r->work = mdl_dist_sample(&st->svc->service, st->svc_rng);
-    r->finish = st->vtime + r->work;
-    heap_push(st, r);
-    st->busy = st->n < st->c ? (int)st->n : st->c;
-    sim_twa_set(&st->busy_twa, now, st->busy);
-    ps_reschedule(st);
 }
 
 static void on_ps_done(sim_cal *cal, sim_event *ev)
 {
     station *st = ev->obj;
     double now = sim_cal_now(cal);
-    req *r;
-    double resp;
+    job *j;
+    double stretch;
 
     st->ps_ev = NULL;           /* the calendar releases ev itself */
     ps_advance(st, now);
-    r = heap_pop(st);
-    st->n--;
-    st->busy = st->n < st->c ? (int)st->n : st->c;
-    st->departures++;
-    sim_twa_set(&st->jobs, now, st->n);
-    sim_twa_set(&st->busy_twa, now, st->busy);
-    resp = now - r->t_arrive;
-    sim_tally_add(&st->resp, resp);
-    sim_tally_add(&st->wait, resp > r->work ? resp - r->work : 0.0);
+    j = ps_pop(st);
+    ps_track(st, now);
     ps_reschedule(st);
-    route(st->net, st, r, now);
+    /* Under PS the time beyond the work itself is the wait. */
+    stretch = now - j->t_ready - j->work;
+    if (stretch < 0)
+        stretch = 0;
+    j->self += stretch;
+    if (j->phase == PH_PRE)
+        sim_tally_add(&st->wait, stretch);
+    work_done(st->net, st, j, now);
 }
 
 /* ---- arrivals at a station ---- */
 
-static void enter(mdl_net *net, station *st, req *r, double now)
+static void arrive(mdl_net *net, station *st, job *j, double now)
 {
     st->arrivals++;
     if (st->cap > 0 && st->n >= st->cap) {
         st->rejected++;
-        leave(net, r, 0, now);
+        j->failed = 1;
+        j->fl->rejected = 1;
+        reply(net, j, now);
         return;
     }
-    r->at = st;
-    r->t_arrive = now;
-    if (st->ps) {
-        ps_advance(st, now);
-        st->n++;
-        sim_twa_set(&st->jobs, now, st->n);
-        ps_arrive(st, r, now);
-        return;
-    }
+    j->at = st;
+    j->t_arrive = now;
+    j->phase = PH_PRE;
+    j->holds = 0;
+    j->self = 0;
     st->n++;
     sim_twa_set(&st->jobs, now, st->n);
-    if (st->busy < st->c) {
-        fifo_start(st, r, now);
-    } else {
-        if (st->qtail)
-            st->qtail->next = r;
-        else
-            st->qhead = r;
-        st->qtail = r;
-        r->next = NULL;
-    }
+    if (st->heap)
+        ps_enter(st, j, now);
+    else
+        want_worker(net, st, j, now);
 }
 
 /* ---- workloads ---- */
 
-static void start_request(mdl_net *net, req *r, double now)
+static int pick_class(const mdl_net *net, wl *w)
 {
-    cls *c = &net->cl[r->cls];
+    double u, cum = 0;
+    int i;
 
-    r->t_start = now;
-    c->entered++;
+    if (w->n == 1)
+        return w->first;
+    u = gsl_rng_uniform(w->mix_rng);
+    for (i = 0; i < w->n - 1; i++) {
+        cum += net->s->classes[w->first + i].share;
+        if (u < cum)
+            break;
+    }
+    return w->first + i;
+}
+
+static void start_request(mdl_net *net, flow *f, double now)
+{
+    net->cl[f->cls].entered++;
     net->sys_entered++;
-    enter(net, &net->st[c->w->entry], r, now);
+    start_flow_job(net, f, net->s->classes[f->cls].entry, now);
 }
 
 static void on_arrival(sim_cal *cal, sim_event *ev)
 {
-    cls *c = ev->obj;
-    mdl_net *net = c->net;
-    req *r = req_new(net, (int)(c - net->cl));
+    wl *w = ev->obj;
+    mdl_net *net = w->net;
+    double now = sim_cal_now(cal);
+    flow *f = flow_new(net, pick_class(net, w), now);
 
-    if (!r)
+    if (!f)
         return;
-    start_request(net, r, sim_cal_now(cal));
-    schedule(net, mdl_dist_sample(&c->w->arrival, c->rng), on_arrival, c);
+    start_request(net, f, now);
+    schedule(net, mdl_dist_sample(&w->w->arrival, w->rng), on_arrival, w);
 }
 
 static void on_think_end(sim_cal *cal, sim_event *ev)
 {
-    req *r = ev->obj;
-    mdl_net *net = r->at->net;
+    flow *f = ev->obj;
+    mdl_net *net = f->net;
+    wl *w = &net->wls[net->s->classes[f->cls].workload];
 
-    start_request(net, r, sim_cal_now(cal));
+    /* A new request of the same customer: a fresh class draw and key. */
+    f->cls = pick_class(net, w);
+    f->t_start = sim_cal_now(cal);
+    f->rejected = f->failed = 0;
+    f->key = net->next_key++;
+    start_request(net, f, f->t_start);
 }
+
+static void think(mdl_net *net, flow *f)
+{
+    wl *w = &net->wls[net->s->classes[f->cls].workload];
+
+    schedule(net, mdl_dist_sample(&w->w->think, w->rng), on_think_end, f);
+}
+
+/* ---- statistics ---- */
 
 static void reset_stats(mdl_net *net, double now)
 {
-    size_t i;
+    size_t i, k;
+    int r;
 
-    for (i = 0; i < net->nst; i++) {
-        station *st = &net->st[i];
-        sim_twa_reset(&st->jobs, now);
-        sim_twa_reset(&st->busy_twa, now);
-        sim_tally_reset(&st->resp);
-        sim_tally_reset(&st->wait);
-        st->arrivals = st->rejected = st->departures = 0;
+    for (i = 0; i < net->nsv; i++) {
+        service *sv = &net->sv[i];
+        for (r = 0; r < sv->nrep; r++) {
+            station *st = &sv->rep[r];
+            sim_twa_reset(&st->jobs, now);
+            sim_twa_reset(&st->busy_twa, now);
+            sim_twa_reset(&st->queue_twa, now);
+            sim_tally_reset(&st->resp);
+            sim_tally_reset(&st->wait);
+            sim_tally_reset(&st->work);
+            sim_tally_reset(&st->callee);
+            st->arrivals = st->rejected = st->departures = st->self = 0;
+        }
+        for (k = 0; k < (size_t)sv->nstages; k++)
+            sim_tally_reset(&sv->stages[k].dur);
     }
     for (i = 0; i < net->ncls; i++) {
         cls *c = &net->cl[i];
         sim_tally_reset(&c->lat);
         sim_hist_reset(c->hist);
-        c->entered = c->ok = c->failed = 0;
+        c->entered = c->ok = c->rejected = c->failed = 0;
+    }
+    for (i = 0; i < net->nedges; i++) {
+        sim_tally_reset(&net->es[i].lat);
+        net->es[i].count = net->es[i].ok = net->es[i].failed = 0;
     }
     sim_tally_reset(&net->sys_lat);
     sim_hist_reset(net->sys_hist);
-    net->sys_entered = net->sys_ok = net->sys_failed = 0;
+    net->sys_entered = net->sys_ok = net->sys_rejected = net->sys_failed = 0;
     net->finished = 0;
 }
 
@@ -457,6 +917,68 @@ static int unsupported(sim_diag *d, const mdl_topology *t, int svc,
     return SIM_ENOTSUP;
 }
 
+/* Synchronous calls around a cycle would wait on themselves forever. */
+static int check_call_cycles(const mdl_topology *t, sim_diag *d)
+{
+    igraph_vector_int_t eids;
+    igraph_t calls;
+    igraph_bool_t dag = 1;
+    size_t i;
+    int rc = SIM_OK;
+
+    if (igraph_vector_int_init(&eids, 0))
+        return SIM_ENOMEM;
+    for (i = 0; i < t->nedges; i++)
+        if (t->edges[i].kind == MDL_EDGE_CALL
+            && igraph_vector_int_push_back(&eids, (igraph_integer_t)i)) {
+            igraph_vector_int_destroy(&eids);
+            return SIM_ENOMEM;
+        }
+    if (igraph_subgraph_edges(&t->graph, &calls, igraph_ess_vector(&eids),
+                                   0) != IGRAPH_SUCCESS) {
+        igraph_vector_int_destroy(&eids);
+        return SIM_ENOMEM;
+    }
+    if (igraph_is_dag(&calls, &dag) != IGRAPH_SUCCESS)
+        rc = SIM_ENOMEM;
+    else if (!dag) {
+        /* Name a service on the cycle: one whose call edge is a self-loop
+         * or that reaches itself. */
+        for (i = 0; i < t->nedges && rc == SIM_OK; i++) {
+            const mdl_edge *e = &t->edges[i];
+            igraph_vector_int_t path;
+            if (e->kind != MDL_EDGE_CALL)
+                continue;
+            if (e->from == e->to) {
+                rc = sim_diag_set(d, t->path, t->services[e->from].line, 0,
+                                  "service '%s' calls itself: a synchronous "
+                                  "call cycle would deadlock",
+                                  t->services[e->from].name);
+                break;
+            }
+            if (igraph_vector_int_init(&path, 0))
+                return SIM_ENOMEM;
+            if (igraph_get_shortest_path(&calls, &path, NULL, e->to, e->from,
+                                         IGRAPH_OUT) == IGRAPH_SUCCESS
+                && igraph_vector_int_size(&path) > 0)
+                rc = sim_diag_set(d, t->path, t->services[e->from].line, 0,
+                                  "services '%s' and '%s' call each other "
+                                  "(through %ld services): a synchronous "
+                                  "call cycle would deadlock",
+                                  t->services[e->from].name,
+                                  t->services[e->to].name,
+                                  (long)igraph_vector_int_size(&path));
+            igraph_vector_int_destroy(&path);
+        }
+        if (rc == SIM_OK)
+            rc = sim_diag_set(d, t->path, 0, 0, "synchronous calls form a "
+                              "cycle, which would deadlock");
+    }
+    igraph_destroy(&calls);
+    igraph_vector_int_destroy(&eids);
+    return rc;
+}
+
 static int check_supported(const mdl_scenario *s, sim_diag *d)
 {
     const mdl_topology *t = s->topo;
@@ -464,68 +986,182 @@ static int check_supported(const mdl_scenario *s, sim_diag *d)
 
     for (i = 0; i < t->nservices; i++) {
         const mdl_service *v = &t->services[i];
-        if (v->replicas > 1)
-            return unsupported(d, t, (int)i, "more than one replica (load "
-                               "balancing)");
         if (v->discipline == MDL_DISC_PRIORITY)
             return unsupported(d, t, (int)i, "discipline 'priority'");
         if (v->kind == MDL_SVC_BROKER)
             return unsupported(d, t, (int)i, "kind 'broker'");
     }
-    for (i = 0; i < t->nedges; i++) {
-        const mdl_edge *e = &t->edges[i];
-        if (e->kind != MDL_EDGE_FORWARD) {
-            char what[256];
-            snprintf(what, sizeof what, "the %s edge to '%s' (only "
-                     "'forward' edges are)",
-                     e->kind == MDL_EDGE_CALL ? "call" : "publish",
-                     t->services[e->to].name);
-            return unsupported(d, t, e->from, what);
-        }
-    }
-    return SIM_OK;
+    return check_call_cycles(t, d);
 }
 
-static int add_metrics(mdl_net *net, const char *prefix, const char *name,
+static int add_metrics(mdl_net *net, const char *scope,
                        const char *const *names, size_t n)
 {
+    metric *m = realloc(net->metrics, (net->nmetrics + n) * sizeof *m);
     size_t i;
-    size_t len = strlen(prefix) + (name ? strlen(name) : 0) + 1;
 
+    if (!m)
+        return SIM_ENOMEM;
+    net->metrics = m;
     for (i = 0; i < n; i++) {
-        metric *m = &net->metrics[net->nmetrics];
-        m->scope = malloc(len);
-        if (!m->scope)
+        m[net->nmetrics].scope = strdup(scope);
+        if (!m[net->nmetrics].scope)
             return SIM_ENOMEM;
-        snprintf(m->scope, len, "%s%s", prefix, name ? name : "");
-        m->name = names[i];
-        net->nmetrics++;
+        m[net->nmetrics++].name = names[i];
     }
     return SIM_OK;
 }
 
-static int build_routes(station *st, const mdl_topology *t, int idx)
+/* Group the service's call and publish edges by stage, in stage order. */
+static int build_stages(service *sv, const mdl_topology *t)
 {
-    size_t i;
-    double cum = 0;
+    int *list = malloc((t->nedges + 1) * sizeof *list);
+    int n = 0, i, k;
 
-    for (i = 0; i < t->nedges; i++)
-        if (t->edges[i].from == idx && t->edges[i].p > 0)
-            st->nroutes++;
-    if (st->nroutes == 0)
-        return SIM_OK;
-    st->route_to = malloc((size_t)st->nroutes * sizeof *st->route_to);
-    st->route_cum = malloc((size_t)st->nroutes * sizeof *st->route_cum);
-    if (!st->route_to || !st->route_cum)
+    if (!list)
         return SIM_ENOMEM;
-    st->nroutes = 0;
-    for (i = 0; i < t->nedges; i++)
-        if (t->edges[i].from == idx && t->edges[i].p > 0) {
-            cum += t->edges[i].p;
-            st->route_to[st->nroutes] = t->edges[i].to;
-            st->route_cum[st->nroutes++] = cum;
+    for (i = 0; i < (int)t->nedges; i++)
+        if (t->edges[i].from == sv->idx && t->edges[i].kind != MDL_EDGE_FORWARD
+            && t->edges[i].p > 0)
+            list[n++] = i;
+    /* Insertion sort by stage, stable: a service has few edges. */
+    for (i = 1; i < n; i++) {
+        int e = list[i];
+        for (k = i; k > 0 && t->edges[list[k - 1]].stage > t->edges[e].stage;
+             k--)
+            list[k] = list[k - 1];
+        list[k] = e;
+    }
+    for (i = 0; i < n; i = k) {
+        stage *sg = realloc(sv->stages, (sv->nstages + 1) * sizeof *sg);
+        if (!sg) {
+            free(list);
+            return SIM_ENOMEM;
         }
+        sv->stages = sg;
+        sg += sv->nstages++;
+        for (k = i; k < n && t->edges[list[k]].stage
+                                 == t->edges[list[i]].stage; k++)
+            ;
+        sg->n = k - i;
+        sg->edges = malloc((size_t)sg->n * sizeof *sg->edges);
+        if (!sg->edges) {
+            free(list);
+            return SIM_ENOMEM;
+        }
+        memcpy(sg->edges, list + i, (size_t)sg->n * sizeof *sg->edges);
+        sg->chosen = calloc((size_t)sg->n, 1);
+        if (!sg->chosen) {
+            free(list);
+            return SIM_ENOMEM;
+        }
+        sim_tally_reset(&sg->dur);
+    }
+    free(list);
+    sv->fwd = malloc((t->nedges + 1) * sizeof *sv->fwd);
+    if (!sv->fwd)
+        return SIM_ENOMEM;
+    for (i = 0; i < (int)t->nedges; i++)
+        if (t->edges[i].from == sv->idx && t->edges[i].kind == MDL_EDGE_FORWARD
+            && t->edges[i].p > 0)
+            sv->fwd[sv->nfwd++] = i;
     return SIM_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+#define RING_POINTS 256
+
+/* Consistent-hash ring: RING_POINTS points per replica. */
+static int build_ring(service *sv)
+{
+    uint64_t *pts;
+    int r, k, n = sv->nrep * RING_POINTS;
+
+    pts = malloc((size_t)n * 2 * sizeof *pts);
+    sv->ring = malloc((size_t)n * sizeof *sv->ring);
+    sv->ring_rep = malloc((size_t)n * sizeof *sv->ring_rep);
+    if (!pts || !sv->ring || !sv->ring_rep) {
+        free(pts);
+        return SIM_ENOMEM;
+    }
+    /* Pairs (hash, replica) sorted by hash. */
+    for (r = 0; r < sv->nrep; r++)
+        for (k = 0; k < RING_POINTS; k++) {
+            size_t i = (size_t)(r * RING_POINTS + k);
+            pts[2 * i] = mix64(sim_rng_id(sv->svc->name)
+                               ^ ((uint64_t)r << 32 | (uint64_t)k));
+            pts[2 * i + 1] = (uint64_t)r;
+        }
+    qsort(pts, (size_t)n, 2 * sizeof *pts, cmp_u64);
+    for (k = 0; k < n; k++) {
+        sv->ring[k] = pts[2 * k];
+        sv->ring_rep[k] = (int)pts[2 * k + 1];
+    }
+    sv->nring = n;
+    free(pts);
+    return SIM_OK;
+}
+
+/* Which classes each edge applies to, looked up on the hot path. */
+static int build_applies(mdl_net *net)
+{
+    size_t e, c;
+
+    net->applies = malloc(net->nedges * net->ncls + 1);
+    if (!net->applies)
+        return SIM_ENOMEM;
+    for (e = 0; e < net->nedges; e++)
+        for (c = 0; c < net->ncls; c++)
+            net->applies[e * net->ncls + c] =
+                (unsigned char)mdl_scenario_edge_applies(net->s, e, c);
+    return SIM_OK;
+}
+
+static int build_metrics(mdl_net *net)
+{
+    const mdl_topology *t = net->t;
+    char scope[1200];
+    size_t i;
+    int r, rc = add_metrics(net, "system", REQ_METRICS, NELEM(REQ_METRICS));
+
+    for (i = 0; rc == SIM_OK && i < net->ncls; i++) {
+        snprintf(scope, sizeof scope, "class:%s", net->s->classes[i].name);
+        rc = add_metrics(net, scope, REQ_METRICS, NELEM(REQ_METRICS));
+    }
+    for (i = 0; rc == SIM_OK && i < net->nsv; i++) {
+        service *sv = &net->sv[i];
+        snprintf(scope, sizeof scope, "service:%s", sv->svc->name);
+        rc = add_metrics(net, scope, SVC_METRICS, NELEM(SVC_METRICS));
+        for (r = 0; rc == SIM_OK && sv->nrep > 1 && r < sv->nrep; r++) {
+            snprintf(scope, sizeof scope, "replica:%s#%d", sv->svc->name, r);
+            rc = add_metrics(net, scope, REP_METRICS, NELEM(REP_METRICS));
+        }
+        for (r = 0; rc == SIM_OK && r < sv->nstages; r++) {
+            static const char *const dur[] = { "duration_mean" };
+            snprintf(scope, sizeof scope, "stage:%s#%d", sv->svc->name,
+                     t->edges[sv->stages[r].edges[0]].stage);
+            rc = add_metrics(net, scope, dur, 1);
+        }
+    }
+    for (i = 0; rc == SIM_OK && i < net->nedges; i++) {
+        const mdl_edge *e = &t->edges[i];
+        if (e->kind == MDL_EDGE_FORWARD)
+            continue;
+        snprintf(scope, sizeof scope, "%s:%s->%s",
+                 e->kind == MDL_EDGE_CALL ? "call" : "publish",
+                 t->services[e->from].name, t->services[e->to].name);
+        if (e->kind == MDL_EDGE_CALL)
+            rc = add_metrics(net, scope, CALL_METRICS, NELEM(CALL_METRICS));
+        else
+            rc = add_metrics(net, scope, PUB_METRICS, NELEM(PUB_METRICS));
+    }
+    return rc;
 }
 
 int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
@@ -533,7 +1169,7 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
     const mdl_topology *t = s->topo;
     mdl_net *net;
     size_t i;
-    int rc;
+    int r, rc;
 
     *out = NULL;
     rc = check_supported(s, d);
@@ -543,43 +1179,65 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
     if (!net)
         return SIM_ENOMEM;
     net->s = s;
-    net->nst = t->nservices;
-    net->ncls = s->nworkloads;
-    net->st = calloc(net->nst, sizeof *net->st);
+    net->t = t;
+    net->nsv = t->nservices;
+    net->ncls = s->nclasses;
+    net->nwl = s->nworkloads;
+    net->nedges = t->nedges;
+    net->sv = calloc(net->nsv, sizeof *net->sv);
     net->cl = calloc(net->ncls, sizeof *net->cl);
+    net->wls = calloc(net->nwl, sizeof *net->wls);
+    net->es = calloc(net->nedges + 1, sizeof *net->es);
     net->sys_hist = malloc(sizeof *net->sys_hist);
-    net->metrics = calloc((1 + net->ncls) * NREQ + net->nst * NSVC,
-                          sizeof *net->metrics);
-    if (!net->st || !net->cl || !net->sys_hist || !net->metrics)
+    if (!net->sv || !net->cl || !net->wls || !net->es || !net->sys_hist)
         goto nomem;
-    for (i = 0; i < net->nst; i++) {
-        station *st = &net->st[i];
+    for (i = 0; i < net->nsv; i++) {
+        service *sv = &net->sv[i];
         const mdl_service *v = &t->services[i];
-        st->net = net;
-        st->svc = v;
-        st->c = v->kind == MDL_SVC_DELAY ? INT_MAX : v->servers;
-        st->cap = v->kind == MDL_SVC_DELAY ? 0 : v->capacity;
-        st->ps = v->kind != MDL_SVC_DELAY && v->discipline == MDL_DISC_PS;
-        if (build_routes(st, t, (int)i) != SIM_OK)
+        sv->svc = v;
+        sv->idx = (int)i;
+        sv->nrep = v->replicas;
+        sv->has_post = !(v->post_service.kind == MDL_DIST_DET
+                         && v->post_service.mean == 0);
+        sv->rep = calloc((size_t)sv->nrep, sizeof *sv->rep);
+        if (!sv->rep || build_stages(sv, t) != SIM_OK)
             goto nomem;
+        if (v->lb == MDL_LB_HASH && sv->nrep > 1 && build_ring(sv) != SIM_OK)
+            goto nomem;
+        for (r = 0; r < sv->nrep; r++) {
+            station *st = &sv->rep[r];
+            st->net = net;
+            st->sv = sv;
+            st->c = v->kind == MDL_SVC_DELAY ? INT_MAX : v->servers;
+            st->cap = v->kind == MDL_SVC_DELAY ? 0 : v->capacity;
+            if (v->kind != MDL_SVC_DELAY && v->discipline == MDL_DISC_PS) {
+                st->hcap = 64;
+                st->heap = malloc(st->hcap * sizeof *st->heap);
+                if (!st->heap)
+                    goto nomem;
+            }
+        }
     }
     for (i = 0; i < net->ncls; i++) {
-        net->cl[i].net = net;
-        net->cl[i].w = &s->workloads[i];
+        net->cl[i].c = &s->classes[i];
         net->cl[i].hist = malloc(sizeof *net->cl[i].hist);
         if (!net->cl[i].hist)
             goto nomem;
     }
-    if (add_metrics(net, "system", NULL, REQ_METRICS, NREQ) != SIM_OK)
+    for (i = 0; i < net->nwl; i++) {
+        wl *w = &net->wls[i];
+        w->net = net;
+        w->w = &s->workloads[i];
+        w->first = -1;
+    }
+    for (i = 0; i < net->ncls; i++) {
+        wl *w = &net->wls[s->classes[i].workload];
+        if (w->first < 0)
+            w->first = (int)i;
+        w->n++;
+    }
+    if (build_applies(net) != SIM_OK || build_metrics(net) != SIM_OK)
         goto nomem;
-    for (i = 0; i < net->ncls; i++)
-        if (add_metrics(net, "class:", s->workloads[i].name, REQ_METRICS,
-                        NREQ) != SIM_OK)
-            goto nomem;
-    for (i = 0; i < net->nst; i++)
-        if (add_metrics(net, "service:", t->services[i].name, SVC_METRICS,
-                        NSVC) != SIM_OK)
-            goto nomem;
     *out = net;
     return SIM_OK;
 nomem:
@@ -592,19 +1250,22 @@ static void free_run_state(mdl_net *net)
     size_t i;
 
     while (net->chunks) {
-        req_chunk *next = net->chunks->next;
+        chunk *next = net->chunks->next;
         free(net->chunks);
         net->chunks = next;
     }
-    net->free_req = NULL;
-    for (i = 0; i < net->nst; i++) {
-        gsl_rng_free(net->st[i].svc_rng);
-        gsl_rng_free(net->st[i].route_rng);
-        net->st[i].svc_rng = net->st[i].route_rng = NULL;
+    net->free_flow = NULL;
+    net->free_job = NULL;
+    for (i = 0; i < net->nsv; i++) {
+        gsl_rng_free(net->sv[i].svc_rng);
+        gsl_rng_free(net->sv[i].route_rng);
+        gsl_rng_free(net->sv[i].lb_rng);
+        net->sv[i].svc_rng = net->sv[i].route_rng = net->sv[i].lb_rng = NULL;
     }
-    for (i = 0; i < net->ncls; i++) {
-        gsl_rng_free(net->cl[i].rng);
-        net->cl[i].rng = NULL;
+    for (i = 0; i < net->nwl; i++) {
+        gsl_rng_free(net->wls[i].rng);
+        gsl_rng_free(net->wls[i].mix_rng);
+        net->wls[i].rng = net->wls[i].mix_rng = NULL;
     }
     sim_cal_free(net->cal);
     net->cal = NULL;
@@ -613,23 +1274,36 @@ static void free_run_state(mdl_net *net)
 void mdl_net_free(mdl_net *net)
 {
     size_t i;
+    int r;
 
     if (!net)
         return;
-    if (net->st && net->cl)
+    if (net->sv && net->wls)
         free_run_state(net);
-    for (i = 0; net->st && i < net->nst; i++) {
-        free(net->st[i].heap);
-        free(net->st[i].route_to);
-        free(net->st[i].route_cum);
+    for (i = 0; net->sv && i < net->nsv; i++) {
+        service *sv = &net->sv[i];
+        for (r = 0; sv->rep && r < sv->nrep; r++)
+            free(sv->rep[r].heap);
+        free(sv->rep);
+        for (r = 0; r < sv->nstages; r++) {
+            free(sv->stages[r].edges);
+            free(sv->stages[r].chosen);
+        }
+        free(sv->stages);
+        free(sv->fwd);
+        free(sv->ring);
+        free(sv->ring_rep);
     }
     for (i = 0; net->cl && i < net->ncls; i++)
         free(net->cl[i].hist);
-    for (i = 0; net->metrics && i < net->nmetrics; i++)
+    for (i = 0; i < net->nmetrics; i++)
         free(net->metrics[i].scope);
     free(net->metrics);
-    free(net->st);
+    free(net->applies);
+    free(net->sv);
     free(net->cl);
+    free(net->wls);
+    free(net->es);
     free(net->sys_hist);
     free(net);
 }
@@ -656,7 +1330,7 @@ size_t mdl_net_nhists(const mdl_net *net)
 
 const char *mdl_net_hist_scope(const mdl_net *net, size_t h)
 {
-    return net->metrics[h * NREQ].scope;
+    return net->metrics[h * NELEM(REQ_METRICS)].scope;
 }
 
 size_t mdl_net_result_len(const mdl_net *net)
@@ -666,25 +1340,32 @@ size_t mdl_net_result_len(const mdl_net *net)
 
 /* ---- one replication ---- */
 
+static gsl_rng *stream(const mdl_net *net, unsigned rep, const char *kind,
+                       const char *name)
+{
+    char id[600];
+
+    snprintf(id, sizeof id, "%s:%s", kind, name);
+    return sim_rng_new(net->s->seed, rep, sim_rng_id(id));
+}
+
 static int seed_streams(mdl_net *net, unsigned rep)
 {
-    const mdl_scenario *s = net->s;
-    char name[600];
     size_t i;
 
-    for (i = 0; i < net->nst; i++) {
-        station *st = &net->st[i];
-        snprintf(name, sizeof name, "service:%s", st->svc->name);
-        st->svc_rng = sim_rng_new(s->seed, rep, sim_rng_id(name));
-        snprintf(name, sizeof name, "route:%s", st->svc->name);
-        st->route_rng = sim_rng_new(s->seed, rep, sim_rng_id(name));
-        if (!st->svc_rng || !st->route_rng)
+    for (i = 0; i < net->nsv; i++) {
+        service *sv = &net->sv[i];
+        sv->svc_rng = stream(net, rep, "service", sv->svc->name);
+        sv->route_rng = stream(net, rep, "route", sv->svc->name);
+        sv->lb_rng = stream(net, rep, "lb", sv->svc->name);
+        if (!sv->svc_rng || !sv->route_rng || !sv->lb_rng)
             return SIM_ENOMEM;
     }
-    for (i = 0; i < net->ncls; i++) {
-        snprintf(name, sizeof name, "workload:%s", net->cl[i].w->name);
-        net->cl[i].rng = sim_rng_new(s->seed, rep, sim_rng_id(name));
-        if (!net->cl[i].rng)
+    for (i = 0; i < net->nwl; i++) {
+        wl *w = &net->wls[i];
+        w->rng = stream(net, rep, "workload", w->w->name);
+        w->mix_rng = stream(net, rep, "mix", w->w->name);
+        if (!w->rng || !w->mix_rng)
             return SIM_ENOMEM;
     }
     return SIM_OK;
@@ -693,17 +1374,23 @@ static int seed_streams(mdl_net *net, unsigned rep)
 static void reset_state(mdl_net *net)
 {
     size_t i;
+    int r;
 
-    for (i = 0; i < net->nst; i++) {
-        station *st = &net->st[i];
-        st->n = 0;
-        st->busy = 0;
-        st->qhead = st->qtail = NULL;
-        st->vtime = st->vlast = 0;
-        st->ps_ev = NULL;
-        st->jobs.value = st->busy_twa.value = 0;
+    for (i = 0; i < net->nsv; i++) {
+        service *sv = &net->sv[i];
+        sv->rr = 0;
+        for (r = 0; r < sv->nrep; r++) {
+            station *st = &sv->rep[r];
+            st->n = st->nq = st->nps = 0;
+            st->busy = 0;
+            st->qhead = st->qtail = NULL;
+            st->vtime = st->vlast = 0;
+            st->ps_ev = NULL;
+            st->jobs.value = st->busy_twa.value = st->queue_twa.value = 0;
+        }
     }
     net->oom = 0;
+    net->next_key = 0;
     reset_stats(net, 0.0);
 }
 
@@ -712,17 +1399,87 @@ static double quantile_or_nan(const sim_hist *h, double p)
     return h->n ? sim_hist_quantile(h, p) : NAN;
 }
 
-static double *put_req_metrics(double *o, const sim_tally *lat,
-                               const sim_hist *h, double ok, double failed,
-                               double span)
+static double mean_or_nan(const sim_tally *t)
 {
-    *o++ = lat->n > 0 ? lat->mean : NAN;
+    return t->n > 0 ? t->mean : NAN;
+}
+
+static double *put_req_metrics(double *o, const sim_tally *lat,
+                               const sim_hist *h, double ok, double rejected,
+                               double failed, double span)
+{
+    double done = ok + rejected + failed;
+
+    *o++ = mean_or_nan(lat);
     *o++ = quantile_or_nan(h, 0.50);
     *o++ = quantile_or_nan(h, 0.95);
     *o++ = quantile_or_nan(h, 0.99);
     *o++ = quantile_or_nan(h, 0.999);
-    *o++ = ok + failed > 0 ? ok / (ok + failed) : NAN;
+    *o++ = done > 0 ? ok / done : NAN;
     *o++ = ok / span;
+    *o++ = done > 0 ? rejected / done : NAN;
+    *o++ = done > 0 ? failed / done : NAN;
+    return o;
+}
+
+/* Pooled mean of one tally over the replicas (NaN with no observation). */
+static double pooled(const service *sv, size_t offset)
+{
+    double n = 0, sum = 0;
+    int r;
+
+    for (r = 0; r < sv->nrep; r++) {
+        const sim_tally *t = (const sim_tally *)((const char *)&sv->rep[r]
+                                                 + offset);
+        n += t->n;
+        sum += t->n * t->mean;
+    }
+    return n > 0 ? sum / n : NAN;
+}
+
+static double *put_service(const mdl_net *net, const service *sv, double now,
+                           double span, double *o)
+{
+    double util = 0, jobs = 0, queue = 0, arr = 0, dep = 0, rej = 0, self = 0;
+    int r;
+
+    for (r = 0; r < sv->nrep; r++) {
+        const station *st = &sv->rep[r];
+        double busy = sim_twa_mean(&st->busy_twa, now);
+        util += st->c == INT_MAX ? busy : busy / st->c;
+        jobs += sim_twa_mean(&st->jobs, now);
+        queue += sim_twa_mean(&st->queue_twa, now);
+        arr += st->arrivals;
+        dep += st->departures;
+        rej += st->rejected;
+        self += st->self;
+    }
+    *o++ = util / sv->nrep;
+    *o++ = jobs;
+    *o++ = queue;
+    *o++ = pooled(sv, offsetof(station, wait));
+    *o++ = pooled(sv, offsetof(station, work));
+    *o++ = sv->nstages > 0 ? pooled(sv, offsetof(station, callee)) : 0.0;
+    *o++ = pooled(sv, offsetof(station, resp));
+    *o++ = net->sys_entered > 0 ? arr / net->sys_entered : NAN;
+    *o++ = dep / span;
+    *o++ = arr > 0 ? rej / arr : 0.0;
+    *o++ = net->sys_ok > 0 ? self / net->sys_ok : NAN;
+    /* Share of all successful requests' latency spent here (queueing and
+     * working, not waiting on callees); parallel calls can make the shares
+     * of a request add up to more than 1. */
+    *o++ = net->sys_lat.n > 0 ? self / (net->sys_lat.mean * net->sys_lat.n)
+                              : NAN;
+    for (r = 0; sv->nrep > 1 && r < sv->nrep; r++) {
+        const station *st = &sv->rep[r];
+        double busy = sim_twa_mean(&st->busy_twa, now);
+        *o++ = st->c == INT_MAX ? busy : busy / st->c;
+        *o++ = sim_twa_mean(&st->jobs, now);
+        *o++ = mean_or_nan(&st->resp);
+        *o++ = st->departures / span;
+    }
+    for (r = 0; r < sv->nstages; r++)
+        *o++ = mean_or_nan(&sv->stages[r].dur);
     return o;
 }
 
@@ -735,23 +1492,30 @@ static void collect(mdl_net *net, double now, double *out)
     if (span <= 0)
         span = NAN;
     o = put_req_metrics(o, &net->sys_lat, net->sys_hist, net->sys_ok,
-                        net->sys_failed, span);
+                        net->sys_rejected, net->sys_failed, span);
     for (i = 0; i < net->ncls; i++) {
         cls *c = &net->cl[i];
-        o = put_req_metrics(o, &c->lat, c->hist, c->ok, c->failed, span);
+        o = put_req_metrics(o, &c->lat, c->hist, c->ok, c->rejected,
+                            c->failed, span);
     }
-    for (i = 0; i < net->nst; i++) {
-        station *st = &net->st[i];
-        double busy = sim_twa_mean(&st->busy_twa, now);
-        double jobs = sim_twa_mean(&st->jobs, now);
-        *o++ = st->c == INT_MAX ? busy : busy / st->c;
-        *o++ = jobs;
-        *o++ = jobs - busy;
-        *o++ = st->wait.n > 0 ? st->wait.mean : NAN;
-        *o++ = st->resp.n > 0 ? st->resp.mean : NAN;
-        *o++ = net->sys_entered > 0 ? st->arrivals / net->sys_entered : NAN;
-        *o++ = st->departures / span;
-        *o++ = st->arrivals > 0 ? st->rejected / st->arrivals : 0.0;
+    for (i = 0; i < net->nsv; i++)
+        o = put_service(net, &net->sv[i], now, span, o);
+    for (i = 0; i < net->nedges; i++) {
+        const edge_stat *es = &net->es[i];
+        switch (net->t->edges[i].kind) {
+        case MDL_EDGE_CALL:
+            *o++ = mean_or_nan(&es->lat);
+            *o++ = net->sys_entered > 0 ? es->count / net->sys_entered : NAN;
+            break;
+        case MDL_EDGE_PUBLISH:
+            *o++ = mean_or_nan(&es->lat);
+            *o++ = es->ok + es->failed > 0 ? es->ok / (es->ok + es->failed)
+                                           : NAN;
+            *o++ = es->ok / span;
+            break;
+        default:
+            break;
+        }
     }
     for (b = 0; b < SIM_HIST_BINS; b++)
         *o++ = (double)net->sys_hist->count[b];
@@ -776,20 +1540,17 @@ int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events)
     if (rc != SIM_OK)
         goto done;
     reset_state(net);
-    for (i = 0; i < net->ncls; i++) {
-        cls *c = &net->cl[i];
-        if (!c->w->closed) {
-            schedule(net, mdl_dist_sample(&c->w->arrival, c->rng),
-                     on_arrival, c);
+    for (i = 0; i < net->nwl && !net->oom; i++) {
+        wl *w = &net->wls[i];
+        if (!w->w->closed) {
+            schedule(net, mdl_dist_sample(&w->w->arrival, w->rng),
+                     on_arrival, w);
             continue;
         }
-        for (k = 0; k < c->w->population && !net->oom; k++) {
-            req *r = req_new(net, (int)i);
-            if (!r)
-                break;
-            r->at = &net->st[c->w->entry];  /* for on_think_end's net */
-            schedule(net, mdl_dist_sample(&c->w->think, c->rng),
-                     on_think_end, r);
+        for (k = 0; k < w->w->population && !net->oom; k++) {
+            flow *f = flow_new(net, w->first, 0.0);
+            if (f)
+                think(net, f);
         }
     }
     if (s->warmup > 0)

@@ -287,12 +287,12 @@ static int run_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 /* ---- workload: ---- */
 
 static const char *const WL_KEYS[] = {
-    "name", "entry", "arrival", "population", "think"
+    "name", "entry", "arrival", "population", "think", "mix"
 };
 
 typedef struct wl_arg {
     mdl_workload *w;
-    yaml_node_t *entry, *arrival, *population, *think;
+    yaml_node_t *entry, *arrival, *population, *think, *mix;
 } wl_arg;
 
 static int wl_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
@@ -316,6 +316,8 @@ static int wl_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
         a->arrival = v;
     else if (!strcmp(key, "population"))
         a->population = v;
+    else if (!strcmp(key, "mix"))
+        a->mix = v;
     else
         a->think = v;
     return SIM_OK;
@@ -359,30 +361,143 @@ static int entry_service(ctx *c, yaml_node_t *v, const char *wname, int *out)
     return unknown_service(c, v, name, where);
 }
 
+/* Append a class; its name must be unique among all classes. */
+static int add_class(ctx *c, yaml_node_t *at, const char *name, int workload,
+                     int entry, double weight)
+{
+    mdl_scenario *s = c->s;
+    mdl_class *cl;
+    size_t j;
+
+    for (j = 0; j < s->nclasses; j++)
+        if (!strcmp(s->classes[j].name, name))
+            return err_at(c, at, 0, "duplicate request class '%s'", name);
+    cl = realloc(s->classes, (s->nclasses + 1) * sizeof *cl);
+    if (!cl)
+        return SIM_ENOMEM;
+    s->classes = cl;
+    cl += s->nclasses;
+    memset(cl, 0, sizeof *cl);
+    if (!(cl->name = strdup(name)))
+        return SIM_ENOMEM;
+    s->nclasses++;
+    cl->workload = workload;
+    cl->entry = entry;
+    cl->share = weight;
+    cl->line = (int)at->start_mark.line + 1;
+    return SIM_OK;
+}
+
+static const char *const MIX_KEYS[] = { "name", "entry", "weight" };
+
+typedef struct mix_arg {
+    yaml_node_t *name, *entry, *weight;
+} mix_arg;
+
+static int mix_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+                    void *arg)
+{
+    mix_arg *a = arg;
+
+    (void)c;
+    (void)k;
+    if (!strcmp(key, "name"))
+        a->name = v;
+    else if (!strcmp(key, "entry"))
+        a->entry = v;
+    else
+        a->weight = v;
+    return SIM_OK;
+}
+
+/* A workload's `mix`: a list of {name, entry, weight}; the entry defaults
+ * to the workload's. Weights are normalised into shares. */
+static int read_mix(ctx *c, yaml_node_t *v, int widx, yaml_node_t *wentry)
+{
+    mdl_scenario *s = c->s;
+    size_t first = s->nclasses, j;
+    yaml_node_item_t *it;
+    double total = 0;
+    int rc;
+
+    if (v->type != YAML_SEQUENCE_NODE
+        || v->data.sequence.items.top == v->data.sequence.items.start)
+        return err_at(c, v, 0, "'mix' must be a non-empty list of request "
+                      "classes {name, entry, weight}");
+    for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
+        yaml_node_t *n = yaml_document_get_node(&c->doc, *it);
+        mix_arg a = {NULL, NULL, NULL};
+        const char *name;
+        double weight = 1;
+        int entry;
+
+        rc = each_pair(c, n, "a mix entry", MIX_KEYS, NKEYS(MIX_KEYS),
+                       mix_pair, &a);
+        if (rc != SIM_OK)
+            return rc;
+        if (!a.name)
+            return err_at(c, n, 0, "mix entry has no 'name'");
+        if (!(name = want_scalar(c, a.name, "name")))
+            return SIM_EPARSE;
+        if (!*name)
+            return err_at(c, a.name, 0, "class 'name' must not be empty");
+        if (!a.entry && !wentry)
+            return err_at(c, n, 0, "class '%s' has no 'entry' service (and "
+                          "its workload none to inherit)", name);
+        rc = entry_service(c, a.entry ? a.entry : wentry, name, &entry);
+        if (rc != SIM_OK)
+            return rc;
+        if (a.weight) {
+            const char *t = want_scalar(c, a.weight, "weight");
+            char *end;
+            if (!t)
+                return SIM_EPARSE;
+            weight = strtod(t, &end);
+            if (end == t || *end || !(weight > 0) || !isfinite(weight))
+                return err_at(c, a.weight, 0, "'weight' must be a positive "
+                              "number, found '%s'", t);
+        }
+        rc = add_class(c, n, name, widx, entry, weight);
+        if (rc != SIM_OK)
+            return rc;
+        total += weight;
+    }
+    for (j = first; j < s->nclasses; j++)
+        s->classes[j].share /= total;
+    return SIM_OK;
+}
+
 static int read_workload(ctx *c, yaml_node_t *n, size_t idx)
 {
     mdl_workload *w = &c->s->workloads[idx];
-    wl_arg a = {w, NULL, NULL, NULL, NULL};
+    wl_arg a = {w, NULL, NULL, NULL, NULL, NULL};
     size_t j;
     int rc;
 
     w->line = (int)n->start_mark.line + 1;
     w->col = (int)n->start_mark.column + 1;
+    w->entry = -1;
     rc = each_pair(c, n, "a workload", WL_KEYS, NKEYS(WL_KEYS), wl_pair, &a);
     if (rc != SIM_OK)
         return rc;
-    if (!a.entry)
-        return err_at(c, n, 0, "workload %s has no 'entry' service",
-                      w->name ? w->name : "");
+    if (!a.entry && !a.mix)
+        return err_at(c, n, 0, "workload %s has no 'entry' service (or "
+                      "'mix' of request classes)", w->name ? w->name : "");
     if (!w->name) {
-        const char *t = want_scalar(c, a.entry, "entry");
-        if (!t || !(w->name = strdup(t)))
-            return t ? SIM_ENOMEM : SIM_EPARSE;
+        const char *t = a.entry ? want_scalar(c, a.entry, "entry") : NULL;
+        if (!t)
+            return err_at(c, n, 0, "a workload with a 'mix' needs a 'name'");
+        if (!(w->name = strdup(t)))
+            return SIM_ENOMEM;
     }
     for (j = 0; j < idx; j++)
         if (!strcmp(c->s->workloads[j].name, w->name))
             return err_at(c, n, 0, "duplicate workload name '%s'", w->name);
-    rc = entry_service(c, a.entry, w->name, &w->entry);
+    if (a.mix)
+        rc = read_mix(c, a.mix, (int)idx, a.entry);
+    else if ((rc = entry_service(c, a.entry, w->name, &w->entry)) == SIM_OK)
+        rc = add_class(c, n, w->name, (int)idx, w->entry, 1.0);
     if (rc != SIM_OK)
         return rc;
     if (!!a.arrival == !!a.population)
@@ -408,6 +523,49 @@ static int read_workload(ctx *c, yaml_node_t *n, size_t idx)
         return mdl_dist_parse(&w->think, "det(0)", NULL, err, sizeof err,
                               &col);
     }
+}
+
+/* Every class named in an edge's `types` must exist. */
+static int check_edge_types(ctx *c)
+{
+    const mdl_topology *t = c->s->topo;
+    const char **names;
+    size_t i, j;
+    int rc = SIM_OK;
+
+    names = malloc((c->s->nclasses + 1) * sizeof *names);
+    if (!names)
+        return SIM_ENOMEM;
+    for (j = 0; j < c->s->nclasses; j++)
+        names[j] = c->s->classes[j].name;
+    for (i = 0; i < t->nedges && rc == SIM_OK; i++) {
+        const mdl_edge *e = &t->edges[i];
+        const char *p = e->types;
+        while (p && *p && rc == SIM_OK) {
+            size_t len;
+            p += strspn(p, " ,");
+            len = strcspn(p, " ,");
+            for (j = 0; len && j < c->s->nclasses; j++)
+                if (strlen(names[j]) == len && !strncmp(names[j], p, len))
+                    break;
+            if (len && j == c->s->nclasses) {
+                char word[256];
+                const char *hint;
+                snprintf(word, sizeof word, "%.*s", (int)len, p);
+                hint = mdl_did_you_mean(word, names, c->s->nclasses);
+                rc = sim_diag_set(c->d, t->path, t->services[e->from].line, 0,
+                                  "edge '%s' -> '%s': types names '%s', which "
+                                  "is not a request class of %s%s%s%s",
+                                  t->services[e->from].name,
+                                  t->services[e->to].name, word, c->path,
+                                  hint ? "; did you mean '" : "",
+                                  hint ? hint : "", hint ? "'?" : "");
+            }
+            p += len;
+        }
+    }
+    free(names);
+    return rc;
 }
 
 static int read_workloads(ctx *c, yaml_node_t *v)
@@ -556,6 +714,8 @@ static int read_scenario(ctx *c)
     s->workload_line =
         (int)find(c, root, "workload", 1)->start_mark.line + 1;
     rc = read_workloads(c, v);
+    if (rc == SIM_OK)
+        rc = check_edge_types(c);
     if (rc != SIM_OK)
         return rc;
     if (!(v = lookup(c, root, "run")))
@@ -786,9 +946,30 @@ void mdl_scenario_free(mdl_scenario *s)
         mdl_dist_destroy(&s->workloads[i].think);
     }
     free(s->workloads);
+    for (i = 0; i < s->nclasses; i++)
+        free(s->classes[i].name);
+    free(s->classes);
     mdl_topology_free(s->topo);
     free(s->path);
     free(s->dir);
     free(s->name);
     free(s);
+}
+
+int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c)
+{
+    const char *p = s->topo->edges[e].types, *name = s->classes[c].name;
+    size_t want = strlen(name);
+
+    if (!p)
+        return 1;
+    while (*p) {
+        size_t len;
+        p += strspn(p, " ,");
+        len = strcspn(p, " ,");
+        if (len && len == want && !strncmp(p, name, len))
+            return 1;
+        p += len;
+    }
+    return 0;
 }

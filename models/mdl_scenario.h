@@ -18,13 +18,24 @@
 
 typedef struct mdl_workload {
     char *name;             /* owned, unique */
-    int entry;              /* service index in the topology */
+    int entry;              /* service index in the topology; -1 when the
+                               workload has a mix of request classes */
     int closed;             /* 0: open (arrival), 1: closed (population) */
     mdl_dist arrival;       /* open: inter-arrival time, owned */
     long population;        /* closed: customers, >= 1 */
     mdl_dist think;         /* closed: think time, owned (det(0) if absent) */
     int line, col;          /* where it is defined, for diagnostics */
 } mdl_workload;
+
+/* A request class: a workload's requests of one type, reported on their
+ * own. A workload without a `mix` has one class of its own name. */
+typedef struct mdl_class {
+    char *name;             /* owned, unique among all classes */
+    int workload;           /* index of the workload that sends it */
+    int entry;              /* service index where its requests enter */
+    double share;           /* fraction of the workload's requests, (0, 1] */
+    int line;               /* where it is defined */
+} mdl_class;
 
 typedef struct mdl_scenario {
     char *path;             /* owned: the file as given */
@@ -33,6 +44,8 @@ typedef struct mdl_scenario {
     mdl_topology *topo;     /* owned */
     size_t nworkloads;
     mdl_workload *workloads;/* owned */
+    size_t nclasses;
+    mdl_class *classes;     /* owned, grouped by workload in file order */
     double duration;        /* s simulated after warm-up (> 0) */
     double warmup;          /* s, statistics reset at its end (>= 0) */
     long requests;          /* stop after this many finished requests after
@@ -49,5 +62,7 @@ typedef struct mdl_scenario {
 int mdl_scenario_load(mdl_scenario **out, const char *path,
                       const char *const *sets, size_t nsets, sim_diag *d);
 void mdl_scenario_free(mdl_scenario *s);
+/* Does topology edge e apply to requests of class c (its `types`)? */
+int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c);
 
 #endif /* MDL_SCENARIO_H */

@@ -36,26 +36,26 @@ enum { FMT_GML, FMT_GRAPHML };
 
 /* Attributes of a service that mdl_service_set() knows. */
 static const char *const svc_keys[] = {
-    "servers", "replicas", "service", "capacity", "discipline", "blocking",
-    "kind"
+    "servers", "replicas", "service", "post_service", "capacity",
+    "discipline", "blocking", "kind", "lb"
 };
 #define NSVC_KEYS (sizeof svc_keys / sizeof svc_keys[0])
 
 /* Every vertex attribute a file may carry: names, igraph's id, the above. */
 static const char *const vertex_attrs[] = {
-    "name", "label", "id", "servers", "replicas", "service", "capacity",
-    "discipline", "blocking", "kind"
+    "name", "label", "id", "servers", "replicas", "service", "post_service",
+    "capacity", "discipline", "blocking", "kind", "lb"
 };
 #define NVERTEX_ATTRS (sizeof vertex_attrs / sizeof vertex_attrs[0])
 
 static const char *const edge_keys[] = {
-    "kind", "p", "count", "stage", "protocol"
+    "kind", "p", "count", "stage", "protocol", "types"
 };
 #define NEDGE_KEYS (sizeof edge_keys / sizeof edge_keys[0])
 
 /* Every edge attribute a file may carry: igraph's id and the above. */
 static const char *const edge_attrs[] = {
-    "id", "kind", "p", "count", "stage", "protocol"
+    "id", "kind", "p", "count", "stage", "protocol", "types"
 };
 #define NEDGE_ATTRS (sizeof edge_attrs / sizeof edge_attrs[0])
 
@@ -66,6 +66,9 @@ static const char *const protocols[] = {
     "none", "http1", "http2", "grpc", "graphql", "amqp", "kafka"
 };
 static const char *const booleans[] = { "true", "false", "1", "0" };
+static const char *const lbs[] = {
+    "round_robin", "random", "least", "p2c", "hash"
+};
 
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
 
@@ -214,6 +217,9 @@ static void service_init(mdl_service *s)
     s->servers = 1;
     s->replicas = 1;
     mdl_dist_exp(&s->service, 1.0);
+    mdl_dist_exp(&s->post_service, 0.0);
+    s->post_service.kind = MDL_DIST_DET;    /* no work unless set */
+    s->post_service.scv = 0;
     s->capacity = 0;
     s->discipline = MDL_DISC_FIFO;
     s->blocking = 1;
@@ -261,7 +267,12 @@ int mdl_service_set(mdl_service *s, const char *key, const char *value,
             return bad_word(err, errlen, key, value, svc_kinds,
                             NELEM(svc_kinds));
         s->kind = (mdl_svc_kind)i;
-    } else if (strcmp(key, "service") == 0) {
+    } else if (strcmp(key, "lb") == 0) {
+        if ((i = word_index(value, lbs, NELEM(lbs))) < 0)
+            return bad_word(err, errlen, key, value, lbs, NELEM(lbs));
+        s->lb = (mdl_lb)i;
+    } else if (strcmp(key, "service") == 0
+               || strcmp(key, "post_service") == 0) {
         mdl_dist dist;
         char why[512] = "";
         int col = 1, rc;
@@ -272,12 +283,17 @@ int mdl_service_set(mdl_service *s, const char *key, const char *value,
             return SIM_ENOMEM;
         }
         if (rc != SIM_OK) {
-            snprintf(err, errlen, "service must be a distribution, found "
-                     "'%s' (%s)", value, why[0] ? why : "bad syntax");
+            snprintf(err, errlen, "%s must be a distribution, found "
+                     "'%s' (%s)", key, value, why[0] ? why : "bad syntax");
             return SIM_EPARSE;
         }
-        mdl_dist_destroy(&s->service);
-        s->service = dist;
+        if (key[0] == 's') {
+            mdl_dist_destroy(&s->service);
+            s->service = dist;
+        } else {
+            mdl_dist_destroy(&s->post_service);
+            s->post_service = dist;
+        }
     } else {
         snprintf(err, errlen, "unknown attribute '%s'", key);
         append_hint(err, errlen, key, svc_keys, NSVC_KEYS);
@@ -344,6 +360,20 @@ static int edge_set(mdl_edge *e, const char *key, const char *value,
         }
         free(e->protocol);
         e->protocol = copy;
+    } else if (strcmp(key, "types") == 0) {
+        char *copy;
+
+        if (!value[0] || strspn(value, " ,") == strlen(value)) {
+            snprintf(err, errlen, "types must name at least one request "
+                     "class, found '%s'", value);
+            return SIM_EPARSE;
+        }
+        if (!(copy = strdup(value))) {
+            snprintf(err, errlen, "out of memory");
+            return SIM_ENOMEM;
+        }
+        free(e->types);
+        e->types = copy;
     } else {
         snprintf(err, errlen, "unknown attribute '%s'", key);
         append_hint(err, errlen, key, edge_keys, NEDGE_KEYS);
@@ -1142,10 +1172,13 @@ void mdl_topology_free(mdl_topology *t)
     for (i = 0; i < t->nservices; i++) {
         free(t->services[i].name);
         mdl_dist_destroy(&t->services[i].service);
+        mdl_dist_destroy(&t->services[i].post_service);
     }
     free(t->services);
-    for (i = 0; i < t->nedges; i++)
+    for (i = 0; i < t->nedges; i++) {
         free(t->edges[i].protocol);
+        free(t->edges[i].types);
+    }
     free(t->edges);
     free(t->path);
     igraph_destroy(&t->graph);

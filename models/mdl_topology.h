@@ -4,8 +4,8 @@
  * attribute table, validated, with defaults filled in (DESIGN.md section 3).
  *
  * Vertex attributes: name (GraphML) or label (GML), servers, replicas,
- * service, capacity, discipline, blocking, kind. Edge attributes: kind, p,
- * count, stage, protocol. Any other attribute is an error naming it
+ * service, post_service, capacity, discipline, blocking, kind, lb. Edge
+ * attributes: kind, p, count, stage, protocol, types. Any other attribute is an error naming it
  * (igraph's own "id" is allowed). The topology owns all strings and
  * distributions in it.
  */
@@ -19,16 +19,25 @@
 typedef enum { MDL_SVC_SERVICE, MDL_SVC_DELAY, MDL_SVC_BROKER } mdl_svc_kind;
 typedef enum { MDL_DISC_FIFO, MDL_DISC_PS, MDL_DISC_PRIORITY } mdl_discipline;
 typedef enum { MDL_EDGE_CALL, MDL_EDGE_FORWARD, MDL_EDGE_PUBLISH } mdl_edge_kind;
+/* How a caller picks one of a service's replicas. */
+typedef enum {
+    MDL_LB_ROUND_ROBIN, MDL_LB_RANDOM, MDL_LB_LEAST, MDL_LB_P2C, MDL_LB_HASH
+} mdl_lb;
 
 typedef struct mdl_service {
     char *name;                 /* owned, unique */
     int servers;                /* workers per replica, >= 1 */
     int replicas;               /* >= 1 */
-    mdl_dist service;           /* owned */
+    mdl_dist service;           /* owned: local work before the calls */
+    mdl_dist post_service;      /* owned: local work after the replies
+                                   (det(0) unless set) */
     long capacity;              /* per replica, queue + in service; 0 = unlimited */
     mdl_discipline discipline;
     int blocking;               /* 0 or 1 */
     mdl_svc_kind kind;
+    mdl_lb lb;                  /* replica choice: round_robin (default),
+                                   random, least (fewest outstanding), p2c
+                                   (power of two choices), hash (request key) */
     int line;                   /* line of its definition in the file, 0 if unknown */
 } mdl_service;
 
@@ -40,6 +49,9 @@ typedef struct mdl_edge {
     int stage;                  /* >= 0 */
     char *protocol;             /* owned: "none", "http1", "http2", "grpc",
                                    "graphql", "amqp", "kafka" */
+    char *types;                /* owned: request classes this edge applies
+                                   to, separated by spaces or commas; NULL
+                                   for all */
 } mdl_edge;
 
 typedef struct mdl_topology {

@@ -6,7 +6,8 @@
  * here: the direct textbook sums for Erlang C, M/M/c and M/M/1/K, and a
  * log-space convolution algorithm (Buzen 1973; load-dependent form of
  * Reiser & Kobayashi 1975) for closed networks, which shares no code or
- * recursion with the MVA under test.
+ * recursion with the MVA under test. Multi-class BCMP networks are checked
+ * against Jackson (one class) and Kleinrock's M/G/1-PS slowdown.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -444,6 +445,118 @@ START_TEST(test_traffic_closed_loop_is_einval)
 }
 END_TEST
 
+/* ---- open multi-class BCMP networks ------------------------------------ */
+
+START_TEST(test_bcmp_one_class_is_jackson)
+{
+    /* the feedback network of test_jackson_feedback_matches_hand_solution
+     * shape: 0 -> 1, 1 -> 0 (0.2), 1 -> 2 (0.5); delay at 2 */
+    double P[9] = { 0, 1, 0, 0.2, 0, 0.5, 0, 0, 0 };
+    double gamma[3] = { 2.385, 0.7, 0.0 }, lam[3], mean[3] = { 0.09, 0.05,
+                                                               1.7 };
+    ana_node jn[3] = { { 2, 0.09 }, { 1, 0.05 }, { 0, 1.7 } };
+    ana_bcmp_node bn[3] = { { ANA_BCMP_FCFS, 2 }, { ANA_BCMP_PS, 1 },
+                            { ANA_BCMP_IS, 0 } };
+    ana_station js[3], bs[3];
+    double W[3], L[3];
+    size_t k;
+
+    ck_assert_int_eq(ana_traffic(3, P, gamma, lam), SIM_OK);
+    ck_assert_int_eq(ana_jackson(3, P, gamma, jn, js, NULL), SIM_OK);
+    ck_assert_int_eq(ana_bcmp_open(3, 1, bn, lam, mean, W, L, bs, NULL),
+                     SIM_OK);
+    for (k = 0; k < 3; k++) {
+        near(bs[k].lambda, js[k].lambda, 1e-13);
+        near(bs[k].util, js[k].util, 1e-13);
+        near(bs[k].L, js[k].L, 1e-13);
+        near(bs[k].W, js[k].W, 1e-13);
+        near(W[k], js[k].W, 1e-13);
+        near(L[k], js[k].L, 1e-13);
+    }
+}
+END_TEST
+
+START_TEST(test_bcmp_ps_classes_see_their_own_slowdown)
+{
+    /* M/G/1-PS: a job of size x takes x / (1 - rho) on average (Kleinrock
+     * Vol. 2, section 4.4), so class r has W_r = E[S_r] / (1 - rho). */
+    ana_bcmp_node nd = { ANA_BCMP_PS, 1 };
+    double lam[2] = { 3.1, 5.7 }, mean[2] = { 0.085, 0.0385 };
+    double rho = 3.1 * 0.085 + 5.7 * 0.0385, W[2], L[2];
+    ana_station out;
+
+    ck_assert_int_eq(ana_bcmp_open(1, 2, &nd, lam, mean, W, L, &out, NULL),
+                     SIM_OK);
+    near(W[0], 0.085 / (1 - rho), 1e-13);
+    near(W[1], 0.0385 / (1 - rho), 1e-13);
+    near(L[0] + L[1], rho / (1 - rho), 1e-13);
+    near(out.L, rho / (1 - rho), 1e-13);
+    near(out.util, rho, EPS);
+    near(out.lambda, 8.8, EPS);
+}
+END_TEST
+
+START_TEST(test_bcmp_multi_server_ps_shares_mmc_by_load)
+{
+    /* PS over c = 2: total number as M/M/2 at a = sum lambda_r E[S_r],
+     * L_r = L a_r / a */
+    ana_bcmp_node nd = { ANA_BCMP_PS, 2 };
+    double lam[2] = { 4.1, 9.3 }, mean[2] = { 0.2, 0.0385 }, W[2], L[2];
+    double a = 4.1 * 0.2 + 9.3 * 0.0385;
+    ana_station out, m;
+
+    ck_assert_int_eq(ana_bcmp_open(1, 2, &nd, lam, mean, W, L, &out, NULL),
+                     SIM_OK);
+    ck_assert_int_eq(ana_mmc(a, 1.0, 2, &m), SIM_OK);
+    near(L[0] + L[1], m.L, 1e-13);
+    near(L[0], m.L * 4.1 * 0.2 / a, 1e-13);
+    near(W[0] / W[1], 0.2 / 0.0385, 1e-12);
+    near(out.util, a / 2, EPS);
+}
+END_TEST
+
+START_TEST(test_bcmp_fcfs_needs_one_mean)
+{
+    /* FCFS with one mean: every class sees M/M/c at the total rate */
+    ana_bcmp_node nd = { ANA_BCMP_FCFS, 3 };
+    double lam[3] = { 1.3, 2.385, 0.0 }, mean[3] = { 0.5, 0.5, 0.9 };
+    double W[3], L[3];
+    ana_station out, m;
+
+    ck_assert_int_eq(ana_bcmp_open(1, 3, &nd, lam, mean, W, L, &out, NULL),
+                     SIM_OK);
+    ck_assert_int_eq(ana_mmc(3.685, 2.0, 3, &m), SIM_OK);
+    near(W[0], m.W, 1e-13);
+    near(W[1], m.W, 1e-13);
+    near(L[1], 2.385 * m.W, 1e-13);
+    ck_assert(L[2] == 0.0);   /* a class that never comes */
+    mean[1] = 0.6;
+    ck_assert_int_eq(ana_bcmp_open(1, 3, &nd, lam, mean, W, L, &out, NULL),
+                     SIM_EINVAL);
+}
+END_TEST
+
+START_TEST(test_bcmp_delay_and_unstable)
+{
+    ana_bcmp_node nd[2] = { { ANA_BCMP_IS, 0 }, { ANA_BCMP_PS, 1 } };
+    /* class-major: lam[r * n + k] */
+    double lam[4] = { 2.0, 3.0, 1.5, 4.0 }, mean[4] = { 1.3, 0.1, 0.7, 0.2 };
+    double W[4], L[4];
+    ana_station out[2];
+    size_t bad = 99;
+
+    ck_assert_int_eq(ana_bcmp_open(2, 2, nd, lam, mean, W, L, out, &bad),
+                     SIM_EUNSTABLE);   /* 3 * 0.1 + 4 * 0.2 = 1.1 */
+    ck_assert_uint_eq(bad, 1);
+    near(out[1].util, 1.1, EPS);
+    near(W[0], 1.3, EPS);
+    near(W[2], 0.7, EPS);
+    near(out[0].L, 2.0 * 1.3 + 1.5 * 0.7, EPS);
+    ck_assert_int_eq(ana_bcmp_open(2, 2, nd, lam, NULL, W, L, out, &bad),
+                     SIM_EINVAL);
+}
+END_TEST
+
 /* ---- closed networks: MVA ---------------------------------------------- */
 
 /* log(e^x + e^y), -inf allowed */
@@ -737,6 +850,14 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_jackson_feedback_matches_hand_solution);
     tcase_add_test(tc, test_jackson_unstable_names_first_bad_station);
     tcase_add_test(tc, test_traffic_closed_loop_is_einval);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("bcmp");
+    tcase_add_test(tc, test_bcmp_one_class_is_jackson);
+    tcase_add_test(tc, test_bcmp_ps_classes_see_their_own_slowdown);
+    tcase_add_test(tc, test_bcmp_multi_server_ps_shares_mmc_by_load);
+    tcase_add_test(tc, test_bcmp_fcfs_needs_one_mean);
+    tcase_add_test(tc, test_bcmp_delay_and_unstable);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("mva");

@@ -511,6 +511,110 @@ START_TEST(test_quiet_run_prints_nothing)
 }
 END_TEST
 
+/* ---- qmesh theory ------------------------------------------------------ */
+
+START_TEST(test_theory_mm1_is_exact_with_formulas)
+{
+    run_out r;
+
+    qmesh(&r, "theory", "scenarios/mm1.yaml", NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    assert_has(r.out, "model: M/M/1 (exact)", "stdout");
+    assert_has(r.out, "service 'server': M/M/1", "stdout");
+    /* W = 1 / (mu - lambda) = 1 / (100 - 50) = 20 ms, L = 1 */
+    assert_has(r.out, "20 ms", "stdout");
+    assert_has(r.out, "1 / (mu - lambda)", "stdout");
+    assert_has(r.out, "P(wait)", "stdout");
+    assert_has(r.out, "bottleneck", "stdout");
+    ck_assert_ptr_null(strstr(r.out, "APPROXIMATE"));
+    ck_assert_str_eq(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_theory_jackson_names_its_formulas)
+{
+    run_out r;
+
+    qmesh(&r, "theory", "scenarios/jackson.yaml", NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    assert_has(r.out, "open Jackson network", "stdout");
+    assert_has(r.out, "traffic equations", "stdout");
+    assert_has(r.out, "Erlang C", "stdout");
+    assert_has(r.out, "class 'browse'", "stdout");
+    assert_has(r.out, "class 'api'", "stdout");
+    assert_has(r.out, "service 'app', utilization", "stdout");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_theory_closed_shows_mva_and_bounds)
+{
+    run_out r;
+
+    qmesh(&r, "theory", "scenarios/closed.yaml", NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    assert_has(r.out, "exact MVA", "stdout");
+    assert_has(r.out, "asymptotic bounds", "stdout");
+    assert_has(r.out, "N*", "stdout");
+    assert_has(r.out, "bottleneck 'web'", "stdout");
+    assert_has(r.out, "Schweitzer-Bard", "stdout");
+    assert_has(r.out, "APPROXIMATE", "stdout");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_theory_md2_has_no_exact_formula)
+{
+    run_out r;
+
+    qmesh(&r, "theory", "scenarios/md1.yaml", "--set",
+          "services.server.servers=2", NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    assert_has(r.out, "no exact solution", "stdout");
+    assert_has(r.out, "service 'server' has deterministic service with 2 "
+               "servers: no exact M/G/c formula", "stdout");
+    assert_has(r.out, "showing the Allen-Cunneen approximation", "stdout");
+    assert_has(r.out, "Allen-Cunneen approximation (APPROXIMATE)", "stdout");
+    ck_assert_ptr_null(strstr(r.out, "(exact)"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_theory_unstable_exits_2_naming_the_service)
+{
+    run_out r;
+
+    qmesh(&r, "theory", "scenarios/mm1.yaml", "--set",
+          "workload.0.arrival=poisson(rate=120/s)", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "unstable", "stderr");
+    assert_has(r.err, "service 'server'", "stderr");
+    assert_has(r.err, "load 1.2", "stderr");
+    ck_assert_str_eq(r.out, "");
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_theory_usage_errors_exit_2)
+{
+    run_out r;
+
+    qmesh(&r, "theory", "scenarios/mm1.yaml", "-r", "3", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "--set only", "stderr");
+    run_free(&r);
+    qmesh(&r, "theory", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "missing scenario", "stderr");
+    run_free(&r);
+    qmesh(&r, "theory", "tests/data/bad_dist.yaml", NULL);
+    ck_assert_int_eq(r.status, 2);
+    assert_has(r.err, "tests/data/bad_dist.yaml:3:40:", "stderr");
+    run_free(&r);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 static Suite *make_suite(void)
@@ -556,6 +660,15 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_results_folder_holds_every_file);
     tcase_add_test(tc, test_run_prints_the_table_with_theory);
     tcase_add_test(tc, test_quiet_run_prints_nothing);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("theory");
+    tcase_add_test(tc, test_theory_mm1_is_exact_with_formulas);
+    tcase_add_test(tc, test_theory_jackson_names_its_formulas);
+    tcase_add_test(tc, test_theory_closed_shows_mva_and_bounds);
+    tcase_add_test(tc, test_theory_md2_has_no_exact_formula);
+    tcase_add_test(tc, test_theory_unstable_exits_2_naming_the_service);
+    tcase_add_test(tc, test_theory_usage_errors_exit_2);
     suite_add_tcase(s, tc);
 
     return s;

@@ -50,7 +50,7 @@ static void coverage(const char *scenario, const char *duration,
             if (isnan(want) || !(ci->high > ci->low))
                 continue;
             seen[i]++;
-            hits[i] += want >= ci->low && want <= ci->high;
+            hits[i] += ana_ci_covers(ci, want);
         }
         if (k + 1 == SEEDS) {
             for (i = 0; i < nm; i++) {

@@ -914,6 +914,83 @@ START_TEST(test_destroy_zeroes_and_allows_reuse)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* scaling                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Each scaled distribution must equal the one written with scaled times
+ * and draw, from the same stream, the original draws times the factor. */
+START_TEST(test_scale_multiplies_every_time)
+{
+    static const char *const pairs[][2] = {
+        {"exp(2.385ms)", "exp(5.9625ms)"},
+        {"det(2.385ms)", "det(5.9625ms)"},
+        {"uniform(1.25ms, 3.85ms)", "uniform(3.125ms, 9.625ms)"},
+        {"erlang(k=3, mean=2.385ms)", "erlang(k=3, mean=5.9625ms)"},
+        {"hyperexp(mean=2.385ms, cv=2.35)", "hyperexp(mean=5.9625ms, cv=2.35)"},
+        {"lognormal(mean=2.385ms, cv=1.5)", "lognormal(mean=5.9625ms, cv=1.5)"},
+        {"pareto(mean=2.385ms, shape=2.5)", "pareto(mean=5.9625ms, shape=2.5)"},
+        {"gamma(shape=2.2, scale=1.25ms)", "gamma(shape=2.2, scale=3.125ms)"},
+        {"weibull(shape=1.5, scale=1.25ms)", "weibull(shape=1.5, scale=3.125ms)"},
+        {"empirical(file=samples.csv)", NULL},
+    };
+    const double f = 2.5;
+    gsl_rng *r1 = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng *r2 = gsl_rng_alloc(gsl_rng_taus2);
+    size_t i;
+    int j, k;
+
+    for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        mdl_dist a, b, want;
+        const char *text = pairs[i][0];
+
+        parse_ok(&a, text, tst_path("tests/data"));
+        ck_assert_int_eq(mdl_dist_copy(&b, &a), SIM_OK);
+        ck_assert_int_eq(mdl_dist_scale(&b, f), SIM_OK);
+        assert_rel(b.mean, f * a.mean, 1e-15, text);
+        ck_assert_msg(b.scv == a.scv, "%s: scv changed", text);
+        if (pairs[i][1]) {
+            parse_ok(&want, pairs[i][1], NULL);
+            ck_assert_int_eq(b.kind, want.kind);
+            assert_rel(b.mean, want.mean, 1e-15, pairs[i][1]);
+            for (k = 0; k < 4; k++)
+                ck_assert_msg(fabs(b.p[k] - want.p[k])
+                              <= 1e-14 * fabs(want.p[k]),
+                              "%s: p[%d] = %.17g, expected %.17g", text, k,
+                              b.p[k], want.p[k]);
+            mdl_dist_destroy(&want);
+        }
+        gsl_rng_set(r1, SEED);
+        gsl_rng_set(r2, SEED);
+        for (j = 0; j < 1000; j++) {
+            double x = mdl_dist_sample(&a, r1), y = mdl_dist_sample(&b, r2);
+            ck_assert_msg(fabs(y - f * x) <= 1e-12 * f * x,
+                          "%s: draw %d is %.17g, expected %.17g", text, j,
+                          y, f * x);
+        }
+        mdl_dist_destroy(&a);
+        mdl_dist_destroy(&b);
+    }
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+}
+END_TEST
+
+START_TEST(test_scale_refuses_bad_factor_and_keeps_d)
+{
+    const double factors[] = {0, -2.385, INFINITY, NAN};
+    mdl_dist d;
+    size_t i;
+
+    parse_ok(&d, "lognormal(mean=2.385ms, cv=1.5)", NULL);
+    for (i = 0; i < sizeof factors / sizeof factors[0]; i++) {
+        ck_assert_int_eq(mdl_dist_scale(&d, factors[i]), SIM_EINVAL);
+        ck_assert(d.mean == 2.385 / 1000);
+    }
+    mdl_dist_destroy(&d);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("mdl_dist");
@@ -950,6 +1027,11 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_pareto_samples_match);
     tcase_add_test(tc, test_heavy_pareto_tail_matches);
     tcase_add_test(tc, test_weibull_samples_match);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("scaling");
+    tcase_add_test(tc, test_scale_multiplies_every_time);
+    tcase_add_test(tc, test_scale_refuses_bad_factor_and_keeps_d);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

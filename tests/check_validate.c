@@ -56,7 +56,7 @@ static size_t validate(const char *scenario, const char *const *sets,
         if (isnan(want))
             continue;
         compared++;
-        ck_assert_msg(want >= ci->low && want <= ci->high,
+        ck_assert_msg(ana_ci_covers(ci, want),
                       "%s %s %s: theory %.6g outside [%.6g, %.6g]",
                       scenario, scope, metric, want, ci->low, ci->high);
         if (precise && is_precise(metric) && want > 0)

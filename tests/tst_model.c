@@ -46,3 +46,26 @@ void tst_model_free(tst_model *m)
     mdl_net_free(m->net);
     mdl_scenario_free(m->s);
 }
+
+const ana_ci *tst_model_ci(const tst_model *m, const char *scope,
+                           const char *metric)
+{
+    size_t i;
+
+    for (i = 0; i < mdl_net_nmetrics(m->net); i++)
+        if (!strcmp(mdl_net_scope(m->net, i), scope)
+            && !strcmp(mdl_net_metric(m->net, i), metric))
+            return &m->rep.ci[i];
+    ck_abort_msg("no metric %s %s", scope, metric);
+    return NULL;
+}
+
+void tst_model_covers(const tst_model *m, const char *scope,
+                      const char *metric, double want)
+{
+    const ana_ci *ci = tst_model_ci(m, scope, metric);
+
+    ck_assert_msg(ana_ci_covers(ci, want),
+                  "%s %s: expected %.6g outside [%.6g, %.6g]", scope, metric,
+                  want, ci->low, ci->high);
+}

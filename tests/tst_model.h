@@ -24,5 +24,11 @@ typedef struct tst_model {
 void tst_model_run(tst_model *m, const char *scenario,
                    const char *const *sets, size_t nsets);
 void tst_model_free(tst_model *m);
+/* The interval of (scope, metric); fails the test when there is none. */
+const ana_ci *tst_model_ci(const tst_model *m, const char *scope,
+                           const char *metric);
+/* Assert that want lies inside the interval of (scope, metric). */
+void tst_model_covers(const tst_model *m, const char *scope,
+                      const char *metric, double want);
 
 #endif /* TST_MODEL_H */

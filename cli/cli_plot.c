@@ -1,0 +1,376 @@
+/*
+ * cli_plot.c - plots of results folders and load sweeps:
+ *
+ *   qmesh plot DIR [-q]                    plot an existing results folder
+ *   qmesh run SCENARIO --plot ...          plot after writing the CSVs
+ *   qmesh run SCENARIO --load FROM:TO:STEP run at each load, then plot
+ *
+ * A load sweep sets the load of the scenario's bottleneck, the largest
+ * utilization over its queueing stations (delay stations never queue),
+ *
+ *   rho = max_k lambda_k h_k / c_k
+ *
+ * with lambda_k the arrival rate of station k from the traffic equations,
+ * h_k the time a visit holds a worker and c_k its workers (ana_flow.h).
+ * Every rate lambda_k is proportional to the open workloads' arrival
+ * rates, so scaling every open inter-arrival distribution by
+ * rho_now / rho_target (mdl_dist_scale(): the time scale of the whole
+ * distribution, its shape kept) sets the bottleneck's load to rho_target.
+ * Closed workloads are left as they are. Each load is simulated with the
+ * same seed, so all loads see common random numbers.
+ *
+ * Output of a sweep into DIR (default results/<name>):
+ *   DIR/load/<value>/   a full results folder per load, as `qmesh run`
+ *   DIR/sweep.csv       every metric at every load, with theory
+ *   DIR/sweep_theory.csv  theory on a fine grid of loads, for the curves
+ *   DIR/sweep.gp, .png, .svg
+ * When gnuplot is not on PATH, scripts and data files are still written
+ * and one line says how to get the images.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "../analysis/ana_flow.h"
+#include "../analysis/ana_plot.h"
+#include "../analysis/ana_theory.h"
+#include "../models/mdl_scenario.h"
+#include "cli_int.h"
+
+#define MAX_POINTS 1000     /* loads in one sweep */
+#define CURVE_POINTS 100    /* theory curve: intervals between from, to */
+
+/* Whether the "gnuplot missing" line has been printed by this process. */
+static int told_missing;
+
+static void tell_missing(const char *dir)
+{
+    if (told_missing)
+        return;
+    told_missing = 1;
+    fprintf(stderr, "qmesh: gnuplot not found on PATH: plots skipped (the "
+            ".gp scripts and data are in %s/); 'apt-get install "
+            "gnuplot-nox' makes them\n", dir);
+}
+
+/* Print a failure of ana_plot_*() and return the exit status. */
+static int plot_failed(int rc, const sim_diag *d)
+{
+    if (rc == SIM_ENOMEM) {
+        fputs("qmesh: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    fputs("qmesh: ", stderr);
+    sim_diag_print(d, stderr);
+    return rc == SIM_EPARSE ? EXIT_INPUT : EXIT_RUNTIME;
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char path[4096];
+    struct stat st;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &st) == 0;
+}
+
+/* Plot what dir holds: a results folder, a sweep, or both. */
+static int plot_dir(const char *dir, int quiet, int need_something)
+{
+    char *gnuplot = ana_plot_gnuplot();
+    int rc = SIM_OK, have_sum = exists(dir, "summary.csv");
+    int have_sweep = exists(dir, "sweep.csv");
+    sim_diag d;
+
+    memset(&d, 0, sizeof d);
+    if (need_something && !have_sum && !have_sweep) {
+        free(gnuplot);
+        fprintf(stderr, "qmesh: '%s' is not a results folder: it has no "
+                "summary.csv or sweep.csv\n", dir);
+        return EXIT_INPUT;
+    }
+    if (have_sum)
+        rc = ana_plot_results(dir, gnuplot, &d);
+    if (rc == SIM_OK && have_sweep)
+        rc = ana_plot_sweep(dir, gnuplot, &d);
+    if (rc != SIM_OK) {
+        free(gnuplot);
+        return plot_failed(rc, &d);
+    }
+    if (!gnuplot)
+        tell_missing(dir);
+    else if (!quiet)
+        printf("plots written to %s/: %s%s (PNG and SVG, with their .gp "
+               "scripts)\n", dir, have_sum ? "latency, stations" : "",
+               have_sum && have_sweep ? ", sweep" : have_sweep ? "sweep"
+               : "");
+    free(gnuplot);
+    return EXIT_OK;
+}
+
+int cli__plot_dir(const char *dir, int quiet)
+{
+    return plot_dir(dir, quiet, 1);
+}
+
+int cli_plot(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}
+    };
+    int c, quiet = 0;
+
+    optind = 2;
+    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+        if (c != 'q') {
+            fputs("(see 'qmesh help')\n", stderr);
+            return EXIT_INPUT;
+        }
+        quiet = 1;
+    }
+    if (optind != argc - 1)
+        return cli__usage_error(optind >= argc ? "%s: missing results folder"
+                                : "%s: expected one results folder",
+                                "plot");
+    return plot_dir(argv[optind], quiet, 1);
+}
+
+/* ---- load sweeps ---- */
+
+/* Parse "FROM:TO:STEP" (or one load "X") into the loads, rounded to 1e-9
+ * so that 0.1 + 4 * 0.05 prints as 0.3. Returns the number of loads, or 0
+ * after printing the problem. */
+static size_t parse_loads(const char *spec, double *load)
+{
+    double x[3];
+    const char *s = spec;
+    char *end;
+    size_t n, i;
+    int nf = 0;
+
+    for (;;) {
+        x[nf] = strtod(s, &end);
+        if (end == s || !isfinite(x[nf]))
+            break;
+        nf++;
+        if (*end == '\0' || *end != ':' || nf == 3)
+            break;
+        s = end + 1;
+    }
+    if (nf == 1 && *end == '\0') {         /* one load */
+        x[1] = x[0];
+        x[2] = 1;
+        nf = 3;
+    }
+    if (nf != 3 || *end != '\0' || !(x[0] > 0) || !(x[1] >= x[0])
+        || !(x[2] > 0)) {
+        fprintf(stderr, "qmesh: --load must be FROM:TO:STEP with 0 < FROM "
+                "<= TO < 1 and STEP > 0 (e.g. 0.1:0.95:0.05), found "
+                "'%s'\n", spec);
+        return 0;
+    }
+    if (x[1] >= 1) {
+        fprintf(stderr, "qmesh: --load '%s' reaches load %g: at load 1 or "
+                "more the bottleneck's queue grows without bound "
+                "(unstable); use loads below 1\n", spec, x[1]);
+        return 0;
+    }
+    n = (size_t)floor((x[1] - x[0]) / x[2] + 1e-9) + 1;
+    if (n > MAX_POINTS) {
+        fprintf(stderr, "qmesh: --load '%s' has %zu loads; at most %d\n",
+                spec, n, MAX_POINTS);
+        return 0;
+    }
+    for (i = 0; i < n; i++)
+        load[i] = round((x[0] + (double)i * x[2]) * 1e9) / 1e9;
+    return n;
+}
+
+/* The bottleneck's load under the open workloads and its index. */
+static int bottleneck(const mdl_scenario *s, double *rho, size_t *which,
+                      sim_diag *d)
+{
+    ana_flow f;
+    size_t k;
+    int rc = ana_flow_init(&f, s, d);
+
+    if (rc != SIM_OK)
+        return rc;
+    *rho = 0;
+    *which = 0;
+    for (k = 0; k < f.n; k++) {
+        double u;
+        if (s->topo->services[k].kind == MDL_SVC_DELAY)
+            continue;
+        u = ana_flow_load(&f, s, k);
+        if (u > *rho) {
+            *rho = u;
+            *which = k;
+        }
+    }
+    ana_flow_destroy(&f);
+    return SIM_OK;
+}
+
+/* Scale every open workload of s so that the bottleneck's load is
+ * target. */
+static int set_load(mdl_scenario *s, double target, sim_diag *d)
+{
+    double rho;
+    size_t i, k;
+    int rc = bottleneck(s, &rho, &k, d);
+
+    if (rc != SIM_OK)
+        return rc;
+    for (i = 0; i < s->nworkloads; i++)
+        if (!s->workloads[i].closed
+            && (rc = mdl_dist_scale(&s->workloads[i].arrival, rho / target))
+               != SIM_OK)
+            return rc;
+    return SIM_OK;
+}
+
+/* Total arrival rate of the open workloads (1/s). */
+static double open_rate(const mdl_scenario *s)
+{
+    double r = 0;
+    size_t i;
+
+    for (i = 0; i < s->nworkloads; i++)
+        if (!s->workloads[i].closed)
+            r += 1 / s->workloads[i].arrival.mean;
+    return r;
+}
+
+/* Load o->scenario with its overrides, -r and -s, without the stability
+ * check of cli__load(): the sweep sets the load itself. */
+static int load_scenario(const cli_opts *o, mdl_scenario **s)
+{
+    sim_diag d;
+    int rc;
+
+    memset(&d, 0, sizeof d);
+    rc = mdl_scenario_load(s, o->scenario, o->sets, o->nsets, &d);
+    if (rc == SIM_ENOMEM) {
+        fputs("qmesh: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    if (rc != SIM_OK) {
+        fputs("qmesh: ", stderr);
+        sim_diag_print(&d, stderr);
+        return EXIT_INPUT;
+    }
+    if (o->reps)
+        (*s)->replications = (unsigned)o->reps;
+    if (o->have_seed)
+        (*s)->seed = o->seed;
+    return EXIT_OK;
+}
+
+/* Theory at CURVE_POINTS + 1 loads from load[0] to load[n-1], into
+ * dir/sweep_theory.csv. */
+static int theory_curve(mdl_scenario *s, const char *dir, double from,
+                        double to, sim_diag *d)
+{
+    double grid[CURVE_POINTS + 1];
+    ana_theory *th[CURVE_POINTS + 1];
+    int i, m = to > from ? CURVE_POINTS : 0, rc = SIM_OK;
+
+    memset(th, 0, sizeof th);
+    for (i = 0; i <= m && rc == SIM_OK; i++) {
+        grid[i] = from + (to - from) * i / (m ? m : 1);
+        rc = set_load(s, grid[i], d);
+        if (rc == SIM_OK)
+            rc = ana_theory_new(&th[i], s);
+    }
+    if (rc == SIM_OK)
+        rc = ana_plot_sweep_theory(dir, (size_t)m + 1, grid,
+                                   (const ana_theory *const *)th, d);
+    for (i = 0; i <= m; i++)
+        ana_theory_free(th[i]);
+    return rc;
+}
+
+int cli__sweep(const cli_opts *o)
+{
+    double load[MAX_POINTS], rho;
+    char dir[4096], pdir[4096 + 80], *sub[MAX_POINTS], *gnuplot = NULL;
+    size_t n = parse_loads(o->load, load), i, k, nsub = 0;
+    mdl_scenario *s = NULL;
+    cli_opts po = *o;
+    sim_diag d;
+    int rc, status;
+
+    if (n == 0)
+        return EXIT_INPUT;
+    if ((status = load_scenario(o, &s)) != EXIT_OK)
+        return status;
+    memset(&d, 0, sizeof d);
+    rc = bottleneck(s, &rho, &k, &d);
+    if (rc == SIM_OK && !(rho > 0)) {
+        fprintf(stderr, "qmesh: --load needs an open workload (one with "
+                "an arrival rate) to scale; '%s' has none\n", s->path);
+        mdl_scenario_free(s);
+        return EXIT_INPUT;
+    }
+    if (o->output)
+        snprintf(dir, sizeof dir, "%s", o->output);
+    else
+        snprintf(dir, sizeof dir, "results/%s", s->name);
+    po.quiet = 1;
+    po.plot = 0;
+    for (i = 0; rc == SIM_OK && i < n; i++) {
+        if ((rc = set_load(s, load[i], &d)) != SIM_OK
+            || (rc = ana_theory_stability(s, &d)) != SIM_OK)
+            break;
+        if (!(sub[nsub] = malloc(64))) {
+            rc = SIM_ENOMEM;
+            break;
+        }
+        snprintf(sub[nsub], 64, "load/%.6g", load[i]);
+        snprintf(pdir, sizeof pdir, "%s/%s", dir, sub[nsub++]);
+        if ((status = cli__run_one(&po, s, pdir)) != EXIT_OK)
+            goto done;
+        if (o->plot && (status = plot_dir(pdir, 1, 1)) != EXIT_OK)
+            goto done;
+        if (!o->quiet) {
+            printf("load %-6.4g bottleneck '%s', arrivals %.6g/s: results "
+                   "in %s/\n", load[i], s->topo->services[k].name,
+                   open_rate(s), pdir);
+            fflush(stdout);
+        }
+    }
+    if (rc == SIM_OK)
+        rc = theory_curve(s, dir, load[0], load[n - 1], &d);
+    if (rc == SIM_OK)
+        rc = ana_plot_sweep_csv(dir, n, load, (const char *const *)sub, &d);
+    if (rc == SIM_OK) {
+        gnuplot = ana_plot_gnuplot();
+        rc = ana_plot_sweep(dir, gnuplot, &d);
+    }
+    if (rc == SIM_ENOMEM) {
+        fputs("qmesh: out of memory\n", stderr);
+        status = EXIT_RUNTIME;
+    } else if (rc != SIM_OK) {
+        fputs("qmesh: ", stderr);
+        sim_diag_print(&d, stderr);
+        status = rc == SIM_EIO ? EXIT_RUNTIME : EXIT_INPUT;
+    } else {
+        status = EXIT_OK;
+        if (!gnuplot)
+            tell_missing(dir);
+        else if (!o->quiet)
+            printf("\nsweep written to %s/sweep.csv, plotted in %s/sweep.png "
+                   "and .svg\n", dir, dir);
+    }
+done:
+    free(gnuplot);
+    for (i = 0; i < nsub; i++)
+        free(sub[i]);
+    mdl_scenario_free(s);
+    return status;
+}
