@@ -108,15 +108,19 @@ void ana_report_print(const ana_report *r, FILE *out)
 {
     const mdl_scenario *s = r->s;
     size_t m, nm = mdl_net_nmetrics(r->net);
+    int w = 22;     /* scope column: as wide as the longest scope */
     char level[32];
 
+    for (m = 0; m < nm; m++)
+        if ((int)strlen(mdl_net_scope(r->net, m)) > w)
+            w = (int)strlen(mdl_net_scope(r->net, m));
     snprintf(level, sizeof level, "%g%% CI", 100 * s->confidence);
     fprintf(out, "%s: %u replication%s of %g s after %g s warm-up, seed "
             "%llu\n", s->name, r->nreps, r->nreps == 1 ? "" : "s",
             s->duration, s->warmup, (unsigned long long)s->seed);
     if (r->th)
         fprintf(out, "theory: %s\n", r->th->model);
-    fprintf(out, "\n%-22s %-16s %-4s %10s  %-22s %10s %8s %s\n", "scope",
+    fprintf(out, "\n%-*s %-16s %-4s %10s  %-22s %10s %8s %s\n", w, "scope",
             "metric", "unit", "simulated", level, "theory", "error",
             r->th ? "in CI" : "");
     for (m = 0; m < nm; m++) {
@@ -127,9 +131,9 @@ void ana_report_print(const ana_report *r, FILE *out)
         const char *unit = "";
         char mean[32], lo[32], hi[32], thv[32], err[32] = "", ci_txt[80];
 
-        /* Rejections only matter where something can be rejected. */
-        if (!strcmp(metric, "rejected") && ci->mean == 0.0
-            && !(th > 0))
+        /* Rejections and failures only matter where they happen. */
+        if ((!strcmp(metric, "rejected") || !strcmp(metric, "failed"))
+            && ci->mean == 0.0 && !(th > 0))
             continue;
         if (is_time(metric))
             unit = time_unit(ci->mean, &scale);
@@ -143,7 +147,7 @@ void ana_report_print(const ana_report *r, FILE *out)
             snprintf(ci_txt, sizeof ci_txt, "[%s, %s]", lo, hi);
         if (!isnan(th) && th != 0.0 && !isnan(ci->mean))
             snprintf(err, sizeof err, "%+.2f%%", 100 * (ci->mean - th) / th);
-        fprintf(out, "%-22s %-16s %-4s %10s  %-22s %10s %8s %s\n", scope,
+        fprintf(out, "%-*s %-16s %-4s %10s  %-22s %10s %8s %s\n", w, scope,
                 metric, unit, mean, ci_txt, thv, err,
                 isnan(th) || isnan(ci->low) ? ""
                 : ana_ci_covers(ci, th) ? "yes" : "NO");

@@ -50,4 +50,8 @@ int cli__plot_dir(const char *dir, int quiet);
  * (EXIT_INPUT for a load >= 1, before anything is simulated). */
 int cli__sweep(const cli_opts *o);
 
+/* qmesh graph TOPOLOGY [--dot FILE]: degrees, centrality, call depth,
+ * fan-out, blast radius, critical paths and DOT export (cli_graph.c). */
+int cli_graph(int argc, char **argv);
+
 #endif /* CLI_INT_H */

@@ -34,6 +34,7 @@ static const char USAGE[] =
     "  theory SCENARIO  the analytic (queueing-theory) solution, formula by\n"
     "                   formula; takes --set only\n"
     "  plot DIR         gnuplot scripts and PNG/SVG plots of a results folder\n"
+    "  graph TOPOLOGY   degrees, centrality, call depth, fan-out, blast radius\n"
     "                   and critical paths of a topology; --dot FILE also\n"
     "                   writes a Graphviz export\n"
     "  help             show this text\n"
@@ -222,8 +223,11 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(o.cmd, "run") && strcmp(o.cmd, "check")
-        && strcmp(o.cmd, "theory") && strcmp(o.cmd, "plot"))
+        && strcmp(o.cmd, "theory") && strcmp(o.cmd, "plot")
+        && strcmp(o.cmd, "graph"))
         return cli__usage_error("unknown command '%s'", o.cmd);
+    if (!strcmp(o.cmd, "graph"))
+        return cli_graph(argc, argv);
     if (!strcmp(o.cmd, "plot"))
         return cli_plot(argc, argv);
     if (!strcmp(o.cmd, "theory"))

@@ -1151,11 +1151,23 @@ static int build_metrics(mdl_net *net)
     }
     for (i = 0; rc == SIM_OK && i < net->nedges; i++) {
         const mdl_edge *e = &t->edges[i];
+        size_t j, same = 0, nth = 0;
         if (e->kind == MDL_EDGE_FORWARD)
             continue;
+        /* Several edges between the same two services (calls in several
+         * stages, say) are told apart by their position among them. */
+        for (j = 0; j < net->nedges; j++)
+            if (t->edges[j].from == e->from && t->edges[j].to == e->to
+                && t->edges[j].kind == e->kind) {
+                same++;
+                nth += j < i;
+            }
         snprintf(scope, sizeof scope, "%s:%s->%s",
                  e->kind == MDL_EDGE_CALL ? "call" : "publish",
                  t->services[e->from].name, t->services[e->to].name);
+        if (same > 1)
+            snprintf(scope + strlen(scope), sizeof scope - strlen(scope),
+                     "#%zu", nth + 1);
         if (e->kind == MDL_EDGE_CALL)
             rc = add_metrics(net, scope, CALL_METRICS, NELEM(CALL_METRICS));
         else
