@@ -84,7 +84,11 @@ static int is_time(const char *metric)
 static const char *time_unit(double x, double *scale)
 {
     x = fabs(x);
-    if (!(x < 1.0) || x == 0.0) {
+    if (x == 0.0) {         /* a wait that never happened: ms reads best */
+        *scale = 1e3;
+        return "ms";
+    }
+    if (!(x < 1.0)) {
         *scale = 1.0;
         return "s";
     }

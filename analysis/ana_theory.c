@@ -478,6 +478,11 @@ static int single_station(ana_theory *t, const mdl_scenario *s,
                    "those of M/M/c whatever the service distribution";
         how = &M_PS;
     } else if (v->servers == 1 && v->discipline == MDL_DISC_FIFO) {
+        if (!isfinite(v->service.scv))
+            return no_theory(t, "service '%s' has a service time of infinite "
+                             "variance: the queue is stable, but "
+                             "Pollaczek-Khinchine gives an infinite mean "
+                             "wait%s", v->name, "");
         if (ana_mg1(lambda, v->service.mean, v->service.scv, &a) != SIM_OK)
             return no_theory(t, "service '%s' is unstable%s", v->name, "");
         snprintf(t->model, sizeof t->model, "M/G/1 (Pollaczek-Khinchine)");
