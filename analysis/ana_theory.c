@@ -293,6 +293,8 @@ static int put_station(ana_theory *t, int exact, const mdl_scenario *s,
               delay ? 0.0 : a->Lq, how->name);
     rc |= put(t, exact, "service:", v->name, "wait_mean",
               delay ? 0.0 : a->Wq, how->name);
+    rc |= put(t, exact, "service:", v->name, "p_wait",
+              delay ? 0.0 : a->p_wait, how->name);
     if (!caller)
         rc |= put(t, exact, "service:", v->name, "response_mean", a->W,
                   how->name);

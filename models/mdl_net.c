@@ -106,6 +106,7 @@ struct station {
     sim_twa jobs, busy_twa, queue_twa;
     sim_tally resp, wait, work, callee;
     double arrivals, rejected, departures, self;
+    double waited;          /* accepted arrivals that found no free worker */
 };
 
 typedef struct stage {
@@ -191,8 +192,9 @@ static const char *const REQ_METRICS[] = {
     "latency_p999", "availability", "throughput", "rejected", "failed"
 };
 static const char *const SVC_METRICS[] = {
-    "utilization", "jobs_mean", "queue_mean", "wait_mean", "work_mean",
-    "callee_mean", "response_mean", "visits", "throughput", "rejected",
+    "utilization", "jobs_mean", "queue_mean", "wait_mean", "p_wait",
+    "work_mean", "callee_mean", "response_mean", "visits", "throughput",
+    "rejected",
     "self_per_request", "self_share"
 };
 static const char *const REP_METRICS[] = {
@@ -413,6 +415,8 @@ static void want_worker(mdl_net *net, station *st, job *j, double now)
         start_work(net, st, j, now);
         return;
     }
+    if (j->phase == PH_PRE)
+        st->waited++;
     j->next = NULL;
     if (st->qtail)
         st->qtail->next = j;
@@ -719,6 +723,8 @@ static void ps_enter(station *st, job *j, double now)
         st->heap = h;
         st->hcap = cap;
     }
+    if (j->phase == PH_PRE && st->nps >= st->c)
+        st->waited++;           /* it shares, rather than has, a server */
     j->work = sample_work(st, j);
     j->self += j->work;
     sim_tally_add(&st->work, j->work);
@@ -881,6 +887,7 @@ static void reset_stats(mdl_net *net, double now)
             sim_tally_reset(&st->work);
             sim_tally_reset(&st->callee);
             st->arrivals = st->rejected = st->departures = st->self = 0;
+            st->waited = 0;
         }
         for (k = 0; k < (size_t)sv->nstages; k++)
             sim_tally_reset(&sv->stages[k].dur);
@@ -1453,6 +1460,7 @@ static double *put_service(const mdl_net *net, const service *sv, double now,
                            double span, double *o)
 {
     double util = 0, jobs = 0, queue = 0, arr = 0, dep = 0, rej = 0, self = 0;
+    double waited = 0;
     int r;
 
     for (r = 0; r < sv->nrep; r++) {
@@ -1465,11 +1473,13 @@ static double *put_service(const mdl_net *net, const service *sv, double now,
         dep += st->departures;
         rej += st->rejected;
         self += st->self;
+        waited += st->waited;
     }
     *o++ = util / sv->nrep;
     *o++ = jobs;
     *o++ = queue;
     *o++ = pooled(sv, offsetof(station, wait));
+    *o++ = arr > rej ? waited / (arr - rej) : NAN;
     *o++ = pooled(sv, offsetof(station, work));
     *o++ = sv->nstages > 0 ? pooled(sv, offsetof(station, callee)) : 0.0;
     *o++ = pooled(sv, offsetof(station, resp));
