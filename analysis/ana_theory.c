@@ -762,14 +762,10 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
     for (e = 0; e < tp->nedges; e++) {
         const mdl_edge *ed = &tp->edges[e];
         const mdl_service *v = &tp->services[ed->from];
-        if (ed->kind == MDL_EDGE_PUBLISH) {
-            for (i = 0; i < s->nworkloads; i++)
-                if (s->workloads[i].closed)
-                    return !no_theory(t, "service '%s' publishes events "
-                                      "into a closed workload's network, %s",
-                                      v->name, "a mixed network");
-            continue;
-        }
+        if (ed->kind == MDL_EDGE_PUBLISH)
+            return !no_theory(t, "service '%s' publishes events: a "
+                              "request forks into simultaneous arrivals, "
+                              "%s", v->name, "which breaks product form");
         if (ed->kind != MDL_EDGE_CALL)
             continue;
         if (v->blocking && v->kind != MDL_SVC_DELAY)

@@ -57,6 +57,7 @@ static const char USAGE[] =
 typedef struct progress {
     struct timespec start;
     int shown, tty;
+    unsigned done, total;   /* replications */
 } progress;
 
 static double elapsed(const struct timespec *t0)
@@ -67,17 +68,35 @@ static double elapsed(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (t.tv_nsec - t0->tv_nsec);
 }
 
-static void show_progress(void *ctx, unsigned done, unsigned total)
+/* Shown on a terminal once a run has taken two seconds. */
+static void show(progress *p, double done)
 {
-    progress *p = ctx;
     double t = elapsed(&p->start);
 
-    if (!p->tty || (t < 2.0 && !p->shown))
+    if (!p->tty || (t < 2.0 && !p->shown) || !(done > 0))
         return;
     p->shown = 1;
     fprintf(stderr, "\rqmesh: %u/%u replications, %.0f s, about %.0f s "
-            "left ", done, total, t, t / done * (total - done));
+            "left ", p->done, p->total, t, t / done * (p->total - done));
     fflush(stderr);
+}
+
+static void show_progress(void *ctx, unsigned done, unsigned total)
+{
+    progress *p = ctx;
+
+    p->done = done;
+    p->total = total;
+    show(p, done);
+}
+
+/* Within a replication (one process only): replications done plus the
+ * fraction of the current one. */
+static void show_within(void *ctx, double frac)
+{
+    progress *p = ctx;
+
+    show(p, p->done + (frac < 1 ? frac : 1));
 }
 
 static int run_rep(void *ctx, unsigned rep, double *out)
@@ -116,6 +135,9 @@ int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir)
         goto nomem;
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
     prog.tty = !o->quiet && isatty(STDERR_FILENO);
+    prog.total = s->replications;
+    if (prog.tty && o->jobs <= 1)
+        mdl_net_set_progress(net, show_within, &prog);
     rc = sim_rep_run(s->replications, o->jobs ? (unsigned)o->jobs : 1,
                      mdl_net_result_len(net), run_rep, net, results,
                      show_progress, &prog);

@@ -176,12 +176,16 @@ struct mdl_net {
     sim_tally sys_lat;
     sim_hist *sys_hist;
     double sys_entered, sys_ok, sys_rejected, sys_failed;
+    double sys_time;        /* summed latency of every finished request */
     sim_cal *cal;
     flow *free_flow;
     job *free_job;
     chunk *chunks;
     uint64_t next_key;
     long finished;          /* after warm-up, for run.requests */
+    unsigned long ticks;    /* requests finished, for progress reports */
+    void (*progress)(void *ctx, double frac);
+    void *progress_ctx;
     int oom;
     size_t nmetrics;
     metric *metrics;
@@ -505,8 +509,6 @@ static void work_done(mdl_net *net, station *st, job *j, double now)
     j->phase = PH_CALLS;
     j->stage = 0;
     j->t_calls = now;
-    if (st->sv->nstages > 0 && j->holds && !st->sv->svc->blocking)
-        release_worker(net, st, j, now);
     next_stage(net, j, now);
 }
 
@@ -577,7 +579,10 @@ static void next_stage(mdl_net *net, job *j, double now)
             }
         }
         if (j->pending > 0) {
-            /* Count first, then call: a call may reply at once. */
+            /* Count first, then call: a call may reply at once. An event
+             * loop lets go of its worker only when calls are outstanding. */
+            if (j->holds && !sv->svc->blocking)
+                release_worker(net, st, j, now);
             j->t_stage = now;
             for (i = 0; i < sg->n; i++)
                 if (sg->chosen[i]) {
@@ -610,6 +615,7 @@ static void flow_done(mdl_net *net, flow *f, int failed, double now)
         return;
     }
     c = &net->cl[f->cls];
+    net->sys_time += lat;
     if (!failed) {
         sim_tally_add(&c->lat, lat);
         sim_hist_add(c->hist, lat);
@@ -624,8 +630,11 @@ static void flow_done(mdl_net *net, flow *f, int failed, double now)
         c->failed++;
         net->sys_failed++;
     }
-    if (++net->finished == net->s->requests)
+    if (now >= net->s->warmup && ++net->finished == net->s->requests)
         sim_cal_stop(net->cal);
+    if (net->progress && (++net->ticks & 0xffff) == 0)
+        net->progress(net->progress_ctx,
+                      now / (net->s->warmup + net->s->duration));
     if (net->s->workloads[net->s->classes[f->cls].workload].closed)
         think(net, f);
     else
@@ -905,6 +914,7 @@ static void reset_stats(mdl_net *net, double now)
     sim_tally_reset(&net->sys_lat);
     sim_hist_reset(net->sys_hist);
     net->sys_entered = net->sys_ok = net->sys_rejected = net->sys_failed = 0;
+    net->sys_time = 0;
     net->finished = 0;
 }
 
@@ -1327,6 +1337,13 @@ void mdl_net_free(mdl_net *net)
     free(net);
 }
 
+void mdl_net_set_progress(mdl_net *net, void (*fn)(void *ctx, double frac),
+                          void *ctx)
+{
+    net->progress = fn;
+    net->progress_ctx = ctx;
+}
+
 size_t mdl_net_nmetrics(const mdl_net *net)
 {
     return net->nmetrics;
@@ -1460,7 +1477,7 @@ static double *put_service(const mdl_net *net, const service *sv, double now,
                            double span, double *o)
 {
     double util = 0, jobs = 0, queue = 0, arr = 0, dep = 0, rej = 0, self = 0;
-    double waited = 0;
+    double waited = 0, done;
     int r;
 
     for (r = 0; r < sv->nrep; r++) {
@@ -1475,7 +1492,7 @@ static double *put_service(const mdl_net *net, const service *sv, double now,
         self += st->self;
         waited += st->waited;
     }
-    *o++ = util / sv->nrep;
+    *o++ = sv->rep[0].c == INT_MAX ? util : util / sv->nrep;
     *o++ = jobs;
     *o++ = queue;
     *o++ = pooled(sv, offsetof(station, wait));
@@ -1486,12 +1503,14 @@ static double *put_service(const mdl_net *net, const service *sv, double now,
     *o++ = net->sys_entered > 0 ? arr / net->sys_entered : NAN;
     *o++ = dep / span;
     *o++ = arr > 0 ? rej / arr : 0.0;
-    *o++ = net->sys_ok > 0 ? self / net->sys_ok : NAN;
-    /* Share of all successful requests' latency spent here (queueing and
+    /* self holds the visits of every finished request, failed ones
+     * included, so it is shared over all of them. */
+    done = net->sys_ok + net->sys_rejected + net->sys_failed;
+    *o++ = done > 0 ? self / done : NAN;
+    /* Share of all finished requests' latency spent here (queueing and
      * working, not waiting on callees); parallel calls can make the shares
      * of a request add up to more than 1. */
-    *o++ = net->sys_lat.n > 0 ? self / (net->sys_lat.mean * net->sys_lat.n)
-                              : NAN;
+    *o++ = net->sys_time > 0 ? self / net->sys_time : NAN;
     for (r = 0; sv->nrep > 1 && r < sv->nrep; r++) {
         const station *st = &sv->rep[r];
         double busy = sim_twa_mean(&st->busy_twa, now);

@@ -38,6 +38,12 @@ const char *mdl_net_hist_scope(const mdl_net *net, size_t h);
 /* Doubles in one replication's result vector. */
 size_t mdl_net_result_len(const mdl_net *net);
 
+/* Have fn(ctx, fraction) told, now and then during a replication, how
+ * far through its simulated time it is (0..1). fn must not touch net.
+ * Reporting never changes the simulation. NULL turns it off. */
+void mdl_net_set_progress(mdl_net *net, void (*fn)(void *ctx, double frac),
+                          void *ctx);
+
 /* Run replication rep, filling out[mdl_net_result_len()]. events (may be
  * NULL) receives the number of events fired. Returns SIM_OK or
  * SIM_ENOMEM. */

@@ -175,6 +175,55 @@ START_TEST(test_rejected_calls_fail_requests)
     tst_model_covers(&m, "system", "rejected", a.p_block);
     tst_model_covers(&m, "service:db", "rejected", a.p_block);
     tst_model_covers(&m, "class:req", "latency_mean", 0.001 + a.W);
+    /* Every finished request spent front's 1 ms there, rejected or not. */
+    tst_model_covers(&m, "service:front", "self_per_request", 0.001);
+    tst_model_free(&m);
+}
+END_TEST
+
+/* A non-blocking service lets go of its worker only when calls go out: a
+ * request that calls nobody keeps it for its post-work, as it would in a
+ * blocking service, so both give the same latency. */
+START_TEST(test_non_blocking_keeps_worker_without_calls)
+{
+    static const char *const blocking[] = {"services.a.blocking=1"};
+    static const char *const async[] = {"services.a.blocking=0"};
+    tst_model a, b;
+
+    tst_model_run(&a, "tests/data/calls_nb.yaml", blocking, 1);
+    tst_model_run(&b, "tests/data/calls_nb.yaml", async, 1);
+    ck_assert_double_eq_tol(tst_model_ci(&a, "class:plain",
+                                         "latency_mean")->mean,
+                            tst_model_ci(&b, "class:plain",
+                                         "latency_mean")->mean, 1e-12);
+    tst_model_free(&a);
+    tst_model_free(&b);
+}
+END_TEST
+
+/* Calls into a full service are rejected at once, so a blocking caller
+ * holds its worker only briefly for them: the stability check must not
+ * count the callee's whole work, and the run shows a light load. */
+START_TEST(test_rejected_calls_do_not_count_as_held_work)
+{
+    tst_model m;
+
+    tst_model_run(&m, "tests/data/calls_lossy.yaml", NULL, 0);
+    ck_assert(tst_model_ci(&m, "service:front", "utilization")->mean < 0.5);
+    tst_model_free(&m);
+}
+END_TEST
+
+/* run.requests counts requests after the warm-up only. */
+START_TEST(test_request_limit_starts_after_warmup)
+{
+    static const char *const sets[] = {
+        "run.requests=20000", "run.warmup=100s", "run.replications=2"
+    };
+    tst_model m;
+
+    tst_model_run(&m, "tests/data/calls_chain.yaml", sets, 3);
+    tst_model_covers(&m, "class:req", "throughput", 50);
     tst_model_free(&m);
 }
 END_TEST
@@ -205,6 +254,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_load_balancers);
     tcase_add_test(tc, test_rejected_calls_fail_requests);
     tcase_add_test(tc, test_mix_splits_by_weight);
+    tcase_add_test(tc, test_non_blocking_keeps_worker_without_calls);
+    tcase_add_test(tc, test_rejected_calls_do_not_count_as_held_work);
+    tcase_add_test(tc, test_request_limit_starts_after_warmup);
     suite_add_tcase(s, tc);
     return s;
 }
