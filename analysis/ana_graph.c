@@ -69,13 +69,11 @@
  * services that pass through v, split evenly between equally short paths
  * (Brandes 2001).
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "ana_file.h"
 #include "ana_graph.h"
 
 #define REL_TOL 1e-12       /* R has converged when no value moves more */
@@ -821,50 +819,11 @@ static void write_dot(FILE *f, const mdl_topology *t)
 int ana_graph_write_dot(const mdl_topology *t, const char *path,
                         sim_diag *d)
 {
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    size_t len = strlen(path) + 16;
-    char *tmp = malloc(len);
-    FILE *f = NULL;
-    mode_t mask;
-    int fd, err = 0, closed;
+    ana_file a;
+    int rc = ana_file_open(&a, NULL, path, d);
 
-    if (!tmp)
-        return SIM_ENOMEM;
-    /* A hidden temporary in the same folder, so rename() is atomic. */
-    snprintf(tmp, len, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        err = errno;
-        free(tmp);
-        sim_diag_set(d, path, 0, 0, "cannot write DOT file: %s",
-                     strerror(err));
-        return SIM_EIO;
-    }
-    /* mkstemp() makes it 0600; give it the mode a new file would get. */
-    mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || !(f = fdopen(fd, "w"))) {
-        err = errno;
-        close(fd);
-        goto fail;
-    }
-    write_dot(f, t);
-    if (fflush(f) != 0 || ferror(f))
-        err = errno ? errno : EIO;
-    closed = fclose(f);
-    if (!err && closed != 0)
-        err = errno;
-    if (!err && rename(tmp, path) != 0)
-        err = errno;
-    if (!err) {
-        free(tmp);
-        return SIM_OK;
-    }
-fail:
-    unlink(tmp);
-    free(tmp);
-    sim_diag_set(d, path, 0, 0, "cannot write DOT file: %s",
-                 strerror(err ? err : EIO));
-    return SIM_EIO;
+    if (rc != SIM_OK)
+        return rc;
+    write_dot(a.f, t);
+    return ana_file_close(&a, SIM_OK, d);
 }

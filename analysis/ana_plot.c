@@ -39,6 +39,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <csv.h>
+#include "ana_file.h"
 #include "ana_plot.h"
 
 #define PATH_MAX_ 4096
@@ -226,62 +227,6 @@ static int number(const table *t, size_t row, size_t col, double *x,
 /* Writing files atomically                                             */
 /* ------------------------------------------------------------------ */
 
-typedef struct afile {
-    FILE *f;
-    char tmp[PATH_MAX_], final[PATH_MAX_];
-} afile;
-
-static int af_open(afile *a, const char *dir, const char *name, sim_diag *d)
-{
-    int fd;
-
-    snprintf(a->final, sizeof a->final, "%s/%s", dir, name);
-    snprintf(a->tmp, sizeof a->tmp, "%s/.%s.XXXXXX", dir, name);
-    a->f = NULL;
-    fd = mkstemp(a->tmp);
-    if (fd >= 0 && !(a->f = fdopen(fd, "w"))) {
-        close(fd);
-        unlink(a->tmp);
-    }
-    if (!a->f)
-        return sim_diag_set(d, NULL, 0, 0, "cannot write '%s': %s",
-                            a->final, strerror(errno)), SIM_EIO;
-    return SIM_OK;
-}
-
-/* Close a->f and rename it into place, or throw it away when rc is not
- * SIM_OK. Returns rc, or SIM_EIO when writing failed. */
-static int af_close(afile *a, int rc, sim_diag *d)
-{
-    int bad = ferror(a->f);
-
-    if (fclose(a->f) != 0)
-        bad = 1;
-    a->f = NULL;
-    if (rc == SIM_OK && (bad || rename(a->tmp, a->final) != 0)) {
-        sim_diag_set(d, NULL, 0, 0, "cannot write '%s': %s", a->final,
-                     strerror(errno));
-        rc = SIM_EIO;
-    }
-    if (rc != SIM_OK)
-        unlink(a->tmp);
-    return rc;
-}
-
-/* A CSV field: quoted by libcsv when it needs it. */
-static void put_str(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n"))
-        csv_fwrite(f, s, strlen(s));
-    else
-        fputs(s, f);
-}
-
-static void put_num(FILE *f, double x)
-{
-    if (!isnan(x))
-        fprintf(f, "%.10g", x);
-}
 
 /* A number in a gnuplot data file. */
 static void dat_num(FILE *f, double x)
@@ -809,7 +754,7 @@ static int write_latency(const results *r, const char *dir,
 {
     const char **sc = malloc((r->nhist + 1) * sizeof *sc);
     lat *L = NULL;
-    afile fh, fc, fg;
+    ana_file fh, fc, fg;
     size_t n, i;
     char title[512], words[300];
     int rc = SIM_OK, open_h = 0, open_c = 0, open_g = 0;
@@ -825,13 +770,13 @@ static int write_latency(const results *r, const char *dir,
     }
     for (i = 0; i < n && rc == SIM_OK; i++)
         rc = lat_build(&L[i], r, sc[i]);
-    if (rc == SIM_OK && (rc = af_open(&fh, dir, "plot_latency_hist.dat", d))
+    if (rc == SIM_OK && (rc = ana_file_open(&fh, dir, "plot_latency_hist.dat", d))
         == SIM_OK)
         open_h = 1;
-    if (rc == SIM_OK && (rc = af_open(&fc, dir, "plot_latency_cdf.dat", d))
+    if (rc == SIM_OK && (rc = ana_file_open(&fc, dir, "plot_latency_cdf.dat", d))
         == SIM_OK)
         open_c = 1;
-    if (rc == SIM_OK && (rc = af_open(&fg, dir, "latency.gp", d)) == SIM_OK)
+    if (rc == SIM_OK && (rc = ana_file_open(&fg, dir, "latency.gp", d)) == SIM_OK)
         open_g = 1;
     if (rc == SIM_OK) {
         FILE *f = fg.f;
@@ -916,11 +861,11 @@ static int write_latency(const results *r, const char *dir,
         gp_tail(f);
     }
     if (open_h)
-        rc = af_close(&fh, rc, d);
+        rc = ana_file_close(&fh, rc, d);
     if (open_c)
-        rc = af_close(&fc, rc, d);
+        rc = ana_file_close(&fc, rc, d);
     if (open_g)
-        rc = af_close(&fg, rc, d);
+        rc = ana_file_close(&fg, rc, d);
     if (rc == SIM_OK && gnuplot)
         rc = render(dir, gnuplot, "latency", d);
     for (i = 0; i < n; i++)
@@ -980,7 +925,7 @@ static int write_stations(const results *r, const char *dir,
     size_t n, i, longest = 0;
     int rc, ci_u = 0, th_u = 0, ci_l = 0, th_l = 0;
     char title[512], words[300];
-    afile fd, fg;
+    ana_file fd, fg;
 
     if (!sc)
         return SIM_ENOMEM;
@@ -989,7 +934,7 @@ static int write_stations(const results *r, const char *dir,
         free(sc);
         return SIM_OK;
     }
-    if ((rc = af_open(&fd, dir, "plot_stations.dat", d)) != SIM_OK) {
+    if ((rc = ana_file_open(&fd, dir, "plot_stations.dat", d)) != SIM_OK) {
         free(sc);
         return rc;
     }
@@ -1004,9 +949,9 @@ static int write_stations(const results *r, const char *dir,
         station_cols(fd.f, r, sc[i], "jobs_mean", &ci_l, &th_l);
         fputc('\n', fd.f);
     }
-    rc = af_close(&fd, SIM_OK, d);
+    rc = ana_file_close(&fd, SIM_OK, d);
     if (rc == SIM_OK)
-        rc = af_open(&fg, dir, "stations.gp", d);
+        rc = ana_file_open(&fg, dir, "stations.gp", d);
     if (rc == SIM_OK) {
         FILE *f = fg.f;
         title_of(dir, words, sizeof words);
@@ -1026,7 +971,7 @@ static int write_stations(const results *r, const char *dir,
         station_panel(f, "Mean number in station, L (queue + in service)",
                       "requests in station", "[0:*]", 6, ci_l, th_l);
         gp_tail(f);
-        rc = af_close(&fg, SIM_OK, d);
+        rc = ana_file_close(&fg, SIM_OK, d);
     }
     if (rc == SIM_OK && gnuplot)
         rc = render(dir, gnuplot, "stations", d);
@@ -1054,9 +999,9 @@ int ana_plot_results(const char *dir, const char *gnuplot, sim_diag *d)
 int ana_plot_sweep_csv(const char *dir, size_t n, const double *load,
                        const char *const *sub, sim_diag *d)
 {
-    afile a;
+    ana_file a;
     size_t i, j;
-    int rc = af_open(&a, dir, "sweep.csv", d);
+    int rc = ana_file_open(&a, dir, "sweep.csv", d);
 
     if (rc != SIM_OK)
         return rc;
@@ -1070,30 +1015,30 @@ int ana_plot_sweep_csv(const char *dir, size_t n, const double *load,
         for (j = 0; rc == SIM_OK && j < r.nsum; j++) {
             const srow *x = &r.s[j];
             fprintf(a.f, "%.10g,", load[i]);
-            put_str(a.f, x->scope);
+            ana_csv_str(a.f, x->scope);
             fputc(',', a.f);
-            put_str(a.f, x->metric);
+            ana_csv_str(a.f, x->metric);
             fputc(',', a.f);
-            put_num(a.f, x->mean);
+            ana_csv_num(a.f, x->mean);
             fputc(',', a.f);
-            put_num(a.f, x->lo);
+            ana_csv_num(a.f, x->lo);
             fputc(',', a.f);
-            put_num(a.f, x->hi);
+            ana_csv_num(a.f, x->hi);
             fputc(',', a.f);
-            put_num(a.f, x->n);
+            ana_csv_num(a.f, x->n);
             fputc(',', a.f);
-            put_num(a.f, x->th);
+            ana_csv_num(a.f, x->th);
             fputc('\n', a.f);
         }
         results_destroy(&r);
     }
-    return af_close(&a, rc, d);
+    return ana_file_close(&a, rc, d);
 }
 
 int ana_plot_sweep_theory(const char *dir, size_t n, const double *load,
                           const ana_theory *const *th, sim_diag *d)
 {
-    afile a;
+    ana_file a;
     size_t i, j, any = 0;
     int rc;
 
@@ -1106,7 +1051,7 @@ int ana_plot_sweep_theory(const char *dir, size_t n, const double *load,
         unlink(old);
         return SIM_OK;
     }
-    if ((rc = af_open(&a, dir, "sweep_theory.csv", d)) != SIM_OK)
+    if ((rc = ana_file_open(&a, dir, "sweep_theory.csv", d)) != SIM_OK)
         return rc;
     fputs("load,scope,metric,value\n", a.f);
     for (i = 0; i < n; i++) {
@@ -1114,15 +1059,15 @@ int ana_plot_sweep_theory(const char *dir, size_t n, const double *load,
             continue;
         for (j = 0; j < th[i]->n; j++) {
             fprintf(a.f, "%.10g,", load[i]);
-            put_str(a.f, th[i]->v[j].scope);
+            ana_csv_str(a.f, th[i]->v[j].scope);
             fputc(',', a.f);
-            put_str(a.f, th[i]->v[j].metric);
+            ana_csv_str(a.f, th[i]->v[j].metric);
             fputc(',', a.f);
-            put_num(a.f, th[i]->v[j].value);
+            ana_csv_num(a.f, th[i]->v[j].value);
             fputc('\n', a.f);
         }
     }
-    return af_close(&a, SIM_OK, d);
+    return ana_file_close(&a, SIM_OK, d);
 }
 
 /* One row of sweep.csv (th: the theory column) or of sweep_theory.csv
@@ -1320,7 +1265,7 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
     const wrow **s1 = NULL, **s2 = NULL;
     const char **sc = NULL;
     size_t nw = 0, nt = 0, n = 0, i;
-    afile fs, ft, fg;
+    ana_file fs, ft, fg;
     sweep_have *h = NULL;
     double reps = NAN;
     int rc, found = 0, open_s = 0, open_t = 0;
@@ -1344,10 +1289,10 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
     if (rc == SIM_OK) {
         n = panel_scopes(sc, distinct(w, nw, sizeof *w, is_request_scope,
                                       sc));
-        if ((rc = af_open(&fs, dir, "plot_sweep.dat", d)) == SIM_OK)
+        if ((rc = ana_file_open(&fs, dir, "plot_sweep.dat", d)) == SIM_OK)
             open_s = 1;
     }
-    if (rc == SIM_OK && (rc = af_open(&ft, dir, "plot_sweep_theory.dat", d))
+    if (rc == SIM_OK && (rc = ana_file_open(&ft, dir, "plot_sweep_theory.dat", d))
         == SIM_OK)
         open_t = 1;
     if (rc == SIM_OK) {
@@ -1362,10 +1307,10 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
         }
     }
     if (open_s)
-        rc = af_close(&fs, rc, d);
+        rc = ana_file_close(&fs, rc, d);
     if (open_t)
-        rc = af_close(&ft, rc, d);
-    if (rc == SIM_OK && (rc = af_open(&fg, dir, "sweep.gp", d)) == SIM_OK) {
+        rc = ana_file_close(&ft, rc, d);
+    if (rc == SIM_OK && (rc = ana_file_open(&fg, dir, "sweep.gp", d)) == SIM_OK) {
         FILE *f = fg.f;
         title_of(dir, words, sizeof words);
         if (isfinite(reps))
@@ -1394,7 +1339,7 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
                         h[i].th_p99);
         }
         gp_tail(f);
-        rc = af_close(&fg, SIM_OK, d);
+        rc = ana_file_close(&fg, SIM_OK, d);
     }
     if (rc == SIM_OK && gnuplot)
         rc = render(dir, gnuplot, "sweep", d);

@@ -15,10 +15,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <csv.h>
 #include "../sim/sim_stat.h"
+#include "ana_file.h"
 #include "ana_report.h"
 
 int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
@@ -160,42 +159,6 @@ void ana_report_print(const ana_report *r, FILE *out)
 
 /* ---- files ---- */
 
-static int mkdir_p(const char *dir)
-{
-    char buf[4096];
-    size_t i, n = strlen(dir);
-
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, dir, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-                return -1;
-            buf[i] = c;
-        }
-    }
-    return 0;
-}
-
-static void put_str(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n"))
-        csv_fwrite(f, s, strlen(s));
-    else
-        fputs(s, f);
-}
-
-static void put_num(FILE *f, double x)
-{
-    if (isnan(x))
-        fputs("", f);
-    else
-        fprintf(f, "%.10g", x);
-}
-
 typedef void (*writer_fn)(const ana_report *r, FILE *f);
 
 static void write_summary(const ana_report *r, FILE *f)
@@ -204,15 +167,15 @@ static void write_summary(const ana_report *r, FILE *f)
 
     fputs("scope,metric,mean,ci_low,ci_high,n\n", f);
     for (m = 0; m < nm; m++) {
-        put_str(f, mdl_net_scope(r->net, m));
+        ana_csv_str(f, mdl_net_scope(r->net, m));
         fputc(',', f);
-        put_str(f, mdl_net_metric(r->net, m));
+        ana_csv_str(f, mdl_net_metric(r->net, m));
         fputc(',', f);
-        put_num(f, r->ci[m].mean);
+        ana_csv_num(f, r->ci[m].mean);
         fputc(',', f);
-        put_num(f, r->ci[m].low);
+        ana_csv_num(f, r->ci[m].low);
         fputc(',', f);
-        put_num(f, r->ci[m].high);
+        ana_csv_num(f, r->ci[m].high);
         fprintf(f, ",%zu\n", r->ci[m].n);
     }
 }
@@ -223,11 +186,11 @@ static void write_theory(const ana_report *r, FILE *f)
 
     fputs("scope,metric,value\n", f);
     for (i = 0; i < r->th->n; i++) {
-        put_str(f, r->th->v[i].scope);
+        ana_csv_str(f, r->th->v[i].scope);
         fputc(',', f);
-        put_str(f, r->th->v[i].metric);
+        ana_csv_str(f, r->th->v[i].metric);
         fputc(',', f);
-        put_num(f, r->th->v[i].value);
+        ana_csv_num(f, r->th->v[i].value);
         fputc('\n', f);
     }
 }
@@ -241,11 +204,11 @@ static void write_replications(const ana_report *r, FILE *f)
     for (k = 0; k < r->nreps; k++)
         for (m = 0; m < nm; m++) {
             fprintf(f, "%u,", k + 1);
-            put_str(f, mdl_net_scope(r->net, m));
+            ana_csv_str(f, mdl_net_scope(r->net, m));
             fputc(',', f);
-            put_str(f, mdl_net_metric(r->net, m));
+            ana_csv_str(f, mdl_net_metric(r->net, m));
             fputc(',', f);
-            put_num(f, r->results[(size_t)k * len + m]);
+            ana_csv_num(f, r->results[(size_t)k * len + m]);
             fputc('\n', f);
         }
 }
@@ -264,7 +227,7 @@ static void write_hist(const ana_report *r, FILE *f)
                                   + b];
             if (sum == 0)
                 continue;
-            put_str(f, mdl_net_hist_scope(r->net, h));
+            ana_csv_str(f, mdl_net_hist_scope(r->net, h));
             fprintf(f, ",%.10g,%.10g,%.0f\n", sim_hist_lower(b),
                     sim_hist_upper(b), sum);
         }
@@ -274,38 +237,20 @@ static void write_hist(const ana_report *r, FILE *f)
 static int write_atomic(const ana_report *r, const char *dir,
                         const char *name, writer_fn fn, sim_diag *d)
 {
-    char tmp[4096], final[4096];
-    FILE *f;
-    int fd, bad;
+    ana_file a;
+    int rc = ana_file_open(&a, dir, name, d);
 
-    snprintf(final, sizeof final, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
-    fd = mkstemp(tmp);
-    if (fd < 0 || !(f = fdopen(fd, "w"))) {
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        sim_diag_set(d, NULL, 0, 0, "cannot write '%s': %s", final,
-                     strerror(errno));
-        return SIM_EIO;
-    }
-    fn(r, f);
-    bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, final) != 0) {
-        sim_diag_set(d, NULL, 0, 0, "cannot write '%s': %s", final,
-                     strerror(errno));
-        unlink(tmp);
-        return SIM_EIO;
-    }
-    return SIM_OK;
+    if (rc != SIM_OK)
+        return rc;
+    fn(r, a.f);
+    return ana_file_close(&a, SIM_OK, d);
 }
 
 int ana_report_write(const ana_report *r, const char *dir, sim_diag *d)
 {
     int rc;
 
-    if (mkdir_p(dir) < 0) {
+    if (ana_file_mkdirs(dir) < 0) {
         sim_diag_set(d, NULL, 0, 0, "cannot create results folder '%s': %s",
                      dir, strerror(errno));
         return SIM_EIO;

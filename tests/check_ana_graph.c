@@ -448,7 +448,7 @@ START_TEST(test_dot_unwritable_is_eio)
     memset(&d, 0, sizeof d);
     ck_assert_int_eq(ana_graph_write_dot(t, "/nonexistent-dir/g.dot", &d),
                      SIM_EIO);
-    ck_assert_str_eq(d.file, "/nonexistent-dir/g.dot");
+    ck_assert_ptr_nonnull(strstr(d.msg, "cannot write '/nonexistent-dir/g.dot'"));
     mdl_topology_free(t);
 }
 END_TEST
@@ -596,7 +596,7 @@ START_TEST(test_cli_graph_usage_errors)
     qmesh(&r, "graph", "tests/data/graph_chain.gml", "--dot",
           "/nonexistent-dir/g.dot", NULL);
     ck_assert_int_eq(r.status, 1);
-    assert_has(r.err, "cannot write DOT file", "stderr");
+    assert_has(r.err, "cannot write '", "stderr");
     run_free(&r, NULL);
 }
 END_TEST
