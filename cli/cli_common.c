@@ -92,7 +92,7 @@ int cli__parse_opts(int argc, char **argv, cli_opts *o)
     return 0;
 }
 
-int cli__load(const cli_opts *o, mdl_scenario **s)
+int cli__load(const cli_opts *o, mdl_scenario **s, int check)
 {
     sim_diag d;
     int rc;
@@ -104,7 +104,8 @@ int cli__load(const cli_opts *o, mdl_scenario **s)
             (*s)->replications = (unsigned)o->reps;
         if (o->have_seed)
             (*s)->seed = o->seed;
-        rc = ana_theory_stability(*s, &d);
+        if (check)
+            rc = ana_theory_stability(*s, &d);
     }
     if (rc == SIM_ENOMEM) {
         fputs("qmesh: out of memory\n", stderr);

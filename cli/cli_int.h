@@ -26,10 +26,11 @@ int cli__usage_error(const char *fmt, const char *arg);
 /* Parse argv[2..] of command o->cmd into o (zeroed by the caller). Returns
  * 0, or -1 after printing the problem; o->sets must be freed either way. */
 int cli__parse_opts(int argc, char **argv, cli_opts *o);
-/* Load o->scenario with the --set overrides, apply -r and -s, and check
- * stability. Returns EXIT_OK with *s owned by the caller, or the exit
- * status after printing the diagnostic (*s is then NULL). */
-int cli__load(const cli_opts *o, mdl_scenario **s);
+/* Load o->scenario with the --set overrides, apply -r and -s, and, when
+ * check is set, check stability (a load sweep checks each load itself).
+ * Returns EXIT_OK with *s owned by the caller, or the exit status after
+ * printing the diagnostic (*s is then NULL). */
+int cli__load(const cli_opts *o, mdl_scenario **s, int check);
 
 /* qmesh theory SCENARIO [--set K=V]...: the analytic solution. */
 int cli_theory(int argc, char **argv);

@@ -181,7 +181,7 @@ static int cmd_run(const cli_opts *o)
 
     if (o->load)
         return cli__sweep(o);
-    if ((status = cli__load(o, &s)) != EXIT_OK)
+    if ((status = cli__load(o, &s, 1)) != EXIT_OK)
         return status;
     if (o->output)
         snprintf(dir, sizeof dir, "%s", o->output);
@@ -199,7 +199,7 @@ static int cmd_check(const cli_opts *o)
     mdl_scenario *s = NULL;
     mdl_net *net = NULL;
     sim_diag d;
-    int rc, status = cli__load(o, &s);
+    int rc, status = cli__load(o, &s, 1);
 
     if (status != EXIT_OK)
         return status;

@@ -246,31 +246,6 @@ static double open_rate(const mdl_scenario *s)
     return r;
 }
 
-/* Load o->scenario with its overrides, -r and -s, without the stability
- * check of cli__load(): the sweep sets the load itself. */
-static int load_scenario(const cli_opts *o, mdl_scenario **s)
-{
-    sim_diag d;
-    int rc;
-
-    memset(&d, 0, sizeof d);
-    rc = mdl_scenario_load(s, o->scenario, o->sets, o->nsets, &d);
-    if (rc == SIM_ENOMEM) {
-        fputs("qmesh: out of memory\n", stderr);
-        return EXIT_RUNTIME;
-    }
-    if (rc != SIM_OK) {
-        fputs("qmesh: ", stderr);
-        sim_diag_print(&d, stderr);
-        return EXIT_INPUT;
-    }
-    if (o->reps)
-        (*s)->replications = (unsigned)o->reps;
-    if (o->have_seed)
-        (*s)->seed = o->seed;
-    return EXIT_OK;
-}
-
 /* Theory at CURVE_POINTS + 1 loads from load[0] to load[n-1], into
  * dir/sweep_theory.csv. */
 static int theory_curve(mdl_scenario *s, const char *dir, double from,
@@ -307,7 +282,7 @@ int cli__sweep(const cli_opts *o)
 
     if (n == 0)
         return EXIT_INPUT;
-    if ((status = load_scenario(o, &s)) != EXIT_OK)
+    if ((status = cli__load(o, &s, 0)) != EXIT_OK)
         return status;
     memset(&d, 0, sizeof d);
     rc = bottleneck(s, &rho, &k, &d);

@@ -196,7 +196,7 @@ static int theory(const cli_opts *o)
     mdl_scenario *s = NULL;
     ana_theory *t = NULL;
     size_t i;
-    int status = cli__load(o, &s);
+    int status = cli__load(o, &s, 1);
 
     if (status != EXIT_OK)
         return status;
