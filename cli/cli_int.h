@@ -35,10 +35,17 @@ int cli__load(const cli_opts *o, mdl_scenario **s, int check);
 /* qmesh theory SCENARIO [--set K=V]...: the analytic solution. */
 int cli_theory(int argc, char **argv);
 
+/* What a load sweep prints of each run: the system's mean latency, its
+ * interval, and theory's value (NaN when there is none). */
+typedef struct cli_headline {
+    double mean, low, high, theory;
+} cli_headline;
+
 /* Simulate s (borrowed, checked) into the results folder dir: what
  * `qmesh run` does for one scenario (cli_main.c). Prints the table unless
- * o->quiet. Returns the exit status. */
-int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir);
+ * o->quiet; fills head unless it is NULL. Returns the exit status. */
+int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir,
+                 cli_headline *head);
 
 /* qmesh plot DIR [-q]: plot a results folder or a sweep (cli_plot.c). */
 int cli_plot(int argc, char **argv);

@@ -104,7 +104,8 @@ static int run_rep(void *ctx, unsigned rep, double *out)
     return mdl_net_run(ctx, rep, out, NULL);
 }
 
-int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir)
+int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir,
+                 cli_headline *head)
 {
     mdl_net *net = NULL;
     ana_theory *th = NULL;
@@ -150,6 +151,12 @@ int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir)
     if (ana_report_init(&rep, s, net, th, s->replications, results)
         != SIM_OK)
         goto nomem;
+    if (head) {     /* metric 0 is the system's latency_mean */
+        head->mean = rep.ci[0].mean;
+        head->low = rep.ci[0].low;
+        head->high = rep.ci[0].high;
+        head->theory = ana_theory_get(th, "system", "latency_mean");
+    }
     if (ana_report_write(&rep, dir, &d) != SIM_OK) {
         fputs("qmesh: ", stderr);
         sim_diag_print(&d, stderr);
@@ -187,7 +194,7 @@ static int cmd_run(const cli_opts *o)
         snprintf(dir, sizeof dir, "%s", o->output);
     else
         snprintf(dir, sizeof dir, "results/%s", s->name);
-    status = cli__run_one(o, s, dir);
+    status = cli__run_one(o, s, dir, NULL);
     if (status == EXIT_OK && o->plot)
         status = cli__plot_dir(dir, o->quiet);
     mdl_scenario_free(s);

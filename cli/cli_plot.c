@@ -270,6 +270,22 @@ static int theory_curve(mdl_scenario *s, const char *dir, double from,
     return rc;
 }
 
+static const char *fmt_ms(double x, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.4g", 1e3 * x);
+    return buf;
+}
+
+static const char *fmt_ci(const cli_headline *h, char *buf, size_t n)
+{
+    if (isnan(h->low))
+        snprintf(buf, n, "%.4g", 1e3 * h->mean);
+    else
+        snprintf(buf, n, "%.4g [%.4g, %.4g]", 1e3 * h->mean, 1e3 * h->low,
+                 1e3 * h->high);
+    return buf;
+}
+
 int cli__sweep(const cli_opts *o)
 {
     double load[MAX_POINTS], rho;
@@ -277,6 +293,8 @@ int cli__sweep(const cli_opts *o)
     size_t n = parse_loads(o->load, load), i, k, nsub = 0;
     mdl_scenario *s = NULL;
     cli_opts po = *o;
+    cli_headline head;
+    char ci[96], th[32];
     sim_diag d;
     int rc, status;
 
@@ -308,14 +326,21 @@ int cli__sweep(const cli_opts *o)
         }
         snprintf(sub[nsub], 64, "load/%.6g", load[i]);
         snprintf(pdir, sizeof pdir, "%s/%s", dir, sub[nsub++]);
-        if ((status = cli__run_one(&po, s, pdir)) != EXIT_OK)
+        if ((status = cli__run_one(&po, s, pdir, &head)) != EXIT_OK)
             goto done;
         if (o->plot && (status = plot_dir(pdir, 1, 1)) != EXIT_OK)
             goto done;
         if (!o->quiet) {
-            printf("load %-6.4g bottleneck '%s', arrivals %.6g/s: results "
-                   "in %s/\n", load[i], s->topo->services[k].name,
-                   open_rate(s), pdir);
+            if (nsub == 1)
+                printf("load: utilization of '%s', the bottleneck\n\n"
+                       "%-6s %-12s %-24s %-10s %s\n",
+                       s->topo->services[k].name, "load", "arrivals/s",
+                       "latency ms [95% CI]", "theory ms", "results");
+            printf("%-6.4g %-12.6g %-24s %-10s %s/\n", load[i],
+                   open_rate(s), fmt_ci(&head, ci, sizeof ci),
+                   isnan(head.theory) ? "-"
+                                      : fmt_ms(head.theory, th, sizeof th),
+                   pdir);
             fflush(stdout);
         }
     }
