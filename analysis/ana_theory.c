@@ -2,16 +2,18 @@
  * ana_theory.c - match a scenario to a model with an exact solution and
  * solve it.
  *
- * Routing: P[i][j] is the sum of the probabilities of forward edges i->j.
- * Traffic equations lambda = gamma + P^T lambda give the arrival rate of
- * every station (gamma: external Poisson rates at the entries); with a
- * unit arrival at one entry they give that class's visit ratios v_k.
+ * Traffic: ana_flow.c solves, per request class, the visits to every
+ * station through forward edges (routing probabilities) and calls (p *
+ * count), restricted to the edges of that class, and the arrival rate
+ * lambda_k of every station.
  *
- * Open product form (Jackson 1963; BCMP 1975 for PS and delay stations):
- *   station k behaves as an isolated M/M/c_k with rate lambda_k, so
- *   W_k = ana_mmc(...).W, and a class entering at e has mean latency
- *   sum_k v_k(e) W_k. The system mean follows from Little's law:
- *   T = sum_k lambda_k W_k / sum gamma.
+ * Open product form (Jackson 1963; BCMP 1975 for PS and delay stations,
+ * and with class switching for call sequences): station k behaves as an
+ * isolated M/M/c_k with rate lambda_k, so W_k = ana_mmc(...).W, and a
+ * class has mean latency sum_k v_k W_k over its visits. The system mean
+ * is the rate-weighted mean of the classes (Little's law, with forward
+ * edges only). A station that calls others reports only its queue: its
+ * visits last until the replies.
  * Processor sharing with c servers is a symmetric queue (Kelly 1979), so
  * its mean numbers are those of M/M/c whatever the service distribution.
  * A single FIFO station with one server and a general service

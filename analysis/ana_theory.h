@@ -5,11 +5,12 @@
  * any simulation.
  *
  * Recognised models: a single station (M/M/c, M/M/c/K, M/G/1 with
- * Poisson arrivals); open product-form networks of forward edges (Jackson
- * networks with exponential FIFO stations, processor-sharing stations of
- * any service distribution and delay stations, several entry classes);
- * closed single-class product-form networks (exact MVA with the think
- * time as a delay). Anything else gets no theory and a reason.
+ * Poisson arrivals); open product-form networks (Jackson and BCMP:
+ * exponential FIFO, processor-sharing and delay stations, several request
+ * classes with their own paths, and sequential calls from non-blocking
+ * services, a call being a visit in a class-switching network); closed
+ * single-class product-form networks (exact MVA with the think time as a
+ * delay). Anything else gets no theory and a reason.
  *
  * Every value records the formula or algorithm that produced it and
  * whether it is exact. `applies`, the list v and ana_theory_get() hold
