@@ -367,26 +367,6 @@ START_TEST(test_types_follow_only_their_edges)
 }
 END_TEST
 
-/* ---- DOT ---- */
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 START_TEST(test_dot_styles_edges_by_kind)
 {
     mdl_topology *t = NULL;
@@ -398,7 +378,7 @@ START_TEST(test_dot_styles_edges_by_kind)
                      SIM_OK);
     snprintf(path, sizeof path, "%s/g.dot", tst_tmpdir());
     ck_assert_int_eq(ana_graph_write_dot(t, path, &d), SIM_OK);
-    dot = slurp(path);
+    dot = tst_slurp(path, NULL);
     ck_assert_int_eq(strncmp(dot, "digraph", 7), 0);
     ck_assert_ptr_nonnull(strstr(dot, "n0 -> n1 [style=solid"));
     ck_assert_ptr_nonnull(strstr(dot, "n1 -> n3 [style=dashed, tooltip=\""
@@ -425,7 +405,7 @@ START_TEST(test_dot_labels_count_and_stage)
                      SIM_OK);
     snprintf(path, sizeof path, "%s/g.dot", tst_tmpdir());
     ck_assert_int_eq(ana_graph_write_dot(t, path, &d), SIM_OK);
-    dot = slurp(path);
+    dot = tst_slurp(path, NULL);
     ck_assert_ptr_nonnull(strstr(dot, "label=\"p=0.45 count=3 stage=1\""));
     ck_assert_ptr_nonnull(strstr(dot, "label=\"count=2\""));
     ck_assert_ptr_nonnull(strstr(dot, "servers 8, replicas 3"));
@@ -448,156 +428,77 @@ START_TEST(test_dot_unwritable_is_eio)
     memset(&d, 0, sizeof d);
     ck_assert_int_eq(ana_graph_write_dot(t, "/nonexistent-dir/g.dot", &d),
                      SIM_EIO);
-    ck_assert_ptr_nonnull(strstr(d.msg, "cannot write '/nonexistent-dir/g.dot'"));
+    ck_assert_ptr_nonnull(strstr(d.msg,
+                                 "cannot write '/nonexistent-dir/g.dot'"));
     mdl_topology_free(t);
 }
 END_TEST
 
-/* ---- the command ---- */
-
-typedef struct run_out {
-    int status;                 /* exit status, or -1 when killed */
-    char *out, *err;            /* owned */
-    char dir[256];              /* this run's temporary folder */
-} run_out;
-
-/* Run $QMESH with the arguments after r (NULL-terminated) from the source
- * tree; "@DIR" in an argument becomes the run's temporary folder. */
-static void qmesh(run_out *r, ...)
-{
-    const char *bin = getenv("QMESH");
-    const char *top = getenv("top_srcdir");
-    char *argv[MAX_ARGS], args[MAX_ARGS][512];
-    char out[512], err[512];
-    va_list ap;
-    int n = 0, wst;
-    pid_t pid;
-
-    ck_assert_msg(bin && *bin, "QMESH is not set");
-    snprintf(r->dir, sizeof r->dir, "%s", tst_tmpdir());
-    snprintf(out, sizeof out, "%s/stdout", r->dir);
-    snprintf(err, sizeof err, "%s/stderr", r->dir);
-    argv[n++] = (char *)"qmesh";
-    va_start(ap, r);
-    for (;;) {
-        const char *a = va_arg(ap, const char *);
-        if (!a || n >= MAX_ARGS - 1)
-            break;
-        if (!strncmp(a, "@DIR", 4))
-            snprintf(args[n], sizeof args[n], "%s%s", r->dir, a + 4);
-        else
-            snprintf(args[n], sizeof args[n], "%s", a);
-        argv[n] = args[n];
-        n++;
-    }
-    va_end(ap);
-    argv[n] = NULL;
-    fflush(NULL);
-    pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0
-            || (top && *top && chdir(top) != 0))
-            _exit(127);
-        execv(bin, argv);
-        _exit(127);
-    }
-    ck_assert_int_eq(waitpid(pid, &wst, 0), pid);
-    r->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
-    r->out = slurp(out);
-    r->err = slurp(err);
-}
-
-static void run_free(run_out *r, const char *extra)
-{
-    char path[512];
-
-    free(r->out);
-    free(r->err);
-    if (extra) {
-        snprintf(path, sizeof path, "%s/%s", r->dir, extra);
-        unlink(path);
-    }
-    snprintf(path, sizeof path, "%s/stdout", r->dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/stderr", r->dir);
-    unlink(path);
-    rmdir(r->dir);
-}
-
-static void assert_has(const char *text, const char *want, const char *what)
-{
-    ck_assert_msg(strstr(text, want) != NULL, "%s lacks '%s':\n%s", what,
-                  want, text);
-}
-
 START_TEST(test_cli_graph_ecommerce)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "graph", "topologies/ecommerce.gml", NULL);
+    tst_qmesh(&r, NULL, "graph", "topologies/ecommerce.gml", NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    assert_has(r.out, "5 services, 5 edges (0 call, 5 forward, 0 publish)",
+    tst_assert_has(r.out, "5 services, 5 edges (0 call, 5 forward, 0 publish)",
                "stdout");
-    assert_has(r.out, "betweenness", "stdout");
-    assert_has(r.out, "blast radius", "stdout");
+    tst_assert_has(r.out, "betweenness", "stdout");
+    tst_assert_has(r.out, "blast radius", "stdout");
     /* 2 + 0.6 x 12 + 0.25 x (6 + 0.2 x 69) + 0.1 x 69 ms, 69 = 15 + 0.9 x 60 */
-    assert_has(r.out, "from gateway: 21.05 ms", "stdout");
-    assert_has(r.out, "gateway -[forward p=0.6]-> catalog", "stdout");
+    tst_assert_has(r.out, "from gateway: 21.05 ms", "stdout");
+    tst_assert_has(r.out, "gateway -[forward p=0.6]-> catalog", "stdout");
     ck_assert_str_eq(r.err, "");
-    run_free(&r, NULL);
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_cli_graph_cycle_exits_2)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "graph", "tests/data/graph_cycle.gml", NULL);
+    tst_qmesh(&r, NULL, "graph", "tests/data/graph_cycle.gml", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "graph_cycle.gml:6: error: synchronous calls form a "
+    tst_assert_has(r.err, "graph_cycle.gml:6: error: synchronous calls form a "
                "cycle, which would deadlock: a -> b -> c -> a", "stderr");
     ck_assert_str_eq(r.out, "");
-    run_free(&r, NULL);
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_cli_graph_dot_file)
 {
-    run_out r;
+    tst_out r;
     char path[512], *dot;
 
-    qmesh(&r, "graph", "topologies/ecommerce.gml", "--dot", "@DIR/shop.dot",
-          NULL);
+    tst_qmesh(&r, NULL, "graph", "topologies/ecommerce.gml", "--dot",
+              "@DIR/shop.dot", NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     snprintf(path, sizeof path, "%s/shop.dot", r.dir);
-    dot = slurp(path);
+    dot = tst_slurp(path, NULL);
     ck_assert_int_eq(strncmp(dot, "digraph", 7), 0);
-    assert_has(dot, "gateway\\nservers 4, replicas 1", "DOT");
-    assert_has(dot, "style=dashed", "DOT");
+    tst_assert_has(dot, "gateway\\nservers 4, replicas 1", "DOT");
+    tst_assert_has(dot, "style=dashed", "DOT");
     free(dot);
-    run_free(&r, "shop.dot");
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_cli_graph_usage_errors)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "graph", NULL);
+    tst_qmesh(&r, NULL, "graph", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "missing topology file", "stderr");
-    run_free(&r, NULL);
-    qmesh(&r, "graph", "tests/data/no-such.gml", NULL);
+    tst_assert_has(r.err, "missing topology file", "stderr");
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "graph", "tests/data/no-such.gml", NULL);
     ck_assert_int_eq(r.status, 2);
-    run_free(&r, NULL);
-    qmesh(&r, "graph", "tests/data/graph_chain.gml", "--dot",
-          "/nonexistent-dir/g.dot", NULL);
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "graph", "tests/data/graph_chain.gml", "--dot",
+              "/nonexistent-dir/g.dot", NULL);
     ck_assert_int_eq(r.status, 1);
-    assert_has(r.err, "cannot write '", "stderr");
-    run_free(&r, NULL);
+    tst_assert_has(r.err, "cannot write '", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 

@@ -18,115 +18,12 @@
 #include <unistd.h>
 #include "tst.h"
 
-#define MAX_ARGS 32
-
-/* What one run of qmesh did: exit status and captured output. */
-typedef struct run_out {
-    int status;                 /* exit status, or -1 when killed */
-    char *out, *err;            /* owned, NUL-terminated */
-    char dir[256];              /* the temporary folder of this run */
-} run_out;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Run qmesh with the arguments after r (a NULL-terminated list). */
-static void qmesh(run_out *r, ...)
-{
-    const char *bin = getenv("QMESH");
-    const char *top = getenv("top_srcdir");
-    char *argv[MAX_ARGS];
-    char out[512], err[512];
-    va_list ap;
-    int n = 0, wst;
-    pid_t pid;
-
-    ck_assert_msg(bin && *bin, "QMESH is not set");
-    snprintf(r->dir, sizeof r->dir, "%s", tst_tmpdir());
-    snprintf(out, sizeof out, "%s/stdout", r->dir);
-    snprintf(err, sizeof err, "%s/stderr", r->dir);
-    argv[n++] = (char *)"qmesh";
-    va_start(ap, r);
-    while (n < MAX_ARGS - 1 && (argv[n] = va_arg(ap, char *)) != NULL)
-        n++;
-    va_end(ap);
-    argv[n] = NULL;
-    fflush(NULL);
-    pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0
-            || (top && *top && chdir(top) != 0))
-            _exit(127);
-        execv(bin, argv);
-        _exit(127);
-    }
-    ck_assert_int_eq(waitpid(pid, &wst, 0), pid);
-    r->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
-    r->out = slurp(out);
-    r->err = slurp(err);
-}
-
-/* Remove path and everything under it (best effort: test scratch only). */
-static void rm_tree(const char *path)
-{
-    DIR *dp = opendir(path);
-    struct dirent *e;
-    char sub[1024];
-
-    if (!dp) {
-        unlink(path);
-        return;
-    }
-    while ((e = readdir(dp)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        if (e->d_type == DT_DIR)
-            rm_tree(sub);
-        else
-            unlink(sub);
-    }
-    closedir(dp);
-    rmdir(path);
-}
-
-static void run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
-    rm_tree(r->dir);
-}
-
-static void assert_has(const char *text, const char *want, const char *what)
-{
-    ck_assert_msg(strstr(text, want) != NULL, "%s lacks '%s':\n%s", what,
-                  want, text);
-}
-
 static char *result_file(const char *dir, const char *name)
 {
     char path[1024];
 
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    return slurp(path);
+    return tst_slurp(path, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -172,15 +69,15 @@ static const bad_case bad_cases[] = {
 START_TEST(test_bad_scenario_exits_2_with_file_and_line)
 {
     const bad_case *c = &bad_cases[_i];
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "check", c->file, NULL);
+    tst_qmesh(&r, NULL, "check", c->file, NULL);
     ck_assert_msg(r.status == 2, "%s: status %d", c->file, r.status);
-    assert_has(r.err, c->where, "stderr");
-    assert_has(r.err, "error: ", "stderr");
-    assert_has(r.err, c->word, "stderr");
+    tst_assert_has(r.err, c->where, "stderr");
+    tst_assert_has(r.err, "error: ", "stderr");
+    tst_assert_has(r.err, c->word, "stderr");
     ck_assert_str_eq(r.out, "");
-    run_free(&r);
+    tst_out_free(&r);
 }
 END_TEST
 
@@ -188,33 +85,34 @@ START_TEST(test_bad_scenario_stops_run_before_simulating)
 {
     const bad_case *c = &bad_cases[_i];
     char base[256], dir[512];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/out", base);
-    qmesh(&r, "run", c->file, "-q", "-o", dir, NULL);
+    tst_qmesh(&r, NULL, "run", c->file, "-q", "-o", dir, NULL);
     ck_assert_msg(r.status == 2, "%s: status %d", c->file, r.status);
-    assert_has(r.err, c->where, "stderr");
+    tst_assert_has(r.err, c->where, "stderr");
     ck_assert_int_ne(access(dir, F_OK), 0);     /* nothing written */
-    run_free(&r);
-    rm_tree(base);
+    tst_out_free(&r);
+    tst_rm_tree(base);
 }
 END_TEST
 
 START_TEST(test_bad_set_exits_2_naming_it)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "check", "scenarios/mm1.yaml", "--set", "run.duration=-5s",
-          NULL);
+    tst_qmesh(&r, NULL, "check", "scenarios/mm1.yaml", "--set",
+              "run.duration=-5s", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "--set 'run.duration=-5s'", "stderr");
-    run_free(&r);
-    qmesh(&r, "check", "scenarios/mm1.yaml", "--set", "run.duration", NULL);
+    tst_assert_has(r.err, "--set 'run.duration=-5s'", "stderr");
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "check", "scenarios/mm1.yaml", "--set", "run.duration",
+              NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "--set 'run.duration'", "stderr");
-    assert_has(r.err, "key.path=value", "stderr");
-    run_free(&r);
+    tst_assert_has(r.err, "--set 'run.duration'", "stderr");
+    tst_assert_has(r.err, "key.path=value", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 
@@ -222,28 +120,28 @@ END_TEST
 
 START_TEST(test_unstable_scenario_exits_2_naming_the_service)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "check", "tests/data/bad_unstable.yaml", NULL);
+    tst_qmesh(&r, NULL, "check", "tests/data/bad_unstable.yaml", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "tests/data/bad_unstable.yaml:4:", "stderr");
-    assert_has(r.err, "unstable", "stderr");
-    assert_has(r.err, "service 'server'", "stderr");
-    assert_has(r.err, "load 1.2", "stderr");
-    run_free(&r);
+    tst_assert_has(r.err, "tests/data/bad_unstable.yaml:4:", "stderr");
+    tst_assert_has(r.err, "unstable", "stderr");
+    tst_assert_has(r.err, "service 'server'", "stderr");
+    tst_assert_has(r.err, "load 1.2", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_set_can_make_a_stable_scenario_unstable)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "--set",
-          "workload.0.arrival=poisson(rate=100/s)", NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "--set",
+              "workload.0.arrival=poisson(rate=100/s)", NULL);
     ck_assert_int_eq(r.status, 2);              /* load exactly 1 */
-    assert_has(r.err, "service 'server'", "stderr");
-    assert_has(r.err, "load 1", "stderr");
-    run_free(&r);
+    tst_assert_has(r.err, "service 'server'", "stderr");
+    tst_assert_has(r.err, "load 1", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 
@@ -251,78 +149,78 @@ END_TEST
 
 START_TEST(test_no_command_is_a_usage_error)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, NULL);
+    tst_qmesh(&r, NULL, NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "missing command", "stderr");
-    run_free(&r);
+    tst_assert_has(r.err, "missing command", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_unknown_command_is_a_usage_error)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "simulate", "scenarios/mm1.yaml", NULL);
+    tst_qmesh(&r, NULL, "simulate", "scenarios/mm1.yaml", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "unknown command 'simulate'", "stderr");
-    run_free(&r);
+    tst_assert_has(r.err, "unknown command 'simulate'", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_missing_scenario_argument_is_a_usage_error)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "run", "-q", NULL);
+    tst_qmesh(&r, NULL, "run", "-q", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "missing scenario", "stderr");
-    run_free(&r);
+    tst_assert_has(r.err, "missing scenario", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_missing_scenario_file_exits_2)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "check", "tests/data/no_such_scenario.yaml", NULL);
+    tst_qmesh(&r, NULL, "check", "tests/data/no_such_scenario.yaml", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "no_such_scenario.yaml", "stderr");
-    run_free(&r);
+    tst_assert_has(r.err, "no_such_scenario.yaml", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_zero_jobs_is_a_usage_error)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-j", "0", NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-j", "0", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "--jobs", "stderr");
-    assert_has(r.err, "'0'", "stderr");
-    run_free(&r);
+    tst_assert_has(r.err, "--jobs", "stderr");
+    tst_assert_has(r.err, "'0'", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_unknown_option_is_a_usage_error)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "run", "scenarios/mm1.yaml", "--frobnicate", NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "--frobnicate", NULL);
     ck_assert_int_eq(r.status, 2);
-    run_free(&r);
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_help_exits_0)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "help", NULL);
+    tst_qmesh(&r, NULL, "help", NULL);
     ck_assert_int_eq(r.status, 0);
-    assert_has(r.out, "usage: qmesh", "stdout");
-    run_free(&r);
+    tst_assert_has(r.out, "usage: qmesh", "stdout");
+    tst_out_free(&r);
 }
 END_TEST
 
@@ -330,13 +228,13 @@ END_TEST
 
 START_TEST(test_check_accepts_the_mm1_scenario)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "check", "scenarios/mm1.yaml", NULL);
+    tst_qmesh(&r, NULL, "check", "scenarios/mm1.yaml", NULL);
     ck_assert_int_eq(r.status, 0);
-    assert_has(r.out, "ok", "stdout");
+    tst_assert_has(r.out, "ok", "stdout");
     ck_assert_str_eq(r.err, "");
-    run_free(&r);
+    tst_out_free(&r);
 }
 END_TEST
 
@@ -355,65 +253,65 @@ static int same_file(const char *d1, const char *d2, const char *name)
 START_TEST(test_same_seed_gives_identical_results)
 {
     char base[256], d1[512], d2[512];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(d1, sizeof d1, "%s/one", base);
     snprintf(d2, sizeof d2, "%s/two", base);
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "--set",
-          "run.duration=200s", "-o", d1, NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "--set",
+              "run.duration=200s", "-o", d1, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    run_free(&r);
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "--set",
-          "run.duration=200s", "-o", d2, NULL);
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "--set",
+              "run.duration=200s", "-o", d2, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    run_free(&r);
+    tst_out_free(&r);
     ck_assert(same_file(d1, d2, "summary.csv"));
     ck_assert(same_file(d1, d2, "replications.csv"));
-    rm_tree(base);
+    tst_rm_tree(base);
 }
 END_TEST
 
 START_TEST(test_parallel_jobs_give_identical_results)
 {
     char base[256], d1[512], d2[512];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(d1, sizeof d1, "%s/j1", base);
     snprintf(d2, sizeof d2, "%s/j2", base);
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "-j", "1",
-          "--set", "run.duration=200s", "-o", d1, NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "-j",
+              "1", "--set", "run.duration=200s", "-o", d1, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    run_free(&r);
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "-j", "2",
-          "--set", "run.duration=200s", "-o", d2, NULL);
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "-j",
+              "2", "--set", "run.duration=200s", "-o", d2, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    run_free(&r);
+    tst_out_free(&r);
     ck_assert(same_file(d1, d2, "summary.csv"));
     ck_assert(same_file(d1, d2, "replications.csv"));
-    rm_tree(base);
+    tst_rm_tree(base);
 }
 END_TEST
 
 START_TEST(test_different_seed_gives_different_results)
 {
     char base[256], d1[512], d2[512];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(d1, sizeof d1, "%s/s42", base);
     snprintf(d2, sizeof d2, "%s/s7", base);
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "--set",
-          "run.duration=200s", "-o", d1, NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "--set",
+              "run.duration=200s", "-o", d1, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    run_free(&r);
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "-s", "7",
-          "--set", "run.duration=200s", "-o", d2, NULL);
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "4", "-s",
+              "7", "--set", "run.duration=200s", "-o", d2, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    run_free(&r);
+    tst_out_free(&r);
     ck_assert(!same_file(d1, d2, "summary.csv"));
-    rm_tree(base);
+    tst_rm_tree(base);
 }
 END_TEST
 
@@ -438,23 +336,23 @@ START_TEST(test_results_folder_holds_every_file)
     char *text;
     DIR *dp;
     struct dirent *e;
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/results", base);
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "2", "--set",
-          "run.duration=50s", "-o", dir, NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "2", "--set",
+              "run.duration=50s", "-o", dir, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    run_free(&r);
+    tst_out_free(&r);
 
     text = result_file(dir, "summary.csv");
     ck_assert_str_eq(first_line(text), "scope,metric,mean,ci_low,ci_high,n");
-    assert_has(text, "\nsystem,latency_mean,", "summary.csv");
-    assert_has(text, "\nservice:server,utilization,", "summary.csv");
+    tst_assert_has(text, "\nsystem,latency_mean,", "summary.csv");
+    tst_assert_has(text, "\nservice:server,utilization,", "summary.csv");
     free(text);
     text = result_file(dir, "theory.csv");
     ck_assert_str_eq(first_line(text), "scope,metric,value");
-    assert_has(text, "\nservice:server,utilization,0.5", "theory.csv");
+    tst_assert_has(text, "\nservice:server,utilization,0.5", "theory.csv");
     free(text);
     text = result_file(dir, "replications.csv");
     ck_assert(strlen(text) > 0);
@@ -472,42 +370,42 @@ START_TEST(test_results_folder_holds_every_file)
                       e->d_name);
     }
     closedir(dp);
-    rm_tree(base);
+    tst_rm_tree(base);
 }
 END_TEST
 
 START_TEST(test_run_prints_the_table_with_theory)
 {
     char base[256], dir[512];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/results", base);
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-r", "2", "--set",
-          "run.duration=50s", "-o", dir, NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-r", "2", "--set",
+              "run.duration=50s", "-o", dir, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    assert_has(r.out, "theory", "stdout");
-    assert_has(r.out, "latency_mean", "stdout");
-    assert_has(r.out, dir, "stdout");
-    run_free(&r);
-    rm_tree(base);
+    tst_assert_has(r.out, "theory", "stdout");
+    tst_assert_has(r.out, "latency_mean", "stdout");
+    tst_assert_has(r.out, dir, "stdout");
+    tst_out_free(&r);
+    tst_rm_tree(base);
 }
 END_TEST
 
 START_TEST(test_quiet_run_prints_nothing)
 {
     char base[256], dir[512];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/results", base);
-    qmesh(&r, "run", "scenarios/mm1.yaml", "-q", "-r", "2", "--set",
-          "run.duration=50s", "-o", dir, NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "2", "--set",
+              "run.duration=50s", "-o", dir, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     ck_assert_str_eq(r.out, "");
     ck_assert_str_eq(r.err, "");
-    run_free(&r);
-    rm_tree(base);
+    tst_out_free(&r);
+    tst_rm_tree(base);
 }
 END_TEST
 
@@ -515,103 +413,104 @@ END_TEST
 
 START_TEST(test_theory_mm1_is_exact_with_formulas)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "theory", "scenarios/mm1.yaml", NULL);
+    tst_qmesh(&r, NULL, "theory", "scenarios/mm1.yaml", NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    assert_has(r.out, "model: M/M/1 (exact)", "stdout");
-    assert_has(r.out, "service 'server': M/M/1", "stdout");
+    tst_assert_has(r.out, "model: M/M/1 (exact)", "stdout");
+    tst_assert_has(r.out, "service 'server': M/M/1", "stdout");
     /* W = 1 / (mu - lambda) = 1 / (100 - 50) = 20 ms, L = 1 */
-    assert_has(r.out, "20 ms", "stdout");
-    assert_has(r.out, "1 / (mu - lambda)", "stdout");
-    assert_has(r.out, "P(wait)", "stdout");
-    assert_has(r.out, "bottleneck", "stdout");
+    tst_assert_has(r.out, "20 ms", "stdout");
+    tst_assert_has(r.out, "1 / (mu - lambda)", "stdout");
+    tst_assert_has(r.out, "P(wait)", "stdout");
+    tst_assert_has(r.out, "bottleneck", "stdout");
     ck_assert_ptr_null(strstr(r.out, "APPROXIMATE"));
     ck_assert_str_eq(r.err, "");
-    run_free(&r);
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_theory_jackson_names_its_formulas)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "theory", "scenarios/jackson.yaml", NULL);
+    tst_qmesh(&r, NULL, "theory", "scenarios/jackson.yaml", NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    assert_has(r.out, "open Jackson network", "stdout");
-    assert_has(r.out, "traffic equations", "stdout");
-    assert_has(r.out, "Erlang C", "stdout");
-    assert_has(r.out, "class 'browse'", "stdout");
-    assert_has(r.out, "class 'api'", "stdout");
-    assert_has(r.out, "service 'app', utilization", "stdout");
-    run_free(&r);
+    tst_assert_has(r.out, "open Jackson network", "stdout");
+    tst_assert_has(r.out, "traffic equations", "stdout");
+    tst_assert_has(r.out, "Erlang C", "stdout");
+    tst_assert_has(r.out, "class 'browse'", "stdout");
+    tst_assert_has(r.out, "class 'api'", "stdout");
+    tst_assert_has(r.out, "service 'app', utilization", "stdout");
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_theory_closed_shows_mva_and_bounds)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "theory", "scenarios/closed.yaml", NULL);
+    tst_qmesh(&r, NULL, "theory", "scenarios/closed.yaml", NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    assert_has(r.out, "exact MVA", "stdout");
-    assert_has(r.out, "asymptotic bounds", "stdout");
-    assert_has(r.out, "N*", "stdout");
-    assert_has(r.out, "bottleneck 'web'", "stdout");
-    assert_has(r.out, "Schweitzer-Bard", "stdout");
-    assert_has(r.out, "APPROXIMATE", "stdout");
-    run_free(&r);
+    tst_assert_has(r.out, "exact MVA", "stdout");
+    tst_assert_has(r.out, "asymptotic bounds", "stdout");
+    tst_assert_has(r.out, "N*", "stdout");
+    tst_assert_has(r.out, "bottleneck 'web'", "stdout");
+    tst_assert_has(r.out, "Schweitzer-Bard", "stdout");
+    tst_assert_has(r.out, "APPROXIMATE", "stdout");
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_theory_md2_has_no_exact_formula)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "theory", "scenarios/md1.yaml", "--set",
-          "services.server.servers=2", NULL);
+    tst_qmesh(&r, NULL, "theory", "scenarios/md1.yaml", "--set",
+              "services.server.servers=2", NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    assert_has(r.out, "no exact solution", "stdout");
-    assert_has(r.out, "service 'server' has deterministic service with 2 "
+    tst_assert_has(r.out, "no exact solution", "stdout");
+    tst_assert_has(r.out, "service 'server' has deterministic service with 2 "
                "servers: no exact M/G/c formula", "stdout");
-    assert_has(r.out, "showing the Allen-Cunneen approximation", "stdout");
-    assert_has(r.out, "Allen-Cunneen approximation (APPROXIMATE)", "stdout");
+    tst_assert_has(r.out, "showing the Allen-Cunneen approximation", "stdout");
+    tst_assert_has(r.out, "Allen-Cunneen approximation (APPROXIMATE)",
+                   "stdout");
     ck_assert_ptr_null(strstr(r.out, "(exact)"));
-    run_free(&r);
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_theory_unstable_exits_2_naming_the_service)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "theory", "scenarios/mm1.yaml", "--set",
-          "workload.0.arrival=poisson(rate=120/s)", NULL);
+    tst_qmesh(&r, NULL, "theory", "scenarios/mm1.yaml", "--set",
+              "workload.0.arrival=poisson(rate=120/s)", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "unstable", "stderr");
-    assert_has(r.err, "service 'server'", "stderr");
-    assert_has(r.err, "load 1.2", "stderr");
+    tst_assert_has(r.err, "unstable", "stderr");
+    tst_assert_has(r.err, "service 'server'", "stderr");
+    tst_assert_has(r.err, "load 1.2", "stderr");
     ck_assert_str_eq(r.out, "");
-    run_free(&r);
+    tst_out_free(&r);
 }
 END_TEST
 
 START_TEST(test_theory_usage_errors_exit_2)
 {
-    run_out r;
+    tst_out r;
 
-    qmesh(&r, "theory", "scenarios/mm1.yaml", "-r", "3", NULL);
+    tst_qmesh(&r, NULL, "theory", "scenarios/mm1.yaml", "-r", "3", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "--set only", "stderr");
-    run_free(&r);
-    qmesh(&r, "theory", NULL);
+    tst_assert_has(r.err, "--set only", "stderr");
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "theory", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "missing scenario", "stderr");
-    run_free(&r);
-    qmesh(&r, "theory", "tests/data/bad_dist.yaml", NULL);
+    tst_assert_has(r.err, "missing scenario", "stderr");
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "theory", "tests/data/bad_dist.yaml", NULL);
     ck_assert_int_eq(r.status, 2);
-    assert_has(r.err, "tests/data/bad_dist.yaml:3:40:", "stderr");
-    run_free(&r);
+    tst_assert_has(r.err, "tests/data/bad_dist.yaml:3:40:", "stderr");
+    tst_out_free(&r);
 }
 END_TEST
 

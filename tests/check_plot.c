@@ -22,103 +22,8 @@
 #include <unistd.h>
 #include "tst.h"
 
-#define MAX_ARGS 32
 #define MIN_IMAGE 2048          /* bytes: a real plot is far larger */
 #define SWEEP_HEADER "load,scope,metric,mean,ci_low,ci_high,n,theory\n"
-
-typedef struct run_out {
-    int status;                 /* exit status, or -1 when killed */
-    char *out, *err;            /* owned, NUL-terminated */
-} run_out;
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = (size_t)n;
-    return buf;
-}
-
-/* Run qmesh in the source tree with PATH set to path (NULL: unchanged)
- * and the arguments after path (NULL-terminated); scratch holds its
- * captured output. */
-static void qmesh(run_out *r, const char *scratch, const char *path, ...)
-{
-    const char *bin = getenv("QMESH");
-    const char *top = getenv("top_srcdir");
-    char *argv[MAX_ARGS], out[512], err[512];
-    va_list ap;
-    int n = 0, wst;
-    pid_t pid;
-
-    ck_assert_msg(bin && *bin, "QMESH is not set");
-    snprintf(out, sizeof out, "%s/stdout", scratch);
-    snprintf(err, sizeof err, "%s/stderr", scratch);
-    argv[n++] = (char *)"qmesh";
-    va_start(ap, path);
-    while (n < MAX_ARGS - 1 && (argv[n] = va_arg(ap, char *)) != NULL)
-        n++;
-    va_end(ap);
-    argv[n] = NULL;
-    fflush(NULL);
-    pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0
-            || (top && *top && chdir(top) != 0)
-            || (path && setenv("PATH", path, 1) != 0))
-            _exit(127);
-        execv(bin, argv);
-        _exit(127);
-    }
-    ck_assert_int_eq(waitpid(pid, &wst, 0), pid);
-    r->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
-    r->out = slurp(out, NULL);
-    r->err = slurp(err, NULL);
-}
-
-static void run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static void rm_tree(const char *path)
-{
-    DIR *dp = opendir(path);
-    struct dirent *e;
-    char sub[1024];
-
-    if (!dp) {
-        unlink(path);
-        return;
-    }
-    while ((e = readdir(dp)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        if (e->d_type == DT_DIR)
-            rm_tree(sub);
-        else
-            unlink(sub);
-    }
-    closedir(dp);
-    rmdir(path);
-}
 
 /* Whether gnuplot is on PATH, as qmesh looks for it. */
 static int have_gnuplot(void)
@@ -149,7 +54,7 @@ static void assert_file_has(const char *dir, const char *name,
     char path[1024], *text;
 
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    text = slurp(path, NULL);
+    text = tst_slurp(path, NULL);
     assert_has(text, want, path);
     free(text);
 }
@@ -163,13 +68,13 @@ static void assert_images(const char *dir, const char *name)
     size_t n;
 
     snprintf(path, sizeof path, "%s/%s.png", dir, name);
-    data = slurp(path, &n);
+    data = tst_slurp(path, &n);
     ck_assert_msg(n > MIN_IMAGE, "%s has only %zu bytes", path, n);
     ck_assert_msg(memcmp(data, sig, sizeof sig) == 0,
                   "%s lacks the PNG signature", path);
     free(data);
     snprintf(path, sizeof path, "%s/%s.svg", dir, name);
-    data = slurp(path, &n);
+    data = tst_slurp(path, &n);
     ck_assert_msg(n > MIN_IMAGE, "%s has only %zu bytes", path, n);
     ck_assert_msg(strstr(data, "<svg") != NULL, "%s has no <svg", path);
     free(data);
@@ -214,15 +119,15 @@ static void skip_note(const char *what)
 START_TEST(test_run_plot_writes_scripts_and_images)
 {
     char base[256], dir[512];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/out", base);
-    qmesh(&r, base, NULL, "run", "scenarios/mm1.yaml", "--plot", "-q",
-          "-r", "3", "--set", "run.duration=100s", "-o", dir, NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "--plot", "-q", "-r", "3",
+              "--set", "run.duration=100s", "-o", dir, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     ck_assert_str_eq(r.out, "");
-    run_free(&r);
+    tst_out_free(&r);
     assert_scripts(dir);
     assert_no_temporaries(dir);
     if (have_gnuplot()) {
@@ -233,56 +138,56 @@ START_TEST(test_run_plot_writes_scripts_and_images)
     }
 
     /* The same folder plots again, from its files alone. */
-    qmesh(&r, base, NULL, "plot", dir, NULL);
+    tst_qmesh(&r, NULL, "plot", dir, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     if (have_gnuplot()) {
         assert_has(r.out, "plots written to", "stdout");
         assert_images(dir, "latency");
         assert_images(dir, "stations");
     }
-    run_free(&r);
+    tst_out_free(&r);
     assert_no_temporaries(dir);
-    rm_tree(base);
+    tst_rm_tree(base);
 }
 END_TEST
 
 START_TEST(test_without_gnuplot_scripts_are_written_and_skip_said)
 {
     char base[256], dir[512], png[600];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/out", base);
-    qmesh(&r, base, "/nonexistent", "run", "scenarios/mm1.yaml", "--plot",
-          "-q", "-r", "2", "--set", "run.duration=20s", "-o", dir, NULL);
+    tst_qmesh(&r, "/nonexistent", "run", "scenarios/mm1.yaml", "--plot", "-q",
+              "-r", "2", "--set", "run.duration=20s", "-o", dir, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     assert_has(r.err, "gnuplot not found", "stderr");
     assert_has(r.err, "apt-get install gnuplot-nox", "stderr");
     ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1,
                   "more than one line on stderr:\n%s", r.err);
-    run_free(&r);
+    tst_out_free(&r);
     assert_scripts(dir);
     snprintf(png, sizeof png, "%s/latency.png", dir);
     ck_assert_int_ne(access(png, F_OK), 0);
-    rm_tree(base);
+    tst_rm_tree(base);
 }
 END_TEST
 
 START_TEST(test_plot_of_a_folder_without_results_exits_2)
 {
     char base[256];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
-    qmesh(&r, base, NULL, "plot", base, NULL);
+    tst_qmesh(&r, NULL, "plot", base, NULL);
     ck_assert_int_eq(r.status, 2);
     assert_has(r.err, "summary.csv", "stderr");
-    run_free(&r);
-    qmesh(&r, base, NULL, "plot", NULL);
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "plot", NULL);
     ck_assert_int_eq(r.status, 2);
     assert_has(r.err, "missing results folder", "stderr");
-    run_free(&r);
-    rm_tree(base);
+    tst_out_free(&r);
+    tst_rm_tree(base);
 }
 END_TEST
 
@@ -290,18 +195,18 @@ START_TEST(test_load_sweep_writes_points_csv_and_plot)
 {
     char base[256], dir[512], path[600], *text, *line;
     int rows = 0, at3 = 0, at6 = 0;
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/sweep", base);
-    qmesh(&r, base, NULL, "run", "scenarios/mm1.yaml", "--load", "0.3:0.6:0.3",
-          "-q", "-r", "3", "--set", "run.duration=50s", "--set",
-          "run.warmup=5s", "-o", dir, NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "--load", "0.3:0.6:0.3",
+              "-q", "-r", "3", "--set", "run.duration=50s", "--set",
+              "run.warmup=5s", "-o", dir, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-    run_free(&r);
+    tst_out_free(&r);
 
     snprintf(path, sizeof path, "%s/sweep.csv", dir);
-    text = slurp(path, NULL);
+    text = tst_slurp(path, NULL);
     ck_assert_msg(!strncmp(text, SWEEP_HEADER, strlen(SWEEP_HEADER)),
                   "sweep.csv header:\n%s", text);
     for (line = strchr(text, '\n'); line && line[1]; line = strchr(line + 1,
@@ -333,29 +238,29 @@ START_TEST(test_load_sweep_writes_points_csv_and_plot)
         assert_images(dir, "sweep");
     else
         skip_note("the load sweep");
-    rm_tree(base);
+    tst_rm_tree(base);
 }
 END_TEST
 
 START_TEST(test_load_of_one_or_more_exits_2_before_simulating)
 {
     char base[256], dir[512];
-    run_out r;
+    tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/sweep", base);
-    qmesh(&r, base, NULL, "run", "scenarios/mm1.yaml", "--load", "0.5:1.2:0.5",
-          "-q", "-o", dir, NULL);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "--load", "0.5:1.2:0.5",
+              "-q", "-o", dir, NULL);
     ck_assert_int_eq(r.status, 2);
     assert_has(r.err, "unstable", "stderr");
     ck_assert_int_ne(access(dir, F_OK), 0);     /* nothing written */
-    run_free(&r);
-    qmesh(&r, base, NULL, "run", "scenarios/mm1.yaml", "--load", "0.5:0.2",
-          "-q", "-o", dir, NULL);
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "--load", "0.5:0.2", "-q",
+              "-o", dir, NULL);
     ck_assert_int_eq(r.status, 2);
     assert_has(r.err, "FROM:TO:STEP", "stderr");
-    run_free(&r);
-    rm_tree(base);
+    tst_out_free(&r);
+    tst_rm_tree(base);
 }
 END_TEST
 

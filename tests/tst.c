@@ -5,8 +5,14 @@
  * every status itself, so the tests run with both handlers off, as main()
  * does.
  */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <gsl/gsl_errno.h>
 #include <igraph.h>
 #include "tst.h"
@@ -47,4 +53,110 @@ const char *tst_tmpdir(void)
         abort();
     }
     return buf;
+}
+
+char *tst_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = (size_t)n;
+    return buf;
+}
+
+void tst_rm_tree(const char *path)
+{
+    DIR *dp = opendir(path);
+    struct dirent *e;
+    char sub[1024];
+
+    if (!dp) {
+        unlink(path);
+        return;
+    }
+    while ((e = readdir(dp)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        if (e->d_type == DT_DIR)
+            tst_rm_tree(sub);
+        else
+            unlink(sub);
+    }
+    closedir(dp);
+    rmdir(path);
+}
+
+void tst_assert_has(const char *text, const char *want, const char *what)
+{
+    ck_assert_msg(strstr(text, want) != NULL, "%s lacks '%s':\n%s", what,
+                  want, text);
+}
+
+#define MAX_ARGS 32
+
+void tst_qmesh(tst_out *r, const char *path_env, ...)
+{
+    const char *bin = getenv("QMESH");
+    const char *top = getenv("top_srcdir");
+    char *argv[MAX_ARGS], args[MAX_ARGS][512], out[512], err[512];
+    va_list ap;
+    int n = 0, wst;
+    pid_t pid;
+
+    ck_assert_msg(bin && *bin, "QMESH is not set");
+    snprintf(r->dir, sizeof r->dir, "%s", tst_tmpdir());
+    snprintf(out, sizeof out, "%s/stdout", r->dir);
+    snprintf(err, sizeof err, "%s/stderr", r->dir);
+    argv[n++] = (char *)"qmesh";
+    va_start(ap, path_env);
+    for (;;) {
+        const char *a = va_arg(ap, const char *);
+        if (!a || n >= MAX_ARGS - 1)
+            break;
+        if (!strncmp(a, "@DIR", 4))
+            snprintf(args[n], sizeof args[n], "%s%s", r->dir, a + 4);
+        else
+            snprintf(args[n], sizeof args[n], "%s", a);
+        argv[n] = args[n];
+        n++;
+    }
+    va_end(ap);
+    argv[n] = NULL;
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0
+            || (top && *top && chdir(top) != 0)
+            || (path_env && setenv("PATH", path_env, 1) != 0))
+            _exit(127);
+        execv(bin, argv);
+        _exit(127);
+    }
+    ck_assert_int_eq(waitpid(pid, &wst, 0), pid);
+    r->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
+    r->out = tst_slurp(out, NULL);
+    r->err = tst_slurp(err, NULL);
+}
+
+void tst_out_free(tst_out *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+    tst_rm_tree(r->dir);
 }

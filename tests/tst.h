@@ -7,6 +7,7 @@
  */
 #ifndef TST_H
 #define TST_H
+#include <stddef.h>
 #include <check.h>
 
 /* Run the suite made by make_suite; return the process exit status. */
@@ -15,5 +16,27 @@ int tst_run(Suite *(*make_suite)(void));
 const char *tst_path(const char *rel);
 /* Create a fresh temporary directory and return its path (static buffer). */
 const char *tst_tmpdir(void);
+
+/* The whole of a file, NUL-terminated, owned by the caller; *len (if not
+ * NULL) gets its size. Fails the test when it cannot be read. */
+char *tst_slurp(const char *path, size_t *len);
+/* Remove path and everything under it (test scratch only). */
+void tst_rm_tree(const char *path);
+/* Fail the test unless text contains want; what names text. */
+void tst_assert_has(const char *text, const char *want, const char *what);
+
+/* One run of the qmesh binary: exit status and captured output. */
+typedef struct tst_out {
+    int status;             /* exit status, or -1 when killed */
+    char *out, *err;        /* owned, NUL-terminated */
+    char dir[256];          /* the run's own temporary folder */
+} tst_out;
+
+/* Run $QMESH from the source tree with the arguments after path_env
+ * (NULL-terminated); PATH is replaced by path_env unless it is NULL. An
+ * argument starting with "@DIR" has it replaced by r->dir. */
+void tst_qmesh(tst_out *r, const char *path_env, ...);
+/* Free the output and remove r->dir with all it holds. */
+void tst_out_free(tst_out *r);
 
 #endif /* TST_H */
