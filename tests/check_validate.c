@@ -16,21 +16,6 @@
 #include "tst.h"
 #include "tst_model.h"
 
-/* Means whose interval must be within +-2%: the headline numbers. */
-static int is_precise(const char *metric)
-{
-    static const char *const m[] = {
-        "latency_mean", "utilization", "jobs_mean", "queue_mean",
-        "wait_mean", "response_mean", "throughput", "rejected"
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof m / sizeof *m; i++)
-        if (!strcmp(metric, m[i]))
-            return 1;
-    return 0;
-}
-
 /* Run the scenario with the overrides and check it against theory.
  * Returns the number of metrics compared. want_model is a prefix of the
  * theory's model name. precise: also require +-2% intervals (off for
@@ -39,32 +24,10 @@ static size_t validate(const char *scenario, const char *const *sets,
                        size_t nsets, const char *want_model, int precise)
 {
     tst_model m;
-    size_t i, compared = 0;
+    size_t compared;
 
     tst_model_run(&m, scenario, sets, nsets);
-    if (!m.th->applies)
-        fprintf(stderr, "%s: no theory: %s\n", scenario, m.th->why);
-    ck_assert(m.th->applies);
-    ck_assert_msg(!strncmp(m.th->model, want_model, strlen(want_model)),
-                  "model '%s', expected '%s'", m.th->model, want_model);
-    for (i = 0; i < mdl_net_nmetrics(m.net); i++) {
-        const char *scope = mdl_net_scope(m.net, i);
-        const char *metric = mdl_net_metric(m.net, i);
-        double want = ana_theory_get(m.th, scope, metric);
-        const ana_ci *ci = &m.rep.ci[i];
-
-        if (isnan(want))
-            continue;
-        compared++;
-        ck_assert_msg(ana_ci_covers(ci, want),
-                      "%s %s %s: theory %.6g outside [%.6g, %.6g]",
-                      scenario, scope, metric, want, ci->low, ci->high);
-        if (precise && is_precise(metric) && want > 0)
-            ck_assert_msg((ci->high - ci->low) / 2 <= 0.02 * fabs(ci->mean),
-                          "%s %s %s: half-width %.3g%% of the mean",
-                          scenario, scope, metric,
-                          100 * (ci->high - ci->low) / 2 / ci->mean);
-    }
+    compared = tst_model_check_theory(&m, scenario, want_model, precise);
     tst_model_free(&m);
     return compared;
 }

@@ -1,6 +1,7 @@
 /*
  * tst_model.c - load, simulate and summarise a scenario inside a test.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,4 +69,51 @@ void tst_model_covers(const tst_model *m, const char *scope,
     ck_assert_msg(ana_ci_covers(ci, want),
                   "%s %s: expected %.6g outside [%.6g, %.6g]", scope, metric,
                   want, ci->low, ci->high);
+}
+
+/* Means whose interval must be within +-2%: the headline numbers. */
+static int is_precise(const char *metric)
+{
+    static const char *const m[] = {
+        "latency_mean", "utilization", "jobs_mean", "queue_mean",
+        "wait_mean", "response_mean", "throughput", "rejected"
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof m / sizeof *m; i++)
+        if (!strcmp(metric, m[i]))
+            return 1;
+    return 0;
+}
+
+size_t tst_model_check_theory(const tst_model *m, const char *name,
+                              const char *want_model, int precise)
+{
+    size_t i, compared = 0;
+
+    if (!m->th->applies)
+        fprintf(stderr, "%s: no theory: %s\n", name, m->th->why);
+    ck_assert(m->th->applies);
+    ck_assert_msg(!strncmp(m->th->model, want_model, strlen(want_model)),
+                  "%s: model '%s', expected '%s'", name, m->th->model,
+                  want_model);
+    for (i = 0; i < mdl_net_nmetrics(m->net); i++) {
+        const char *scope = mdl_net_scope(m->net, i);
+        const char *metric = mdl_net_metric(m->net, i);
+        double want = ana_theory_get(m->th, scope, metric);
+        const ana_ci *ci = &m->rep.ci[i];
+
+        if (isnan(want))
+            continue;
+        compared++;
+        ck_assert_msg(ana_ci_covers(ci, want),
+                      "%s %s %s: theory %.6g outside [%.6g, %.6g]", name,
+                      scope, metric, want, ci->low, ci->high);
+        if (precise && is_precise(metric) && want > 0)
+            ck_assert_msg((ci->high - ci->low) / 2 <= 0.02 * fabs(ci->mean),
+                          "%s %s %s: half-width %.3g%% of the mean", name,
+                          scope, metric,
+                          100 * (ci->high - ci->low) / 2 / ci->mean);
+    }
+    return compared;
 }

@@ -27,6 +27,13 @@ void tst_model_free(tst_model *m);
 /* The interval of (scope, metric); fails the test when there is none. */
 const ana_ci *tst_model_ci(const tst_model *m, const char *scope,
                            const char *metric);
+/* Check the run against theory: the model's name starts with want_model,
+ * every exact value lies inside its interval and, when precise, the
+ * intervals of the headline means (latency, utilization, L, Lq, W, Wq,
+ * throughput, rejections) are within +-2% of them. name labels failures.
+ * Returns the number of metrics compared. */
+size_t tst_model_check_theory(const tst_model *m, const char *name,
+                              const char *want_model, int precise);
 /* Assert that want lies inside the interval of (scope, metric). */
 void tst_model_covers(const tst_model *m, const char *scope,
                       const char *metric, double want);
