@@ -97,3 +97,18 @@ void ana_csv_num(FILE *f, double x)
     if (!isnan(x))
         fprintf(f, "%.10g", x);
 }
+
+void ana_csv_row(FILE *f, const char *scope, const char *metric, size_t n,
+                 const double *x)
+{
+    size_t i;
+
+    ana_csv_str(f, scope);
+    fputc(',', f);
+    ana_csv_str(f, metric);
+    for (i = 0; i < n; i++) {
+        fputc(',', f);
+        ana_csv_num(f, x[i]);
+    }
+    fputc('\n', f);
+}

@@ -33,5 +33,9 @@ int ana_file_mkdirs(const char *dir);
 void ana_csv_str(FILE *f, const char *s);
 /* A number with 10 significant digits; nothing for NaN. */
 void ana_csv_num(FILE *f, double x);
+/* A whole row of the result files: scope,metric,x[0],...,x[n-1] and a
+ * line break. */
+void ana_csv_row(FILE *f, const char *scope, const char *metric, size_t n,
+                 const double *x);
 
 #endif /* ANA_FILE_H */

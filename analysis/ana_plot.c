@@ -1014,21 +1014,9 @@ int ana_plot_sweep_csv(const char *dir, size_t n, const double *load,
         rc = results_read(&r, path, d);
         for (j = 0; rc == SIM_OK && j < r.nsum; j++) {
             const srow *x = &r.s[j];
+            const double v[] = {x->mean, x->lo, x->hi, x->n, x->th};
             fprintf(a.f, "%.10g,", load[i]);
-            ana_csv_str(a.f, x->scope);
-            fputc(',', a.f);
-            ana_csv_str(a.f, x->metric);
-            fputc(',', a.f);
-            ana_csv_num(a.f, x->mean);
-            fputc(',', a.f);
-            ana_csv_num(a.f, x->lo);
-            fputc(',', a.f);
-            ana_csv_num(a.f, x->hi);
-            fputc(',', a.f);
-            ana_csv_num(a.f, x->n);
-            fputc(',', a.f);
-            ana_csv_num(a.f, x->th);
-            fputc('\n', a.f);
+            ana_csv_row(a.f, x->scope, x->metric, 5, v);
         }
         results_destroy(&r);
     }
@@ -1059,12 +1047,8 @@ int ana_plot_sweep_theory(const char *dir, size_t n, const double *load,
             continue;
         for (j = 0; j < th[i]->n; j++) {
             fprintf(a.f, "%.10g,", load[i]);
-            ana_csv_str(a.f, th[i]->v[j].scope);
-            fputc(',', a.f);
-            ana_csv_str(a.f, th[i]->v[j].metric);
-            fputc(',', a.f);
-            ana_csv_num(a.f, th[i]->v[j].value);
-            fputc('\n', a.f);
+            ana_csv_row(a.f, th[i]->v[j].scope, th[i]->v[j].metric, 1,
+                        &th[i]->v[j].value);
         }
     }
     return ana_file_close(&a, SIM_OK, d);

@@ -167,16 +167,11 @@ static void write_summary(const ana_report *r, FILE *f)
 
     fputs("scope,metric,mean,ci_low,ci_high,n\n", f);
     for (m = 0; m < nm; m++) {
-        ana_csv_str(f, mdl_net_scope(r->net, m));
-        fputc(',', f);
-        ana_csv_str(f, mdl_net_metric(r->net, m));
-        fputc(',', f);
-        ana_csv_num(f, r->ci[m].mean);
-        fputc(',', f);
-        ana_csv_num(f, r->ci[m].low);
-        fputc(',', f);
-        ana_csv_num(f, r->ci[m].high);
-        fprintf(f, ",%zu\n", r->ci[m].n);
+        const double x[] = {
+            r->ci[m].mean, r->ci[m].low, r->ci[m].high, (double)r->ci[m].n
+        };
+        ana_csv_row(f, mdl_net_scope(r->net, m), mdl_net_metric(r->net, m),
+                    4, x);
     }
 }
 
@@ -185,14 +180,9 @@ static void write_theory(const ana_report *r, FILE *f)
     size_t i;
 
     fputs("scope,metric,value\n", f);
-    for (i = 0; i < r->th->n; i++) {
-        ana_csv_str(f, r->th->v[i].scope);
-        fputc(',', f);
-        ana_csv_str(f, r->th->v[i].metric);
-        fputc(',', f);
-        ana_csv_num(f, r->th->v[i].value);
-        fputc('\n', f);
-    }
+    for (i = 0; i < r->th->n; i++)
+        ana_csv_row(f, r->th->v[i].scope, r->th->v[i].metric, 1,
+                    &r->th->v[i].value);
 }
 
 static void write_replications(const ana_report *r, FILE *f)
@@ -204,12 +194,9 @@ static void write_replications(const ana_report *r, FILE *f)
     for (k = 0; k < r->nreps; k++)
         for (m = 0; m < nm; m++) {
             fprintf(f, "%u,", k + 1);
-            ana_csv_str(f, mdl_net_scope(r->net, m));
-            fputc(',', f);
-            ana_csv_str(f, mdl_net_metric(r->net, m));
-            fputc(',', f);
-            ana_csv_num(f, r->results[(size_t)k * len + m]);
-            fputc('\n', f);
+            ana_csv_row(f, mdl_net_scope(r->net, m),
+                        mdl_net_metric(r->net, m), 1,
+                        &r->results[(size_t)k * len + m]);
         }
 }
 

@@ -316,12 +316,11 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 33);
 }
 
-static station *pick(mdl_net *net, service *sv, const flow *f)
+static station *pick(service *sv, const flow *f)
 {
     int a, b, lo, hi;
     uint64_t h;
 
-    (void)net;
     if (sv->nrep == 1)
         return sv->rep;
     switch (sv->svc->lb) {
@@ -471,7 +470,7 @@ static void finish_visit(mdl_net *net, station *st, job *j, double now)
             cum += net->t->edges[e].p;
             if (u < cum) {
                 service *to = &net->sv[net->t->edges[e].to];
-                arrive(net, pick(net, to, j->fl), j, now);
+                arrive(net, pick(to, j->fl), j, now);
                 return;
             }
         }
@@ -525,7 +524,7 @@ static void start_flow_job(mdl_net *net, flow *f, int service_idx,
     job *j = job_new(net, f, NULL, -1, 0, now);
 
     if (j)
-        arrive(net, pick(net, &net->sv[service_idx], f), j, now);
+        arrive(net, pick(&net->sv[service_idx], f), j, now);
 }
 
 static void issue_call(mdl_net *net, job *parent, int e, int left,
@@ -536,7 +535,7 @@ static void issue_call(mdl_net *net, job *parent, int e, int left,
     if (!j)
         return;
     net->es[e].count++;
-    arrive(net, pick(net, &net->sv[net->t->edges[e].to], parent->fl), j,
+    arrive(net, pick(&net->sv[net->t->edges[e].to], parent->fl), j,
            now);
 }
 
