@@ -7,11 +7,10 @@
  * neighbours and every tie breaks on the edge index: same topology, same
  * output.
  *
- * Call cycles. Synchronous calls must form a DAG (a cycle would wait on
- * itself: the simulator rejects it in mdl_net.c). igraph_is_dag() on the
- * subgraph of call edges decides; when it fails, a depth-first search
- * over the call edges from the lowest service index finds the first back
- * edge and names the services from its target around to its source.
+ * Call cycles. No request may come back to a service waiting on its calls
+ * (it would wait on itself): mdl_topology_check_cycles(), which the
+ * simulator uses too, rejects such cycles and names them. Call edges then
+ * form a DAG.
  *
  * Call depth, over the call DAG in reverse topological order
  * (igraph_topological_sorting):
@@ -135,86 +134,20 @@ static int adj_init(adj *a, const mdl_topology *t)
     return SIM_OK;
 }
 
-/* ---- call cycles ---- */
-
-/* Name the services of the first call cycle a depth-first search meets. */
-static int report_cycle(const mdl_topology *t, const adj *a, sim_diag *d)
-{
-    size_t n = t->nservices;
-    char *color = calloc(n, 1);             /* 0 new, 1 on stack, 2 done */
-    int *stack = malloc(n * sizeof *stack), *pos = malloc(n * sizeof *pos);
-    char msg[sizeof d->msg];
-    size_t root, len = 0, k, at;
-    int rc = SIM_OK, found = -1;
-
-    if (!color || !stack || !pos) {
-        rc = SIM_ENOMEM;
-        goto done;
-    }
-    for (root = 0; root < n && found < 0; root++) {
-        if (color[root])
-            continue;
-        len = 0;
-        stack[len] = (int)root;
-        pos[len++] = a->first[root];
-        color[root] = 1;
-        while (len > 0 && found < 0) {
-            int v = stack[len - 1];
-            if (pos[len - 1] >= a->first[v + 1]) {
-                color[v] = 2;
-                len--;
-                continue;
-            }
-            {
-                const mdl_edge *e = &t->edges[a->order[pos[len - 1]++]];
-                if (e->kind != MDL_EDGE_CALL || color[e->to] == 2)
-                    continue;
-                if (color[e->to] == 1) {
-                    found = e->to;
-                    break;
-                }
-                color[e->to] = 1;
-                stack[len] = e->to;
-                pos[len++] = a->first[e->to];
-            }
-        }
-    }
-    if (found < 0) {
-        /* igraph said there is a cycle; the search must agree. */
-        sim_panic(__FILE__, __LINE__, "no call cycle found in '%s'",
-                  t->path);
-    }
-    /* The cycle is the stack from found to its top, then found again. */
-    for (k = 0; stack[k] != found; k++)
-        ;
-    at = (size_t)snprintf(msg, sizeof msg, "%s", t->services[found].name);
-    for (k = k + 1; k < len && at < sizeof msg; k++)
-        at += (size_t)snprintf(msg + at, sizeof msg - at, " -> %s",
-                               t->services[stack[k]].name);
-    if (at < sizeof msg)
-        snprintf(msg + at, sizeof msg - at, " -> %s",
-                 t->services[found].name);
-    rc = sim_diag_set(d, t->path, t->services[found].line, 0,
-                      "synchronous calls form a cycle, which would "
-                      "deadlock: %s", msg);
-done:
-    free(color);
-    free(stack);
-    free(pos);
-    return rc;
-}
-
-/* Check that call edges form a DAG; put its topological order (callers
- * before callees) into order[0..n). */
-static int call_order(const mdl_topology *t, const adj *a, int *order,
-                      sim_diag *d)
+/* Check that no request can come back to a caller waiting on it, so
+ * call edges form a DAG; put its topological order (callers before
+ * callees) into order[0..n). */
+static int call_order(const mdl_topology *t, int *order, sim_diag *d)
 {
     igraph_vector_int_t eids, topo;
     igraph_t calls;
     igraph_bool_t dag = 0;
     size_t i;
-    int rc = SIM_ENOMEM, have_calls = 0, have_topo = 0;
+    int rc = mdl_topology_check_cycles(t, d), have_calls = 0, have_topo = 0;
 
+    if (rc != SIM_OK)
+        return rc;
+    rc = SIM_ENOMEM;
     if (igraph_vector_int_init(&eids, 0))
         return SIM_ENOMEM;
     for (i = 0; i < t->nedges; i++)
@@ -227,10 +160,9 @@ static int call_order(const mdl_topology *t, const adj *a, int *order,
     have_calls = 1;
     if (igraph_is_dag(&calls, &dag))
         goto done;
-    if (!dag) {
-        rc = report_cycle(t, a, d);
-        goto done;
-    }
+    if (!dag)
+        sim_panic(__FILE__, __LINE__, "call cycle in '%s' passed the check",
+                  t->path);
     if (igraph_vector_int_init(&topo, 0))
         goto done;
     have_topo = 1;
@@ -691,7 +623,7 @@ int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d)
         g->svc[i].latency = 0.0;
     }
     if ((rc = adj_init(&w.a, t)) != SIM_OK
-        || (rc = call_order(t, &w.a, w.order, d)) != SIM_OK
+        || (rc = call_order(t, w.order, d)) != SIM_OK
         || (rc = degrees(g, t)) != SIM_OK
         || (rc = betweenness(g, t)) != SIM_OK
         || (rc = collect_types(g, t)) != SIM_OK

@@ -933,68 +933,6 @@ static int unsupported(sim_diag *d, const mdl_topology *t, int svc,
     return SIM_ENOTSUP;
 }
 
-/* Synchronous calls around a cycle would wait on themselves forever. */
-static int check_call_cycles(const mdl_topology *t, sim_diag *d)
-{
-    igraph_vector_int_t eids;
-    igraph_t calls;
-    igraph_bool_t dag = 1;
-    size_t i;
-    int rc = SIM_OK;
-
-    if (igraph_vector_int_init(&eids, 0))
-        return SIM_ENOMEM;
-    for (i = 0; i < t->nedges; i++)
-        if (t->edges[i].kind == MDL_EDGE_CALL
-            && igraph_vector_int_push_back(&eids, (igraph_integer_t)i)) {
-            igraph_vector_int_destroy(&eids);
-            return SIM_ENOMEM;
-        }
-    if (igraph_subgraph_edges(&t->graph, &calls, igraph_ess_vector(&eids),
-                                   0) != IGRAPH_SUCCESS) {
-        igraph_vector_int_destroy(&eids);
-        return SIM_ENOMEM;
-    }
-    if (igraph_is_dag(&calls, &dag) != IGRAPH_SUCCESS)
-        rc = SIM_ENOMEM;
-    else if (!dag) {
-        /* Name a service on the cycle: one whose call edge is a self-loop
-         * or that reaches itself. */
-        for (i = 0; i < t->nedges && rc == SIM_OK; i++) {
-            const mdl_edge *e = &t->edges[i];
-            igraph_vector_int_t path;
-            if (e->kind != MDL_EDGE_CALL)
-                continue;
-            if (e->from == e->to) {
-                rc = sim_diag_set(d, t->path, t->services[e->from].line, 0,
-                                  "service '%s' calls itself: a synchronous "
-                                  "call cycle would deadlock",
-                                  t->services[e->from].name);
-                break;
-            }
-            if (igraph_vector_int_init(&path, 0))
-                return SIM_ENOMEM;
-            if (igraph_get_shortest_path(&calls, &path, NULL, e->to, e->from,
-                                         IGRAPH_OUT) == IGRAPH_SUCCESS
-                && igraph_vector_int_size(&path) > 0)
-                rc = sim_diag_set(d, t->path, t->services[e->from].line, 0,
-                                  "services '%s' and '%s' call each other "
-                                  "(through %ld services): a synchronous "
-                                  "call cycle would deadlock",
-                                  t->services[e->from].name,
-                                  t->services[e->to].name,
-                                  (long)igraph_vector_int_size(&path));
-            igraph_vector_int_destroy(&path);
-        }
-        if (rc == SIM_OK)
-            rc = sim_diag_set(d, t->path, 0, 0, "synchronous calls form a "
-                              "cycle, which would deadlock");
-    }
-    igraph_destroy(&calls);
-    igraph_vector_int_destroy(&eids);
-    return rc;
-}
-
 static int check_supported(const mdl_scenario *s, sim_diag *d)
 {
     const mdl_topology *t = s->topo;
@@ -1007,7 +945,7 @@ static int check_supported(const mdl_scenario *s, sim_diag *d)
         if (v->kind == MDL_SVC_BROKER)
             return unsupported(d, t, (int)i, "kind 'broker'");
     }
-    return check_call_cycles(t, d);
+    return mdl_topology_check_cycles(t, d);
 }
 
 static int add_metrics(mdl_net *net, const char *scope,

@@ -707,6 +707,9 @@ static int read_scenario(ctx *c)
         if (rc != SIM_OK)
             return rc;
     }
+    /* Before anything computes loads over a cycle that cannot run. */
+    if ((rc = mdl_topology_check_cycles(s->topo, c->d)) != SIM_OK)
+        return rc;
     if (!(v = lookup(c, root, "workload")))
         return err_at(c, root, 0, "missing key 'workload' (who sends "
                       "requests)");

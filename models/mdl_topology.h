@@ -81,6 +81,13 @@ int mdl_service_set(mdl_service *s, const char *key, const char *value,
                     const char *base_dir, char *err, size_t errlen);
 /* Check forward probabilities of every service again (after overrides). */
 int mdl_topology_check(const mdl_topology *t, sim_diag *d);
+/* A request that comes back to a service waiting on its calls would wait
+ * on itself: reject every cycle of call and forward edges (p > 0) that
+ * holds a call edge. Returns SIM_OK, SIM_EPARSE with d naming the line of
+ * the first caller on the cycle and the cycle itself ("a -> b => a": ->
+ * a call, => a forward), or SIM_ENOMEM. Forward-only loops (Jackson
+ * feedback) and publish edges (nobody waits) are fine. */
+int mdl_topology_check_cycles(const mdl_topology *t, sim_diag *d);
 /* Closest of the words in cands[0..n-1] to word by edit distance, or NULL
  * when none is close enough to suggest. */
 const char *mdl_did_you_mean(const char *word, const char *const *cands,

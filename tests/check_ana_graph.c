@@ -280,6 +280,28 @@ START_TEST(test_call_cycle_is_an_error_naming_services)
 }
 END_TEST
 
+/* b forwards the request back to a, which waits for b's reply. */
+START_TEST(test_cycle_through_a_forward_is_an_error_naming_it)
+{
+    mdl_topology *t = NULL;
+    ana_graph g;
+    sim_diag d;
+
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(mdl_topology_load(&t, tst_path("tests/data/"
+                                                    "call_forward_cycle.gml"),
+                                       &d), SIM_OK);
+    ck_assert_int_eq(ana_graph_init(&g, t, &d), SIM_EPARSE);
+    ck_assert_str_eq(d.msg, "calls and forwards form a cycle, which would "
+                     "deadlock: a -> b => a (-> call, => forward): the "
+                     "request comes back to a service waiting for its "
+                     "reply");
+    ck_assert_int_eq(d.line, 6);            /* node a */
+    ana_graph_destroy(&g);
+    mdl_topology_free(t);
+}
+END_TEST
+
 START_TEST(test_forward_loop_is_not_an_error)
 {
     ana_graph g;
@@ -524,6 +546,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("cycles");
     tcase_add_test(tc, test_call_cycle_is_an_error_naming_services);
+    tcase_add_test(tc, test_cycle_through_a_forward_is_an_error_naming_it);
     tcase_add_test(tc, test_forward_loop_is_not_an_error);
     tcase_add_test(tc, test_forward_feedback_solves_linear_equations);
     suite_add_tcase(s, tc);
