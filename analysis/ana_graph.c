@@ -752,9 +752,13 @@ int ana_graph_write_dot(const mdl_topology *t, const char *path,
                         sim_diag *d)
 {
     ana_file a;
-    int rc = ana_file_open(&a, NULL, path, d);
+    int rc;
 
-    if (rc != SIM_OK)
+    if (!strcmp(path, "-")) {
+        write_dot(stdout, t);
+        return SIM_OK;      /* main() checks standard output at the end */
+    }
+    if ((rc = ana_file_open(&a, NULL, path, d)) != SIM_OK)
         return rc;
     write_dot(a.f, t);
     return ana_file_close(&a, SIM_OK, d);

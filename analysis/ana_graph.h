@@ -99,8 +99,10 @@ void ana_graph_destroy(ana_graph *g);
  * with its name, servers and replicas; call edges solid, forward dashed,
  * publish dotted, labelled with p, count and stage where not 1, 1, 0.
  * Written to a temporary file beside path and renamed, so path is either
- * the old file or the whole new one. Returns SIM_OK, or SIM_EIO with d
- * naming the file and the system's reason. */
+ * the old file or the whole new one; "-" is standard output. Returns
+ * SIM_OK; SIM_EPARSE with d when path is not a regular file (a link, a
+ * FIFO, a device); or SIM_EIO with d naming the file and the system's
+ * reason. */
 int ana_graph_write_dot(const mdl_topology *t, const char *path,
                         sim_diag *d);
 

@@ -16,7 +16,7 @@
  *
  * so one `gnuplot NAME.gp` redraws both images. Its output names start
  * with the variable out_prefix (empty unless set): qmesh runs
- * `gnuplot -e "out_prefix='.NAME-PID-'" NAME.gp` and renames the images
+ * `gnuplot -e "out_prefix='.NAME.qmesh-PID-'" NAME.gp` and renames the images
  * into place, so images too are replaced atomically, like every file.
  *
  * The latency histogram: the collector's bins are 1/128 of a power of two
@@ -284,8 +284,9 @@ char *ana_plot_gnuplot(void)
     }
 }
 
-/* Run `gnuplot -e "out_prefix='.NAME-PID-'" NAME.gp` in dir and rename
- * its images to NAME.png and NAME.svg. */
+/* Run `gnuplot -e "out_prefix='.NAME.qmesh-PID-'" NAME.gp` in dir and
+ * rename its images to NAME.png and NAME.svg; images left by a killed run
+ * carry qmesh's temporary name, so a later run removes them. */
 static int render(const char *dir, const char *gnuplot, const char *name,
                   sim_diag *d)
 {
@@ -294,7 +295,7 @@ static int render(const char *dir, const char *gnuplot, const char *name,
     int wst, i, rc = SIM_OK;
     pid_t pid;
 
-    snprintf(prefix, sizeof prefix, ".%s-%ld-", name, (long)getpid());
+    snprintf(prefix, sizeof prefix, ".%s.qmesh-%ld-", name, (long)getpid());
     snprintf(arg, sizeof arg, "out_prefix='%s'", prefix);
     snprintf(script, sizeof script, "%s.gp", name);
     fflush(NULL);
@@ -325,6 +326,8 @@ static int render(const char *dir, const char *gnuplot, const char *name,
     for (i = 0; i < 2; i++) {
         snprintf(tmp, sizeof tmp, "%s/%s%s.%s", dir, prefix, name, ext[i]);
         snprintf(fin, sizeof fin, "%s/%s.%s", dir, name, ext[i]);
+        if (rc == SIM_OK)
+            rc = ana_file_check_target(fin, d);
         if (rc == SIM_OK && rename(tmp, fin) != 0) {
             sim_diag_set(d, NULL, 0, 0, "gnuplot wrote no '%s': %s", fin,
                          strerror(errno));
@@ -335,13 +338,35 @@ static int render(const char *dir, const char *gnuplot, const char *name,
     return rc;
 }
 
-/* What to call the results in titles: the folder's name, or "NAME at
- * load X" for a point NAME/load/X of a load sweep. */
+/* What to call the results in titles: the scenario's name from
+ * provenance.csv, with "at load X" for a point of a load sweep. A folder
+ * without one (written by an older qmesh) goes by its own name, or
+ * "NAME at load X" for a point NAME/load/X. */
 static void title_of(const char *dir, char *buf, size_t n)
 {
     char tmp[PATH_MAX_], *parts[3] = {NULL, NULL, NULL}, *s;
-    int k;
+    const char *name = NULL, *load = NULL;
+    table t;
+    sim_diag d;
+    int k, found = 0;
+    size_t r;
 
+    snprintf(tmp, sizeof tmp, "%s/provenance.csv", dir);
+    if (table_read(&t, tmp, &found, &d) == SIM_OK && found) {
+        for (r = 0; t.ncols == 2 && r < table_rows(&t); r++) {
+            if (!strcmp(cell(&t, r, 0), "name"))
+                name = cell(&t, r, 1);
+            else if (!strcmp(cell(&t, r, 0), "load"))
+                load = cell(&t, r, 1);
+        }
+        if (name && load)
+            snprintf(buf, n, "%s at load %s", name, load);
+        else if (name)
+            snprintf(buf, n, "%s", name);
+        table_destroy(&t);
+        if (name)
+            return;
+    }
     snprintf(tmp, sizeof tmp, "%s", dir);
     for (k = 0; k < 3; k++) {
         size_t len = strlen(tmp);

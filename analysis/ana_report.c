@@ -193,7 +193,7 @@ static void write_replications(const ana_report *r, FILE *f)
     fputs("replication,scope,metric,value\n", f);
     for (k = 0; k < r->nreps; k++)
         for (m = 0; m < nm; m++) {
-            fprintf(f, "%u,", k + 1);
+            fprintf(f, "%u,", (r->ids ? r->ids[k] : k) + 1);
             ana_csv_row(f, mdl_net_scope(r->net, m),
                         mdl_net_metric(r->net, m), 1,
                         &r->results[(size_t)k * len + m]);

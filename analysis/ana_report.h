@@ -17,10 +17,14 @@ typedef struct ana_report {
     const ana_theory *th;   /* borrowed; may be NULL */
     unsigned nreps;
     const double *results;  /* borrowed: nreps * mdl_net_result_len() */
+    const unsigned *ids;    /* borrowed, may be NULL: the replication
+                               number of each row of results (0-based),
+                               when some did not finish */
     ana_ci *ci;             /* owned: one per metric */
 } ana_report;
 
-/* Compute the intervals. Returns SIM_OK or SIM_ENOMEM. */
+/* Compute the intervals (r->ids is NULL: set it after, if needed).
+ * Returns SIM_OK or SIM_ENOMEM. */
 int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,
                     const double *results);

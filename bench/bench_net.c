@@ -107,7 +107,7 @@ static int run_once(mdl_net *net, mdl_scenario *s, double rate,
     s->replications = 1;
     s->requests = 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = mdl_net_run(net, rep, out, &t->events);
+    rc = mdl_net_run(net, rep, out, &t->events, NULL);
     t->wall = seconds_since(&t0);
     t->customers = out[system_throughput(net)] * s->duration;
     return rc;

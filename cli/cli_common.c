@@ -19,6 +19,55 @@ int cli__usage_error(const char *fmt, const char *arg)
     return EXIT_INPUT;
 }
 
+int cli__failed(int rc, const sim_diag *d)
+{
+    if (rc == SIM_ENOMEM) {
+        fputs("qmesh: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    fputs("qmesh: ", stderr);
+    if (d && d->msg[0])
+        sim_diag_print(d, stderr);
+    else
+        fprintf(stderr, "%s\n", sim_strerror(rc));
+    return rc == SIM_EPARSE || rc == SIM_ENOTSUP || rc == SIM_EUNSTABLE
+           ? EXIT_INPUT : EXIT_RUNTIME;
+}
+
+/* Characters a shell leaves alone in a word. */
+static int shell_safe(const char *a)
+{
+    return *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+                           "VWXYZ0123456789_./:=,@%+-") == strlen(a);
+}
+
+void cli__command_line(int argc, char **argv, char *buf, size_t n)
+{
+    size_t len = 0;
+    int i;
+
+    buf[0] = '\0';
+    for (i = 0; i < argc && len < n; i++) {
+        const char *a = i == 0 ? "qmesh" : argv[i], *p;
+        if (i > 0)
+            len += (size_t)snprintf(buf + len, n - len, " ");
+        if (shell_safe(a)) {
+            len += (size_t)snprintf(buf + len, n - len, "%s", a);
+            continue;
+        }
+        /* 'it'\''s': a quote ends, an escaped quote, a quote starts. */
+        len += (size_t)snprintf(buf + len, n - len, "'");
+        for (p = a; *p && len < n; p++) {
+            if (*p == '\'')
+                len += (size_t)snprintf(buf + len, n - len, "'\\''");
+            else
+                len += (size_t)snprintf(buf + len, n - len, "%c", *p);
+        }
+        if (len < n)
+            len += (size_t)snprintf(buf + len, n - len, "'");
+    }
+}
+
 static int parse_count(const char *arg, const char *name, long max, long *out)
 {
     char *end;

@@ -10,7 +10,9 @@
  *
  * --dot FILE writes a Graphviz export (ana_graph_write_dot()) before the
  * analysis, so a topology with a call cycle can still be drawn to find
- * the cycle; the command then fails with status 2 all the same.
+ * the cycle; the command then fails with status 2 all the same. With
+ * --dot - the export goes to standard output, alone, for a pipe into
+ * Graphviz; the analysis still checks the topology.
  *
  * Exit status: 0 ok; 2 bad usage, a topology that does not load, or a
  * cycle of synchronous calls (it would deadlock, and `qmesh run` rejects
@@ -135,7 +137,7 @@ int cli_graph(int argc, char **argv)
     mdl_topology *t = NULL;
     ana_graph g;
     sim_diag d;
-    int c, rc, status = EXIT_INPUT;
+    int c, rc, status = EXIT_INPUT, to_stdout;
 
     optind = 2;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -156,6 +158,7 @@ int cli_graph(int argc, char **argv)
         if (rc == SIM_EIO)
             status = EXIT_RUNTIME;
     }
+    to_stdout = dot && !strcmp(dot, "-");
     if (rc == SIM_OK)
         rc = ana_graph_init(&g, t, &d);
     if (rc == SIM_ENOMEM) {
@@ -164,6 +167,8 @@ int cli_graph(int argc, char **argv)
     } else if (rc != SIM_OK) {
         fputs("qmesh: ", stderr);
         sim_diag_print(&d, stderr);
+    } else if (to_stdout) {
+        status = EXIT_OK;
     } else {
         printf("%s: %zu services, %zu edges (%d call, %d forward, "
                "%d publish), %zu entry point%s\n\n", t->path, t->nservices,

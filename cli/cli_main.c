@@ -10,7 +10,9 @@
  * usage. Everything the user wrote is checked (loader, stability) before
  * the first event is simulated.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +20,14 @@
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
 #include <igraph.h>
+#include "../analysis/ana_outdir.h"
+#include "../analysis/ana_provenance.h"
 #include "../analysis/ana_report.h"
 #include "../analysis/ana_theory.h"
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
 #include "../sim/sim_rep.h"
+#include "../sim/sim_sig.h"
 #include "cli_int.h"
 
 static const char USAGE[] =
@@ -99,74 +104,160 @@ static void show_within(void *ctx, double frac)
     show(p, p->done + (frac < 1 ? frac : 1));
 }
 
-static int run_rep(void *ctx, unsigned rep, double *out)
+static int run_rep(void *ctx, unsigned rep, double *out, sim_diag *d)
 {
-    return mdl_net_run(ctx, rep, out, NULL);
+    return mdl_net_run(ctx, rep, out, NULL, d);
+}
+
+/* Index of the system's availability: its interval's n counts the
+ * replications in which some request finished. */
+static size_t availability_metric(const mdl_net *net)
+{
+    size_t m;
+
+    for (m = 0; m < mdl_net_nmetrics(net); m++)
+        if (!strcmp(mdl_net_scope(net, m), "system")
+            && !strcmp(mdl_net_metric(net, m), "availability"))
+            return m;
+    return 0;
+}
+
+/* Why no request finished: too few arrivals for the run's length, or
+ * requests slower than the run. */
+static void none_finished(const mdl_scenario *s)
+{
+    double rate = 0;
+    size_t i;
+    int closed = 0;
+
+    for (i = 0; i < s->nworkloads; i++) {
+        if (s->workloads[i].closed)
+            closed = 1;
+        else if (s->workloads[i].arrival.mean > 0)
+            rate += 1 / s->workloads[i].arrival.mean;
+    }
+    fputs("qmesh: no request finished in any replication: ", stderr);
+    if (!closed && rate * s->duration < 1)
+        fprintf(stderr, "the run measures %g s after warm-up and requests "
+                "arrive at %g/s, %.3g expected in that time; make "
+                "run.duration longer\n", s->duration, rate,
+                rate * s->duration);
+    else
+        fprintf(stderr, "requests entered, but none finished within the "
+                "%g s measured after warm-up; make run.duration longer\n",
+                s->duration);
+}
+
+/* Move the finished replications' rows to the front; ids[k] is the
+ * replication of row k. */
+static unsigned compact(double *results, size_t len, const sim_rep *r,
+                        unsigned *ids)
+{
+    unsigned i, k = 0;
+
+    for (i = 0; i < r->nreps; i++)
+        if (r->done[i]) {
+            if (k != i)
+                memmove(results + (size_t)k * len, results + (size_t)i * len,
+                        len * sizeof *results);
+            ids[k++] = i;
+        }
+    return k;
 }
 
 int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir,
-                 cli_headline *head)
+                 const char *load, cli_result *res)
 {
     mdl_net *net = NULL;
     ana_theory *th = NULL;
     ana_report rep = {0};
-    double *results = NULL;
+    ana_provenance pv = {0};
+    sim_rep run;
+    unsigned *ids = NULL;
     progress prog = {0};
+    char why[128];
     sim_diag d;
     int rc, status;
 
     memset(&d, 0, sizeof d);
+    memset(&run, 0, sizeof run);
+    memset(res, 0, sizeof *res);
+    res->mean = res->low = res->high = res->theory = NAN;
     rc = mdl_net_new(&net, s, &d);
-    if (rc != SIM_OK) {
-        status = rc == SIM_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
-        if (rc == SIM_ENOMEM)
-            fputs("qmesh: out of memory\n", stderr);
-        else {
-            fputs("qmesh: ", stderr);
-            sim_diag_print(&d, stderr);
-        }
-        goto done;
-    }
+    if (rc != SIM_OK)
+        return cli__failed(rc, &d);
     status = EXIT_RUNTIME;
     if (ana_theory_new(&th, s) != SIM_OK)
         goto nomem;
-    results = malloc((size_t)s->replications * mdl_net_result_len(net)
-                     * sizeof *results);
-    if (!results)
+    run.nreps = s->replications;
+    run.jobs = o->jobs ? (unsigned)o->jobs : 1;
+    run.len = mdl_net_result_len(net);
+    run.fn = run_rep;
+    run.ctx = net;
+    run.progress = show_progress;
+    run.progress_ctx = &prog;
+    run.results = malloc((size_t)run.nreps * run.len * sizeof *run.results);
+    run.done = malloc(run.nreps);
+    ids = malloc(run.nreps * sizeof *ids);
+    if (!run.results || !run.done || !ids)
         goto nomem;
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
     prog.tty = !o->quiet && isatty(STDERR_FILENO);
-    prog.total = s->replications;
-    if (prog.tty && o->jobs <= 1)
+    prog.total = run.nreps;
+    if (prog.tty && run.jobs <= 1)
         mdl_net_set_progress(net, show_within, &prog);
-    rc = sim_rep_run(s->replications, o->jobs ? (unsigned)o->jobs : 1,
-                     mdl_net_result_len(net), run_rep, net, results,
-                     show_progress, &prog);
+    rc = sim_rep_run(&run);
     if (prog.shown)
         fputs("\n", stderr);
-    if (rc != SIM_OK) {
-        fprintf(stderr, "qmesh: simulation failed: %s\n", sim_strerror(rc));
+    if (rc == SIM_EINTR && run.ndone == 0) {
+        fprintf(stderr, "qmesh: stopped by %s before any replication "
+                "finished: nothing written\n", sim_sig_name(sim_sig_caught));
         goto done;
     }
-    if (ana_report_init(&rep, s, net, th, s->replications, results)
-        != SIM_OK)
-        goto nomem;
-    if (head) {     /* metric 0 is the system's latency_mean */
-        head->mean = rep.ci[0].mean;
-        head->low = rep.ci[0].low;
-        head->high = rep.ci[0].high;
-        head->theory = ana_theory_get(th, "system", "latency_mean");
+    if (rc != SIM_OK && rc != SIM_EINTR) {
+        fputs("qmesh: simulation failed: ", stderr);
+        if (run.diag.msg[0])
+            fprintf(stderr, "%s\n", run.diag.msg);
+        else
+            fprintf(stderr, "%s\n", sim_strerror(rc));
+        goto done;
     }
-    if (ana_report_write(&rep, dir, &d) != SIM_OK) {
-        fputs("qmesh: ", stderr);
-        sim_diag_print(&d, stderr);
+    res->done = compact(run.results, run.len, &run, ids);
+    res->partial = rc == SIM_EINTR;
+    if (ana_report_init(&rep, s, net, th, res->done, run.results) != SIM_OK)
+        goto nomem;
+    if (res->partial)
+        rep.ids = ids;
+    if (rep.ci[availability_metric(net)].n == 0) {
+        none_finished(s);
+        goto done;
+    }
+    res->mean = rep.ci[0].mean;     /* metric 0: the system's latency_mean */
+    res->low = rep.ci[0].low;
+    res->high = rep.ci[0].high;
+    res->theory = ana_theory_get(th, "system", "latency_mean");
+    pv.command = o->cmdline;
+    pv.s = s;
+    pv.replications = run.nreps;
+    pv.done = res->done;
+    pv.load = load;
+    if (res->partial) {
+        snprintf(why, sizeof why, "stopped by %s after %u of %u "
+                 "replications", sim_sig_name(sim_sig_caught), res->done,
+                 run.nreps);
+        pv.partial = why;
+    }
+    if ((rc = ana_report_write(&rep, dir, &d)) != SIM_OK
+        || (rc = ana_provenance_write(dir, &pv, &d)) != SIM_OK) {
+        status = cli__failed(rc, &d);
         goto done;
     }
     if (!o->quiet) {
+        if (res->partial)
+            printf("partial result: %s\n", why);
         ana_report_print(&rep, stdout);
         if (!th->applies)
             printf("\ntheory: none (%s)\n", th->why);
-        printf("\nresults written to %s/\n", dir);
     }
     status = EXIT_OK;
     goto done;
@@ -174,7 +265,9 @@ nomem:
     fputs("qmesh: out of memory\n", stderr);
 done:
     ana_report_destroy(&rep);
-    free(results);
+    free(run.results);
+    free(run.done);
+    free(ids);
     ana_theory_free(th);
     mdl_net_free(net);
     return status;
@@ -183,20 +276,39 @@ done:
 static int cmd_run(const cli_opts *o)
 {
     mdl_scenario *s = NULL;
-    char dir[4096];
-    int status;
+    ana_outdir out;
+    cli_result res;
+    sim_diag d;
+    int rc, status;
 
     if (o->load)
         return cli__sweep(o);
     if ((status = cli__load(o, &s, 1)) != EXIT_OK)
         return status;
+    memset(&d, 0, sizeof d);
     if (o->output)
-        snprintf(dir, sizeof dir, "%s", o->output);
-    else
+        rc = ana_outdir_open(&out, o->output, &d);
+    else {
+        char dir[4096];
         snprintf(dir, sizeof dir, "results/%s", s->name);
-    status = cli__run_one(o, s, dir, NULL);
-    if (status == EXIT_OK && o->plot)
-        status = cli__plot_dir(dir, o->quiet);
+        rc = ana_outdir_open(&out, dir, &d);
+    }
+    if (rc != SIM_OK) {
+        mdl_scenario_free(s);
+        return cli__failed(rc, &d);
+    }
+    sim_sig_catch();
+    status = cli__run_one(o, s, out.tmp, NULL, &res);
+    if (status == EXIT_OK && !o->quiet)
+        putchar('\n');
+    if (status == EXIT_OK && o->plot && !sim_sig_caught)
+        status = cli__plot_dir(out.tmp, out.path, o->quiet);
+    if (status == EXIT_OK && (rc = ana_outdir_commit(&out, &d)) != SIM_OK)
+        status = cli__failed(rc, &d);
+    else if (status == EXIT_OK && !o->quiet)
+        printf("%s written to %s/\n", res.partial ? "partial results"
+               : "results", out.path);
+    ana_outdir_abandon(&out);
     mdl_scenario_free(s);
     return status;
 }
@@ -212,26 +324,32 @@ static int cmd_check(const cli_opts *o)
         return status;
     memset(&d, 0, sizeof d);
     rc = mdl_net_new(&net, s, &d);
-    if (rc == SIM_OK) {
-        if (!o->quiet)
-            printf("%s: ok (%zu services, %zu edges, %zu workloads)\n",
-                   s->path, s->topo->nservices, s->topo->nedges,
-                   s->nworkloads);
-    } else if (rc == SIM_ENOMEM) {
-        fputs("qmesh: out of memory\n", stderr);
-        status = EXIT_RUNTIME;
-    } else {
-        fputs("qmesh: ", stderr);
-        sim_diag_print(&d, stderr);
-        status = EXIT_INPUT;
-    }
+    if (rc != SIM_OK)
+        status = cli__failed(rc, &d);
+    else if (!o->quiet)
+        printf("%s: ok (%zu services, %zu edges, %zu workloads)\n",
+               s->path, s->topo->nservices, s->topo->nedges,
+               s->nworkloads);
     mdl_net_free(net);
     mdl_scenario_free(s);
     return status;
 }
 
+/* Standard output is checked once, at the end: a full disk or a closed
+ * pipe there is a failure (exit 1), not a silent loss. */
+static int close_stdout(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        fprintf(stderr, "qmesh: cannot write standard output: %s\n",
+                strerror(errno ? errno : EIO));
+        return status == EXIT_OK ? EXIT_RUNTIME : status;
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
+    static char cmdline[8192];
     cli_opts o;
     int status;
 
@@ -239,6 +357,8 @@ int main(int argc, char **argv)
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
     memset(&o, 0, sizeof o);
+    cli__command_line(argc, argv, cmdline, sizeof cmdline);
+    o.cmdline = cmdline;
     if (argc < 2)
         return cli__usage_error("%s", "missing command"), EXIT_INPUT;
     o.cmd = argv[1];
@@ -256,16 +376,17 @@ int main(int argc, char **argv)
         && strcmp(o.cmd, "graph"))
         return cli__usage_error("unknown command '%s'", o.cmd);
     if (!strcmp(o.cmd, "graph"))
-        return cli_graph(argc, argv);
-    if (!strcmp(o.cmd, "plot"))
-        return cli_plot(argc, argv);
-    if (!strcmp(o.cmd, "theory"))
-        return cli_theory(argc, argv);
-    if (cli__parse_opts(argc, argv, &o) < 0) {
-        free(o.sets);
-        return EXIT_INPUT;
-    }
-    status = !strcmp(o.cmd, "run") ? cmd_run(&o) : cmd_check(&o);
+        status = cli_graph(argc, argv);
+    else if (!strcmp(o.cmd, "plot"))
+        status = cli_plot(argc, argv);
+    else if (!strcmp(o.cmd, "theory"))
+        status = cli_theory(argc, argv);
+    else if (cli__parse_opts(argc, argv, &o) < 0)
+        status = EXIT_INPUT;
+    else
+        status = !strcmp(o.cmd, "run") ? cmd_run(&o) : cmd_check(&o);
     free(o.sets);
+    status = close_stdout(status);
+    sim_sig_reraise();      /* a run stopped by a signal ends by it */
     return status;
 }

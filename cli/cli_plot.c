@@ -34,10 +34,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "../analysis/ana_file.h"
 #include "../analysis/ana_flow.h"
+#include "../analysis/ana_outdir.h"
 #include "../analysis/ana_plot.h"
+#include "../analysis/ana_provenance.h"
 #include "../analysis/ana_theory.h"
 #include "../models/mdl_scenario.h"
+#include "../sim/sim_sig.h"
 #include "cli_int.h"
 
 #define MAX_POINTS 1000     /* loads in one sweep */
@@ -77,8 +81,10 @@ static int exists(const char *dir, const char *name)
     return stat(path, &st) == 0;
 }
 
-/* Plot what dir holds: a results folder, a sweep, or both. */
-static int plot_dir(const char *dir, int quiet, int need_something)
+/* Plot what dir holds: a results folder, a sweep, or both; tell it
+ * under the name shown. */
+static int plot_dir(const char *dir, const char *shown, int quiet,
+                    int need_something)
 {
     char *gnuplot = ana_plot_gnuplot();
     int rc = SIM_OK, have_sum = exists(dir, "summary.csv");
@@ -101,19 +107,19 @@ static int plot_dir(const char *dir, int quiet, int need_something)
         return plot_failed(rc, &d);
     }
     if (!gnuplot)
-        tell_missing(dir);
+        tell_missing(shown);
     else if (!quiet)
         printf("plots written to %s/: %s%s (PNG and SVG, with their .gp "
-               "scripts)\n", dir, have_sum ? "latency, stations" : "",
+               "scripts)\n", shown, have_sum ? "latency, stations" : "",
                have_sum && have_sweep ? ", sweep" : have_sweep ? "sweep"
                : "");
     free(gnuplot);
     return EXIT_OK;
 }
 
-int cli__plot_dir(const char *dir, int quiet)
+int cli__plot_dir(const char *dir, const char *shown, int quiet)
 {
-    return plot_dir(dir, quiet, 1);
+    return plot_dir(dir, shown, quiet, 1);
 }
 
 int cli_plot(int argc, char **argv)
@@ -136,7 +142,7 @@ int cli_plot(int argc, char **argv)
         return cli__usage_error(optind >= argc ? "%s: missing results folder"
                                 : "%s: expected one results folder",
                                 "plot");
-    return plot_dir(argv[optind], quiet, 1);
+    return plot_dir(argv[optind], argv[optind], quiet, 1);
 }
 
 /* ---- load sweeps ---- */
@@ -276,7 +282,7 @@ static const char *fmt_ms(double x, char *buf, size_t n)
     return buf;
 }
 
-static const char *fmt_ci(const cli_headline *h, char *buf, size_t n)
+static const char *fmt_ci(const cli_result *h, char *buf, size_t n)
 {
     if (isnan(h->low))
         snprintf(buf, n, "%.4g", 1e3 * h->mean);
@@ -286,14 +292,37 @@ static const char *fmt_ci(const cli_headline *h, char *buf, size_t n)
     return buf;
 }
 
+/* provenance.csv of the sweep folder: the spec of loads, and how far it
+ * got when a signal stopped it. */
+static int sweep_provenance(const cli_opts *o, const mdl_scenario *s,
+                            const char *dir, size_t done, size_t n,
+                            sim_diag *d)
+{
+    ana_provenance pv = {0};
+    char why[160];
+
+    pv.command = o->cmdline;
+    pv.s = s;
+    pv.replications = pv.done = s->replications;
+    pv.load = o->load;
+    if (sim_sig_caught) {
+        snprintf(why, sizeof why, "stopped by %s after %zu of %zu loads",
+                 sim_sig_name(sim_sig_caught), done, n);
+        pv.partial = why;
+    }
+    return ana_provenance_write(dir, &pv, d);
+}
+
 int cli__sweep(const cli_opts *o)
 {
     double load[MAX_POINTS], rho;
-    char dir[4096], pdir[4096 + 80], *sub[MAX_POINTS], *gnuplot = NULL;
+    char pdir[4200 + 80], sub[MAX_POINTS][32], *gnuplot = NULL;
+    const char *subs[MAX_POINTS];
     size_t n = parse_loads(o->load, load), i, k, nsub = 0;
     mdl_scenario *s = NULL;
     cli_opts po = *o;
-    cli_headline head;
+    cli_result head;
+    ana_outdir out;
     char ci[96], th[32];
     sim_diag d;
     int rc, status;
@@ -310,67 +339,76 @@ int cli__sweep(const cli_opts *o)
         mdl_scenario_free(s);
         return EXIT_INPUT;
     }
-    if (o->output)
-        snprintf(dir, sizeof dir, "%s", o->output);
-    else
-        snprintf(dir, sizeof dir, "results/%s", s->name);
+    if (rc == SIM_OK) {
+        snprintf(pdir, sizeof pdir, "results/%s", s->name);
+        rc = ana_outdir_open(&out, o->output ? o->output : pdir, &d);
+    }
+    if (rc != SIM_OK) {
+        mdl_scenario_free(s);
+        return cli__failed(rc, &d);
+    }
+    sim_sig_catch();
     po.quiet = 1;
     po.plot = 0;
-    for (i = 0; rc == SIM_OK && i < n; i++) {
+    /* Each load into DIR/load/<load>/; a signal ends the sweep after the
+     * load it stopped, which keeps what it finished. */
+    for (i = 0; i < n && !sim_sig_caught; i++) {
         if ((rc = set_load(s, load[i], &d)) != SIM_OK
             || (rc = ana_theory_stability(s, &d)) != SIM_OK)
             break;
-        if (!(sub[nsub] = malloc(64))) {
-            rc = SIM_ENOMEM;
+        snprintf(sub[nsub], sizeof sub[nsub], "load/%.6g", load[i]);
+        snprintf(pdir, sizeof pdir, "%s/load/%.6g", out.tmp, load[i]);
+        status = cli__run_one(&po, s, pdir, sub[nsub] + 5, &head);
+        if (status != EXIT_OK)
             break;
-        }
-        snprintf(sub[nsub], 64, "load/%.6g", load[i]);
-        snprintf(pdir, sizeof pdir, "%s/%s", dir, sub[nsub++]);
-        if ((status = cli__run_one(&po, s, pdir, &head)) != EXIT_OK)
-            goto done;
-        if (o->plot && (status = plot_dir(pdir, 1, 1)) != EXIT_OK)
-            goto done;
+        subs[nsub] = sub[nsub];
+        nsub++;
+        if (o->plot && !sim_sig_caught
+            && (status = plot_dir(pdir, pdir, 1, 1)) != EXIT_OK)
+            break;
         if (!o->quiet) {
             if (nsub == 1)
                 printf("load: utilization of '%s', the bottleneck\n\n"
                        "%-6s %-12s %-24s %-10s %s\n",
                        s->topo->services[k].name, "load", "arrivals/s",
                        "latency ms [95% CI]", "theory ms", "results");
-            printf("%-6.4g %-12.6g %-24s %-10s %s/\n", load[i],
+            printf("%-6.4g %-12.6g %-24s %-10s %s/%s/%s\n", load[i],
                    open_rate(s), fmt_ci(&head, ci, sizeof ci),
                    isnan(head.theory) ? "-"
                                       : fmt_ms(head.theory, th, sizeof th),
-                   pdir);
+                   out.path, sub[nsub - 1],
+                   head.partial ? " (partial)" : "");
             fflush(stdout);
         }
     }
-    if (rc == SIM_OK)
-        rc = theory_curve(s, dir, load[0], load[n - 1], &d);
-    if (rc == SIM_OK)
-        rc = ana_plot_sweep_csv(dir, n, load, (const char *const *)sub, &d);
-    if (rc == SIM_OK) {
-        gnuplot = ana_plot_gnuplot();
-        rc = ana_plot_sweep(dir, gnuplot, &d);
+    if (status != EXIT_OK && sim_sig_caught && nsub > 0)
+        status = EXIT_OK;           /* a partial sweep of what finished */
+    if (rc == SIM_OK && status == EXIT_OK) {
+        if ((rc = theory_curve(s, out.tmp, load[0], load[nsub - 1], &d))
+                == SIM_OK
+            && (rc = ana_plot_sweep_csv(out.tmp, nsub, load, subs, &d))
+                == SIM_OK)
+            rc = sweep_provenance(o, s, out.tmp, nsub, n, &d);
+        if (rc == SIM_OK && !sim_sig_caught) {
+            gnuplot = ana_plot_gnuplot();
+            rc = ana_plot_sweep(out.tmp, gnuplot, &d);
+        }
+        if (rc == SIM_OK)
+            rc = ana_outdir_commit(&out, &d);
     }
-    if (rc == SIM_ENOMEM) {
-        fputs("qmesh: out of memory\n", stderr);
-        status = EXIT_RUNTIME;
-    } else if (rc != SIM_OK) {
-        fputs("qmesh: ", stderr);
-        sim_diag_print(&d, stderr);
-        status = rc == SIM_EIO ? EXIT_RUNTIME : EXIT_INPUT;
-    } else {
-        status = EXIT_OK;
-        if (!gnuplot)
-            tell_missing(dir);
-        else if (!o->quiet)
-            printf("\nsweep written to %s/sweep.csv, plotted in %s/sweep.png "
-                   "and .svg\n", dir, dir);
+    if (rc != SIM_OK) {
+        status = cli__failed(rc, &d);
+    } else if (status == EXIT_OK && !gnuplot && !sim_sig_caught) {
+        tell_missing(out.path);
+    } else if (status == EXIT_OK && !o->quiet) {
+        printf("\n%s written to %s/sweep.csv", sim_sig_caught
+               ? "partial sweep" : "sweep", out.path);
+        if (gnuplot)
+            printf(", plotted in %s/sweep.png and .svg", out.path);
+        putchar('\n');
     }
-done:
+    ana_outdir_abandon(&out);
     free(gnuplot);
-    for (i = 0; i < nsub; i++)
-        free(sub[i]);
     mdl_scenario_free(s);
     return status;
 }

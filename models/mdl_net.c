@@ -183,6 +183,7 @@ struct mdl_net {
     chunk *chunks;
     uint64_t next_key;
     long finished;          /* after warm-up, for run.requests */
+    long active;            /* requests and events in the system */
     unsigned long ticks;    /* requests finished, for progress reports */
     void (*progress)(void *ctx, double frac);
     void *progress_ctx;
@@ -546,6 +547,7 @@ static void publish(mdl_net *net, const flow *from, int e, double now)
     if (!f)
         return;
     f->pub = e;
+    net->active++;
     net->es[e].count++;
     start_flow_job(net, f, net->t->edges[e].to, now);
 }
@@ -602,6 +604,7 @@ static void flow_done(mdl_net *net, flow *f, int failed, double now)
     double lat = now - f->t_start;
     cls *c;
 
+    net->active--;
     if (f->pub >= 0) {
         edge_stat *es = &net->es[f->pub];
         if (failed) {
@@ -837,6 +840,7 @@ static int pick_class(const mdl_net *net, wl *w)
 
 static void start_request(mdl_net *net, flow *f, double now)
 {
+    net->active++;
     net->cl[f->cls].entered++;
     net->sys_entered++;
     start_flow_job(net, f, net->s->classes[f->cls].entry, now);
@@ -1364,6 +1368,7 @@ static void reset_state(mdl_net *net)
     }
     net->oom = 0;
     net->next_key = 0;
+    net->active = 0;
     reset_stats(net, 0.0);
 }
 
@@ -1502,7 +1507,95 @@ static void collect(mdl_net *net, double now, double *out)
             *o++ = (double)net->cl[i].hist->count[b];
 }
 
-int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events)
+/* Names of the services with mark[i] > 0, as "'a', 'b'" (six at most,
+ * then "and N more"), into buf. */
+static void list_services(const mdl_net *net, const double *mark,
+                          char *buf, size_t n)
+{
+    size_t i, len = 0, shown = 0, more = 0;
+
+    buf[0] = '\0';
+    for (i = 0; i < net->nsv; i++) {
+        if (!(mark[i] > 0))
+            continue;
+        if (shown == 6) {
+            more++;
+            continue;
+        }
+        if (len < n)
+            len += (size_t)snprintf(buf + len, n - len, "%s'%s'",
+                                    shown ? ", " : "",
+                                    net->sv[i].svc->name);
+        shown++;
+    }
+    if (more && len < n)
+        snprintf(buf + len, n - len, " and %zu more", more);
+}
+
+static double service_sum(const service *sv, size_t offset)
+{
+    double x = 0;
+    int r;
+
+    for (r = 0; r < sv->nrep; r++)
+        x += *(const double *)((const char *)&sv->rep[r] + offset);
+    return x;
+}
+
+/* Time stands still: run a little longer and name the services that kept
+ * taking arrivals meanwhile, the ones in the zero-time loop. */
+static int stalled(mdl_net *net, sim_diag *d)
+{
+    double now = sim_cal_now(net->cal), *seen;
+    char names[512];
+    size_t i;
+
+    if (!(seen = malloc((net->nsv + 1) * sizeof *seen)))
+        return SIM_ENOMEM;
+    for (i = 0; i < net->nsv; i++)
+        seen[i] = -service_sum(&net->sv[i], offsetof(station, arrivals));
+    sim_cal_set_stall_limit(net->cal, 100000);
+    sim_cal_run(net->cal, net->s->warmup + net->s->duration);
+    for (i = 0; i < net->nsv; i++)
+        seen[i] += service_sum(&net->sv[i], offsetof(station, arrivals));
+    list_services(net, seen, names, sizeof names);
+    free(seen);
+    sim_diag_set(d, net->s->path, 0, 0, "time stands still at t = %g s: "
+                 "millions of events without the clock advancing, as "
+                 "requests go round %s%s in zero time (det(0) or zero "
+                 "service and think times?)", now,
+                 names[0] ? "services " : "a loop",
+                 names[0] ? names : "");
+    return SIM_ESTALL;
+}
+
+/* Nothing is left to happen but requests are in the system. */
+static int deadlocked(mdl_net *net, sim_diag *d)
+{
+    double *held;
+    char names[512];
+    size_t i;
+
+    if (!(held = malloc((net->nsv + 1) * sizeof *held)))
+        return SIM_ENOMEM;
+    for (i = 0; i < net->nsv; i++) {
+        int r;
+        held[i] = 0;
+        for (r = 0; r < net->sv[i].nrep; r++)
+            held[i] += (double)net->sv[i].rep[r].n;
+    }
+    list_services(net, held, names, sizeof names);
+    free(held);
+    sim_diag_set(d, net->s->path, 0, 0, "deadlock at t = %g s: %ld "
+                 "request%s in the system and no event left to move %s "
+                 "(held at services %s)", sim_cal_drained_at(net->cal),
+                 net->active, net->active == 1 ? "" : "s",
+                 net->active == 1 ? "it" : "them", names);
+    return SIM_ESTALL;
+}
+
+int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
+                sim_diag *d)
 {
     const mdl_scenario *s = net->s;
     size_t i;
@@ -1534,11 +1627,17 @@ int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events)
     if (s->warmup > 0)
         schedule(net, s->warmup, on_warmup_end, net);
     if (!net->oom)
-        sim_cal_run(net->cal, s->warmup + s->duration);
+        rc = sim_cal_run(net->cal, s->warmup + s->duration);
     if (net->oom) {
         rc = SIM_ENOMEM;
         goto done;
     }
+    if (rc == SIM_ESTALL)
+        rc = stalled(net, d);
+    else if (rc == SIM_OK && sim_cal_pending(net->cal) == 0 && net->active > 0)
+        rc = deadlocked(net, d);
+    if (rc != SIM_OK)
+        goto done;
     collect(net, sim_cal_now(net->cal), out);
     if (events)
         *events = sim_cal_fired(net->cal);

@@ -45,8 +45,12 @@ void mdl_net_set_progress(mdl_net *net, void (*fn)(void *ctx, double frac),
                           void *ctx);
 
 /* Run replication rep, filling out[mdl_net_result_len()]. events (may be
- * NULL) receives the number of events fired. Returns SIM_OK or
- * SIM_ENOMEM. */
-int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events);
+ * NULL) receives the number of events fired. Returns SIM_OK; SIM_ENOMEM;
+ * SIM_EINTR on a stop request (sim_sig.h); or SIM_ESTALL with d naming
+ * the services involved when the model cannot advance: a deadlock (no
+ * event left, requests still in the system) or time standing still
+ * (millions of events at one instant). */
+int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
+                sim_diag *d);
 
 #endif /* MDL_NET_H */

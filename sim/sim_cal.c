@@ -12,12 +12,24 @@
  * Freed events go on a singly linked free list threaded through `pos`
  * (reinterpreted as a pointer); chunks are only released by
  * sim_cal_free(), so steady state does no allocation.
+ *
+ * Two watchdogs cost a compare each per event: the stop request of
+ * sim_sig.h is polled every POLL_EVENTS events, and a run of events at one
+ * instant longer than the stall limit (and than STALL_PER_PENDING times
+ * the events pending, so that a wide but finite burst, thousands of
+ * customers starting at t = 0, is not taken for one) means the clock can
+ * never advance: a loop of zero-time work.
  */
 #include <math.h>
 #include <stdlib.h>
 #include "sim_cal.h"
+#include "sim_err.h"
+#include "sim_sig.h"
 
 #define CHUNK_EVENTS 1024
+#define POLL_EVENTS 4096            /* a power of two */
+#define STALL_EVENTS 10000000ULL    /* default limit: about 1 s of events */
+#define STALL_PER_PENDING 64
 
 typedef struct chunk {
     struct chunk *next;
@@ -32,6 +44,9 @@ struct sim_cal {
     sim_event *free_list;
     chunk *chunks;
     int stopped;
+    uint64_t same;          /* events fired at the current instant */
+    double drained;         /* when the calendar last ran empty (s) */
+    uint64_t stall_limit;
 };
 
 sim_cal *sim_cal_new(void)
@@ -41,6 +56,7 @@ sim_cal *sim_cal_new(void)
     if (!cal)
         return NULL;
     cal->cap = 64;
+    cal->stall_limit = STALL_EVENTS;
     cal->heap = malloc(cal->cap * sizeof *cal->heap);
     if (!cal->heap) {
         free(cal);
@@ -169,15 +185,24 @@ double sim_cal_now(const sim_cal *cal)
     return cal->now;
 }
 
-void sim_cal_run(sim_cal *cal, double until)
+int sim_cal_run(sim_cal *cal, double until)
 {
     cal->stopped = 0;
     while (cal->n > 0 && !cal->stopped) {
         sim_event *ev = cal->heap[0];
         if (ev->time > until) {
             cal->now = until;
-            return;
+            return SIM_OK;
         }
+        if (ev->time != cal->now) {
+            cal->same = 0;
+        } else if (++cal->same >= cal->stall_limit
+                   && cal->same >= STALL_PER_PENDING * (uint64_t)cal->n) {
+            cal->same = 0;      /* re-armed: a diagnosis may run on */
+            return SIM_ESTALL;
+        }
+        if ((cal->fired & (POLL_EVENTS - 1)) == 0 && sim_sig_caught)
+            return SIM_EINTR;
         if (--cal->n > 0)
             sift_down(cal->heap, cal->n, 0, cal->heap[cal->n]);
         cal->now = ev->time;
@@ -185,8 +210,21 @@ void sim_cal_run(sim_cal *cal, double until)
         ev->fn(cal, ev);
         release(cal, ev);
     }
-    if (cal->n == 0 && !cal->stopped && until > cal->now && isfinite(until))
+    if (cal->n == 0 && !cal->stopped && until > cal->now && isfinite(until)) {
+        cal->drained = cal->now;
         cal->now = until;
+    }
+    return SIM_OK;
+}
+
+double sim_cal_drained_at(const sim_cal *cal)
+{
+    return cal->drained;
+}
+
+void sim_cal_set_stall_limit(sim_cal *cal, uint64_t events)
+{
+    cal->stall_limit = events ? events : STALL_EVENTS;
 }
 
 void sim_cal_stop(sim_cal *cal)

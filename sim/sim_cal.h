@@ -42,9 +42,19 @@ void sim_cal_cancel(sim_cal *cal, sim_event *ev);
 /* Current simulated time (s). */
 double sim_cal_now(const sim_cal *cal);
 /* Fire events in order until the calendar is empty, the next event is
- * later than until, or a handler calls sim_cal_stop(). The clock is left
- * at the last event fired (or at until when the calendar ran past it). */
-void sim_cal_run(sim_cal *cal, double until);
+ * later than until, or a handler calls sim_cal_stop(): then returns
+ * SIM_OK. The clock is left at the last event fired (or at until when the
+ * calendar ran past it). Returns early, between two events, with
+ * SIM_EINTR when a stop was requested (sim_sig.h), or SIM_ESTALL when
+ * more events than the stall limit fired at one instant: time stands
+ * still. Either way the calendar can run on. */
+int sim_cal_run(sim_cal *cal, double until);
+/* The time of the last event fired before the calendar last ran empty
+ * in sim_cal_run() (which then moves the clock on to until). */
+double sim_cal_drained_at(const sim_cal *cal);
+/* Events at one instant that count as a stall (0: the default, 10^7;
+ * pending events x 64, when more, count instead). */
+void sim_cal_set_stall_limit(sim_cal *cal, uint64_t events);
 /* Make sim_cal_run() return after the current handler. */
 void sim_cal_stop(sim_cal *cal);
 /* Number of events fired so far. */

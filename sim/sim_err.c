@@ -18,6 +18,8 @@ const char *sim_strerror(int code)
     case SIM_EIO:       return "input/output error";
     case SIM_EUNSTABLE: return "unstable queue";
     case SIM_ENOTSUP:   return "not supported";
+    case SIM_EINTR:     return "interrupted";
+    case SIM_ESTALL:    return "the model cannot advance";
     default:            return "unknown error";
     }
 }

@@ -18,7 +18,10 @@ enum {
     SIM_EPARSE = -3,     /* bad user input: see the sim_diag */
     SIM_EIO = -4,        /* file or pipe failure (errno holds more) */
     SIM_EUNSTABLE = -5,  /* a queue's load is >= 1 */
-    SIM_ENOTSUP = -6     /* no analytic or simulated model for this input */
+    SIM_ENOTSUP = -6,    /* no analytic or simulated model for this input */
+    SIM_EINTR = -7,      /* stopped by SIGINT or SIGTERM */
+    SIM_ESTALL = -8      /* the model cannot advance: deadlock, or time
+                            stands still */
 };
 
 /* Position and text of one user-input error; line, col 0 when unknown. */

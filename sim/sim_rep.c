@@ -2,11 +2,20 @@
  * sim_rep.c - replications in worker processes.
  *
  * Worker k of J runs replications k, k+J, k+2J, ... and writes each as a
- * record (index, status, len doubles) to its own pipe. The parent polls
- * the pipes and stores records by index, so the order of arrival does not
- * matter. Processes rather than threads: GSL and igraph state stays
- * private to each worker and a crash in one replication is reported, not
- * shared. Doubles cross the pipe as raw bytes, so nothing is rounded.
+ * record to its own pipe: (index, status), then len doubles when the
+ * status is SIM_OK, or the replication's sim_diag when it is not. The
+ * parent polls the pipes and stores records by index, so the order of
+ * arrival does not matter. Processes rather than threads: GSL and igraph
+ * state stays private to each worker and a crash in one replication is
+ * reported, not shared. Doubles cross the pipe as raw bytes, so nothing
+ * is rounded.
+ *
+ * Stopping: on a failed replication or a stop request the parent kills
+ * every worker, then reads what the pipes still hold: whole records count,
+ * a record cut short by the kill does not. A worker asks the kernel for
+ * SIGKILL when its parent dies (Linux's PR_SET_PDEATHSIG), so a killed
+ * qmesh leaves no worker running on, and takes the default action for
+ * SIGINT and SIGTERM rather than the handler it inherited.
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,8 +25,11 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "sim_err.h"
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include "sim_rep.h"
+#include "sim_sig.h"
 
 typedef struct rec_head {
     uint32_t rep;
@@ -60,19 +72,29 @@ static int read_all(int fd, void *buf, size_t n)
     return 0;
 }
 
-static void worker(int fd, unsigned k, unsigned jobs, unsigned nreps,
-                   size_t len, sim_rep_fn fn, void *ctx)
+static void worker(int fd, unsigned k, unsigned jobs, const sim_rep *r,
+                   pid_t parent)
 {
-    double *out = malloc((len ? len : 1) * sizeof *out);
-    unsigned r;
+    double *out = malloc((r->len ? r->len : 1) * sizeof *out);
+    unsigned i;
     int code = 0;
 
-    if (!out)
+    sim_sig_default();
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    if (getppid() != parent || !out)    /* the parent died before prctl */
         _exit(3);
-    for (r = k; r < nreps; r += jobs) {
-        rec_head h = {r, fn(ctx, r, out)};
+    for (i = k; i < r->nreps; i += jobs) {
+        sim_diag d;
+        rec_head h;
+        memset(&d, 0, sizeof d);
+        h.rep = i;
+        h.status = r->fn(r->ctx, i, out, &d);
         if (write_all(fd, &h, sizeof h) < 0
-            || write_all(fd, out, len * sizeof *out) < 0) {
+            || (h.status == SIM_OK
+                ? write_all(fd, out, r->len * sizeof *out)
+                : write_all(fd, &d, sizeof d)) < 0) {
             code = 4;
             break;
         }
@@ -84,35 +106,69 @@ static void worker(int fd, unsigned k, unsigned jobs, unsigned nreps,
     _exit(code);
 }
 
-static int run_serial(unsigned nreps, size_t len, sim_rep_fn fn, void *ctx,
-                      double *results, sim_rep_progress progress, void *pctx)
+static void mark_done(sim_rep *r, unsigned i)
 {
-    unsigned r;
+    r->done[i] = 1;
+    r->ndone++;
+    if (r->progress)
+        r->progress(r->progress_ctx, r->ndone, r->nreps);
+}
 
-    for (r = 0; r < nreps; r++) {
-        int rc = fn(ctx, r, results + (size_t)r * len);
+static int run_serial(sim_rep *r)
+{
+    unsigned i;
+
+    for (i = 0; i < r->nreps; i++) {
+        int rc = sim_sig_caught ? SIM_EINTR
+               : r->fn(r->ctx, i, r->results + (size_t)i * r->len, &r->diag);
         if (rc != SIM_OK)
             return rc;
-        if (progress)
-            progress(pctx, r + 1, nreps);
+        mark_done(r, i);
     }
     return SIM_OK;
 }
 
-int sim_rep_run(unsigned nreps, unsigned jobs, size_t len, sim_rep_fn fn,
-                void *ctx, double *results, sim_rep_progress progress,
-                void *progress_ctx)
+/* Take one record from fd. Returns 1 when one was stored, 0 at the end
+ * of the pipe (or a record cut short), -1 when the record reports a
+ * failed replication (*rc and r->diag set). */
+static int take_record(sim_rep *r, int fd, int *rc)
+{
+    rec_head h;
+    sim_diag d;
+
+    if (read_all(fd, &h, sizeof h) != 0 || h.rep >= r->nreps)
+        return 0;
+    if (h.status == SIM_OK) {
+        if (read_all(fd, r->results + (size_t)h.rep * r->len,
+                     r->len * sizeof *r->results) != 0)
+            return 0;
+        mark_done(r, h.rep);
+        return 1;
+    }
+    if (read_all(fd, &d, sizeof d) != 0)
+        memset(&d, 0, sizeof d);
+    d.file[sizeof d.file - 1] = d.msg[sizeof d.msg - 1] = '\0';
+    if (*rc == SIM_OK) {
+        *rc = h.status;
+        r->diag = d;
+    }
+    return -1;
+}
+
+int sim_rep_run(sim_rep *r)
 {
     struct pollfd *fds = NULL;
-    pid_t *pids = NULL;
-    unsigned k, started = 0, open_fds, done = 0;
-    int rc = SIM_OK;
+    pid_t *pids = NULL, self = getpid();
+    unsigned k, started = 0, open_fds, jobs = r->jobs;
+    int rc = SIM_OK, stop = 0;
 
-    if (jobs > nreps)
-        jobs = nreps;
+    r->ndone = 0;
+    memset(r->done, 0, r->nreps);
+    memset(&r->diag, 0, sizeof r->diag);
+    if (jobs > r->nreps)
+        jobs = r->nreps;
     if (jobs <= 1)
-        return run_serial(nreps, len, fn, ctx, results, progress,
-                          progress_ctx);
+        return run_serial(r);
     fds = calloc(jobs, sizeof *fds);
     pids = calloc(jobs, sizeof *pids);
     if (!fds || !pids) {
@@ -138,7 +194,7 @@ int sim_rep_run(unsigned nreps, unsigned jobs, size_t len, sim_rep_fn fn,
             close(p[0]);
             for (j = 0; j < k; j++)
                 close(fds[j].fd);
-            worker(p[1], k, jobs, nreps, len, fn, ctx);
+            worker(p[1], k, jobs, r, self);
         }
         close(p[1]);
         fds[k].fd = p[0];
@@ -146,51 +202,54 @@ int sim_rep_run(unsigned nreps, unsigned jobs, size_t len, sim_rep_fn fn,
         started++;
     }
     open_fds = started;
-    while (open_fds > 0) {
+    while (open_fds > 0 && !stop) {
+        if (sim_sig_caught) {
+            rc = SIM_EINTR;
+            break;
+        }
         if (poll(fds, started, -1) < 0) {
             if (errno == EINTR)
                 continue;
             rc = SIM_EIO;
             break;
         }
-        for (k = 0; k < started; k++) {
-            rec_head h;
+        for (k = 0; k < started && !stop; k++) {
             int got;
             if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP)))
                 continue;
-            got = read_all(fds[k].fd, &h, sizeof h);
-            if (got == 0 && h.rep < nreps
-                && read_all(fds[k].fd, results + (size_t)h.rep * len,
-                            len * sizeof *results) == 0) {
-                if (h.status != SIM_OK && rc == SIM_OK)
-                    rc = h.status;
-                done++;
-                if (progress && h.status == SIM_OK)
-                    progress(progress_ctx, done, nreps);
+            got = take_record(r, fds[k].fd, &rc);
+            if (got > 0)
                 continue;
-            }
-            if (got != 1 && rc == SIM_OK)
-                rc = SIM_EIO;
+            stop = got < 0;
             close(fds[k].fd);
             fds[k].fd = -1;
             open_fds--;
         }
     }
 fail:
+    if (rc != SIM_OK)
+        for (k = 0; k < started; k++)
+            kill(pids[k], SIGKILL);
     for (k = 0; k < started; k++) {
         int status;
-        if (fds[k].fd >= 0)
+        if (fds[k].fd >= 0) {
+            int dummy = SIM_OK;
+            while (take_record(r, fds[k].fd, &dummy) > 0)
+                ;           /* finished before the kill: still counts */
             close(fds[k].fd);
-        if (rc != SIM_OK)
-            kill(pids[k], SIGTERM);
-        if (waitpid(pids[k], &status, 0) < 0
-            || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            if (rc == SIM_OK)
-                rc = SIM_EIO;
         }
+        while (waitpid(pids[k], &status, 0) < 0)
+            if (errno != EINTR) {
+                status = -1;
+                break;
+            }
+        if (rc == SIM_OK && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+            rc = SIM_EIO;
     }
-    if (rc == SIM_OK && done != nreps)
-        rc = SIM_EIO;
+    if (rc == SIM_OK && r->ndone != r->nreps)
+        rc = sim_sig_caught ? SIM_EINTR : SIM_EIO;
+    if (rc == SIM_EINTR && r->ndone == r->nreps)
+        rc = SIM_OK;            /* the request came after the last one */
     free(fds);
     free(pids);
     return rc;

@@ -3,13 +3,18 @@
  * statistics collectors and the replication driver.
  */
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <gsl/gsl_rng.h>
 #include "../sim/sim_cal.h"
 #include "../sim/sim_err.h"
 #include "../sim/sim_rep.h"
 #include "../sim/sim_rng.h"
+#include "../sim/sim_sig.h"
 #include "../sim/sim_stat.h"
 #include "tst.h"
 
@@ -103,6 +108,64 @@ START_TEST(test_cal_run_stops_at_horizon)
     sim_cal_run(cal, 10.0);
     ck_assert_int_eq(t.n, 2);
     ck_assert_double_eq(sim_cal_now(cal), 10.0);
+    sim_cal_free(cal);
+}
+END_TEST
+
+/* An event that puts itself back at the same instant: time stands still. */
+static void again(sim_cal *cal, sim_event *ev)
+{
+    long *n = ev->obj;
+
+    (*n)++;
+    sim_cal_schedule(cal, 0.0, again, n, 0);
+}
+
+START_TEST(test_cal_stall_is_reported_and_can_run_on)
+{
+    sim_cal *cal = sim_cal_new();
+    long n = 0;
+    int i;
+
+    sim_cal_set_stall_limit(cal, 1000);
+    for (i = 0; i < 40; i++)        /* 40 pending: 64 * 40 events count */
+        sim_cal_schedule(cal, 2.385, again, &n, 0);
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_ESTALL);
+    ck_assert_double_eq(sim_cal_now(cal), 2.385);
+    ck_assert_int_eq(n, 64 * 40);       /* 40 x 64 events at 2.385 */
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_ESTALL);
+    ck_assert_int_eq(n, 2 * 64 * 40 - 1);   /* re-armed: 64 x 40 more */
+    sim_cal_free(cal);
+}
+END_TEST
+
+START_TEST(test_cal_wide_burst_is_not_a_stall)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+    int i;
+
+    sim_cal_set_stall_limit(cal, 10);
+    for (i = 0; i < 60; i++)        /* 60 at one instant, 10 is the limit */
+        sim_cal_schedule(cal, 1.5, record, &t, i);
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_OK);
+    ck_assert_int_eq(t.n, 60);
+    sim_cal_free(cal);
+}
+END_TEST
+
+START_TEST(test_cal_stop_request_interrupts_a_run)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+
+    sim_cal_schedule(cal, 1.0, record, &t, 1);
+    sim_sig_caught = SIGINT;
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_EINTR);
+    sim_sig_caught = 0;
+    ck_assert_int_eq(t.n, 0);
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_OK);   /* runs on */
+    ck_assert_int_eq(t.n, 1);
     sim_cal_free(cal);
 }
 END_TEST
@@ -265,49 +328,205 @@ END_TEST
 
 /* ---- replication driver ---- */
 
-static int rep_values(void *ctx, unsigned rep, double *out)
+static int rep_values(void *ctx, unsigned rep, double *out, sim_diag *d)
 {
     gsl_rng *r = sim_rng_new(*(unsigned *)ctx, rep, 7);
     int i;
 
+    (void)d;
     for (i = 0; i < 5; i++)
         out[i] = gsl_rng_uniform(r) + rep;
     gsl_rng_free(r);
     return SIM_OK;
 }
 
-static int rep_fails_at_3(void *ctx, unsigned rep, double *out)
+static int rep_fails_at_3(void *ctx, unsigned rep, double *out, sim_diag *d)
 {
     (void)ctx;
     out[0] = rep;
-    return rep == 3 ? SIM_ENOMEM : SIM_OK;
+    if (rep != 3)
+        return SIM_OK;
+    sim_diag_set(d, "m.yaml", 0, 0, "replication %u stalled", rep);
+    return SIM_ESTALL;
+}
+
+static void rep_setup(sim_rep *r, unsigned nreps, unsigned jobs, size_t len,
+                      sim_rep_fn fn, void *ctx, double *out,
+                      unsigned char *done)
+{
+    memset(r, 0, sizeof *r);
+    r->nreps = nreps;
+    r->jobs = jobs;
+    r->len = len;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->results = out;
+    r->done = done;
 }
 
 START_TEST(test_rep_parallel_equals_serial)
 {
-    unsigned seed = 2385;
-    double one[7 * 5], two[7 * 5], three[7 * 5];
+    unsigned seed = 2385, jobs;
+    double one[7 * 5], other[7 * 5];
+    unsigned char done[7];
+    sim_rep r;
 
-    ck_assert_int_eq(sim_rep_run(7, 1, 5, rep_values, &seed, one, NULL,
-                                 NULL), SIM_OK);
-    ck_assert_int_eq(sim_rep_run(7, 2, 5, rep_values, &seed, two, NULL,
-                                 NULL), SIM_OK);
-    ck_assert_int_eq(sim_rep_run(7, 3, 5, rep_values, &seed, three, NULL,
-                                 NULL), SIM_OK);
-    ck_assert_mem_eq(one, two, sizeof one);
-    ck_assert_mem_eq(one, three, sizeof one);
+    rep_setup(&r, 7, 1, 5, rep_values, &seed, one, done);
+    ck_assert_int_eq(sim_rep_run(&r), SIM_OK);
+    ck_assert_uint_eq(r.ndone, 7);
+    for (jobs = 2; jobs <= 3; jobs++) {
+        rep_setup(&r, 7, jobs, 5, rep_values, &seed, other, done);
+        ck_assert_int_eq(sim_rep_run(&r), SIM_OK);
+        ck_assert_uint_eq(r.ndone, 7);
+        ck_assert_mem_eq(one, other, sizeof one);
+    }
     ck_assert(one[5] >= 1.0 && one[5] < 2.0);   /* replication 1's slot */
 }
 END_TEST
 
-START_TEST(test_rep_reports_a_failed_replication)
+START_TEST(test_rep_reports_a_failed_replication_with_its_message)
 {
     double out[6];
+    unsigned char done[6];
+    unsigned jobs;
+    sim_rep r;
 
-    ck_assert_int_eq(sim_rep_run(6, 1, 1, rep_fails_at_3, NULL, out, NULL,
-                                 NULL), SIM_ENOMEM);
-    ck_assert_int_eq(sim_rep_run(6, 2, 1, rep_fails_at_3, NULL, out, NULL,
-                                 NULL), SIM_ENOMEM);
+    for (jobs = 1; jobs <= 2; jobs++) {
+        rep_setup(&r, 6, jobs, 1, rep_fails_at_3, NULL, out, done);
+        ck_assert_int_eq(sim_rep_run(&r), SIM_ESTALL);
+        ck_assert_str_eq(r.diag.msg, "replication 3 stalled");
+        ck_assert_str_eq(r.diag.file, "m.yaml");
+        ck_assert_int_eq(done[3], 0);
+    }
+}
+END_TEST
+
+/* A stop request during replication 2: it finishes, no other starts. */
+static int rep_stops_at_2(void *ctx, unsigned rep, double *out, sim_diag *d)
+{
+    (void)ctx;
+    (void)d;
+    out[0] = rep + 0.5;
+    if (rep == 2)
+        sim_sig_caught = SIGINT;
+    return SIM_OK;
+}
+
+START_TEST(test_rep_stop_request_keeps_finished_replications)
+{
+    double out[6];
+    unsigned char done[6];
+    sim_rep r;
+
+    rep_setup(&r, 6, 1, 1, rep_stops_at_2, NULL, out, done);
+    ck_assert_int_eq(sim_rep_run(&r), SIM_EINTR);
+    sim_sig_caught = 0;
+    ck_assert_uint_eq(r.ndone, 3);
+    ck_assert(done[0] && done[1] && done[2] && !done[3] && !done[4]);
+    ck_assert_double_eq(out[2], 2.5);
+}
+END_TEST
+
+/* A worker that signals its parent at replication 4 and then hangs: the
+ * parent stops, kills it and keeps what the others sent. */
+static int rep_signals_parent(void *ctx, unsigned rep, double *out,
+                              sim_diag *d)
+{
+    (void)ctx;
+    (void)d;
+    out[0] = rep + 0.25;
+    if (rep == 4) {
+        kill(getppid(), SIGTERM);
+        pause();
+    }
+    return SIM_OK;
+}
+
+START_TEST(test_rep_signal_stops_workers_and_keeps_records)
+{
+    double out[9];
+    unsigned char done[9];
+    unsigned i;
+    sim_rep r;
+
+    ck_assert_int_eq(sim_sig_catch(), 0);
+    rep_setup(&r, 9, 2, 1, rep_signals_parent, NULL, out, done);
+    ck_assert_int_eq(sim_rep_run(&r), SIM_EINTR);
+    ck_assert_int_eq(sim_sig_caught, SIGTERM);
+    sim_sig_caught = 0;
+    sim_sig_default();
+    ck_assert_int_eq(done[4], 0);
+    ck_assert_uint_lt(r.ndone, 9);
+    for (i = 0; i < 9; i++)
+        if (done[i])
+            ck_assert_double_eq(out[i], i + 0.25);
+}
+END_TEST
+
+/* Alive and not a zombie waiting for its reaper. */
+static int process_runs(pid_t pid)
+{
+    char path[64], buf[256], *p;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+static int report_fd = -1;
+
+static int rep_reports_and_sleeps(void *ctx, unsigned rep, double *out,
+                                  sim_diag *d)
+{
+    pid_t self = getpid();
+
+    (void)ctx;
+    (void)d;
+    (void)out;
+    (void)rep;
+    if (write(report_fd, &self, sizeof self) != sizeof self)
+        return SIM_EIO;
+    sleep(60);
+    return SIM_OK;
+}
+
+START_TEST(test_rep_workers_die_with_their_parent)
+{
+    int p[2], i, wst;
+    pid_t parent, workers[2];
+
+    ck_assert_int_eq(pipe(p), 0);
+    parent = fork();
+    ck_assert_int_ge(parent, 0);
+    if (parent == 0) {
+        double out[2];
+        unsigned char done[2];
+        sim_rep r;
+        close(p[0]);
+        report_fd = p[1];
+        rep_setup(&r, 2, 2, 1, rep_reports_and_sleeps, NULL, out, done);
+        sim_rep_run(&r);
+        _exit(0);
+    }
+    close(p[1]);
+    for (i = 0; i < 2; i++)
+        ck_assert_int_eq(read(p[0], &workers[i], sizeof workers[i]),
+                         sizeof workers[i]);
+    close(p[0]);
+    kill(parent, SIGKILL);
+    waitpid(parent, &wst, 0);
+    for (i = 0; i < 200 && (process_runs(workers[0])
+                            || process_runs(workers[1])); i++)
+        usleep(10000);
+    ck_assert_msg(!process_runs(workers[0]) && !process_runs(workers[1]),
+                  "workers outlive their killed parent");
 }
 END_TEST
 
@@ -322,6 +541,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_cal_cancel_removes_only_that_event);
     tcase_add_test(tc, test_cal_run_stops_at_horizon);
     tcase_add_test(tc, test_cal_random_hold_keeps_order);
+    tcase_add_test(tc, test_cal_stall_is_reported_and_can_run_on);
+    tcase_add_test(tc, test_cal_wide_burst_is_not_a_stall);
+    tcase_add_test(tc, test_cal_stop_request_interrupts_a_run);
     suite_add_tcase(s, tc);
     tc = tcase_create("rng");
     tcase_add_test(tc, test_rng_streams_are_reproducible_and_distinct);
@@ -334,7 +556,10 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("replications");
     tcase_add_test(tc, test_rep_parallel_equals_serial);
-    tcase_add_test(tc, test_rep_reports_a_failed_replication);
+    tcase_add_test(tc, test_rep_reports_a_failed_replication_with_its_message);
+    tcase_add_test(tc, test_rep_stop_request_keeps_finished_replications);
+    tcase_add_test(tc, test_rep_signal_stops_workers_and_keeps_records);
+    tcase_add_test(tc, test_rep_workers_die_with_their_parent);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,19 @@ void tst_rm_tree(const char *path)
     rmdir(path);
 }
 
+int tst_temporaries(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert_msg(dp != NULL, "cannot open %s", dir);
+    while ((e = readdir(dp)) != NULL)
+        n += e->d_name[0] == '.' && strstr(e->d_name, ".qmesh-") != NULL;
+    closedir(dp);
+    return n;
+}
+
 void tst_assert_has(const char *text, const char *want, const char *what)
 {
     ck_assert_msg(strstr(text, want) != NULL, "%s lacks '%s':\n%s", what,
@@ -106,21 +120,23 @@ void tst_assert_has(const char *text, const char *want, const char *what)
 
 #define MAX_ARGS 32
 
-void tst_qmesh(tst_out *r, const char *path_env, ...)
+/* Start $QMESH with the arguments in ap, stdout into out_path (r->dir's
+ * "stdout" when NULL); returns its process id. */
+static pid_t spawn(tst_out *r, const char *path_env, const char *out_path,
+                   va_list ap)
 {
     const char *bin = getenv("QMESH");
     const char *top = getenv("top_srcdir");
     char *argv[MAX_ARGS], args[MAX_ARGS][512], out[512], err[512];
-    va_list ap;
-    int n = 0, wst;
+    int n = 0;
     pid_t pid;
 
     ck_assert_msg(bin && *bin, "QMESH is not set");
     snprintf(r->dir, sizeof r->dir, "%s", tst_tmpdir());
     snprintf(out, sizeof out, "%s/stdout", r->dir);
     snprintf(err, sizeof err, "%s/stderr", r->dir);
+    r->out = r->err = NULL;
     argv[n++] = (char *)"qmesh";
-    va_start(ap, path_env);
     for (;;) {
         const char *a = va_arg(ap, const char *);
         if (!a || n >= MAX_ARGS - 1)
@@ -132,25 +148,61 @@ void tst_qmesh(tst_out *r, const char *path_env, ...)
         argv[n] = args[n];
         n++;
     }
-    va_end(ap);
     argv[n] = NULL;
     fflush(NULL);
     pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fo = open(out_path ? out_path : out,
+                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0
             || (top && *top && chdir(top) != 0)
             || (path_env && setenv("PATH", path_env, 1) != 0))
             _exit(127);
+        /* Check's own handlers must not reach the binary. */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         execv(bin, argv);
         _exit(127);
     }
+    return pid;
+}
+
+int tst_qmesh_finish(tst_out *r, pid_t pid)
+{
+    char path[512];
+    int wst;
+
     ck_assert_int_eq(waitpid(pid, &wst, 0), pid);
     r->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
-    r->out = tst_slurp(out, NULL);
-    r->err = tst_slurp(err, NULL);
+    snprintf(path, sizeof path, "%s/stdout", r->dir);
+    r->out = access(path, F_OK) == 0 ? tst_slurp(path, NULL) : strdup("");
+    snprintf(path, sizeof path, "%s/stderr", r->dir);
+    r->err = tst_slurp(path, NULL);
+    return wst;
+}
+
+void tst_qmesh(tst_out *r, const char *path_env, ...)
+{
+    va_list ap;
+    pid_t pid;
+
+    va_start(ap, path_env);
+    pid = spawn(r, path_env, NULL, ap);
+    va_end(ap);
+    tst_qmesh_finish(r, pid);
+}
+
+pid_t tst_qmesh_start(tst_out *r, const char *out_path, ...)
+{
+    va_list ap;
+    pid_t pid;
+
+    va_start(ap, out_path);
+    pid = spawn(r, NULL, out_path, ap);
+    va_end(ap);
+    return pid;
 }
 
 void tst_out_free(tst_out *r)

@@ -8,6 +8,7 @@
 #ifndef TST_H
 #define TST_H
 #include <stddef.h>
+#include <sys/types.h>
 #include <check.h>
 
 /* Run the suite made by make_suite; return the process exit status. */
@@ -22,6 +23,8 @@ const char *tst_tmpdir(void);
 char *tst_slurp(const char *path, size_t *len);
 /* Remove path and everything under it (test scratch only). */
 void tst_rm_tree(const char *path);
+/* How many of qmesh's temporaries (".*.qmesh-*") folder dir holds. */
+int tst_temporaries(const char *dir);
 /* Fail the test unless text contains want; what names text. */
 void tst_assert_has(const char *text, const char *want, const char *what);
 
@@ -36,6 +39,12 @@ typedef struct tst_out {
  * (NULL-terminated); PATH is replaced by path_env unless it is NULL. An
  * argument starting with "@DIR" has it replaced by r->dir. */
 void tst_qmesh(tst_out *r, const char *path_env, ...);
+/* Start $QMESH as tst_qmesh() does, with standard output into out_path
+ * (NULL: captured in r->out), and return at once with its process id. */
+pid_t tst_qmesh_start(tst_out *r, const char *out_path, ...);
+/* Wait for the process started by tst_qmesh_start(), capture its output
+ * into r and return its raw wait status (WIFSIGNALED() and so on). */
+int tst_qmesh_finish(tst_out *r, pid_t pid);
 /* Free the output and remove r->dir with all it holds. */
 void tst_out_free(tst_out *r);
 

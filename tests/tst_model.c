@@ -9,18 +9,21 @@
 #include "tst.h"
 #include "tst_model.h"
 
-static int run_rep(void *ctx, unsigned rep, double *out)
+static int run_rep(void *ctx, unsigned rep, double *out, sim_diag *d)
 {
-    return mdl_net_run(ctx, rep, out, NULL);
+    return mdl_net_run(ctx, rep, out, NULL, d);
 }
 
 void tst_model_run(tst_model *m, const char *scenario,
                    const char *const *sets, size_t nsets)
 {
+    sim_rep run;
+    unsigned char *done;
     sim_diag d;
     size_t len;
 
     memset(m, 0, sizeof *m);
+    memset(&run, 0, sizeof run);
     memset(&d, 0, sizeof d);
     if (mdl_scenario_load(&m->s, tst_path(scenario), sets, nsets, &d)
         != SIM_OK)
@@ -32,8 +35,18 @@ void tst_model_run(tst_model *m, const char *scenario,
     len = mdl_net_result_len(m->net);
     m->results = malloc(m->s->replications * len * sizeof *m->results);
     ck_assert_ptr_nonnull(m->results);
-    ck_assert_int_eq(sim_rep_run(m->s->replications, 2, len, run_rep,
-                                 m->net, m->results, NULL, NULL), SIM_OK);
+    run.nreps = m->s->replications;
+    run.jobs = 2;
+    run.len = len;
+    run.fn = run_rep;
+    run.ctx = m->net;
+    run.results = m->results;
+    run.done = done = malloc(run.nreps);
+    ck_assert_ptr_nonnull(done);
+    if (sim_rep_run(&run) != SIM_OK)
+        fprintf(stderr, "%s: %s\n", scenario, run.diag.msg);
+    ck_assert_uint_eq(run.ndone, run.nreps);
+    free(done);
     ck_assert_int_eq(ana_report_init(&m->rep, m->s, m->net, m->th,
                                      m->s->replications, m->results),
                      SIM_OK);
