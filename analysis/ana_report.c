@@ -5,7 +5,10 @@
  * distributed, so the Student-t interval with n-1 degrees of freedom is
  * the classical choice (Law, "Simulation Modeling and Analysis", 5th ed.,
  * section 9.4). A replication that saw no event of a kind (no request
- * finished) contributes NaN and is left out of that metric's n.
+ * finished) contributes NaN and is left out of that metric's n. The
+ * interval is clipped to the metric's range (never negative; at most 1
+ * for a fraction), which only makes it tighter where it reached values
+ * the metric cannot take.
  *
  * CSV fields are written by libcsv when they need quoting (names may hold
  * commas); every file goes to a temporary name in the same directory and
@@ -51,7 +54,14 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
         if (n == 0 || ana_ci_t(x, n, s->confidence, &r->ci[m]) != SIM_OK) {
             r->ci[m].mean = r->ci[m].low = r->ci[m].high = NAN;
             r->ci[m].n = n;
+            continue;
         }
+        /* The t interval is symmetric; a mean near a bound of what the
+         * metric can be (0, or 1 for a fraction) would reach past it. */
+        if (r->ci[m].low < 0)
+            r->ci[m].low = 0;
+        if (r->ci[m].high > mdl_net_metric_max(net, m))
+            r->ci[m].high = mdl_net_metric_max(net, m);
     }
     free(x);
     return SIM_OK;

@@ -162,6 +162,7 @@ typedef union chunk {
 typedef struct metric {
     char *scope;            /* owned */
     const char *name;
+    double max;             /* 1 for a fraction, else +inf */
 } metric;
 
 struct mdl_net {
@@ -952,8 +953,25 @@ static int check_supported(const mdl_scenario *s, sim_diag *d)
     return mdl_topology_check_cycles(t, d);
 }
 
+/* Fractions lie in [0, 1]: availability and the shares of outcomes, the
+ * chance of waiting, and utilization, except at a delay station, where
+ * it is the mean number busy. */
+static double metric_max(const char *name, int delay)
+{
+    static const char *const fractions[] = {
+        "availability", "rejected", "failed", "p_wait", "utilization"
+    };
+    size_t i;
+
+    for (i = 0; i < NELEM(fractions); i++)
+        if (!strcmp(name, fractions[i]))
+            return delay && !strcmp(name, "utilization") ? INFINITY : 1.0;
+    return INFINITY;
+}
+
+/* delay: the scope is a delay station's. */
 static int add_metrics(mdl_net *net, const char *scope,
-                       const char *const *names, size_t n)
+                       const char *const *names, size_t n, int delay)
 {
     metric *m = realloc(net->metrics, (net->nmetrics + n) * sizeof *m);
     size_t i;
@@ -965,6 +983,7 @@ static int add_metrics(mdl_net *net, const char *scope,
         m[net->nmetrics].scope = strdup(scope);
         if (!m[net->nmetrics].scope)
             return SIM_ENOMEM;
+        m[net->nmetrics].max = metric_max(names[i], delay);
         m[net->nmetrics++].name = names[i];
     }
     return SIM_OK;
@@ -1086,25 +1105,28 @@ static int build_metrics(mdl_net *net)
     const mdl_topology *t = net->t;
     char scope[1200];
     size_t i;
-    int r, rc = add_metrics(net, "system", REQ_METRICS, NELEM(REQ_METRICS));
+    int r, rc = add_metrics(net, "system", REQ_METRICS, NELEM(REQ_METRICS),
+                            0);
 
     for (i = 0; rc == SIM_OK && i < net->ncls; i++) {
         snprintf(scope, sizeof scope, "class:%s", net->s->classes[i].name);
-        rc = add_metrics(net, scope, REQ_METRICS, NELEM(REQ_METRICS));
+        rc = add_metrics(net, scope, REQ_METRICS, NELEM(REQ_METRICS), 0);
     }
     for (i = 0; rc == SIM_OK && i < net->nsv; i++) {
         service *sv = &net->sv[i];
+        int delay = sv->svc->kind == MDL_SVC_DELAY;
         snprintf(scope, sizeof scope, "service:%s", sv->svc->name);
-        rc = add_metrics(net, scope, SVC_METRICS, NELEM(SVC_METRICS));
+        rc = add_metrics(net, scope, SVC_METRICS, NELEM(SVC_METRICS), delay);
         for (r = 0; rc == SIM_OK && sv->nrep > 1 && r < sv->nrep; r++) {
             snprintf(scope, sizeof scope, "replica:%s#%d", sv->svc->name, r);
-            rc = add_metrics(net, scope, REP_METRICS, NELEM(REP_METRICS));
+            rc = add_metrics(net, scope, REP_METRICS, NELEM(REP_METRICS),
+                             delay);
         }
         for (r = 0; rc == SIM_OK && r < sv->nstages; r++) {
             static const char *const dur[] = { "duration_mean" };
             snprintf(scope, sizeof scope, "stage:%s#%d", sv->svc->name,
                      t->edges[sv->stages[r].edges[0]].stage);
-            rc = add_metrics(net, scope, dur, 1);
+            rc = add_metrics(net, scope, dur, 1, 0);
         }
     }
     for (i = 0; rc == SIM_OK && i < net->nedges; i++) {
@@ -1127,9 +1149,11 @@ static int build_metrics(mdl_net *net)
             snprintf(scope + strlen(scope), sizeof scope - strlen(scope),
                      "#%zu", nth + 1);
         if (e->kind == MDL_EDGE_CALL)
-            rc = add_metrics(net, scope, CALL_METRICS, NELEM(CALL_METRICS));
+            rc = add_metrics(net, scope, CALL_METRICS, NELEM(CALL_METRICS),
+                             0);
         else
-            rc = add_metrics(net, scope, PUB_METRICS, NELEM(PUB_METRICS));
+            rc = add_metrics(net, scope, PUB_METRICS, NELEM(PUB_METRICS),
+                             0);
     }
     return rc;
 }
@@ -1298,6 +1322,11 @@ const char *mdl_net_scope(const mdl_net *net, size_t i)
 const char *mdl_net_metric(const mdl_net *net, size_t i)
 {
     return net->metrics[i].name;
+}
+
+double mdl_net_metric_max(const mdl_net *net, size_t i)
+{
+    return net->metrics[i].max;
 }
 
 size_t mdl_net_nhists(const mdl_net *net)

@@ -32,6 +32,10 @@ size_t mdl_net_nmetrics(const mdl_net *net);
 const char *mdl_net_scope(const mdl_net *net, size_t i);
 /* "latency_mean", "utilization", ... */
 const char *mdl_net_metric(const mdl_net *net, size_t i);
+/* The largest value metric i can take: 1 for a fraction (availability,
+ * rejected, failed, p_wait, the utilization of a queueing station), else
+ * +inf. No metric is negative. */
+double mdl_net_metric_max(const mdl_net *net, size_t i);
 /* Histogram scopes: 0 is "system", 1.. are the classes. */
 size_t mdl_net_nhists(const mdl_net *net);
 const char *mdl_net_hist_scope(const mdl_net *net, size_t h);
