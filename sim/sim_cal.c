@@ -13,12 +13,14 @@
  * (reinterpreted as a pointer); chunks are only released by
  * sim_cal_free(), so steady state does no allocation.
  *
- * Two watchdogs cost a compare each per event: the stop request of
- * sim_sig.h is polled every POLL_EVENTS events, and a run of events at one
- * instant longer than the stall limit (and than STALL_PER_PENDING times
- * the events pending, so that a wide but finite burst, thousands of
- * customers starting at t = 0, is not taken for one) means the clock can
- * never advance: a loop of zero-time work.
+ * Two watchdogs ride on the compare of each event's time with the clock.
+ * The stop request of sim_sig.h is polled whenever the clock moves, and
+ * every POLL_EVENTS events at one instant. A run of events at one instant
+ * longer than the stall limit (and than STALL_PER_PENDING times the
+ * events pending, so that a wide but finite burst, thousands of customers
+ * starting at t = 0, is not taken for one) means the clock can never
+ * advance: a loop of zero-time work. The limit is checked at multiples
+ * of POLL_EVENTS.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -27,7 +29,7 @@
 #include "sim_sig.h"
 
 #define CHUNK_EVENTS 1024
-#define POLL_EVENTS 4096            /* a power of two */
+#define POLL_EVENTS 1024            /* a power of two */
 #define STALL_EVENTS 10000000ULL    /* default limit: about 1 s of events */
 #define STALL_PER_PENDING 64
 
@@ -196,13 +198,17 @@ int sim_cal_run(sim_cal *cal, double until)
         }
         if (ev->time != cal->now) {
             cal->same = 0;
-        } else if (++cal->same >= cal->stall_limit
-                   && cal->same >= STALL_PER_PENDING * (uint64_t)cal->n) {
-            cal->same = 0;      /* re-armed: a diagnosis may run on */
-            return SIM_ESTALL;
+            if (sim_sig_caught)
+                return SIM_EINTR;
+        } else if ((++cal->same & (POLL_EVENTS - 1)) == 0) {
+            if (sim_sig_caught)
+                return SIM_EINTR;
+            if (cal->same >= cal->stall_limit
+                && cal->same >= STALL_PER_PENDING * (uint64_t)cal->n) {
+                cal->same = 0;  /* re-armed: a diagnosis may run on */
+                return SIM_ESTALL;
+            }
         }
-        if ((cal->fired & (POLL_EVENTS - 1)) == 0 && sim_sig_caught)
-            return SIM_EINTR;
         if (--cal->n > 0)
             sift_down(cal->heap, cal->n, 0, cal->heap[cal->n]);
         cal->now = ev->time;

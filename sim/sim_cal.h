@@ -53,7 +53,8 @@ int sim_cal_run(sim_cal *cal, double until);
  * in sim_cal_run() (which then moves the clock on to until). */
 double sim_cal_drained_at(const sim_cal *cal);
 /* Events at one instant that count as a stall (0: the default, 10^7;
- * pending events x 64, when more, count instead). */
+ * pending events x 64, when more, count instead), checked every 1024
+ * events. */
 void sim_cal_set_stall_limit(sim_cal *cal, uint64_t events);
 /* Make sim_cal_run() return after the current handler. */
 void sim_cal_stop(sim_cal *cal);
