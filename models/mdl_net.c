@@ -59,8 +59,22 @@
 typedef struct station station;
 typedef struct service service;
 
+/* Where a request spent its time: (station, queueing + working time)
+ * per visit, credited to the stations when the request succeeds. The
+ * first LEDGER_N visits are kept in the flow itself, more in pooled
+ * nodes, so a short request costs no allocation. */
+#define LEDGER_N 4
+
+typedef struct ledger {
+    struct ledger *next;    /* more entries, or free list */
+    int n;
+    station *st[LEDGER_N];
+    double self[LEDGER_N];  /* s */
+} ledger;
+
 typedef struct flow {
     struct flow *next;      /* free list */
+    ledger led;             /* its first visits; led.next: the others */
     mdl_net *net;
     double t_start;         /* s */
     int cls;                /* class of the request (or of its publisher) */
@@ -105,7 +119,8 @@ struct station {
     sim_event *ps_ev;       /* PS: pending completion */
     sim_twa jobs, busy_twa, queue_twa;
     sim_tally resp, wait, work, callee;
-    double arrivals, rejected, departures, self;
+    double arrivals, rejected, departures;
+    double self;            /* time of successful requests here (s) */
     double waited;          /* accepted arrivals that found no free worker */
 };
 
@@ -177,10 +192,11 @@ struct mdl_net {
     sim_tally sys_lat;
     sim_hist *sys_hist;
     double sys_entered, sys_ok, sys_rejected, sys_failed;
-    double sys_time;        /* summed latency of every finished request */
+    double sys_time;        /* summed latency of successful requests (s) */
     sim_cal *cal;
     flow *free_flow;
     job *free_job;
+    ledger *free_led;
     chunk *chunks;
     uint64_t next_key;
     long finished;          /* after warm-up, for run.requests */
@@ -257,6 +273,8 @@ static flow *flow_new(mdl_net *net, int c, double now)
     f->t_start = now;
     f->cls = c;
     f->pub = -1;
+    f->led.n = 0;
+    f->led.next = NULL;
     f->rejected = f->failed = 0;
     f->key = net->next_key++;
     return f;
@@ -299,6 +317,52 @@ static void job_free(mdl_net *net, job *j)
 {
     j->next = net->free_job;
     net->free_job = j;
+}
+
+/* Note a visit's time at st in f's ledger. */
+static void ledger_add(mdl_net *net, flow *f, station *st, double self)
+{
+    ledger *l = f->led.n < LEDGER_N ? &f->led : f->led.next;
+
+    if (!l || l->n == LEDGER_N) {
+        if (!(l = net->free_led)) {
+            ledger *batch = pool_grow(net, sizeof *batch);
+            size_t i;
+            if (!batch)
+                return;
+            for (i = 0; i < POOL_BATCH; i++) {
+                batch[i].next = net->free_led;
+                net->free_led = &batch[i];
+            }
+            l = net->free_led;
+        }
+        net->free_led = l->next;
+        l->next = f->led.next;
+        l->n = 0;
+        f->led.next = l;
+    }
+    l->st[l->n] = st;
+    l->self[l->n++] = self;
+}
+
+/* Credit f's visits to their stations when it succeeded, and empty the
+ * ledger. */
+static void ledger_close(mdl_net *net, flow *f, int ok)
+{
+    ledger *l, *next;
+    int i;
+
+    for (i = 0; ok && i < f->led.n; i++)
+        f->led.st[i]->self += f->led.self[i];
+    for (l = f->led.next; l; l = next) {
+        next = l->next;
+        for (i = 0; ok && i < l->n; i++)
+            l->st[i]->self += l->self[i];
+        l->next = net->free_led;
+        net->free_led = l;
+    }
+    f->led.n = 0;
+    f->led.next = NULL;
 }
 
 static void schedule(mdl_net *net, double delay, sim_handler fn, void *obj)
@@ -459,8 +523,8 @@ static void finish_visit(mdl_net *net, station *st, job *j, double now)
         release_worker(net, st, j, now);
     st->n--;
     st->departures++;
-    if (j->fl->pub < 0)
-        st->self += j->self;    /* events are not part of request latency */
+    if (j->fl->pub < 0)         /* events are not part of request latency */
+        ledger_add(net, j->fl, st, j->self);
     sim_twa_set(&st->jobs, now, st->n);
     sim_tally_add(&st->resp, now - j->t_arrive);
     if (!j->failed && sv->nfwd > 0) {
@@ -618,8 +682,9 @@ static void flow_done(mdl_net *net, flow *f, int failed, double now)
         return;
     }
     c = &net->cl[f->cls];
-    net->sys_time += lat;
+    ledger_close(net, f, !failed);
     if (!failed) {
+        net->sys_time += lat;
         sim_tally_add(&c->lat, lat);
         sim_hist_add(c->hist, lat);
         sim_tally_add(&net->sys_lat, lat);
@@ -1250,6 +1315,7 @@ static void free_run_state(mdl_net *net)
     }
     net->free_flow = NULL;
     net->free_job = NULL;
+    net->free_led = NULL;
     for (i = 0; i < net->nsv; i++) {
         gsl_rng_free(net->sv[i].svc_rng);
         gsl_rng_free(net->sv[i].route_rng);
@@ -1448,7 +1514,7 @@ static double *put_service(const mdl_net *net, const service *sv, double now,
                            double span, double *o)
 {
     double util = 0, jobs = 0, queue = 0, arr = 0, dep = 0, rej = 0, self = 0;
-    double waited = 0, done;
+    double waited = 0;
     int r;
 
     for (r = 0; r < sv->nrep; r++) {
@@ -1474,11 +1540,11 @@ static double *put_service(const mdl_net *net, const service *sv, double now,
     *o++ = net->sys_entered > 0 ? arr / net->sys_entered : NAN;
     *o++ = dep / span;
     *o++ = arr > 0 ? rej / arr : 0.0;
-    /* self holds the visits of every finished request, failed ones
-     * included, so it is shared over all of them. */
-    done = net->sys_ok + net->sys_rejected + net->sys_failed;
-    *o++ = done > 0 ? self / done : NAN;
-    /* Share of all finished requests' latency spent here (queueing and
+    /* self holds the visits of successful requests only, the requests
+     * latency_mean is about: a rejected request's zero would pull it
+     * below the latency it is a part of. */
+    *o++ = net->sys_ok > 0 ? self / net->sys_ok : NAN;
+    /* Share of successful requests' latency spent here (queueing and
      * working, not waiting on callees); parallel calls can make the shares
      * of a request add up to more than 1. */
     *o++ = net->sys_time > 0 ? self / net->sys_time : NAN;

@@ -175,8 +175,12 @@ START_TEST(test_rejected_calls_fail_requests)
     tst_model_covers(&m, "system", "rejected", a.p_block);
     tst_model_covers(&m, "service:db", "rejected", a.p_block);
     tst_model_covers(&m, "class:req", "latency_mean", 0.001 + a.W);
-    /* Every finished request spent front's 1 ms there, rejected or not. */
+    /* Time spent per successful request, the requests latency_mean is
+     * about: 1 ms at front, an accepted M/M/1/K sojourn at db, together
+     * the whole latency. A rejected request's zero at db is not in it. */
     tst_model_covers(&m, "service:front", "self_per_request", 0.001);
+    tst_model_covers(&m, "service:db", "self_per_request", a.W);
+    tst_model_covers(&m, "service:db", "self_share", a.W / (0.001 + a.W));
     tst_model_free(&m);
 }
 END_TEST
