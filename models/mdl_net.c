@@ -126,6 +126,8 @@ struct station {
 
 typedef struct stage {
     int n;
+    int ncalls;             /* call edges among them: a stage of publishes
+                               alone waits for nothing */
     int *edges;             /* call and publish edges of this stage */
     char *chosen;           /* scratch: calls drawn for the current visit */
     sim_tally dur;          /* from sending its calls to the last reply */
@@ -1058,7 +1060,7 @@ static int add_metrics(mdl_net *net, const char *scope,
 static int build_stages(service *sv, const mdl_topology *t)
 {
     int *list = malloc((t->nedges + 1) * sizeof *list);
-    int n = 0, i, k;
+    int n = 0, i, j, k;
 
     if (!list)
         return SIM_ENOMEM;
@@ -1092,6 +1094,8 @@ static int build_stages(service *sv, const mdl_topology *t)
             return SIM_ENOMEM;
         }
         memcpy(sg->edges, list + i, (size_t)sg->n * sizeof *sg->edges);
+        for (sg->ncalls = 0, j = 0; j < sg->n; j++)
+            sg->ncalls += t->edges[sg->edges[j]].kind == MDL_EDGE_CALL;
         sg->chosen = calloc((size_t)sg->n, 1);
         if (!sg->chosen) {
             free(list);
@@ -1189,6 +1193,8 @@ static int build_metrics(mdl_net *net)
         }
         for (r = 0; rc == SIM_OK && r < sv->nstages; r++) {
             static const char *const dur[] = { "duration_mean" };
+            if (sv->stages[r].ncalls == 0)
+                continue;
             snprintf(scope, sizeof scope, "stage:%s#%d", sv->svc->name,
                      t->edges[sv->stages[r].edges[0]].stage);
             rc = add_metrics(net, scope, dur, 1, 0);
@@ -1200,7 +1206,8 @@ static int build_metrics(mdl_net *net)
         if (e->kind == MDL_EDGE_FORWARD)
             continue;
         /* Several edges between the same two services (calls in several
-         * stages, say) are told apart by their position among them. */
+         * stages, say) are told apart by their position among them,
+         * counted from 0 in file order as replicas are. */
         for (j = 0; j < net->nedges; j++)
             if (t->edges[j].from == e->from && t->edges[j].to == e->to
                 && t->edges[j].kind == e->kind) {
@@ -1212,7 +1219,7 @@ static int build_metrics(mdl_net *net)
                  t->services[e->from].name, t->services[e->to].name);
         if (same > 1)
             snprintf(scope + strlen(scope), sizeof scope - strlen(scope),
-                     "#%zu", nth + 1);
+                     "#%zu", nth);
         if (e->kind == MDL_EDGE_CALL)
             rc = add_metrics(net, scope, CALL_METRICS, NELEM(CALL_METRICS),
                              0);
@@ -1557,7 +1564,8 @@ static double *put_service(const mdl_net *net, const service *sv, double now,
         *o++ = st->departures / span;
     }
     for (r = 0; r < sv->nstages; r++)
-        *o++ = mean_or_nan(&sv->stages[r].dur);
+        if (sv->stages[r].ncalls > 0)
+            *o++ = mean_or_nan(&sv->stages[r].dur);
     return o;
 }
 
