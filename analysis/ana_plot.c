@@ -1004,15 +1004,24 @@ static int write_stations(const results *r, const char *dir,
     return rc;
 }
 
-int ana_plot_results(const char *dir, const char *gnuplot, sim_diag *d)
+int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
+                     sim_diag *d)
 {
     results r;
     int rc = results_read(&r, dir, d);
+    size_t i, stations = 0;
 
-    if (rc == SIM_OK && r.have_hist)
+    *drawn = 0;
+    if (rc == SIM_OK && r.have_hist) {
         rc = write_latency(&r, dir, gnuplot, d);
-    if (rc == SIM_OK)
+        *drawn |= ANA_PLOT_LATENCY;
+    }
+    for (i = 0; rc == SIM_OK && i < r.nsum; i++)
+        stations += is_station_scope(r.s[i].scope) != 0;
+    if (rc == SIM_OK && stations > 0) {
         rc = write_stations(&r, dir, gnuplot, d);
+        *drawn |= ANA_PLOT_STATIONS;
+    }
     results_destroy(&r);
     return rc;
 }

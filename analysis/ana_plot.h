@@ -32,12 +32,14 @@
  * frees, or NULL when there is none (or out of memory). */
 char *ana_plot_gnuplot(void);
 
+enum { ANA_PLOT_LATENCY = 1, ANA_PLOT_STATIONS = 2 };
 /* Write latency.gp and stations.gp with their data files into dir, from
  * the CSV files there, and render them with gnuplot (the path from
  * ana_plot_gnuplot()) unless gnuplot is NULL. The latency plot is left
  * out when dir has no latency_hist.csv, the station plot when there are
- * no stations. */
-int ana_plot_results(const char *dir, const char *gnuplot, sim_diag *d);
+ * no stations; *drawn gets the ANA_PLOT_* bits of those written. */
+int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
+                     sim_diag *d);
 
 /* Write dir/sweep.csv, columns load,scope,metric,mean,ci_low,ci_high,n,
  * theory, from the results folders dir/sub[i] (relative to dir) of the

@@ -15,6 +15,7 @@
  * is renamed into place, so readers never see half a file.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,25 +118,87 @@ static void fmt(char *buf, size_t n, double x, double scale)
         snprintf(buf, n, "%.4g", x * scale);
 }
 
-void ana_report_print(const ana_report *r, FILE *out)
+/* Does one of the comma-separated fnmatch() patterns in list match
+ * scope? */
+static int matches(const char *list, const char *scope)
+{
+    char pat[512];
+    const char *p = list;
+
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        snprintf(pat, sizeof pat, "%.*s", (int)n, p);
+        if (pat[0] && fnmatch(pat, scope, 0) == 0)
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+/* Whether the table shows a row: see ana_rows. */
+static int shown(const ana_rows *rows, const char *scope, const char *metric,
+                 double th)
+{
+    if (rows && rows->all)
+        return 1;
+    if (rows && rows->show)
+        return matches(rows->show, scope);
+    if (!strcmp(scope, "system") || !strncmp(scope, "class:", 6)
+        || !isnan(th))
+        return 1;
+    return !strncmp(scope, "service:", 8)
+           && (!strcmp(metric, "utilization")
+               || !strcmp(metric, "self_share"));
+}
+
+int ana_report_check_show(const mdl_net *net, const char *show, sim_diag *d)
+{
+    char pat[512];
+    const char *p = show;
+    size_t m, nm = mdl_net_nmetrics(net);
+
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        int hit = 0;
+        snprintf(pat, sizeof pat, "%.*s", (int)n, p);
+        for (m = 0; m < nm && !hit; m++)
+            hit = fnmatch(pat, mdl_net_scope(net, m), 0) == 0;
+        if (!hit)
+            return sim_diag_set(d, NULL, 0, 0, "--show: '%s' matches no "
+                                "scope (scopes are system, class:NAME, "
+                                "service:NAME, replica:NAME#K, "
+                                "stage:NAME#S, call:A->B and publish:A->B; "
+                                "'*' matches any text)", pat);
+        p += n + (p[n] == ',');
+    }
+    return SIM_OK;
+}
+
+void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out)
 {
     const mdl_scenario *s = r->s;
-    size_t m, nm = mdl_net_nmetrics(r->net);
-    int w = 22;     /* scope column: as wide as the longest scope */
+    size_t m, nm = mdl_net_nmetrics(r->net), hidden = 0;
+    int w = 22;     /* scope column: as wide as the longest scope shown */
     char level[32];
 
-    for (m = 0; m < nm; m++)
-        if ((int)strlen(mdl_net_scope(r->net, m)) > w)
-            w = (int)strlen(mdl_net_scope(r->net, m));
+    for (m = 0; m < nm; m++) {
+        const char *scope = mdl_net_scope(r->net, m);
+        if (shown(rows, scope, mdl_net_metric(r->net, m),
+                  ana_theory_get(r->th, scope, mdl_net_metric(r->net, m)))
+            && (int)strlen(scope) > w)
+            w = (int)strlen(scope);
+    }
     snprintf(level, sizeof level, "%g%% CI", 100 * s->confidence);
     fprintf(out, "%s: %u replication%s of %g s after %g s warm-up, seed "
             "%llu\n", s->name, r->nreps, r->nreps == 1 ? "" : "s",
             s->duration, s->warmup, (unsigned long long)s->seed);
     if (r->th)
         fprintf(out, "theory: %s\n", r->th->model);
-    fprintf(out, "\n%-*s %-16s %-4s %10s  %-22s %10s %8s %s\n", w, "scope",
-            "metric", "unit", "simulated", level, "theory", "error",
-            r->th ? "in CI" : "");
+    fprintf(out, "\n%-*s %-16s %-4s %10s  %s", w, "scope", "metric", "unit",
+            "simulated", r->th ? "" : level);
+    if (r->th)
+        fprintf(out, "%-22s %10s %8s %s", level, "theory", "error", "in CI");
+    fputc('\n', out);
     for (m = 0; m < nm; m++) {
         const char *scope = mdl_net_scope(r->net, m);
         const char *metric = mdl_net_metric(r->net, m);
@@ -148,6 +211,10 @@ void ana_report_print(const ana_report *r, FILE *out)
         if ((!strcmp(metric, "rejected") || !strcmp(metric, "failed"))
             && ci->mean == 0.0 && !(th > 0))
             continue;
+        if (!shown(rows, scope, metric, th)) {
+            hidden++;
+            continue;
+        }
         if (is_time(metric))
             unit = time_unit(ci->mean, &scale);
         fmt(mean, sizeof mean, ci->mean, scale);
@@ -158,6 +225,11 @@ void ana_report_print(const ana_report *r, FILE *out)
             snprintf(ci_txt, sizeof ci_txt, "-");
         else
             snprintf(ci_txt, sizeof ci_txt, "[%s, %s]", lo, hi);
+        if (!r->th) {
+            fprintf(out, "%-*s %-16s %-4s %10s  %s\n", w, scope, metric,
+                    unit, mean, ci_txt);
+            continue;
+        }
         if (!isnan(th) && th != 0.0 && !isnan(ci->mean))
             snprintf(err, sizeof err, "%+.2f%%", 100 * (ci->mean - th) / th);
         fprintf(out, "%-*s %-16s %-4s %10s  %-22s %10s %8s %s\n", w, scope,
@@ -165,6 +237,10 @@ void ana_report_print(const ana_report *r, FILE *out)
                 isnan(th) || isnan(ci->low) ? ""
                 : ana_ci_covers(ci, th) ? "yes" : "NO");
     }
+    if (hidden)
+        fprintf(out, "\n%zu more row%s in summary.csv: --all prints every "
+                "row, --show SCOPES the rows of some scopes\n", hidden,
+                hidden == 1 ? "" : "s");
 }
 
 /* ---- files ---- */

@@ -29,8 +29,22 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,
                     const double *results);
 void ana_report_destroy(ana_report *r);
-/* Print the results table, theory beside simulation, to out. */
-void ana_report_print(const ana_report *r, FILE *out);
+/* Which rows the table shows: every row (all); or those of the scopes
+ * matching one of the comma-separated fnmatch(3) patterns in show
+ * ("class:*,service:db"); or, when both are unset, the system's and the
+ * classes', each service's utilization and share of the latency, and
+ * every row that has a theory value. */
+typedef struct ana_rows {
+    int all;
+    const char *show;       /* borrowed, or NULL */
+} ana_rows;
+
+/* Print the results table, theory beside simulation, to out; rows may
+ * be NULL (the default rows). */
+void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out);
+/* SIM_OK when each pattern of show matches a scope of net, else
+ * SIM_EPARSE with d naming the first that matches none. */
+int ana_report_check_show(const mdl_net *net, const char *show, sim_diag *d);
 /* Write the CSV files into dir (created if missing). Returns SIM_OK, or
  * SIM_EIO with d naming the file. */
 int ana_report_write(const ana_report *r, const char *dir, sim_diag *d);

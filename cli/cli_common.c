@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../analysis/ana_theory.h"
+#include "../models/mdl_topology.h"
 #include "cli_int.h"
 
 int cli__usage_error(const char *fmt, const char *arg)
@@ -82,33 +83,127 @@ static int parse_count(const char *arg, const char *name, long max, long *out)
     return 0;
 }
 
-int cli__parse_opts(int argc, char **argv, cli_opts *o)
-{
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"replications", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"plot", no_argument, NULL, 'P'},
-        {"load", required_argument, NULL, 'L'},
-        {NULL, 0, NULL, 0}
-    };
-    int c;
+/* Every option of every command; `bit` says which commands take it. */
+static const struct option LONGOPTS[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"replications", required_argument, NULL, 'r'},
+    {"seed", required_argument, NULL, 's'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"set", required_argument, NULL, 'S'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"plot", no_argument, NULL, 'P'},
+    {"load", required_argument, NULL, 'L'},
+    {"all", no_argument, NULL, 'A'},
+    {"show", required_argument, NULL, 'W'},
+    {"dot", required_argument, NULL, 'D'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}
+};
+static const unsigned BITS[] = {
+    CLI_OUTPUT, CLI_REPS, CLI_SEED, CLI_JOBS, CLI_SET, CLI_QUIET, CLI_PLOT,
+    CLI_LOAD, CLI_ALL, CLI_SHOW, CLI_DOT, 0
+};
+#define NOPTS (sizeof BITS / sizeof *BITS)
 
+/* Index in LONGOPTS of the option getopt returned as c. */
+static size_t opt_index(int c)
+{
+    size_t i;
+
+    for (i = 0; i < NOPTS && LONGOPTS[i].val != c; i++)
+        ;
+    return i;
+}
+
+/* "--output" or "-o, --output": how the help names option i. */
+static void opt_name(size_t i, char *buf, size_t n)
+{
+    int c = LONGOPTS[i].val;
+
+    if (strchr("orsjqh", c))
+        snprintf(buf, n, "-%c/--%s", c, LONGOPTS[i].name);
+    else
+        snprintf(buf, n, "--%s", LONGOPTS[i].name);
+}
+
+/* An option getopt did not know: name it, with the closest option of
+ * this command. */
+static void unknown_option(const cli_cmd *c, const char *text, int short_opt)
+{
+    const char *cands[NOPTS];
+    char word[64];
+    const char *hint;
+    size_t i, n = 0;
+
+    if (short_opt) {
+        fprintf(stderr, "qmesh: %s: unknown option '-%c'\n", c->name,
+                short_opt);
+        return;
+    }
+    snprintf(word, sizeof word, "%s", text + strspn(text, "-"));
+    word[strcspn(word, "=")] = '\0';
+    for (i = 0; i < NOPTS; i++)
+        if (!BITS[i] || (c->opts & BITS[i]))
+            cands[n++] = LONGOPTS[i].name;
+    hint = mdl_did_you_mean(word, cands, n);
+    fprintf(stderr, "qmesh: %s: unknown option '%s'", c->name, text);
+    if (hint)
+        fprintf(stderr, "; did you mean '--%s'?", hint);
+    fputc('\n', stderr);
+}
+
+int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
+{
+    char name[64];
+    int ch, li;
+
+    o->cmd = c->name;
     o->sets = calloc((size_t)argc, sizeof *o->sets);
     if (!o->sets)
         return -1;
+    opterr = 0;             /* the messages below name the command */
     optind = 2;
-    while ((c = getopt_long(argc, argv, "o:r:s:j:q", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":o:r:s:j:qh", LONGOPTS, &li))
+           != -1) {
+        size_t i = opt_index(ch);
         char *end;
-        switch (c) {
+        if (ch == '?') {
+            unknown_option(c, argv[optind - 1],
+                           optopt && optopt != '?' ? optopt : 0);
+            goto usage;
+        }
+        if (ch == ':') {
+            i = opt_index(optopt);
+            if (i < NOPTS)
+                opt_name(i, name, sizeof name);
+            else
+                snprintf(name, sizeof name, "%s", argv[optind - 1]);
+            fprintf(stderr, "qmesh: %s: option '%s' needs a value\n",
+                    c->name, i < NOPTS ? name : argv[optind - 1]);
+            goto usage;
+        }
+        if (ch == 'h') {
+            fputs(c->help, stdout);
+            return 1;
+        }
+        if (!(c->opts & BITS[i])) {
+            opt_name(i, name, sizeof name);
+            fprintf(stderr, "qmesh: %s: '%s' is not an option of '%s'%s\n",
+                    c->name, name, c->name,
+                    BITS[i] & (CLI_OUTPUT | CLI_REPS | CLI_SEED | CLI_JOBS
+                               | CLI_PLOT | CLI_LOAD | CLI_ALL | CLI_SHOW)
+                    ? " (it is one of 'run')" : "");
+            goto usage;
+        }
+        switch (ch) {
         case 'o': o->output = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'S': o->sets[o->nsets++] = optarg; break;
         case 'P': o->plot = 1; break;
         case 'L': o->load = optarg; break;
+        case 'A': o->all = 1; break;
+        case 'W': o->show = optarg; break;
+        case 'D': o->dot = optarg; break;
         case 'r':
             if (parse_count(optarg, "--replications", 1000000, &o->reps) < 0)
                 return -1;
@@ -127,18 +222,23 @@ int cli__parse_opts(int argc, char **argv, cli_opts *o)
             o->have_seed = 1;
             break;
         default:
-            fputs("(see 'qmesh help')\n", stderr);
-            return -1;
+            break;
         }
     }
     if (optind != argc - 1) {
-        cli__usage_error(optind >= argc ? "%s: missing scenario file"
-                                        : "%s: expected one scenario file",
-                         o->cmd);
-        return -1;
+        if (optind >= argc)
+            fprintf(stderr, "qmesh: %s: missing %s\n", c->name, c->arg);
+        else
+            fprintf(stderr, "qmesh: %s: expected one %s, found '%s' and "
+                    "'%s'\n", c->name, c->arg, argv[optind],
+                    argv[optind + 1]);
+        goto usage;
     }
-    o->scenario = argv[optind];
+    o->arg = argv[optind];
     return 0;
+usage:
+    fprintf(stderr, "(see 'qmesh %s --help')\n", c->name);
+    return -1;
 }
 
 int cli__load(const cli_opts *o, mdl_scenario **s, int check)
@@ -147,7 +247,7 @@ int cli__load(const cli_opts *o, mdl_scenario **s, int check)
     int rc;
 
     memset(&d, 0, sizeof d);
-    rc = mdl_scenario_load(s, o->scenario, o->sets, o->nsets, &d);
+    rc = mdl_scenario_load(s, o->arg, o->sets, o->nsets, &d);
     if (rc == SIM_OK) {
         if (o->reps)
             (*s)->replications = (unsigned)o->reps;

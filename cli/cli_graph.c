@@ -18,7 +18,6 @@
  * cycle of synchronous calls (it would deadlock, and `qmesh run` rejects
  * it too); 1 out of memory or a DOT file that cannot be written.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,32 +126,17 @@ static void print_paths(const ana_graph *g, const mdl_topology *t)
     }
 }
 
-int cli_graph(int argc, char **argv)
+static int cmd_graph(const cli_opts *o)
 {
-    static const struct option longopts[] = {
-        {"dot", required_argument, NULL, 'd'},
-        {NULL, 0, NULL, 0}
-    };
-    const char *dot = NULL;
+    const char *dot = o->dot;
     mdl_topology *t = NULL;
     ana_graph g;
     sim_diag d;
-    int c, rc, status = EXIT_INPUT, to_stdout;
+    int rc, status = EXIT_INPUT, to_stdout;
 
-    optind = 2;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (c != 'd') {
-            fputs("(see 'qmesh help')\n", stderr);
-            return EXIT_INPUT;
-        }
-        dot = optarg;
-    }
-    if (optind != argc - 1)
-        return cli__usage_error(optind >= argc ? "%s: missing topology file"
-                                : "%s: expected one topology file", "graph");
     memset(&d, 0, sizeof d);
     memset(&g, 0, sizeof g);
-    rc = mdl_topology_load(&t, argv[optind], &d);
+    rc = mdl_topology_load(&t, o->arg, &d);
     if (rc == SIM_OK && dot) {
         rc = ana_graph_write_dot(t, dot, &d);
         if (rc == SIM_EIO)
@@ -194,3 +178,24 @@ int cli_graph(int argc, char **argv)
     mdl_topology_free(t);
     return status;
 }
+
+const cli_cmd cli__graph_cmd = {
+    "graph", cmd_graph, CLI_DOT, "TOPOLOGY", "topology file",
+    "the structure of a topology: centrality, depth, fan-out, blast\n"
+    "                   radius, critical paths; --dot FILE for Graphviz",
+    "usage: qmesh graph TOPOLOGY [--dot FILE]\n"
+    "\n"
+    "Analyse a topology (GML or GraphML) without simulating it: per\n"
+    "service the call and total degrees, betweenness, call depth, fan-out\n"
+    "and widest stage, local work and expected latency per call; the\n"
+    "blast radius of each service (the entry points whose requests reach\n"
+    "it) and the critical path from each entry point.\n"
+    "\n"
+    "options:\n"
+    "      --dot FILE   also write a Graphviz export ('-': standard output,\n"
+    "                   alone, e.g. for 'dot -Tsvg')\n"
+    "  -h, --help       show this text\n"
+    "\n"
+    "Exit status: 0 ok, 1 runtime failure, 2 bad input or usage (a cycle\n"
+    "that brings a request back to a caller waiting on it is named).\n"
+};

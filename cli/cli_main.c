@@ -1,10 +1,13 @@
 /*
- * cli_main.c - the qmesh command: argument parsing and subcommands.
+ * cli_main.c - the qmesh command: the table of commands, help, and the
+ * commands run and check.
  *
  *   qmesh run SCENARIO [-o DIR] [-r REPS] [-s SEED] [-j JOBS] [--set K=V]...
  *   qmesh check SCENARIO [--set K=V]...
  *   qmesh theory SCENARIO [--set K=V]...      (cli_theory.c)
  *   qmesh plot DIR, run --plot, run --load FROM:TO:STEP   (cli_plot.c)
+ *   qmesh graph TOPOLOGY [--dot FILE]         (cli_graph.c)
+ *   qmesh help [COMMAND], qmesh COMMAND --help, qmesh --version
  *
  * Exit status: 0 ok, 1 simulation or runtime failure, 2 bad input or
  * usage. Everything the user wrote is checked (loader, stability) before
@@ -26,36 +29,10 @@
 #include "../analysis/ana_theory.h"
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
+#include "../models/mdl_topology.h"
 #include "../sim/sim_rep.h"
 #include "../sim/sim_sig.h"
 #include "cli_int.h"
-
-static const char USAGE[] =
-    "usage: qmesh <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run SCENARIO     simulate, print the results table and write CSV files\n"
-    "  check SCENARIO   validate the scenario and its topology only\n"
-    "  theory SCENARIO  the analytic (queueing-theory) solution, formula by\n"
-    "                   formula; takes --set only\n"
-    "  plot DIR         gnuplot scripts and PNG/SVG plots of a results folder\n"
-    "  graph TOPOLOGY   degrees, centrality, call depth, fan-out, blast radius\n"
-    "                   and critical paths of a topology; --dot FILE also\n"
-    "                   writes a Graphviz export\n"
-    "  help             show this text\n"
-    "\n"
-    "options of run and check:\n"
-    "  -o, --output DIR        results folder (default results/<name>)\n"
-    "  -r, --replications N    independent replications (overrides run.replications)\n"
-    "  -s, --seed N            master seed (overrides run.seed)\n"
-    "  -j, --jobs N            replications in N parallel processes\n"
-    "      --set KEY=VALUE     override a scenario key, e.g.\n"
-    "                          --set services.db.servers=4 (repeatable)\n"
-    "  -q, --quiet             no table, no progress\n"
-    "      --plot              run: also write plots into the results folder\n"
-    "      --load FROM:TO:STEP run: set the bottleneck's load to each value\n"
-    "                          (< 1) in turn, e.g. 0.1:0.95:0.05; writes\n"
-    "                          DIR/load/<value>/, DIR/sweep.csv and a plot\n";
 
 /* ---- run ---- */
 
@@ -184,8 +161,12 @@ int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir,
     memset(res, 0, sizeof *res);
     res->mean = res->low = res->high = res->theory = NAN;
     rc = mdl_net_new(&net, s, &d);
-    if (rc != SIM_OK)
+    if (rc == SIM_OK && o->show)
+        rc = ana_report_check_show(net, o->show, &d);
+    if (rc != SIM_OK) {
+        mdl_net_free(net);
         return cli__failed(rc, &d);
+    }
     status = EXIT_RUNTIME;
     if (ana_theory_new(&th, s) != SIM_OK)
         goto nomem;
@@ -255,7 +236,8 @@ int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir,
     if (!o->quiet) {
         if (res->partial)
             printf("partial result: %s\n", why);
-        ana_report_print(&rep, stdout);
+        ana_rows rows = {o->all, o->show};
+        ana_report_print(&rep, &rows, stdout);
         if (!th->applies)
             printf("\ntheory: none (%s)\n", th->why);
     }
@@ -327,9 +309,11 @@ static int cmd_check(const cli_opts *o)
     if (rc != SIM_OK)
         status = cli__failed(rc, &d);
     else if (!o->quiet)
-        printf("%s: ok (%zu services, %zu edges, %zu workloads)\n",
-               s->path, s->topo->nservices, s->topo->nedges,
-               s->nworkloads);
+        printf("%s: ok (%zu service%s, %zu edge%s, %zu workload%s)\n",
+               s->path, s->topo->nservices,
+               s->topo->nservices == 1 ? "" : "s", s->topo->nedges,
+               s->topo->nedges == 1 ? "" : "s", s->nworkloads,
+               s->nworkloads == 1 ? "" : "s");
     mdl_net_free(net);
     mdl_scenario_free(s);
     return status;
@@ -347,11 +331,131 @@ static int close_stdout(int status)
     return status;
 }
 
+static const cli_cmd RUN = {
+    "run", cmd_run,
+    CLI_OUTPUT | CLI_REPS | CLI_SEED | CLI_JOBS | CLI_SET | CLI_QUIET
+        | CLI_PLOT | CLI_LOAD | CLI_ALL | CLI_SHOW,
+    "SCENARIO", "scenario file",
+    "simulate, print the results table and write CSV files",
+    "usage: qmesh run SCENARIO [options]\n"
+    "\n"
+    "Simulate the scenario, print the results table (theory beside the\n"
+    "simulation where theory has an answer) and write the results folder:\n"
+    "summary.csv, theory.csv, replications.csv, latency_hist.csv and\n"
+    "provenance.csv.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR        results folder (default results/<name>);\n"
+    "                          replaced as a whole, and only if it holds\n"
+    "                          results\n"
+    "  -r, --replications N    independent replications (overrides\n"
+    "                          run.replications)\n"
+    "  -s, --seed N            master seed (overrides run.seed)\n"
+    "  -j, --jobs N            replications in N parallel processes\n"
+    "      --set KEY=VALUE     override a scenario key (repeatable), e.g.\n"
+    "                          --set services.db.servers=4\n"
+    "  -q, --quiet             no table, no progress\n"
+    "      --all               print every row of the table\n"
+    "      --show SCOPES       print the rows of these scopes only: patterns\n"
+    "                          separated by commas, e.g.\n"
+    "                          --show 'class:*,service:payments'\n"
+    "      --plot              also draw the plots into the folder (gnuplot)\n"
+    "      --load FROM:TO:STEP set the bottleneck's load to each value (< 1)\n"
+    "                          in turn, e.g. 0.1:0.95:0.05: DIR/load/<value>/,\n"
+    "                          DIR/sweep.csv and a plot\n"
+    "  -h, --help              show this text\n"
+    "\n"
+    "By default the table shows the system, the classes, and per service\n"
+    "its utilization, its share of the latency and every value theory\n"
+    "has; summary.csv holds every row.\n"
+    "\n"
+    "Exit status: 0 ok, 1 runtime failure (a run that cannot advance, or\n"
+    "in which no request finished), 2 bad input or usage. SIGINT or\n"
+    "SIGTERM writes the finished replications as a partial result.\n"
+};
+
+static const cli_cmd CHECK = {
+    "check", cmd_check, CLI_SET | CLI_QUIET, "SCENARIO",
+    "scenario file",
+    "validate the scenario and its topology only",
+    "usage: qmesh check SCENARIO [--set KEY=VALUE]... [-q]\n"
+    "\n"
+    "Load and check the scenario and its topology as 'qmesh run' would,\n"
+    "stability included, without simulating: every problem is reported\n"
+    "as FILE:LINE:COLUMN: error: ...\n"
+    "\n"
+    "options:\n"
+    "      --set KEY=VALUE  override a scenario key (repeatable)\n"
+    "  -q, --quiet          print nothing when the scenario is valid\n"
+    "  -h, --help           show this text\n"
+    "\n"
+    "Exit status: 0 valid, 1 runtime failure, 2 bad input or usage.\n"
+};
+
+static const cli_cmd *const COMMANDS[] = {
+    &RUN, &CHECK, &cli__theory_cmd, &cli__plot_cmd, &cli__graph_cmd
+};
+#define NCOMMANDS (sizeof COMMANDS / sizeof *COMMANDS)
+
+static void usage(FILE *out)
+{
+    size_t i;
+
+    fputs("usage: qmesh <command> [options]\n\ncommands:\n", out);
+    for (i = 0; i < NCOMMANDS; i++) {
+        char head[40];
+        snprintf(head, sizeof head, "%s %s", COMMANDS[i]->name,
+                 COMMANDS[i]->argname);
+        fprintf(out, "  %-16s %s\n", head, COMMANDS[i]->summary);
+    }
+    fputs("  help [COMMAND]   show this text, or a command's\n"
+          "\n'qmesh COMMAND --help' tells a command's options. Exit status:"
+          "\n0 ok, 1 runtime failure, 2 bad input or usage.\n", out);
+}
+
+/* The command called name, or NULL after saying so (with a hint). */
+static const cli_cmd *find_command(const char *name)
+{
+    const char *names[NCOMMANDS + 1], *hint;
+    size_t i;
+
+    for (i = 0; i < NCOMMANDS; i++) {
+        if (!strcmp(name, COMMANDS[i]->name))
+            return COMMANDS[i];
+        names[i] = COMMANDS[i]->name;
+    }
+    names[NCOMMANDS] = "help";
+    hint = mdl_did_you_mean(name, names, NCOMMANDS + 1);
+    fprintf(stderr, "qmesh: unknown command '%s'", name);
+    if (hint)
+        fprintf(stderr, "; did you mean '%s'?", hint);
+    fputs("\n(see 'qmesh help')\n", stderr);
+    return NULL;
+}
+
+/* qmesh help [COMMAND] */
+static int help(int argc, char **argv)
+{
+    const cli_cmd *c;
+
+    if (argc < 3) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (argc > 3)
+        return cli__usage_error("%s", "help: expected at most one command");
+    if (!(c = find_command(argv[2])))
+        return EXIT_INPUT;
+    fputs(c->help, stdout);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     static char cmdline[8192];
+    const cli_cmd *c = NULL;
     cli_opts o;
-    int status;
+    int status, rc;
 
     gsl_set_error_handler_off();
     igraph_set_error_handler(igraph_error_handler_ignore);
@@ -359,32 +463,22 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     cli__command_line(argc, argv, cmdline, sizeof cmdline);
     o.cmdline = cmdline;
-    if (argc < 2)
-        return cli__usage_error("%s", "missing command"), EXIT_INPUT;
-    o.cmd = argv[1];
-    if (!strcmp(o.cmd, "help") || !strcmp(o.cmd, "--help")
-        || !strcmp(o.cmd, "-h")) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
+    if (argc < 2) {
+        fputs("qmesh: missing command\n", stderr);
+        usage(stderr);
+        return EXIT_INPUT;
     }
-    if (!strcmp(o.cmd, "--version")) {
-        puts(PACKAGE_STRING);
-        return EXIT_OK;
-    }
-    if (strcmp(o.cmd, "run") && strcmp(o.cmd, "check")
-        && strcmp(o.cmd, "theory") && strcmp(o.cmd, "plot")
-        && strcmp(o.cmd, "graph"))
-        return cli__usage_error("unknown command '%s'", o.cmd);
-    if (!strcmp(o.cmd, "graph"))
-        status = cli_graph(argc, argv);
-    else if (!strcmp(o.cmd, "plot"))
-        status = cli_plot(argc, argv);
-    else if (!strcmp(o.cmd, "theory"))
-        status = cli_theory(argc, argv);
-    else if (cli__parse_opts(argc, argv, &o) < 0)
+    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")
+        || !strcmp(argv[1], "-h"))
+        status = help(argc, argv);
+    else if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+        status = puts(PACKAGE_STRING) < 0 ? EXIT_RUNTIME : EXIT_OK;
+    else if (!(c = find_command(argv[1])))
         status = EXIT_INPUT;
+    else if ((rc = cli__parse_opts(argc, argv, c, &o)) != 0)
+        status = rc > 0 ? EXIT_OK : EXIT_INPUT;
     else
-        status = !strcmp(o.cmd, "run") ? cmd_run(&o) : cmd_check(&o);
+        status = c->fn(&o);
     free(o.sets);
     status = close_stdout(status);
     sim_sig_reraise();      /* a run stopped by a signal ends by it */

@@ -28,7 +28,6 @@
  * and one line says how to get the images.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,13 +81,15 @@ static int exists(const char *dir, const char *name)
 }
 
 /* Plot what dir holds: a results folder, a sweep, or both; tell it
- * under the name shown. */
+ * under the name shown, naming the plots drawn. */
 static int plot_dir(const char *dir, const char *shown, int quiet,
                     int need_something)
 {
     char *gnuplot = ana_plot_gnuplot();
     int rc = SIM_OK, have_sum = exists(dir, "summary.csv");
     int have_sweep = exists(dir, "sweep.csv");
+    unsigned drawn = 0;
+    char names[64] = "";
     sim_diag d;
 
     memset(&d, 0, sizeof d);
@@ -99,20 +100,25 @@ static int plot_dir(const char *dir, const char *shown, int quiet,
         return EXIT_INPUT;
     }
     if (have_sum)
-        rc = ana_plot_results(dir, gnuplot, &d);
+        rc = ana_plot_results(dir, gnuplot, &drawn, &d);
     if (rc == SIM_OK && have_sweep)
         rc = ana_plot_sweep(dir, gnuplot, &d);
     if (rc != SIM_OK) {
         free(gnuplot);
         return plot_failed(rc, &d);
     }
+    snprintf(names, sizeof names, "%s%s%s%s%s",
+             drawn & ANA_PLOT_LATENCY ? "latency" : "",
+             drawn & ANA_PLOT_LATENCY && drawn & ANA_PLOT_STATIONS ? ", " : "",
+             drawn & ANA_PLOT_STATIONS ? "stations" : "",
+             drawn && have_sweep ? ", " : "", have_sweep ? "sweep" : "");
     if (!gnuplot)
         tell_missing(shown);
+    else if (!quiet && names[0])
+        printf("plots written to %s/: %s (PNG and SVG, with their .gp "
+               "scripts)\n", shown, names);
     else if (!quiet)
-        printf("plots written to %s/: %s%s (PNG and SVG, with their .gp "
-               "scripts)\n", shown, have_sum ? "latency, stations" : "",
-               have_sum && have_sweep ? ", sweep" : have_sweep ? "sweep"
-               : "");
+        printf("nothing to plot in %s/\n", shown);
     free(gnuplot);
     return EXIT_OK;
 }
@@ -122,28 +128,29 @@ int cli__plot_dir(const char *dir, const char *shown, int quiet)
     return plot_dir(dir, shown, quiet, 1);
 }
 
-int cli_plot(int argc, char **argv)
+static int cmd_plot(const cli_opts *o)
 {
-    static const struct option longopts[] = {
-        {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0}
-    };
-    int c, quiet = 0;
-
-    optind = 2;
-    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if (c != 'q') {
-            fputs("(see 'qmesh help')\n", stderr);
-            return EXIT_INPUT;
-        }
-        quiet = 1;
-    }
-    if (optind != argc - 1)
-        return cli__usage_error(optind >= argc ? "%s: missing results folder"
-                                : "%s: expected one results folder",
-                                "plot");
-    return plot_dir(argv[optind], argv[optind], quiet, 1);
+    return plot_dir(o->arg, o->arg, o->quiet, 1);
 }
+
+const cli_cmd cli__plot_cmd = {
+    "plot", cmd_plot, CLI_QUIET, "DIR", "results folder",
+    "gnuplot scripts and PNG/SVG plots of a results folder",
+    "usage: qmesh plot DIR [-q]\n"
+    "\n"
+    "Draw the plots of a results folder written by 'qmesh run': the\n"
+    "latency histogram and distribution with p50/p95/p99, the stations'\n"
+    "utilization and queue beside theory, and for a load sweep latency\n"
+    "and utilization against load. Each plot is a gnuplot script\n"
+    "(NAME.gp, to restyle and rerun) with its data, rendered as NAME.png\n"
+    "and NAME.svg when gnuplot is installed.\n"
+    "\n"
+    "options:\n"
+    "  -q, --quiet   print nothing on success\n"
+    "  -h, --help    show this text\n"
+    "\n"
+    "Exit status: 0 ok, 1 runtime failure, 2 bad input or usage.\n"
+};
 
 /* ---- load sweeps ---- */
 

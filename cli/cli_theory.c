@@ -241,23 +241,23 @@ static int theory(const cli_opts *o)
     return EXIT_OK;
 }
 
-int cli_theory(int argc, char **argv)
-{
-    cli_opts o;
-    int status;
-
-    memset(&o, 0, sizeof o);
-    o.cmd = argv[1];
-    if (cli__parse_opts(argc, argv, &o) < 0) {
-        free(o.sets);
-        return EXIT_INPUT;
-    }
-    if (o.output || o.reps || o.jobs || o.have_seed || o.quiet) {
-        free(o.sets);
-        return cli__usage_error("%s: takes a scenario and --set only",
-                                o.cmd);
-    }
-    status = theory(&o);
-    free(o.sets);
-    return status;
-}
+const cli_cmd cli__theory_cmd = {
+    "theory", theory, CLI_SET, "SCENARIO", "scenario file",
+    "the analytic (queueing-theory) solution, formula by formula",
+    "usage: qmesh theory SCENARIO [--set KEY=VALUE]...\n"
+    "\n"
+    "Solve the scenario with queueing theory where theory has an answer:\n"
+    "the model and why it applies, per station the arrival rate, load,\n"
+    "P(wait), Wq, W, Lq and L beside their formulas, the latency and\n"
+    "throughput end to end, the bottleneck, and bounds for closed\n"
+    "networks. Where no exact solution exists, says why and shows an\n"
+    "approximation, labelled as such.\n"
+    "\n"
+    "options:\n"
+    "      --set KEY=VALUE  override a scenario key (repeatable), e.g.\n"
+    "                       --set services.db.servers=4\n"
+    "  -h, --help           show this text\n"
+    "\n"
+    "Exit status: 0 ok, 1 runtime failure, 2 bad input or usage (an\n"
+    "unstable station is named with its load).\n"
+};

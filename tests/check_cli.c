@@ -203,12 +203,79 @@ START_TEST(test_zero_jobs_is_a_usage_error)
 }
 END_TEST
 
-START_TEST(test_unknown_option_is_a_usage_error)
+START_TEST(test_unknown_option_is_a_usage_error_with_a_hint)
 {
     tst_out r;
 
     tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "--frobnicate", NULL);
     ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, "qmesh: run: unknown option '--frobnicate'\n"
+                     "(see 'qmesh run --help')\n");
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "--replicatons=3",
+              NULL);
+    ck_assert_int_eq(r.status, 2);
+    tst_assert_has(r.err, "qmesh: run: unknown option '--replicatons=3'; "
+                   "did you mean '--replications'?", "stderr");
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-o", NULL);
+    ck_assert_int_eq(r.status, 2);
+    tst_assert_has(r.err, "qmesh: run: option '-o/--output' needs a value",
+                   "stderr");
+    tst_out_free(&r);
+}
+END_TEST
+
+START_TEST(test_mistyped_command_gets_a_hint)
+{
+    tst_out r;
+
+    tst_qmesh(&r, NULL, "thoery", "scenarios/mm1.yaml", NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, "qmesh: unknown command 'thoery'; did you mean "
+                     "'theory'?\n(see 'qmesh help')\n");
+    tst_out_free(&r);
+}
+END_TEST
+
+/* check validates only: what only a run uses is refused, not ignored. */
+START_TEST(test_check_refuses_options_of_run)
+{
+    static const char *const opts[][2] = {
+        {"-o", "out"}, {"--plot", NULL}, {"-j", "2"}, {"--load", "0.5"},
+    };
+    tst_out r;
+
+    tst_qmesh(&r, NULL, "check", "scenarios/mm1.yaml", opts[_i][0],
+              opts[_i][1], NULL);
+    ck_assert_int_eq(r.status, 2);
+    tst_assert_has(r.err, "is not an option of 'check' (it is one of 'run')",
+                   "stderr");
+    tst_out_free(&r);
+}
+END_TEST
+
+START_TEST(test_every_command_has_help)
+{
+    static const char *const cmds[] = {
+        "run", "check", "theory", "plot", "graph"
+    };
+    char want[64];
+    tst_out r;
+
+    snprintf(want, sizeof want, "usage: qmesh %s ", cmds[_i]);
+    tst_qmesh(&r, NULL, cmds[_i], "--help", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(!strncmp(r.out, want, strlen(want)), "%s", r.out);
+    ck_assert_str_eq(r.err, "");
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, cmds[_i], "-h", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(!strncmp(r.out, want, strlen(want)), "%s", r.out);
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "help", cmds[_i], NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(!strncmp(r.out, want, strlen(want)), "%s", r.out);
     tst_out_free(&r);
 }
 END_TEST
@@ -220,6 +287,10 @@ START_TEST(test_help_exits_0)
     tst_qmesh(&r, NULL, "help", NULL);
     ck_assert_int_eq(r.status, 0);
     tst_assert_has(r.out, "usage: qmesh", "stdout");
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "--version", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, PACKAGE_STRING "\n");
     tst_out_free(&r);
 }
 END_TEST
@@ -392,6 +463,58 @@ START_TEST(test_run_prints_the_table_with_theory)
 }
 END_TEST
 
+/* The start of a table row: the scope in a 22-character column. */
+static const char *row(const char *scope, const char *metric)
+{
+    static char buf[128];
+
+    snprintf(buf, sizeof buf, "\n%-22s %s ", scope, metric);
+    return buf;
+}
+
+/* The default table: system and class rows, each service's utilization
+ * and latency share, and rows with theory; --all every row; --show the
+ * scopes asked for. */
+START_TEST(test_table_rows_default_all_and_show)
+{
+    char base[256], dir[512];
+    tst_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/results", base);
+    tst_qmesh(&r, NULL, "run", "tests/data/scopes.yaml", "-r", "2", "-o",
+              dir, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    tst_assert_has(r.out, "\nclass:w ", "stdout");
+    tst_assert_has(r.out, row("service:b", "utilization"), "stdout");
+    tst_assert_has(r.out, row("service:b", "self_share"), "stdout");
+    ck_assert_ptr_null(strstr(r.out, "call:a->b#0"));
+    ck_assert_ptr_null(strstr(r.out, row("service:b", "queue_mean")));
+    tst_assert_has(r.out, "more rows in summary.csv: --all prints every "
+                   "row", "stdout");
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "run", "tests/data/scopes.yaml", "-r", "2", "-o",
+              dir, "--all", NULL);
+    tst_assert_has(r.out, "\ncall:a->b#1 ", "stdout");
+    tst_assert_has(r.out, "\nreplica:b#0 ", "stdout");
+    ck_assert_ptr_null(strstr(r.out, "more row"));
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "run", "tests/data/scopes.yaml", "-r", "2", "-o",
+              dir, "--show", "call:*,service:c", NULL);
+    tst_assert_has(r.out, "\ncall:a->b#0 ", "stdout");
+    tst_assert_has(r.out, row("service:c", "queue_mean"), "stdout");
+    ck_assert_ptr_null(strstr(r.out, "\nsystem "));
+    ck_assert_ptr_null(strstr(r.out, "\nservice:b "));
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "run", "tests/data/scopes.yaml", "-o", dir,
+              "--show", "service:d", NULL);
+    ck_assert_int_eq(r.status, 2);
+    tst_assert_has(r.err, "--show: 'service:d' matches no scope", "stderr");
+    tst_out_free(&r);
+    tst_rm_tree(base);
+}
+END_TEST
+
 START_TEST(test_quiet_run_prints_nothing)
 {
     char base[256], dir[512];
@@ -501,7 +624,8 @@ START_TEST(test_theory_usage_errors_exit_2)
 
     tst_qmesh(&r, NULL, "theory", "scenarios/mm1.yaml", "-r", "3", NULL);
     ck_assert_int_eq(r.status, 2);
-    tst_assert_has(r.err, "--set only", "stderr");
+    tst_assert_has(r.err, "qmesh: theory: '-r/--replications' is not an "
+                   "option of 'theory' (it is one of 'run')", "stderr");
     tst_out_free(&r);
     tst_qmesh(&r, NULL, "theory", NULL);
     ck_assert_int_eq(r.status, 2);
@@ -541,7 +665,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_missing_scenario_argument_is_a_usage_error);
     tcase_add_test(tc, test_missing_scenario_file_exits_2);
     tcase_add_test(tc, test_zero_jobs_is_a_usage_error);
-    tcase_add_test(tc, test_unknown_option_is_a_usage_error);
+    tcase_add_test(tc, test_unknown_option_is_a_usage_error_with_a_hint);
+    tcase_add_test(tc, test_mistyped_command_gets_a_hint);
+    tcase_add_loop_test(tc, test_check_refuses_options_of_run, 0, 4);
+    tcase_add_loop_test(tc, test_every_command_has_help, 0, 5);
     tcase_add_test(tc, test_help_exits_0);
     suite_add_tcase(s, tc);
 
@@ -558,6 +685,7 @@ static Suite *make_suite(void)
     tc = tcase_create("results");
     tcase_add_test(tc, test_results_folder_holds_every_file);
     tcase_add_test(tc, test_run_prints_the_table_with_theory);
+    tcase_add_test(tc, test_table_rows_default_all_and_show);
     tcase_add_test(tc, test_quiet_run_prints_nothing);
     suite_add_tcase(s, tc);
 
