@@ -743,8 +743,9 @@ static const char *const pct_colour[] = {C_P50, C_P95, C_P99};
 
 /* Percentile lines of one panel: a vertical dashed line at each known
  * percentile (script variables p50_B, ...), with a short label beside it
- * at the top (histogram) or the bottom (CDF, whose curve runs along the
- * top there); their values go in the key (lat_keys()). */
+ * above the bars and below the key (histogram) or at the bottom (CDF,
+ * whose curve runs along the top there); their values go in the key
+ * (lat_keys()). */
 static void lat_marks(FILE *f, const lat *L, size_t b, int top)
 {
     int k;
@@ -758,7 +759,7 @@ static void lat_marks(FILE *f, const lat *L, size_t b, int top)
                     "by 90 offset -0.7,0 tc rgb '%s' boxed front\n",
                     k + 1, pct_name[k], b, pct_name[k], b, pct_colour[k],
                     k + 1, pct_name[k], pct_name[k], b,
-                    top ? "0.97 right" : "0.03 left", pct_colour[k]);
+                    top ? "0.72 right" : "0.03 left", pct_colour[k]);
 }
 
 /* Key entries of the percentile lines: a function that is never defined
@@ -827,7 +828,7 @@ static int write_latency(const results *r, const char *dir,
         fprintf(f, " layout %zu,2\n", n ? n : 1);
         fputs("set grid\nset logscale x\n"
               "set xlabel 'latency (ms, log scale)'\n"
-              "set key top left box opaque reverse Left\n"
+              "set key top left box opaque reverse Left width 1\n"
               "set style fill solid 0.5 border lc rgb '" C_SIM "'\n", f);
         for (i = 0; i < n; i++) {
             int k;
@@ -852,10 +853,12 @@ static int write_latency(const results *r, const char *dir,
                 snprintf(title, sizeof title, "%s: histogram (%.0f "
                          "requests)", words, L[i].total);
             gp_str(f, title);
-            /* Head room for the key and the labels above the bars. */
+            /* Head room: the bars fill the lower 55%, the labels end at
+             * 72% (lat_marks()), the key fills the top quarter, so
+             * nothing hides anything wherever the percentiles fall. */
             fputs("\nset ylabel 'share of requests (% per bin)'\n", f);
             if (L[i].ymax > 0)
-                fprintf(f, "set yrange [0:%.3g]\n", 1.5 * L[i].ymax);
+                fprintf(f, "set yrange [0:%.3g]\n", 1.8 * L[i].ymax);
             else
                 fputs("set yrange [0:*]\n", f);
             lat_marks(f, &L[i], i, 1);
