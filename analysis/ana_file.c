@@ -47,7 +47,11 @@ int ana_file_tmpname(char *buf, size_t n, const char *path)
     base = base ? base + 1 : path;
     len = snprintf(buf, n, "%.*s.%s" TMP_TAG "%ld-XXXXXX",
                    (int)(base - path), path, base, (long)getpid());
-    return len < 0 || (size_t)len >= n ? -1 : 0;
+    if (len < 0 || (size_t)len >= n) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
 }
 
 /* The writer's process id when name is one of qmesh's temporaries
@@ -151,9 +155,7 @@ int ana_file_open(ana_file *a, const char *dir, const char *name,
         return rc;
     folder_of(folder, sizeof folder, a->path);
     ana_file_clean_stale(folder);
-    if (ana_file_tmpname(a->tmp, sizeof a->tmp, a->path) < 0)
-        errno = ENAMETOOLONG;
-    else
+    if (ana_file_tmpname(a->tmp, sizeof a->tmp, a->path) == 0)
         fd = mkstemp(a->tmp);
     if (fd >= 0) {
         mask = umask(0);
@@ -181,7 +183,7 @@ int ana_file_close(ana_file *a, int rc, sim_diag *d)
         bad = 1;
     a->f = NULL;
     if (rc == SIM_OK)
-        rc = ana_file_check_target(a->path, d);      /* it may have appeared since */
+        rc = ana_file_check_target(a->path, d);  /* it may be new */
     if (rc == SIM_OK && (bad || rename(a->tmp, a->path) != 0)) {
         sim_diag_set(d, NULL, 0, 0, "cannot write '%s': %s", a->path,
                      strerror(errno ? errno : EIO));

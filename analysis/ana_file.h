@@ -41,7 +41,8 @@ int ana_file_check_target(const char *path, sim_diag *d);
 int ana_file_mkdirs(const char *dir);
 
 /* The temporary name for path: ".BASE.qmesh-PID-XXXXXX" in path's folder,
- * for mkstemp() or mkdtemp(). Returns 0, or -1 when it does not fit. */
+ * for mkstemp() or mkdtemp(). Returns 0, or -1 with errno ENAMETOOLONG
+ * when it does not fit. */
 int ana_file_tmpname(char *buf, size_t n, const char *path);
 /* Remove, from folder dir, the temporaries of qmesh processes that no
  * longer run (files, and folders with what they hold). */

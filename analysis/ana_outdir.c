@@ -108,7 +108,7 @@ int ana_outdir_open(ana_outdir *o, const char *path, sim_diag *d)
     ana_file_clean_stale(parent);
     if (ana_file_tmpname(o->tmp, sizeof o->tmp, o->path) < 0
         || !mkdtemp(o->tmp)) {
-        int err = o->tmp[0] ? errno : ENAMETOOLONG;
+        int err = errno;
         o->tmp[0] = '\0';
         sim_diag_set(d, NULL, 0, 0, "cannot write into folder '%s': %s",
                      parent, strerror(err));
