@@ -206,6 +206,8 @@ struct mdl_net {
     unsigned long ticks;    /* requests finished, for progress reports */
     void (*progress)(void *ctx, double frac);
     void *progress_ctx;
+    void (*observer)(void *ctx, const mdl_net_req *r);
+    void *observer_ctx;
     int oom;
     size_t nmetrics;
     metric *metrics;
@@ -699,6 +701,14 @@ static void flow_done(mdl_net *net, flow *f, int failed, double now)
     } else {
         c->failed++;
         net->sys_failed++;
+    }
+    if (net->observer) {
+        mdl_net_req r = {
+            f->key, f->cls, f->t_start, now,
+            !failed ? MDL_REQ_OK
+            : f->rejected ? MDL_REQ_REJECTED : MDL_REQ_FAILED
+        };
+        net->observer(net->observer_ctx, &r);
     }
     if (now >= net->s->warmup && ++net->finished == net->s->requests)
         sim_cal_stop(net->cal);
@@ -1380,6 +1390,14 @@ void mdl_net_set_progress(mdl_net *net, void (*fn)(void *ctx, double frac),
 {
     net->progress = fn;
     net->progress_ctx = ctx;
+}
+
+void mdl_net_set_observer(mdl_net *net,
+                          void (*fn)(void *ctx, const mdl_net_req *r),
+                          void *ctx)
+{
+    net->observer = fn;
+    net->observer_ctx = ctx;
 }
 
 size_t mdl_net_nmetrics(const mdl_net *net)

@@ -48,6 +48,23 @@ size_t mdl_net_result_len(const mdl_net *net);
 void mdl_net_set_progress(mdl_net *net, void (*fn)(void *ctx, double frac),
                           void *ctx);
 
+/* A finished request, as an observer sees it. */
+enum { MDL_REQ_OK, MDL_REQ_REJECTED, MDL_REQ_FAILED };
+typedef struct mdl_net_req {
+    uint64_t id;            /* unique in the replication, increasing in
+                               the order requests start */
+    int cls;                /* class index (mdl_scenario classes) */
+    double start, end;      /* s */
+    int outcome;            /* MDL_REQ_* */
+} mdl_net_req;
+
+/* Have fn(ctx, r) told of every request as it finishes, warm-up
+ * included; r is valid during the call. Observing never changes the
+ * simulation. NULL turns it off. */
+void mdl_net_set_observer(mdl_net *net,
+                          void (*fn)(void *ctx, const mdl_net_req *r),
+                          void *ctx);
+
 /* Run replication rep, filling out[mdl_net_result_len()]. events (may be
  * NULL) receives the number of events fired. Returns SIM_OK; SIM_ENOMEM;
  * SIM_EINTR on a stop request (sim_sig.h); or SIM_ESTALL with d naming
