@@ -3,6 +3,7 @@
  * statistics collectors and the replication driver.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
@@ -304,6 +305,12 @@ START_TEST(test_rep_reports_a_failed_replication)
 {
     double out[6];
 
+    /* sim_rep_run() ends the workers of a failed run with SIGTERM. Check
+     * forks this test with its own SIGTERM handler, which the workers
+     * inherit and which kills the whole process group, this test
+     * included; qmesh installs no handler, so give the workers its
+     * default. */
+    signal(SIGTERM, SIG_DFL);
     ck_assert_int_eq(sim_rep_run(6, 1, 1, rep_fails_at_3, NULL, out, NULL,
                                  NULL), SIM_ENOMEM);
     ck_assert_int_eq(sim_rep_run(6, 2, 1, rep_fails_at_3, NULL, out, NULL,
