@@ -52,6 +52,8 @@ typedef struct mdl_edge {
     char *types;                /* owned: request classes this edge applies
                                    to, separated by spaces or commas; NULL
                                    for all */
+    int line;                   /* line of its definition in the file, 0 if
+                                   unknown */
 } mdl_edge;
 
 typedef struct mdl_topology {

@@ -233,6 +233,50 @@ START_TEST(test_graphml_boolean_without_data_keeps_default)
 }
 END_TEST
 
+START_TEST(test_graphml_counts_only_real_elements)
+{
+    /* A commented-out node, a node in CDATA or in a processing
+     * instruction, a <data> inside another element and the nodes of a
+     * nested graph are not the graph's: before libxml2 read the file, the
+     * commented node's <data> made the gateway non-blocking. */
+    mdl_topology *t = load_ok("tests/data/comments.graphml");
+
+    ck_assert_uint_eq(t->nservices, 3);
+    ck_assert_str_eq(t->services[0].name, "gateway");
+    ck_assert_str_eq(t->services[1].name, "cart");
+    ck_assert_str_eq(t->services[2].name, "payments");
+    ck_assert_int_eq(t->services[0].blocking, 1);
+    ck_assert_int_eq(t->services[1].blocking, 1);
+    ck_assert_int_eq(t->services[2].blocking, 0);
+    ck_assert_int_eq(t->services[0].servers, 3);
+    ck_assert_int_eq(t->services[1].servers, 1);
+    ck_assert_int_eq(t->services[0].line, 10);
+    ck_assert_int_eq(t->services[1].line, 14);
+    ck_assert_int_eq(t->services[2].line, 20);
+    ck_assert_uint_eq(t->nedges, 2);
+    ck_assert_int_eq(t->edges[0].line, 21);
+    ck_assert_int_eq(t->edges[1].line, 22);
+    mdl_topology_free(t);
+}
+END_TEST
+
+START_TEST(test_gml_lines_come_from_the_nodes_own_labels)
+{
+    /* The graph's label, an edge's label and a label in a nested list
+     * name no service; a comment line holds no node. */
+    mdl_topology *t = load_ok("tests/data/labels.gml");
+
+    ck_assert_uint_eq(t->nservices, 2);
+    ck_assert_str_eq(t->services[0].name, "gateway");
+    ck_assert_str_eq(t->services[1].name, "cart");
+    ck_assert_int_eq(t->services[0].line, 6);
+    ck_assert_int_eq(t->services[1].line, 10);
+    ck_assert_int_eq(t->services[1].servers, 4);
+    ck_assert_int_eq(t->edges[0].line, 7);
+    mdl_topology_free(t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 typedef struct bad_case {
@@ -258,15 +302,15 @@ static const bad_case bad_cases[] = {
     { "bad_attr.gml", 5,
       { "unknown attribute 'servrs' on service 'cart'; "
         "did you mean 'servers'?" } },
-    { "bad_edge_kind.gml", 5,
+    { "bad_edge_kind.gml", 8,
       { "edge 'cart' -> 'payments'", "kind", "'cal'" } },
-    { "bad_edge_p.gml", 5,
+    { "bad_edge_p.gml", 8,
       { "edge 'cart' -> 'payments'", "p must be", "'1.5'" } },
-    { "bad_edge_count.gml", 5,
+    { "bad_edge_count.gml", 8,
       { "edge 'cart' -> 'payments'", "count", "'0'" } },
-    { "bad_edge_stage.gml", 5, { "stage", "'-1'" } },
-    { "bad_edge_protocol.gml", 5, { "protocol", "'http3'" } },
-    { "bad_edge_attr.gml", 5,
+    { "bad_edge_stage.gml", 8, { "stage", "'-1'" } },
+    { "bad_edge_protocol.gml", 8, { "protocol", "'http3'" } },
+    { "bad_edge_attr.gml", 8,
       { "unknown attribute 'protocl' on edge 'cart' -> 'payments'",
         "did you mean 'protocol'?" } },
     { "bad_forward_sum.gml", 5,
@@ -281,12 +325,27 @@ static const bad_case bad_cases[] = {
     { "bad_attr.graphml", 6,
       { "unknown attribute 'replics' on service 'cart'",
         "did you mean 'replicas'?" } },
-    { "bad_edge_p.graphml", 5,
+    { "bad_edge_p.graphml", 7,
       { "edge 'gateway' -> 'cart'", "p must be", "'2'" } },
     { "bad_blocking.graphml", 6, { "blocking", "'2'" } },
     { "bad_duplicate.graphml", 7,
       { "duplicate service name 'cart'", "line 5" } },
     { "bad_syntax.graphml", 5, { "cannot read topology" } },
+    /* igraph reads NaN as a missing number; written, it is an error. */
+    { "bad_nan_servers.gml", 5,
+      { "service 'cart'", "servers must be a positive integer", "'NaN'" } },
+    { "bad_nan_p.gml", 7,
+      { "edge 'gateway' -> 'cart'", "p must be a number", "'nan'" } },
+    { "bad_nan_servers.graphml", 7,
+      { "service 'cart'", "servers must be a positive integer", "'NaN'" } },
+    { "bad_nan_default.graphml", 4,
+      { "service 'cart'", "replicas", "'nan'" } },
+    { "bad_inf_p.graphml", 7,
+      { "edge 'gateway' -> 'cart'", "p must be a number", "'-Inf'" } },
+    { "bad_edge_target.graphml", 6,
+      { "edge target 'paymnets' is not the id of a <node>",
+        "did you mean 'payments'?" } },
+    { "bad_node_id.graphml", 7, { "duplicate node id 'cart'", "line 6" } },
 };
 
 START_TEST(test_error_names_file_line_key_and_value)
@@ -547,6 +606,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_gml_and_graphml_load_identically);
     tcase_add_test(tc, test_graphml_names_come_from_name_key_then_id);
     tcase_add_test(tc, test_graphml_boolean_without_data_keeps_default);
+    tcase_add_test(tc, test_graphml_counts_only_real_elements);
+    tcase_add_test(tc, test_gml_lines_come_from_the_nodes_own_labels);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");
