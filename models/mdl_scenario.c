@@ -20,7 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <yaml.h>
+#include "mdl_input.h"
 #include "mdl_scenario.h"
+
+/* Deepest nesting of collections in a scenario; a real one needs 5. */
+#define YAML_DEPTH_MAX 64
 
 typedef struct override {
     int node;               /* node index (1-based, as libyaml counts) */
@@ -834,31 +838,87 @@ static int apply_set(ctx *c, const char *text)
 
 /* ---- entry points ---- */
 
-static int parse_file(ctx *c, FILE *f)
+/* Report the parser's error as malformed YAML; SIM_ENOMEM for libyaml's
+ * own allocation failures. */
+static int yaml_failed(ctx *c, const yaml_parser_t *p)
+{
+    yaml_mark_t m = p->problem_mark;
+
+    if (p->error == YAML_MEMORY_ERROR)
+        return SIM_ENOMEM;
+    return sim_diag_set(c->d, c->path, (int)m.line + 1, (int)m.column + 1,
+                        "malformed YAML: %s%s%s",
+                        p->problem ? p->problem : "syntax error",
+                        p->context ? " " : "",
+                        p->context ? p->context : "");
+}
+
+/* Check the events of text before libyaml builds its tree: nesting at
+ * most YAML_DEPTH_MAX deep and one document. libyaml's scanner keeps a
+ * list of the open collections and looks at all of them for every token,
+ * so a million '[' took minutes; here the 65th stops it at once. */
+static int check_events(ctx *c, const char *text, size_t len)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    int depth = 0, docs = 0, rc = SIM_OK, done = 0;
+
+    if (!yaml_parser_initialize(&p))
+        return SIM_ENOMEM;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    while (!done && rc == SIM_OK) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            rc = yaml_failed(c, &p);
+            break;
+        }
+        switch (ev.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > YAML_DEPTH_MAX)
+                rc = sim_diag_set(c->d, c->path,
+                                  (int)ev.start_mark.line + 1,
+                                  (int)ev.start_mark.column + 1,
+                                  "YAML nested deeper than %d levels",
+                                  YAML_DEPTH_MAX);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1)
+                rc = sim_diag_set(c->d, c->path,
+                                  (int)ev.start_mark.line + 1,
+                                  (int)ev.start_mark.column + 1,
+                                  "a second YAML document starts here; a "
+                                  "scenario file holds one");
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+    return rc;
+}
+
+static int parse_text(ctx *c, const char *text, size_t len)
 {
     yaml_parser_t parser;
-    int ok;
+    int rc = check_events(c, text, len);
 
+    if (rc != SIM_OK)
+        return rc;
     if (!yaml_parser_initialize(&parser))
         return SIM_ENOMEM;
-    yaml_parser_set_input_file(&parser, f);
-    ok = yaml_parser_load(&parser, &c->doc);
-    if (!ok) {
-        yaml_mark_t m = parser.problem_mark;
-        if (parser.error == YAML_MEMORY_ERROR) {
-            yaml_parser_delete(&parser);
-            return SIM_ENOMEM;
-        }
-        sim_diag_set(c->d, c->path, (int)m.line + 1, (int)m.column + 1,
-                     "malformed YAML: %s%s%s",
-                     parser.problem ? parser.problem : "syntax error",
-                     parser.context ? " " : "",
-                     parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        return SIM_EPARSE;
-    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &c->doc))
+        rc = yaml_failed(c, &parser);
     yaml_parser_delete(&parser);
-    return SIM_OK;
+    return rc;
 }
 
 static char *dir_of(const char *path)
@@ -886,8 +946,8 @@ int mdl_scenario_load(mdl_scenario **out, const char *path,
                       const char *const *sets, size_t nsets, sim_diag *d)
 {
     ctx c;
-    FILE *f;
-    size_t i;
+    char *text = NULL, err[1024];
+    size_t i, len;
     int rc, have_doc = 0;
 
     memset(&c, 0, sizeof c);
@@ -907,14 +967,13 @@ int mdl_scenario_load(mdl_scenario **out, const char *path,
         rc = SIM_ENOMEM;
         goto fail;
     }
-    f = fopen(path, "r");
-    if (!f) {
-        rc = sim_diag_set(d, NULL, 0, 0, "cannot open scenario '%s': %s",
-                          path, strerror(errno));
+    rc = mdl_input_read(path, "scenario", &text, &len, err, sizeof err);
+    if (rc == SIM_EPARSE)
+        rc = sim_diag_set(d, NULL, 0, 0, "%s", err);
+    if (rc != SIM_OK)
         goto fail;
-    }
-    rc = parse_file(&c, f);
-    fclose(f);
+    rc = parse_text(&c, text, len);
+    free(text);
     if (rc != SIM_OK)
         goto fail;
     have_doc = 1;

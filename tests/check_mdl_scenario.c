@@ -250,6 +250,9 @@ typedef struct bad_case {
 static const bad_case bad_cases[] = {
     { "bad_yaml.yaml", NULL, 4, 1,
       { "malformed YAML", "flow mapping" } },
+    /* A second document used to be ignored. */
+    { "bad_two_docs.yaml", NULL, 6, 1,
+      { "a second YAML document starts here", "holds one" } },
     { "bad_top_key.yaml", NULL, 2, 1,
       { "unknown key 'worklaod'", "did you mean 'workload'?" } },
     { "bad_run_key.yaml", NULL, 6, 3,
@@ -325,6 +328,76 @@ START_TEST(test_missing_scenario_names_it)
     ck_assert_ptr_null(s);
     assert_msg_has(&d, "cannot open scenario");
     assert_msg_has(&d, "none.yaml");
+}
+END_TEST
+
+/* Load path (not a fixture) expecting SIM_EPARSE with want in the
+ * message; d receives the diagnostic. */
+static void load_path_bad(const char *path, const char *want, sim_diag *d)
+{
+    mdl_scenario *s = (mdl_scenario *)1;
+
+    memset(d, 0, sizeof *d);
+    ck_assert_int_eq(mdl_scenario_load(&s, path, NULL, 0, d), SIM_EPARSE);
+    ck_assert_ptr_null(s);
+    assert_msg_has(d, want);
+}
+
+START_TEST(test_scenario_must_be_a_regular_file)
+{
+    char dir[512];
+    sim_diag d;
+
+    /* A FIFO used to block until a writer came, /dev/zero to fill
+     * memory. */
+    load_path_bad("/dev/zero", "'/dev/zero': it is a device, not a regular "
+                  "file", &d);
+    load_path_bad(tst_path("tests/data"), "it is a directory", &d);
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    load_path_bad(tst_special_file(dir, "pipe.yaml", -1), "it is a pipe",
+                  &d);
+    load_path_bad(tst_special_file(dir, "big.yaml", (64L << 20) + 1),
+                  "is larger than 64 MiB", &d);
+    tst_rm_tree(dir);
+}
+END_TEST
+
+/* Write a scenario whose `services` value opens n collections with open
+ * (each followed by body) and return its path. */
+static const char *write_nested(const char *dir, const char *open, long n)
+{
+    static char path[600];
+    FILE *f;
+    long i;
+
+    snprintf(path, sizeof path, "%s/deep.yaml", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("services: ", f);
+    for (i = 0; i < n; i++)
+        fputs(open, f);
+    fputs("\n", f);
+    fclose(f);
+    return path;
+}
+
+START_TEST(test_yaml_nesting_stops_at_64_levels)
+{
+    char dir[512];
+    sim_diag d;
+
+    /* A million levels kept libyaml busy for minutes; the 65th level
+     * (the scenario mapping is the first) stops the reading. */
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    load_path_bad(write_nested(dir, "[", 1000000),
+                  "YAML nested deeper than 64 levels", &d);
+    ck_assert_int_eq(d.line, 1);
+    ck_assert_int_eq(d.col, 11 + 63);
+    load_path_bad(write_nested(dir, "{a: ", 1000000),
+                  "YAML nested deeper than 64 levels", &d);
+    ck_assert_int_eq(d.line, 1);
+    ck_assert_int_eq(d.col, 11 + 4 * 63);
+    tst_rm_tree(dir);
 }
 END_TEST
 
@@ -493,6 +566,8 @@ static Suite *make_suite(void)
                         test_error_messages_are_lower_case_without_full_stop,
                         0, nbad);
     tcase_add_test(tc, test_missing_scenario_names_it);
+    tcase_add_test(tc, test_scenario_must_be_a_regular_file);
+    tcase_add_test(tc, test_yaml_nesting_stops_at_64_levels);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("set_errors");

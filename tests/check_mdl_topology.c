@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tst.h"
 #include "../models/mdl_topology.h"
 
@@ -406,6 +407,33 @@ START_TEST(test_missing_file_names_it)
 }
 END_TEST
 
+START_TEST(test_topology_must_be_a_regular_file)
+{
+    char dir[512], link[600];
+    mdl_topology *t = (mdl_topology *)1;
+    sim_diag d;
+
+    /* A .gml name for /dev/zero used to grow the text pass's buffer
+     * until memory ran out; a FIFO to wait for a writer. */
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    snprintf(link, sizeof link, "%s/zero.gml", dir);
+    ck_assert_int_eq(symlink("/dev/zero", link), 0);
+    ck_assert_int_eq(mdl_topology_load(&t, link, &d), SIM_EPARSE);
+    ck_assert_ptr_null(t);
+    ck_assert_ptr_nonnull(strstr(d.msg, "it is a device, not a regular "
+                                        "file"));
+    ck_assert_int_eq(mdl_topology_load(&t, tst_special_file(dir,
+                     "pipe.graphml", -1), &d), SIM_EPARSE);
+    ck_assert_ptr_nonnull(strstr(d.msg, "it is a pipe"));
+    snprintf(link, sizeof link, "%s", tst_special_file(dir, "big.gml",
+                                                       (64L << 20) + 1));
+    ck_assert_int_eq(mdl_topology_load(&t, link, &d), SIM_EPARSE);
+    ck_assert_ptr_nonnull(strstr(d.msg, "larger than 64 MiB"));
+    ck_assert_str_eq(d.file, link);
+    tst_rm_tree(dir);
+}
+END_TEST
+
 START_TEST(test_unknown_extension_is_an_error)
 {
     mdl_topology *t = NULL;
@@ -621,6 +649,7 @@ static Suite *make_suite(void)
     tc = tcase_create("files");
     tcase_add_test(tc, test_missing_file_names_it);
     tcase_add_test(tc, test_unknown_extension_is_an_error);
+    tcase_add_test(tc, test_topology_must_be_a_regular_file);
     tcase_add_test(tc, test_free_null_is_a_no_op);
     suite_add_tcase(s, tc);
 
