@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <yaml.h>
+#include "../sim/sim_stat.h"
 #include "mdl_input.h"
 #include "mdl_scenario.h"
 
@@ -198,9 +199,9 @@ static int parse_long(ctx *c, yaml_node_t *v, const char *key, long min,
         return SIM_EPARSE;
     errno = 0;
     x = strtol(t, &end, 10);
-    if (end == t || *end || errno)
+    if (end == t || *end || (errno && errno != ERANGE))
         return err_at(c, v, 0, "'%s' must be an integer, found '%s'", key, t);
-    if (x < min || x > max)
+    if (errno == ERANGE || x < min || x > max)
         return err_at(c, v, 0, "'%s' must be between %ld and %ld, found '%s'",
                       key, min, max, t);
     *out = x;
@@ -256,12 +257,13 @@ static int run_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
     if (!strcmp(key, "warmup"))
         return parse_time(c, v, key, 0, &s->warmup);
     if (!strcmp(key, "replications")) {
-        rc = parse_long(c, v, key, 1, 1000000, &x);
-        s->replications = (unsigned)x;
+        rc = parse_long(c, v, key, 1, MDL_REPLICATIONS_MAX, &x);
+        if (rc == SIM_OK)
+            s->replications = (unsigned)x;
         return rc;
     }
     if (!strcmp(key, "requests"))
-        return parse_long(c, v, key, 0, LONG_MAX, &s->requests);
+        return parse_long(c, v, key, 0, MDL_REQUESTS_MAX, &s->requests);
     if (!strcmp(key, "seed")) {
         const char *t = want_scalar(c, v, key);
         char *end;
@@ -515,7 +517,7 @@ static int read_workload(ctx *c, yaml_node_t *n, size_t idx)
         return parse_dist(c, a.arrival, "arrival", &w->arrival);
     }
     w->closed = 1;
-    rc = parse_long(c, a.population, "population", 1, 100000000,
+    rc = parse_long(c, a.population, "population", 1, MDL_POPULATION_MAX,
                     &w->population);
     if (rc != SIM_OK)
         return rc;
@@ -635,6 +637,65 @@ static int svc_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
                      &c->s->topo->services[i]);
 }
 
+/* ---- the size of a run ---- */
+
+/* Doubles in one replication's result vector, an upper estimate of
+ * mdl_net_result_len() from what mdl_net.h documents: metrics, then a
+ * latency histogram of SIM_HIST_BINS counts for the system and for each
+ * request class. Up to 16 metrics per request scope, service and edge
+ * (stages included) and 4 per replica. */
+static double result_doubles(const mdl_scenario *s)
+{
+    const mdl_topology *t = s->topo;
+    double n = (double)(1 + s->nclasses) * (SIM_HIST_BINS + 16)
+               + 16.0 * (double)t->nservices + 16.0 * (double)t->nedges;
+    size_t i;
+
+    for (i = 0; i < t->nservices; i++)
+        n += 4.0 * t->services[i].replicas;
+    return n;
+}
+
+/* Do the results of s->replications replications fit MDL_RESULTS_MAX? If
+ * not, say why in why. */
+static int results_fit(const mdl_scenario *s, char *why, size_t n)
+{
+    double per = result_doubles(s) * sizeof(double);
+    double most = floor((double)MDL_RESULTS_MAX / per);
+
+    if ((double)s->replications * per <= (double)MDL_RESULTS_MAX)
+        return 1;
+    if (most < 1)
+        snprintf(why, n, "one replication's results (%zu request class%s, "
+                 "%zu service%s) take %.0f MiB, more than the %zu MiB qmesh "
+                 "keeps", s->nclasses, s->nclasses == 1 ? "" : "es",
+                 s->topo->nservices, s->topo->nservices == 1 ? "" : "s",
+                 per / 1048576, MDL_RESULTS_MAX >> 20);
+    else
+        snprintf(why, n, "%u replications need %.0f MiB for their results "
+                 "(%zu request class%s, %zu service%s), more than the %zu "
+                 "MiB qmesh keeps; use at most %.0f", s->replications,
+                 (double)s->replications * per / 1048576, s->nclasses,
+                 s->nclasses == 1 ? "" : "es", s->topo->nservices,
+                 s->topo->nservices == 1 ? "" : "s", MDL_RESULTS_MAX >> 20,
+                 most);
+    return 0;
+}
+
+int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d)
+{
+    char why[512];
+
+    if (s->replications < 1 || s->replications > MDL_REPLICATIONS_MAX)
+        return sim_diag_set(d, NULL, 0, 0, "--replications must be a whole "
+                            "number from 1 to %d, found '%u'",
+                            MDL_REPLICATIONS_MAX, s->replications);
+    if (!results_fit(s, why, sizeof why))
+        return sim_diag_set(d, NULL, 0, 0, "--replications %u: %s",
+                            s->replications, why);
+    return SIM_OK;
+}
+
 /* ---- top level ---- */
 
 static const char *const TOP_KEYS[] = {
@@ -672,8 +733,9 @@ static int load_topology(ctx *c, yaml_node_t *v)
 static int read_scenario(ctx *c)
 {
     yaml_node_t *root = yaml_document_get_root_node(&c->doc);
-    yaml_node_t *v;
+    yaml_node_t *v, *k;
     mdl_scenario *s = c->s;
+    char why[512];
     int rc;
 
     if (!root)
@@ -729,7 +791,12 @@ static int read_scenario(ctx *c)
         return rc;
     if (!lookup(c, v, "duration"))
         return err_at(c, v, 0, "missing key 'duration' in 'run'");
-    return SIM_OK;
+    if (results_fit(s, why, sizeof why))
+        return SIM_OK;
+    /* At the replications, or at the workloads whose classes take it. */
+    if (!(k = lookup(c, v, "replications")))
+        k = find(c, root, "workload", 1);
+    return err_at(c, k, 0, "%s", why);
 }
 
 /* ---- overrides ---- */

@@ -153,7 +153,8 @@ static void append_hint(char *err, size_t errlen, const char *word,
 
 /* Parse text as an integer in [lo, hi]. Numbers written as reals with no
  * fractional part ("4.0", as GML and GraphML doubles print) are accepted.
- * Returns 1 on success. */
+ * Returns 1 on success, 2 for an integer above hi (*out untouched: it may
+ * not fit a long), 0 for anything else. */
 static int parse_integer(const char *text, double lo, double hi, long *out)
 {
     char *end;
@@ -165,10 +166,32 @@ static int parse_integer(const char *text, double lo, double hi, long *out)
         return 0;
     while (*end == ' ' || *end == '\t')
         end++;
-    if (*end || !isfinite(x) || x != floor(x) || x < lo || x > hi)
+    if (*end || !isfinite(x) || x < lo)
+        return 0;
+    if (x > hi)
+        return x == floor(x) ? 2 : 0;
+    if (x != floor(x))
         return 0;
     *out = (long)x;
     return 1;
+}
+
+/* Set *out from value, an integer in [lo, hi], or write "KEY must be ..."
+ * into err: what names the integers allowed ("a positive integer"). */
+static int set_count(const char *key, const char *value, long lo, long hi,
+                     const char *what, long *out, char *err, size_t errlen)
+{
+    switch (parse_integer(value, (double)lo, (double)hi, out)) {
+    case 1:
+        return SIM_OK;
+    case 2:
+        snprintf(err, errlen, "%s must be at most %ld, found '%s'", key, hi,
+                 value);
+        return SIM_EPARSE;
+    default:
+        snprintf(err, errlen, "%s must be %s, found '%s'", key, what, value);
+        return SIM_EPARSE;
+    }
 }
 
 /* Parse text as a finite real. Returns 1 on success. */
@@ -244,23 +267,20 @@ int mdl_service_set(mdl_service *s, const char *key, const char *value,
     long n;
     int i;
 
-    if (strcmp(key, "servers") == 0 || strcmp(key, "replicas") == 0) {
-        if (!parse_integer(value, 1, INT_MAX, &n)) {
-            snprintf(err, errlen, "%s must be a positive integer, found '%s'",
-                     key, value);
+    if (strcmp(key, "servers") == 0) {
+        if (set_count(key, value, 1, MDL_SERVERS_MAX, "a positive integer",
+                      &n, err, errlen) != SIM_OK)
             return SIM_EPARSE;
-        }
-        if (key[0] == 's')
-            s->servers = (int)n;
-        else
-            s->replicas = (int)n;
+        s->servers = (int)n;
+    } else if (strcmp(key, "replicas") == 0) {
+        if (set_count(key, value, 1, MDL_REPLICAS_MAX, "a positive integer",
+                      &n, err, errlen) != SIM_OK)
+            return SIM_EPARSE;
+        s->replicas = (int)n;
     } else if (strcmp(key, "capacity") == 0) {
-        /* 2^53: the largest integer a double holds exactly. */
-        if (!parse_integer(value, 0, 9007199254740992.0, &n)) {
-            snprintf(err, errlen, "capacity must be a non-negative integer "
-                     "(0 = unlimited), found '%s'", value);
+        if (set_count(key, value, 0, MDL_CAPACITY_MAX, "a non-negative "
+                      "integer (0 = unlimited)", &n, err, errlen) != SIM_OK)
             return SIM_EPARSE;
-        }
         s->capacity = n;
     } else if (strcmp(key, "discipline") == 0) {
         if ((i = word_index(value, disciplines, NELEM(disciplines))) < 0)
@@ -345,18 +365,14 @@ static int edge_set(mdl_edge *e, const char *key, const char *value,
         }
         e->p = x;
     } else if (strcmp(key, "count") == 0) {
-        if (!parse_integer(value, 1, INT_MAX, &n)) {
-            snprintf(err, errlen, "count must be a positive integer, "
-                     "found '%s'", value);
+        if (set_count(key, value, 1, MDL_COUNT_MAX, "a positive integer", &n,
+                      err, errlen) != SIM_OK)
             return SIM_EPARSE;
-        }
         e->count = (int)n;
     } else if (strcmp(key, "stage") == 0) {
-        if (!parse_integer(value, 0, INT_MAX, &n)) {
-            snprintf(err, errlen, "stage must be a non-negative integer, "
-                     "found '%s'", value);
+        if (set_count(key, value, 0, MDL_STAGE_MAX, "a non-negative integer",
+                      &n, err, errlen) != SIM_OK)
             return SIM_EPARSE;
-        }
         e->stage = (int)n;
     } else if (strcmp(key, "protocol") == 0) {
         char *copy;
@@ -1620,12 +1636,14 @@ int mdl_topology_find(const mdl_topology *t, const char *name)
 }
 
 /* Rules between attributes: capacity (when limited) holds at least the
- * requests in service, capacity >= servers; and the forward routing
+ * requests in service, capacity >= servers; the replicas of all services
+ * add up to at most MDL_REPLICAS_TOTAL_MAX; and the forward routing
  * probabilities out of service i, sum_j p_ij, leave 1 - sum_j p_ij >= 0
  * to exit (1e-9 allows for decimal fractions such as 0.7 + 0.2 + 0.1). */
 int mdl_topology_check(const mdl_topology *t, sim_diag *d)
 {
     double *sum;
+    long replicas = 0;
     size_t i;
 
     for (i = 0; i < t->nservices; i++) {
@@ -1636,6 +1654,11 @@ int mdl_topology_check(const mdl_topology *t, sim_diag *d)
                                 "capacity must be 0 (unlimited) or at least "
                                 "servers (%d), found '%ld'", s->name,
                                 s->servers, s->capacity);
+        /* Each term is at most MDL_REPLICAS_MAX: no overflow. */
+        if ((replicas += s->replicas) > MDL_REPLICAS_TOTAL_MAX)
+            return sim_diag_set(d, t->path, s->line, 0, "service '%s': the "
+                                "replicas of all services add up to more "
+                                "than %d", s->name, MDL_REPLICAS_TOTAL_MAX);
     }
     if (t->nservices == 0)
         return SIM_OK;

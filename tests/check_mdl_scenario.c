@@ -281,6 +281,17 @@ static const bad_case bad_cases[] = {
       { "'arrival'", "unknown parameter 'rat'", "did you mean 'rate'?" } },
     { "bad_both.yaml", NULL, 3, 5,
       { "workload 'mixed'", "exactly one of 'arrival'", "'population'" } },
+    /* Bounded counts (mdl_scenario.h). */
+    { "bad_replications.yaml", NULL, 6, 17,
+      { "'replications' must be between 1 and 10000", "'10001'" } },
+    { "bad_results.yaml", NULL, 8, 17,
+      { "9000 replications need", "MiB for their results",
+        "use at most 8706" } },
+    { "bad_population.yaml", NULL, 3, 34,
+      { "'population' must be between 1 and 10000", "'1000000'" } },
+    { "bad_requests.yaml", NULL, 6, 13,
+      { "'requests' must be between 0 and 1000000000000",
+        "'99999999999999999999'" } },
     /* The topology's own check: the file and line of 'front'. */
     { "bad_forward_sum.yaml", "sum_over_one.gml", 4, 0,
       { "forward probabilities out of 'front'", "1.25", "> 1" } },
@@ -398,6 +409,26 @@ START_TEST(test_yaml_nesting_stops_at_64_levels)
     ck_assert_int_eq(d.line, 1);
     ck_assert_int_eq(d.col, 11 + 4 * 63);
     tst_rm_tree(dir);
+}
+END_TEST
+
+START_TEST(test_check_run_sees_replications_set_after_loading)
+{
+    mdl_scenario *s = load_ok("good_defaults.yaml");
+    sim_diag d;
+
+    /* What the -r option does after loading. */
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_OK);
+    s->replications = 1000000;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
+    ck_assert_str_eq(d.msg, "--replications must be a whole number from 1 "
+                            "to 10000, found '1000000'");
+    s->replications = 9000;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
+    assert_msg_has(&d, "--replications 9000: 9000 replications need");
+    s->replications = 8706;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_OK);
+    mdl_scenario_free(s);
 }
 END_TEST
 
@@ -568,6 +599,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_missing_scenario_names_it);
     tcase_add_test(tc, test_scenario_must_be_a_regular_file);
     tcase_add_test(tc, test_yaml_nesting_stops_at_64_levels);
+    tcase_add_test(tc, test_check_run_sees_replications_set_after_loading);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("set_errors");

@@ -347,6 +347,21 @@ static const bad_case bad_cases[] = {
       { "edge target 'paymnets' is not the id of a <node>",
         "did you mean 'payments'?" } },
     { "bad_node_id.graphml", 7, { "duplicate node id 'cart'", "line 6" } },
+    /* Counts are bounded (mdl_topology.h); these used to overflow an int,
+     * spin in Erlang's recursion or fill memory. */
+    { "bad_servers_max.gml", 5,
+      { "service 'cart': servers must be at most 100000, "
+        "found '2147483647'" } },
+    { "bad_replicas_max.graphml", 6,
+      { "service 'cart': replicas must be at most 10000, "
+        "found '10000000'" } },
+    { "bad_capacity_max.gml", 5,
+      { "capacity must be at most 1000000", "'1000000000000'" } },
+    { "bad_edge_count_max.gml", 6,
+      { "edge 'gateway' -> 'cart': count must be at most 10000",
+        "'10001'" } },
+    { "bad_edge_stage_max.gml", 6,
+      { "stage must be at most 10000", "'1000000000'" } },
 };
 
 START_TEST(test_error_names_file_line_key_and_value)
@@ -525,6 +540,66 @@ START_TEST(test_service_set_rejects_bad_values_unchanged)
 }
 END_TEST
 
+START_TEST(test_service_set_bounds_every_count)
+{
+    static const struct {
+        const char *key, *ok, *bad, *msg;
+    } b[] = {
+        { "servers", "100000", "100001",
+          "servers must be at most 100000, found '100001'" },
+        { "replicas", "10000", "1e7",
+          "replicas must be at most 10000, found '1e7'" },
+        { "capacity", "1000000", "1e300",
+          "capacity must be at most 1000000, found '1e300'" },
+        { "servers", "2", "inf",
+          "servers must be a positive integer, found 'inf'" },
+        { "replicas", "2", "nan",
+          "replicas must be a positive integer, found 'nan'" },
+    };
+    mdl_service s;
+    char err[256];
+    size_t i;
+
+    service_defaults(&s);
+    for (i = 0; i < sizeof b / sizeof b[0]; i++) {
+        ck_assert_int_eq(mdl_service_set(&s, b[i].key, b[i].ok, NULL, err,
+                                         sizeof err), SIM_OK);
+        ck_assert_int_eq(mdl_service_set(&s, b[i].key, b[i].bad, NULL, err,
+                                         sizeof err), SIM_EPARSE);
+        ck_assert_str_eq(err, b[i].msg);
+    }
+    ck_assert_int_eq(s.servers, 2);
+    ck_assert_int_eq(s.replicas, 2);
+    ck_assert_int_eq(s.capacity, 1000000);
+    mdl_dist_destroy(&s.service);
+}
+END_TEST
+
+START_TEST(test_replicas_of_all_services_are_bounded)
+{
+    /* 101 services of 10,000 replicas each: 1,010,000 in all. */
+    char dir[512], path[600];
+    mdl_topology *t = NULL;
+    sim_diag d;
+    FILE *f;
+    int i;
+
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    snprintf(path, sizeof path, "%s/wide.gml", dir);
+    ck_assert_ptr_nonnull(f = fopen(path, "w"));
+    fputs("graph [\n  directed 1\n", f);
+    for (i = 0; i < 101; i++)
+        fprintf(f, "  node [ id %d label \"s%d\" replicas 10000 ]\n", i, i);
+    fputs("]\n", f);
+    fclose(f);
+    ck_assert_int_eq(mdl_topology_load(&t, path, &d), SIM_EPARSE);
+    ck_assert_int_eq(d.line, 103);
+    ck_assert_str_eq(d.msg, "service 's100': the replicas of all services "
+                            "add up to more than 1000000");
+    tst_rm_tree(dir);
+}
+END_TEST
+
 START_TEST(test_service_set_unknown_key_hints)
 {
     mdl_service s;
@@ -657,6 +732,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_service_set_accepts_valid_values);
     tcase_add_test(tc, test_service_set_rejects_bad_values_unchanged);
     tcase_add_test(tc, test_service_set_unknown_key_hints);
+    tcase_add_test(tc, test_service_set_bounds_every_count);
+    tcase_add_test(tc, test_replicas_of_all_services_are_bounded);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("check");
