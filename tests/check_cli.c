@@ -215,6 +215,28 @@ START_TEST(test_unbounded_inputs_exit_2_at_once)
 }
 END_TEST
 
+START_TEST(test_load_sweep_bounds_its_loads)
+{
+    /* A STEP of 1e-300 overflowed the cast of the count (and ran one
+     * load); a FROM of 1e-10 was rounded to load 0 and stopped with an
+     * empty "error: ". */
+    expect_input_error("--load '0.1:0.5:1e-300' has 4e+299 loads; at most "
+                       "1000", "run", "scenarios/mm1.yaml", "--load",
+                       "0.1:0.5:1e-300", "-q");
+    expect_input_error("--load '0.1:0.5:0.0004' has 1001 loads; at most "
+                       "1000", "run", "scenarios/mm1.yaml", "--load",
+                       "0.1:0.5:0.0004", "-q");
+    expect_input_error("with 0.001 <= FROM <= TO < 1 and STEP > 0 (e.g. "
+                       "0.1:0.95:0.05), found '1e-10:0.2:0.1'", "run",
+                       "scenarios/mm1.yaml", "--load", "1e-10:0.2:0.1",
+                       "-q");
+    expect_input_error("found 'nan:0.5:0.1'", "run", "scenarios/mm1.yaml",
+                       "--load", "nan:0.5:0.1", "-q");
+    expect_input_error("found '0.1:0.5:inf'", "run", "scenarios/mm1.yaml",
+                       "--load", "0.1:0.5:inf", "-q");
+}
+END_TEST
+
 START_TEST(test_no_command_is_a_usage_error)
 {
     tst_out r;
@@ -598,6 +620,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_bad_set_exits_2_naming_it);
     tcase_add_test(tc, test_counts_beyond_their_bounds_exit_2_at_once);
     tcase_add_test(tc, test_unbounded_inputs_exit_2_at_once);
+    tcase_add_test(tc, test_load_sweep_bounds_its_loads);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("stability");
