@@ -4,7 +4,9 @@
  * attribute table, validated, with defaults filled in (DESIGN.md section 3).
  *
  * Vertex attributes: name (GraphML) or label (GML), servers, replicas,
- * service, post_service, capacity, discipline, blocking, kind, lb. Edge
+ * service, post_service, capacity, discipline, blocking, kind, lb; the
+ * discipline 'priority' and the kind 'broker' are refused as not
+ * simulated yet, by the loader and by mdl_service_set(). Edge
  * attributes: kind, p, count, stage, protocol, types. Any other attribute is an error naming it
  * (igraph's own "id" is allowed). The topology owns all strings and
  * distributions in it.

@@ -70,6 +70,8 @@ static const bad_case bad_cases[] = {
       "use at most 8706" },
     { "tests/data/bad_population.yaml",
       "tests/data/bad_population.yaml:3:34:", "'population'" },
+    { "tests/data/bad_priority.yaml", "tests/data/bad_priority.yaml:7:25:",
+      "'priority' is not simulated yet" },
 };
 
 START_TEST(test_bad_scenario_exits_2_with_file_and_line)

@@ -281,6 +281,9 @@ static const bad_case bad_cases[] = {
       { "'arrival'", "unknown parameter 'rat'", "did you mean 'rate'?" } },
     { "bad_both.yaml", NULL, 3, 5,
       { "workload 'mixed'", "exactly one of 'arrival'", "'population'" } },
+    /* An override may not pick what the simulator cannot run. */
+    { "bad_priority.yaml", NULL, 7, 25,
+      { "discipline 'priority' is not simulated yet", "fifo or ps" } },
     /* Bounded counts (mdl_scenario.h). */
     { "bad_replications.yaml", NULL, 6, 17,
       { "'replications' must be between 1 and 10000", "'10001'" } },
@@ -484,6 +487,19 @@ START_TEST(test_set_of_a_bad_service_value_names_the_set)
 }
 END_TEST
 
+START_TEST(test_set_of_a_broker_is_refused_on_reading)
+{
+    const char *sets[] = { "services.server.kind=broker" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    ck_assert_int_eq(d.line, 0);
+    ck_assert_str_eq(d.msg, "in --set 'services.server.kind=broker': kind "
+                            "'broker' is not simulated yet; use service or "
+                            "delay");
+}
+END_TEST
+
 START_TEST(test_set_that_adds_a_mapping_names_the_set)
 {
     /* 'name' gets a new mapping as its value, which no file line holds. */
@@ -607,6 +623,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_with_a_bad_value_names_the_set);
     tcase_add_test(tc, test_set_of_an_unknown_key_names_the_set);
     tcase_add_test(tc, test_set_of_a_bad_service_value_names_the_set);
+    tcase_add_test(tc, test_set_of_a_broker_is_refused_on_reading);
     tcase_add_test(tc, test_set_that_adds_a_mapping_names_the_set);
     tcase_add_test(tc, test_set_index_out_of_range_is_an_error);
     tcase_add_test(tc, test_set_into_a_value_is_an_error);
