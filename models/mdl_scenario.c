@@ -221,6 +221,9 @@ static int parse_time(ctx *c, yaml_node_t *v, const char *key, int positive,
     if (*out < 0 || (positive && *out == 0))
         return err_at(c, v, 0, "'%s' must be %s, found '%s'", key,
                       positive ? "positive" : "zero or positive", t);
+    if (*out > MDL_TIME_MAX)
+        return err_at(c, v, 0, "'%s' must be at most %.0f s (about 32 "
+                      "years), found '%s'", key, MDL_TIME_MAX, t);
     return SIM_OK;
 }
 

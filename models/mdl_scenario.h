@@ -24,6 +24,10 @@
  * 10^12 requests would take days to simulate. The results of all
  * replications are kept in memory, MDL_RESULTS_MAX bytes at most.
  */
+/* run.duration and run.warmup, s: at 10^9 s a double still tells events
+ * 0.12 us apart; at 10^17 s the clock can no longer advance by a
+ * millisecond and a run would never end. */
+#define MDL_TIME_MAX 1e9
 #define MDL_REPLICATIONS_MAX 10000
 #define MDL_POPULATION_MAX 10000
 #define MDL_REQUESTS_MAX 1000000000000L

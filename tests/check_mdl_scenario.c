@@ -487,6 +487,32 @@ START_TEST(test_set_of_a_bad_service_value_names_the_set)
 }
 END_TEST
 
+START_TEST(test_set_rejects_nan_inf_and_endless_times)
+{
+    static const char *const bad[][2] = {
+        /* Never finished: the clock stops advancing long before. */
+        { "run.duration=1e300s", "'duration' must be at most 1000000000 s" },
+        { "run.warmup=1e308", "'warmup' must be at most 1000000000 s" },
+        { "run.duration=nan", "'duration' must be a time" },
+        { "run.confidence=nan", "'confidence' must be a level" },
+        { "run.confidence=inf", "'confidence' must be a level" },
+        { "workload.0.arrival=poisson(rate=nan/s)", "'nan/s'" },
+        { "services.server.servers=-inf", "servers must be a positive" },
+        { "services.server.capacity=NaN", "capacity must be a non-negative" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *sets[1];
+        sim_diag d;
+
+        sets[0] = bad[i][0];
+        load_bad_set("good_defaults.yaml", sets, 1, &d);
+        assert_msg_has(&d, bad[i][1]);
+    }
+}
+END_TEST
+
 START_TEST(test_set_of_a_broker_is_refused_on_reading)
 {
     const char *sets[] = { "services.server.kind=broker" };
@@ -624,6 +650,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_of_an_unknown_key_names_the_set);
     tcase_add_test(tc, test_set_of_a_bad_service_value_names_the_set);
     tcase_add_test(tc, test_set_of_a_broker_is_refused_on_reading);
+    tcase_add_test(tc, test_set_rejects_nan_inf_and_endless_times);
     tcase_add_test(tc, test_set_that_adds_a_mapping_names_the_set);
     tcase_add_test(tc, test_set_index_out_of_range_is_an_error);
     tcase_add_test(tc, test_set_into_a_value_is_an_error);
