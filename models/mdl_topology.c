@@ -1181,7 +1181,9 @@ static void reason_to_msg(char *msg, size_t n, igraph_error_t code,
     for (p = msg; *p; p++)
         if ((p[0] == 'l' || p[0] == 'L') && strncmp(p + 1, "ine ", 4) == 0 &&
             p[5] >= '0' && p[5] <= '9') {
-            *line = atoi(p + 5);
+            long l = strtol(p + 5, NULL, 10);   /* atoi() overflows */
+
+            *line = l > 0 && l <= INT_MAX ? (int)l : 0;
             break;
         }
 }
