@@ -99,9 +99,12 @@ double ana_erlang_b(int c, double a)
 
     if (c < 0 || !finite_nonneg(a))
         return NAN;
-    /* B(k) = a B(k-1) / (k + a B(k-1)): each step is in [0, 1]. */
-    for (k = 1; k <= c; k++)
-        b = a * b / (k + a * b);
+    /* B(k) = a B(k-1) / (k + a B(k-1)): each step is in [0, 1]. k runs to
+     * c without passing INT_MAX (k <= c would overflow at c = INT_MAX),
+     * and once B underflows to 0 it stays 0, so a large c with a modest
+     * load ends after a few hundred steps. */
+    for (k = 0; k < c && b > 0.0; k++)
+        b = a * b / ((k + 1.0) + a * b);
     return b;
 }
 
@@ -153,7 +156,7 @@ int ana_mmck(double lambda, double mu, int c, int K, ana_station *out)
 {
     double a, la, lrho, lmax, lq, q, sum = 0.0, sumn = 0.0, sumq = 0.0;
     double busy = 0.0, pK, lam_acc;
-    int n;
+    long long n;    /* runs to K inclusive: n <= K with an int overflows */
 
     if (!out || !finite_nonneg(lambda) || !isfinite(mu) || mu <= 0.0
         || c < 1 || K < c)
@@ -167,22 +170,28 @@ int ana_mmck(double lambda, double mu, int c, int K, ana_station *out)
     la = log(a);
     lrho = log(a / c);
     /* q_n = a^n / n! (n <= c), q_c (a/c)^(n-c) (n > c); the largest log q_n
-     * is at n = min(floor(a), c) or at K when a/c > 1. Shift by it. */
+     * is at n = min(floor(a), c) or at K when a/c > 1. Shift by it. Past c
+     * the terms fall when a/c < 1, and once exp() gives 0 every later
+     * term is 0 too: both loops stop there, so a huge K costs nothing. */
     lmax = 0.0;
     for (n = 0; n <= K; n++) {
-        lq = n <= c ? n * la - lgamma(n + 1.0)
-                    : c * la - lgamma(c + 1.0) + (n - c) * lrho;
+        lq = n <= c ? (double)n * la - lgamma((double)n + 1.0)
+                    : c * la - lgamma(c + 1.0) + (double)(n - c) * lrho;
         if (lq > lmax || n == 0)
             lmax = lq;
+        if (n > c && lrho <= 0.0)
+            break;
     }
     for (n = 0; n <= K; n++) {
-        lq = n <= c ? n * la - lgamma(n + 1.0)
-                    : c * la - lgamma(c + 1.0) + (n - c) * lrho;
+        lq = n <= c ? (double)n * la - lgamma((double)n + 1.0)
+                    : c * la - lgamma(c + 1.0) + (double)(n - c) * lrho;
+        if (n > c && lrho < 0.0 && lq - lmax < -800.0)
+            break;                          /* exp() is 0 from here on */
         q = exp(lq - lmax);
         sum += q;
-        sumn += n * q;
+        sumn += (double)n * q;
         if (n > c)
-            sumq += (n - c) * q;
+            sumq += (double)(n - c) * q;
         /* All servers busy and still room: an accepted arrival waits. */
         if (n >= c && n < K)
             busy += q;
@@ -598,6 +607,23 @@ int ana_mva(size_t n, const ana_node *nodes, const double *visits, double Z,
     }
     if (N > 0 && Z + Dsum <= 0.0)
         return SIM_EINVAL;   /* zero cycle time: infinite throughput */
+    /* The cost, before anything is allocated: n + 1 elements per
+     * population, and for each load-dependent station (1 < c < N) O(pop)
+     * per other element and population, so about
+     *   (n + 1) N + nld (n + 1) N^2 / 2
+     * steps, and nld (n + 1) (N + 1) doubles for the chains. */
+    for (k = 0; k < n; k++)
+        nld += nodes[k].servers > 1 && nodes[k].servers < N
+               && visits[k] * nodes[k].mean > 0.0;
+    {
+        double el_n = (double)n + 1.0, pops = (double)N + 1.0;
+
+        if (el_n * pops + (double)nld * el_n * pops * pops / 2
+                > ANA_MVA_WORK_MAX
+            || (double)nld * el_n * pops > ANA_MVA_WORK_MAX / 8)
+            return SIM_ENOTSUP;
+    }
+    nld = 0;
 
     /* Elements of the product form with a positive demand: stations and
      * the think time, a delay of demand Z. A c-server station with

@@ -87,11 +87,16 @@ int ana_bcmp_open(size_t n, size_t R, const ana_bcmp_node *nodes,
                   const double *lambda, const double *mean, double *W,
                   double *L, ana_station *out, size_t *bad);
 
+/* Steps of exact MVA beyond which ana_mva() declines (about 10 s). */
+#define ANA_MVA_WORK_MAX 1e9
+
 /* Closed single-class network: N customers, think time Z (s) outside the
  * stations, visit ratio visits[k] per cycle. Exact MVA; multi-server
  * stations through load-dependent MVA with marginal queue-length
  * probabilities. Fills out[n] (lambda = X * visits, W per visit) and the
- * system throughput X (cycles/s) and response time R = N/X - Z (s). */
+ * system throughput X (cycles/s) and response time R = N/X - Z (s).
+ * SIM_ENOTSUP when the solution would take more than ANA_MVA_WORK_MAX
+ * steps (the cost grows as N^2 per multi-server station). */
 int ana_mva(size_t n, const ana_node *nodes, const double *visits, double Z,
             int N, ana_station *out, double *X, double *R);
 

@@ -83,9 +83,9 @@ int ana_theory_stability(const mdl_scenario *s, sim_diag *d)
     const mdl_topology *t = s->topo;
     ana_flow f;
     size_t k;
-    int rc = ana_flow_init(&f, s, d);
+    int rc;
 
-    if (rc != SIM_OK)
+    if ((rc = ana_flow_init(&f, s, d)) != SIM_OK)
         return rc;
     for (k = 0; rc == SIM_OK && k < f.n; k++) {
         const mdl_service *v = &t->services[k];
@@ -685,8 +685,17 @@ static int closed_network(ana_theory *t, const mdl_scenario *s, const net *m)
     if (!nodes || !st || !sw)
         goto done;
     to_nodes(s, nodes);
-    if (ana_mva(m->n, nodes, v, w->think.mean, (int)w->population, st, &X,
-                   &R) != SIM_OK) {
+    rc = ana_mva(m->n, nodes, v, w->think.mean, (int)w->population, st, &X,
+                 &R);
+    if (rc == SIM_ENOTSUP) {
+        char pop[32];
+
+        snprintf(pop, sizeof pop, "%ld", w->population);
+        rc = no_theory(t, "exact MVA for %s customers of workload '%s' "
+                       "would take too long", pop, w->name);
+        goto done;
+    }
+    if (rc != SIM_OK) {
         rc = no_theory(t, "MVA found no solution for workload '%s'%s",
                        w->name, "");
         goto done;

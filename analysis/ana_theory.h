@@ -75,10 +75,10 @@ typedef struct ana_theory {
     double think;           /* s */
 } ana_theory;
 
-/* Check that every infinite-capacity station of s has load < 1 under its
- * open workloads, and that requests can leave. Returns SIM_OK, or
- * SIM_EUNSTABLE / SIM_EPARSE with d naming the station, its load and the
- * scenario line of the workloads. */
+/* The check before a run: every infinite-capacity station of s has load
+ * < 1 under its open workloads, and requests can leave. Returns SIM_OK,
+ * or SIM_EUNSTABLE / SIM_EPARSE with d naming the station, its load and
+ * the scenario line of the workloads. */
 int ana_theory_stability(const mdl_scenario *s, sim_diag *d);
 /* Solve s. Returns SIM_OK (check ->applies) or SIM_ENOMEM. */
 int ana_theory_new(ana_theory **out, const mdl_scenario *s);

@@ -4,7 +4,9 @@
  * theory calls every queue stable, so bad input stops with exit status 2
  * before anything is simulated or solved.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,10 +215,11 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
                 return -1;
             break;
         case 's':
+            errno = 0;
             o->seed = strtoull(optarg, &end, 10);
-            if (end == optarg || *end || *optarg == '-') {
-                fprintf(stderr, "qmesh: --seed must be a non-negative "
-                        "integer, found '%s'\n", optarg);
+            if (end == optarg || *end || *optarg == '-' || errno == ERANGE) {
+                fprintf(stderr, "qmesh: --seed must be a whole number from "
+                        "0 to %llu, found '%s'\n", ULLONG_MAX, optarg);
                 return -1;
             }
             o->have_seed = 1;
@@ -253,9 +256,10 @@ int cli__load(const cli_opts *o, mdl_scenario **s, int check)
             (*s)->replications = (unsigned)o->reps;
         if (o->have_seed)
             (*s)->seed = o->seed;
-        if (check)
-            rc = ana_theory_stability(*s, &d);
+        rc = mdl_scenario_check_run(*s, &d);    /* -r is known by now */
     }
+    if (rc == SIM_OK && check)
+        rc = ana_theory_stability(*s, &d);
     if (rc == SIM_ENOMEM) {
         fputs("qmesh: out of memory\n", stderr);
         return EXIT_RUNTIME;

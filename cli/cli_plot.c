@@ -159,7 +159,10 @@ const cli_cmd cli__plot_cmd = {
  * after printing the problem. */
 static size_t parse_loads(const char *spec, double *load)
 {
-    double x[3];
+    /* The smallest load: the rounding must not make a load 0, and a run
+     * at a lower load sees next to no requests. */
+    const double min_load = 0.001;
+    double x[3], span;
     const char *s = spec;
     char *end;
     size_t n, i;
@@ -179,11 +182,11 @@ static size_t parse_loads(const char *spec, double *load)
         x[2] = 1;
         nf = 3;
     }
-    if (nf != 3 || *end != '\0' || !(x[0] > 0) || !(x[1] >= x[0])
+    if (nf != 3 || *end != '\0' || !(x[0] >= min_load) || !(x[1] >= x[0])
         || !(x[2] > 0)) {
-        fprintf(stderr, "qmesh: --load must be FROM:TO:STEP with 0 < FROM "
-                "<= TO < 1 and STEP > 0 (e.g. 0.1:0.95:0.05), found "
-                "'%s'\n", spec);
+        fprintf(stderr, "qmesh: --load must be FROM:TO:STEP with %g <= FROM "
+                "<= TO < 1 and STEP > 0 (e.g. 0.1:0.95:0.05), found '%s'\n",
+                min_load, spec);
         return 0;
     }
     if (x[1] >= 1) {
@@ -192,12 +195,15 @@ static size_t parse_loads(const char *spec, double *load)
                 "(unstable); use loads below 1\n", spec, x[1]);
         return 0;
     }
-    n = (size_t)floor((x[1] - x[0]) / x[2] + 1e-9) + 1;
-    if (n > MAX_POINTS) {
-        fprintf(stderr, "qmesh: --load '%s' has %zu loads; at most %d\n",
-                spec, n, MAX_POINTS);
+    /* (TO - FROM) / STEP + 1 loads, compared as a double: a tiny STEP
+     * makes it larger than any integer type holds. */
+    span = floor((x[1] - x[0]) / x[2] + 1e-9);
+    if (!(span < MAX_POINTS)) {
+        fprintf(stderr, "qmesh: --load '%s' has %.4g loads; at most %d\n",
+                spec, span + 1, MAX_POINTS);
         return 0;
     }
+    n = (size_t)span + 1;
     for (i = 0; i < n; i++)
         load[i] = round((x[0] + (double)i * x[2]) * 1e9) / 1e9;
     return n;

@@ -42,6 +42,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include "../sim/sim_err.h"
 #include "mdl_dist.h"
+#include "mdl_input.h"
 
 /* ------------------------------------------------------------------ */
 /* Error reporting                                                      */
@@ -453,10 +454,12 @@ static int build_uniform(parser *ps, const call *c, mdl_dist *d)
                     span(lo->tok, lo->tok_end), lo->tok);
     d->p[0] = a;
     d->p[1] = b;
-    /* mean = (a + b) / 2, var = (b - a)^2 / 12, scv = var / mean^2;
+    /* mean = (a + b) / 2, var = (b - a)^2 / 12, scv = var / mean^2,
+     * computed as a/2 + b/2 and ((b - a) / mean)^2 / 12 (with
+     * (b - a) / mean <= 2) so that no step overflows near DBL_MAX;
      * uniform(0, 0) is det(0), with scv 0. */
-    d->mean = (a + b) / 2;
-    d->scv = d->mean > 0 ? (b - a) * (b - a) / 12 / (d->mean * d->mean) : 0;
+    d->mean = a / 2 + b / 2;
+    d->scv = d->mean > 0 ? (b - a) / d->mean * ((b - a) / d->mean) / 12 : 0;
     return SIM_OK;
 }
 
@@ -795,20 +798,28 @@ static char *dup_span(const char *s, const char *e)
 static int read_samples(csv_ctx *cx)
 {
     struct csv_parser cp;
-    char buf[8192];
-    size_t got;
+    char buf[8192], why[1024];
+    size_t got, total = 0;
     FILE *f;
     int err;
 
-    f = fopen(cx->path, "rb");
-    if (!f)
-        return fail(cx->ps, cx->tok->tok, "cannot open '%s': %s", cx->path,
-                    strerror(errno));
+    /* A regular file of at most MDL_INPUT_MAX bytes: not /dev/zero. */
+    err = mdl_input_open(cx->path, "sample file", &f, why, sizeof why);
+    if (err == SIM_EPARSE)
+        return fail(cx->ps, cx->tok->tok, "%s", why);
+    if (err != SIM_OK)
+        return err;
     if (csv_init(&cp, CSV_REPALL_NL) != 0) {
         fclose(f);
         return SIM_ENOMEM;
     }
     while (cx->status == SIM_OK && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+        if ((total += got) > MDL_INPUT_MAX) {
+            cx->status = fail(cx->ps, cx->tok->tok, "sample file '%s' is "
+                              "larger than %zu MiB, the most qmesh reads",
+                              cx->path, MDL_INPUT_MAX >> 20);
+            break;
+        }
         if (csv_parse(&cp, buf, got, csv_field, csv_record, cx) != got) {
             err = csv_error(&cp);
             if (cx->status == SIM_OK)
@@ -1159,6 +1170,13 @@ int mdl_dist_parse(mdl_dist *d, const char *text, const char *base_dir,
     if (err_col)
         *err_col = 0;
     rc = parse_dist(&ps, d, base_dir);
+    /* Every parametrisation checks its own parameters; this catches what
+     * slips between them, such as empirical samples near DBL_MAX whose
+     * sum or squares overflow. Only pareto may have an infinite scv. */
+    if (rc == SIM_OK && (!isfinite(d->mean) || isnan(d->scv) ||
+                         (d->kind != MDL_DIST_PARETO && !isfinite(d->scv))))
+        rc = fail(&ps, text, "'%s' gives a mean or variance out of range",
+                  text);
     if (rc != SIM_OK) {
         mdl_dist_destroy(d);
         if (rc == SIM_ENOMEM)

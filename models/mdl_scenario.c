@@ -20,7 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <yaml.h>
+#include "../sim/sim_stat.h"
+#include "mdl_input.h"
 #include "mdl_scenario.h"
+
+/* Deepest nesting of collections in a scenario; a real one needs 5. */
+#define YAML_DEPTH_MAX 64
 
 typedef struct override {
     int node;               /* node index (1-based, as libyaml counts) */
@@ -194,9 +199,9 @@ static int parse_long(ctx *c, yaml_node_t *v, const char *key, long min,
         return SIM_EPARSE;
     errno = 0;
     x = strtol(t, &end, 10);
-    if (end == t || *end || errno)
+    if (end == t || *end || (errno && errno != ERANGE))
         return err_at(c, v, 0, "'%s' must be an integer, found '%s'", key, t);
-    if (x < min || x > max)
+    if (errno == ERANGE || x < min || x > max)
         return err_at(c, v, 0, "'%s' must be between %ld and %ld, found '%s'",
                       key, min, max, t);
     *out = x;
@@ -216,6 +221,9 @@ static int parse_time(ctx *c, yaml_node_t *v, const char *key, int positive,
     if (*out < 0 || (positive && *out == 0))
         return err_at(c, v, 0, "'%s' must be %s, found '%s'", key,
                       positive ? "positive" : "zero or positive", t);
+    if (*out > MDL_TIME_MAX)
+        return err_at(c, v, 0, "'%s' must be at most %.0f s (about 32 "
+                      "years), found '%s'", key, MDL_TIME_MAX, t);
     return SIM_OK;
 }
 
@@ -252,12 +260,13 @@ static int run_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
     if (!strcmp(key, "warmup"))
         return parse_time(c, v, key, 0, &s->warmup);
     if (!strcmp(key, "replications")) {
-        rc = parse_long(c, v, key, 1, 1000000, &x);
-        s->replications = (unsigned)x;
+        rc = parse_long(c, v, key, 1, MDL_REPLICATIONS_MAX, &x);
+        if (rc == SIM_OK)
+            s->replications = (unsigned)x;
         return rc;
     }
     if (!strcmp(key, "requests"))
-        return parse_long(c, v, key, 0, LONG_MAX, &s->requests);
+        return parse_long(c, v, key, 0, MDL_REQUESTS_MAX, &s->requests);
     if (!strcmp(key, "seed")) {
         const char *t = want_scalar(c, v, key);
         char *end;
@@ -511,7 +520,7 @@ static int read_workload(ctx *c, yaml_node_t *n, size_t idx)
         return parse_dist(c, a.arrival, "arrival", &w->arrival);
     }
     w->closed = 1;
-    rc = parse_long(c, a.population, "population", 1, 100000000,
+    rc = parse_long(c, a.population, "population", 1, MDL_POPULATION_MAX,
                     &w->population);
     if (rc != SIM_OK)
         return rc;
@@ -631,6 +640,65 @@ static int svc_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
                      &c->s->topo->services[i]);
 }
 
+/* ---- the size of a run ---- */
+
+/* Doubles in one replication's result vector, an upper estimate of
+ * mdl_net_result_len() from what mdl_net.h documents: metrics, then a
+ * latency histogram of SIM_HIST_BINS counts for the system and for each
+ * request class. Up to 16 metrics per request scope, service and edge
+ * (stages included) and 4 per replica. */
+static double result_doubles(const mdl_scenario *s)
+{
+    const mdl_topology *t = s->topo;
+    double n = (double)(1 + s->nclasses) * (SIM_HIST_BINS + 16)
+               + 16.0 * (double)t->nservices + 16.0 * (double)t->nedges;
+    size_t i;
+
+    for (i = 0; i < t->nservices; i++)
+        n += 4.0 * t->services[i].replicas;
+    return n;
+}
+
+/* Do the results of s->replications replications fit MDL_RESULTS_MAX? If
+ * not, say why in why. */
+static int results_fit(const mdl_scenario *s, char *why, size_t n)
+{
+    double per = result_doubles(s) * sizeof(double);
+    double most = floor((double)MDL_RESULTS_MAX / per);
+
+    if ((double)s->replications * per <= (double)MDL_RESULTS_MAX)
+        return 1;
+    if (most < 1)
+        snprintf(why, n, "one replication's results (%zu request class%s, "
+                 "%zu service%s) take %.0f MiB, more than the %zu MiB qmesh "
+                 "keeps", s->nclasses, s->nclasses == 1 ? "" : "es",
+                 s->topo->nservices, s->topo->nservices == 1 ? "" : "s",
+                 per / 1048576, MDL_RESULTS_MAX >> 20);
+    else
+        snprintf(why, n, "%u replications need %.0f MiB for their results "
+                 "(%zu request class%s, %zu service%s), more than the %zu "
+                 "MiB qmesh keeps; use at most %.0f", s->replications,
+                 (double)s->replications * per / 1048576, s->nclasses,
+                 s->nclasses == 1 ? "" : "es", s->topo->nservices,
+                 s->topo->nservices == 1 ? "" : "s", MDL_RESULTS_MAX >> 20,
+                 most);
+    return 0;
+}
+
+int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d)
+{
+    char why[512];
+
+    if (s->replications < 1 || s->replications > MDL_REPLICATIONS_MAX)
+        return sim_diag_set(d, NULL, 0, 0, "--replications must be a whole "
+                            "number from 1 to %d, found '%u'",
+                            MDL_REPLICATIONS_MAX, s->replications);
+    if (!results_fit(s, why, sizeof why))
+        return sim_diag_set(d, NULL, 0, 0, "--replications %u: %s",
+                            s->replications, why);
+    return SIM_OK;
+}
+
 /* ---- top level ---- */
 
 static const char *const TOP_KEYS[] = {
@@ -668,8 +736,9 @@ static int load_topology(ctx *c, yaml_node_t *v)
 static int read_scenario(ctx *c)
 {
     yaml_node_t *root = yaml_document_get_root_node(&c->doc);
-    yaml_node_t *v;
+    yaml_node_t *v, *k;
     mdl_scenario *s = c->s;
+    char why[512];
     int rc;
 
     if (!root)
@@ -728,7 +797,12 @@ static int read_scenario(ctx *c)
         return rc;
     if (!lookup(c, v, "duration"))
         return err_at(c, v, 0, "missing key 'duration' in 'run'");
-    return SIM_OK;
+    if (results_fit(s, why, sizeof why))
+        return SIM_OK;
+    /* At the replications, or at the workloads whose classes take it. */
+    if (!(k = lookup(c, v, "replications")))
+        k = find(c, root, "workload", 1);
+    return err_at(c, k, 0, "%s", why);
 }
 
 /* ---- overrides ---- */
@@ -837,31 +911,87 @@ static int apply_set(ctx *c, const char *text)
 
 /* ---- entry points ---- */
 
-static int parse_file(ctx *c, FILE *f)
+/* Report the parser's error as malformed YAML; SIM_ENOMEM for libyaml's
+ * own allocation failures. */
+static int yaml_failed(ctx *c, const yaml_parser_t *p)
+{
+    yaml_mark_t m = p->problem_mark;
+
+    if (p->error == YAML_MEMORY_ERROR)
+        return SIM_ENOMEM;
+    return sim_diag_set(c->d, c->path, (int)m.line + 1, (int)m.column + 1,
+                        "malformed YAML: %s%s%s",
+                        p->problem ? p->problem : "syntax error",
+                        p->context ? " " : "",
+                        p->context ? p->context : "");
+}
+
+/* Check the events of text before libyaml builds its tree: nesting at
+ * most YAML_DEPTH_MAX deep and one document. libyaml's scanner keeps a
+ * list of the open collections and looks at all of them for every token,
+ * so a million '[' took minutes; here the 65th stops it at once. */
+static int check_events(ctx *c, const char *text, size_t len)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    int depth = 0, docs = 0, rc = SIM_OK, done = 0;
+
+    if (!yaml_parser_initialize(&p))
+        return SIM_ENOMEM;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    while (!done && rc == SIM_OK) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            rc = yaml_failed(c, &p);
+            break;
+        }
+        switch (ev.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > YAML_DEPTH_MAX)
+                rc = sim_diag_set(c->d, c->path,
+                                  (int)ev.start_mark.line + 1,
+                                  (int)ev.start_mark.column + 1,
+                                  "YAML nested deeper than %d levels",
+                                  YAML_DEPTH_MAX);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1)
+                rc = sim_diag_set(c->d, c->path,
+                                  (int)ev.start_mark.line + 1,
+                                  (int)ev.start_mark.column + 1,
+                                  "a second YAML document starts here; a "
+                                  "scenario file holds one");
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+    return rc;
+}
+
+static int parse_text(ctx *c, const char *text, size_t len)
 {
     yaml_parser_t parser;
-    int ok;
+    int rc = check_events(c, text, len);
 
+    if (rc != SIM_OK)
+        return rc;
     if (!yaml_parser_initialize(&parser))
         return SIM_ENOMEM;
-    yaml_parser_set_input_file(&parser, f);
-    ok = yaml_parser_load(&parser, &c->doc);
-    if (!ok) {
-        yaml_mark_t m = parser.problem_mark;
-        if (parser.error == YAML_MEMORY_ERROR) {
-            yaml_parser_delete(&parser);
-            return SIM_ENOMEM;
-        }
-        sim_diag_set(c->d, c->path, (int)m.line + 1, (int)m.column + 1,
-                     "malformed YAML: %s%s%s",
-                     parser.problem ? parser.problem : "syntax error",
-                     parser.context ? " " : "",
-                     parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        return SIM_EPARSE;
-    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &c->doc))
+        rc = yaml_failed(c, &parser);
     yaml_parser_delete(&parser);
-    return SIM_OK;
+    return rc;
 }
 
 static char *dir_of(const char *path)
@@ -889,8 +1019,8 @@ int mdl_scenario_load(mdl_scenario **out, const char *path,
                       const char *const *sets, size_t nsets, sim_diag *d)
 {
     ctx c;
-    FILE *f;
-    size_t i;
+    char *text = NULL, err[1024];
+    size_t i, len;
     int rc, have_doc = 0;
 
     memset(&c, 0, sizeof c);
@@ -910,14 +1040,13 @@ int mdl_scenario_load(mdl_scenario **out, const char *path,
         rc = SIM_ENOMEM;
         goto fail;
     }
-    f = fopen(path, "r");
-    if (!f) {
-        rc = sim_diag_set(d, NULL, 0, 0, "cannot open scenario '%s': %s",
-                          path, strerror(errno));
+    rc = mdl_input_read(path, "scenario", &text, &len, err, sizeof err);
+    if (rc == SIM_EPARSE)
+        rc = sim_diag_set(d, NULL, 0, 0, "%s", err);
+    if (rc != SIM_OK)
         goto fail;
-    }
-    rc = parse_file(&c, f);
-    fclose(f);
+    rc = parse_text(&c, text, len);
+    free(text);
     if (rc != SIM_OK)
         goto fail;
     have_doc = 1;

@@ -16,6 +16,23 @@
 #include "mdl_dist.h"
 #include "mdl_topology.h"
 
+/*
+ * Bounds of the counts a scenario may give, documented in
+ * docs/format.md; mdl_topology.h has those of the topology. Replications
+ * beyond 10,000 add nothing to a confidence interval; exact MVA costs
+ * O(N^2) per multi-server station, about 2 s at a population of 10,000;
+ * 10^12 requests would take days to simulate. The results of all
+ * replications are kept in memory, MDL_RESULTS_MAX bytes at most.
+ */
+/* run.duration and run.warmup, s: at 10^9 s a double still tells events
+ * 0.12 us apart; at 10^17 s the clock can no longer advance by a
+ * millisecond and a run would never end. */
+#define MDL_TIME_MAX 1e9
+#define MDL_REPLICATIONS_MAX 10000
+#define MDL_POPULATION_MAX 10000
+#define MDL_REQUESTS_MAX 1000000000000L
+#define MDL_RESULTS_MAX ((size_t)1 << 30)
+
 typedef struct mdl_workload {
     char *name;             /* owned, unique */
     int entry;              /* service index in the topology; -1 when the
@@ -62,6 +79,12 @@ typedef struct mdl_scenario {
 int mdl_scenario_load(mdl_scenario **out, const char *path,
                       const char *const *sets, size_t nsets, sim_diag *d);
 void mdl_scenario_free(mdl_scenario *s);
+/* Check run settings changed after loading (the -r option): replications
+ * at most MDL_REPLICATIONS_MAX, and the results of all replications (an
+ * upper estimate of replications * mdl_net_result_len() doubles) within
+ * MDL_RESULTS_MAX bytes. The loader checks the file's own values. Returns
+ * SIM_OK or SIM_EPARSE with d filled. */
+int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d);
 /* Does topology edge e apply to requests of class c (its `types`)? */
 int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c);
 

@@ -1,24 +1,30 @@
 /*
  * mdl_topology.c - load, validate and look up the service graph.
  *
- * The file is read twice: once by igraph (GML or GraphML reader, C
- * attribute table) and once as plain text, because igraph reports no line
- * numbers for what it has read. The text pass maps each vertex to the line
- * that defines it (GML: `label "NAME"`; GraphML: `<node id="NAME"`) so that
- * every diagnostic about a service or an edge out of it reads
- * "file:line: error: ...".
+ * The file is read into memory once (mdl_input.h: a regular file of at
+ * most 64 MiB) and parsed twice: by igraph (GML or GraphML reader, C
+ * attribute table), which gives the values, and by a text pass, because
+ * igraph reports neither line numbers nor whether a value was written at
+ * all. The text pass finds each vertex, edge and attribute as the file
+ * writes it (a `layout`): GraphML through libxml2's tree, so that
+ * comments, CDATA and processing instructions are never taken for
+ * elements; GML through a tokenizer that follows igraph's own lexer. Every
+ * diagnostic about a service, an edge or one of their attributes reads
+ * "file:line: error: ...", at the attribute's line when it is known.
  *
  * Every attribute value, numeric or string, is turned into text and set
  * through mdl_service_set() (vertices) or edge_set() (edges), the same
  * validators a scenario's overrides go through, so the file and the
- * scenario cannot disagree on what is valid. Missing values are how
- * igraph's readers mark absence: NaN for numbers, "" for strings. GraphML
- * booleans have no missing value (igraph stores false), so for those the
- * text pass also records which elements carry the <data> element.
+ * scenario cannot disagree on what is valid. igraph marks absence with NaN
+ * for numbers, "" for strings and false for GraphML booleans; the layout
+ * tells an absent value from a written NaN ("servers NaN", GraphML
+ * <data>nan</data>) or a written false, and a written NaN or infinity is
+ * passed on as written, for the validators to reject.
  *
  * Cross-attribute rules (capacity >= servers, forward probabilities out of
- * a service summing to at most 1) are checked last, by
- * mdl_topology_check(), which a scenario calls again after its overrides.
+ * a service summing to at most 1, the total of replicas) are checked last,
+ * by mdl_topology_check(), which a scenario calls again after its
+ * overrides.
  *
  * Invariants of a loaded topology: services[i] is vertex i, edges[j] is
  * igraph edge j, names are non-empty and unique, all values are valid.
@@ -30,6 +36,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include "mdl_input.h"
 #include "mdl_topology.h"
 
 enum { FMT_GML, FMT_GRAPHML };
@@ -59,8 +69,12 @@ static const char *const edge_attrs[] = {
 };
 #define NEDGE_ATTRS (sizeof edge_attrs / sizeof edge_attrs[0])
 
+/* Words in enum order; the ones after the first NSIMULATED_* are known
+ * (DESIGN.md) but not simulated yet, so the loaders refuse them. */
 static const char *const disciplines[] = { "fifo", "ps", "priority" };
+#define NSIMULATED_DISC 2
 static const char *const svc_kinds[] = { "service", "delay", "broker" };
+#define NSIMULATED_KINDS 2
 static const char *const edge_kinds[] = { "call", "forward", "publish" };
 static const char *const protocols[] = {
     "none", "http1", "http2", "grpc", "graphql", "amqp", "kafka"
@@ -143,7 +157,8 @@ static void append_hint(char *err, size_t errlen, const char *word,
 
 /* Parse text as an integer in [lo, hi]. Numbers written as reals with no
  * fractional part ("4.0", as GML and GraphML doubles print) are accepted.
- * Returns 1 on success. */
+ * Returns 1 on success, 2 for an integer above hi (*out untouched: it may
+ * not fit a long), 0 for anything else. */
 static int parse_integer(const char *text, double lo, double hi, long *out)
 {
     char *end;
@@ -155,10 +170,32 @@ static int parse_integer(const char *text, double lo, double hi, long *out)
         return 0;
     while (*end == ' ' || *end == '\t')
         end++;
-    if (*end || !isfinite(x) || x != floor(x) || x < lo || x > hi)
+    if (*end || !isfinite(x) || x < lo)
+        return 0;
+    if (x > hi)
+        return x == floor(x) ? 2 : 0;
+    if (x != floor(x))
         return 0;
     *out = (long)x;
     return 1;
+}
+
+/* Set *out from value, an integer in [lo, hi], or write "KEY must be ..."
+ * into err: what names the integers allowed ("a positive integer"). */
+static int set_count(const char *key, const char *value, long lo, long hi,
+                     const char *what, long *out, char *err, size_t errlen)
+{
+    switch (parse_integer(value, (double)lo, (double)hi, out)) {
+    case 1:
+        return SIM_OK;
+    case 2:
+        snprintf(err, errlen, "%s must be at most %ld, found '%s'", key, hi,
+                 value);
+        return SIM_EPARSE;
+    default:
+        snprintf(err, errlen, "%s must be %s, found '%s'", key, what, value);
+        return SIM_EPARSE;
+    }
 }
 
 /* Parse text as a finite real. Returns 1 on success. */
@@ -190,19 +227,41 @@ static int word_index(const char *text, const char *const *words, size_t n)
     return -1;
 }
 
+/* Write "a, b or c" (words[0..n-1]) into list. */
+static void word_list(char *list, size_t size, const char *const *words,
+                      size_t n)
+{
+    size_t i, len = 0;
+
+    list[0] = '\0';
+    for (i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(list + len, size - len, "%s%s",
+                                i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                                words[i]);
+}
+
 /* Write "KEY must be one of a, b or c, found 'v'" and a hint into err. */
 static int bad_word(char *err, size_t errlen, const char *key,
                     const char *value, const char *const *words, size_t n)
 {
-    char list[256] = "";
-    size_t i, len = 0;
+    char list[256];
 
-    for (i = 0; i < n && len < sizeof list; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
-                                i == 0 ? "" : i + 1 == n ? " or " : ", ",
-                                words[i]);
+    word_list(list, sizeof list, words, n);
     snprintf(err, errlen, "%s must be %s, found '%s'", key, list, value);
     append_hint(err, errlen, value, words, n);
+    return SIM_EPARSE;
+}
+
+/* Write "KEY 'v' is not simulated yet; use a or b" into err. */
+static int not_simulated(char *err, size_t errlen, const char *key,
+                         const char *value, const char *const *words,
+                         size_t n)
+{
+    char list[256];
+
+    word_list(list, sizeof list, words, n);
+    snprintf(err, errlen, "%s '%s' is not simulated yet; use %s", key, value,
+             list);
     return SIM_EPARSE;
 }
 
@@ -234,28 +293,28 @@ int mdl_service_set(mdl_service *s, const char *key, const char *value,
     long n;
     int i;
 
-    if (strcmp(key, "servers") == 0 || strcmp(key, "replicas") == 0) {
-        if (!parse_integer(value, 1, INT_MAX, &n)) {
-            snprintf(err, errlen, "%s must be a positive integer, found '%s'",
-                     key, value);
+    if (strcmp(key, "servers") == 0) {
+        if (set_count(key, value, 1, MDL_SERVERS_MAX, "a positive integer",
+                      &n, err, errlen) != SIM_OK)
             return SIM_EPARSE;
-        }
-        if (key[0] == 's')
-            s->servers = (int)n;
-        else
-            s->replicas = (int)n;
+        s->servers = (int)n;
+    } else if (strcmp(key, "replicas") == 0) {
+        if (set_count(key, value, 1, MDL_REPLICAS_MAX, "a positive integer",
+                      &n, err, errlen) != SIM_OK)
+            return SIM_EPARSE;
+        s->replicas = (int)n;
     } else if (strcmp(key, "capacity") == 0) {
-        /* 2^53: the largest integer a double holds exactly. */
-        if (!parse_integer(value, 0, 9007199254740992.0, &n)) {
-            snprintf(err, errlen, "capacity must be a non-negative integer "
-                     "(0 = unlimited), found '%s'", value);
+        if (set_count(key, value, 0, MDL_CAPACITY_MAX, "a non-negative "
+                      "integer (0 = unlimited)", &n, err, errlen) != SIM_OK)
             return SIM_EPARSE;
-        }
         s->capacity = n;
     } else if (strcmp(key, "discipline") == 0) {
         if ((i = word_index(value, disciplines, NELEM(disciplines))) < 0)
             return bad_word(err, errlen, key, value, disciplines,
-                            NELEM(disciplines));
+                            NSIMULATED_DISC);
+        if (i >= (int)NSIMULATED_DISC)
+            return not_simulated(err, errlen, key, value, disciplines,
+                                 NSIMULATED_DISC);
         s->discipline = (mdl_discipline)i;
     } else if (strcmp(key, "blocking") == 0) {
         if ((i = word_index(value, booleans, NELEM(booleans))) < 0)
@@ -265,7 +324,10 @@ int mdl_service_set(mdl_service *s, const char *key, const char *value,
     } else if (strcmp(key, "kind") == 0) {
         if ((i = word_index(value, svc_kinds, NELEM(svc_kinds))) < 0)
             return bad_word(err, errlen, key, value, svc_kinds,
-                            NELEM(svc_kinds));
+                            NSIMULATED_KINDS);
+        if (i >= (int)NSIMULATED_KINDS)
+            return not_simulated(err, errlen, key, value, svc_kinds,
+                                 NSIMULATED_KINDS);
         s->kind = (mdl_svc_kind)i;
     } else if (strcmp(key, "lb") == 0) {
         if ((i = word_index(value, lbs, NELEM(lbs))) < 0)
@@ -335,18 +397,14 @@ static int edge_set(mdl_edge *e, const char *key, const char *value,
         }
         e->p = x;
     } else if (strcmp(key, "count") == 0) {
-        if (!parse_integer(value, 1, INT_MAX, &n)) {
-            snprintf(err, errlen, "count must be a positive integer, "
-                     "found '%s'", value);
+        if (set_count(key, value, 1, MDL_COUNT_MAX, "a positive integer", &n,
+                      err, errlen) != SIM_OK)
             return SIM_EPARSE;
-        }
         e->count = (int)n;
     } else if (strcmp(key, "stage") == 0) {
-        if (!parse_integer(value, 0, INT_MAX, &n)) {
-            snprintf(err, errlen, "stage must be a non-negative integer, "
-                     "found '%s'", value);
+        if (set_count(key, value, 0, MDL_STAGE_MAX, "a non-negative integer",
+                      &n, err, errlen) != SIM_OK)
             return SIM_EPARSE;
-        }
         e->stage = (int)n;
     } else if (strcmp(key, "protocol") == 0) {
         char *copy;
@@ -383,299 +441,709 @@ static int edge_set(mdl_edge *e, const char *key, const char *value,
 }
 
 /* ------------------------------------------------------------------ */
-/* The text pass: lines of vertices                                    */
+/* The text pass: where each vertex, edge and attribute is written     */
 /* ------------------------------------------------------------------ */
 
-/* Read all of f into a NUL-terminated buffer; NULL when out of memory
- * or on a read error. */
-static char *slurp(FILE *f)
-{
-    size_t cap = 8192, len = 0, got;
-    char *buf = malloc(cap), *grown;
+/* One attribute as the file writes it: a GML key and its value, a GraphML
+ * <data> element, or the <default> of a GraphML <key>. */
+typedef struct prop {
+    const char *key;            /* attribute name, key_len bytes */
+    size_t key_len;
+    const char *raw;            /* GML: the value token as written */
+    size_t raw_len;
+    xmlNode *node;              /* GraphML: the <data> or <default> */
+    int line;
+} prop;
 
-    if (!buf)
-        return NULL;
-    while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (cap - len - 1 == 0) {
-            if (!(grown = realloc(buf, cap * 2))) {
-                free(buf);
-                return NULL;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    if (ferror(f)) {
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    return buf;
+/* One vertex or edge as the file writes it. */
+typedef struct item {
+    int line;                   /* its GML key or GraphML element */
+    int edge;                   /* 1: an edge, 0: a vertex */
+    size_t first, n;            /* its attributes: props[first, first+n) */
+    const char *id;             /* GraphML: id (vertex), source (edge) */
+    const char *target;         /* GraphML edge: target */
+} item;
+
+/* What the text pass found: items[] in file order, and vertex[i] /
+ * edge[j], the items of igraph's vertex i and edge j. */
+typedef struct layout {
+    item *items;
+    size_t nitems, icap;
+    prop *props;
+    size_t nprops, pcap;
+    size_t *vertex, *edge;      /* indices into items */
+    size_t nv, ne;
+    prop *defaults;             /* GraphML: key defaults, vertex and edge */
+    int *default_for;           /* 1 vertex, 0 edge */
+    size_t ndefaults;
+    xmlDoc *doc;                /* GraphML: owned */
+    char **strings;             /* GraphML: attribute values, owned */
+    size_t nstrings, scap;
+} layout;
+
+static void layout_destroy(layout *L)
+{
+    size_t i;
+
+    free(L->items);
+    free(L->props);
+    free(L->vertex);
+    free(L->edge);
+    free(L->defaults);
+    free(L->default_for);
+    for (i = 0; i < L->nstrings; i++)
+        xmlFree(L->strings[i]);
+    free(L->strings);
+    if (L->doc)
+        xmlFreeDoc(L->doc);
+    memset(L, 0, sizeof *L);
 }
 
-/* One place in the text where a vertex is named. */
-typedef struct mark {
-    const char *name;           /* into the text, not terminated */
-    size_t len;
-    int line;
-} mark;
-
-typedef struct marks {
-    mark *v;
-    size_t n, cap;
-} marks;
-
-static int marks_push(marks *m, const char *name, size_t len, int line)
+/* Append an item and return its index, or (size_t)-1 when out of memory. */
+static size_t item_push(layout *L, int line)
 {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        mark *v = realloc(m->v, cap * sizeof *v);
+    if (L->nitems == L->icap) {
+        size_t cap = L->icap ? 2 * L->icap : 64;
+        item *v = realloc(L->items, cap * sizeof *v);
 
         if (!v)
-            return SIM_ENOMEM;
-        m->v = v;
-        m->cap = cap;
+            return (size_t)-1;
+        L->items = v;
+        L->icap = cap;
     }
-    m->v[m->n].name = name;
-    m->v[m->n].len = len;
-    m->v[m->n].line = line;
-    m->n++;
+    memset(&L->items[L->nitems], 0, sizeof L->items[0]);
+    L->items[L->nitems].line = line;
+    L->items[L->nitems].first = L->nprops;
+    return L->nitems++;
+}
+
+static int prop_push(layout *L, const char *key, size_t key_len,
+                     const char *raw, size_t raw_len, xmlNode *node, int line)
+{
+    prop *p;
+
+    if (L->nprops == L->pcap) {
+        size_t cap = L->pcap ? 2 * L->pcap : 256;
+
+        if (!(p = realloc(L->props, cap * sizeof *p)))
+            return SIM_ENOMEM;
+        L->props = p;
+        L->pcap = cap;
+    }
+    p = &L->props[L->nprops++];
+    p->key = key;
+    p->key_len = key_len;
+    p->raw = raw;
+    p->raw_len = raw_len;
+    p->node = node;
+    p->line = line;
     return SIM_OK;
+}
+
+/* The attribute called name of vertex (vtx) or edge i as written: the last
+ * one the element holds (igraph keeps the last), else the GraphML key's
+ * default; NULL when the file does not give it. */
+static const prop *find_prop(const layout *L, int vtx, size_t i,
+                             const char *name)
+{
+    size_t len = strlen(name), k;
+    const item *it;
+
+    if (vtx ? i >= L->nv : i >= L->ne)
+        return NULL;
+    it = &L->items[vtx ? L->vertex[i] : L->edge[i]];
+    for (k = it->n; k-- > 0;) {
+        const prop *p = &L->props[it->first + k];
+
+        if (p->key_len == len && memcmp(p->key, name, len) == 0)
+            return p;
+    }
+    for (k = 0; k < L->ndefaults; k++) {
+        const prop *p = &L->defaults[k];
+
+        if (L->default_for[k] == vtx && p->key_len == len &&
+            memcmp(p->key, name, len) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* Line of vertex (vtx) or edge i, 0 when unknown. */
+static int item_line(const layout *L, int vtx, size_t i)
+{
+    if (vtx ? i >= L->nv : i >= L->ne)
+        return 0;
+    return L->items[vtx ? L->vertex[i] : L->edge[i]].line;
+}
+
+/* The value of p as written, into buf: the GML token, or the text of the
+ * GraphML element with white space trimmed. */
+static void prop_text(const prop *p, char *buf, size_t n)
+{
+    if (p->raw) {
+        snprintf(buf, n, "%.*s", (int)(p->raw_len < 200 ? p->raw_len : 200),
+                 p->raw);
+    } else {
+        xmlChar *c = xmlNodeGetContent(p->node);
+        const char *s = c ? (const char *)c : "";
+        size_t len;
+
+        s += strspn(s, " \t\r\n");
+        len = strlen(s);
+        while (len > 0 && strchr(" \t\r\n", s[len - 1]))
+            len--;
+        snprintf(buf, n, "%.*s", (int)(len < 200 ? len : 200), s);
+        xmlFree(c);
+    }
+}
+
+/*
+ * GML, tokenized as igraph's lexer does (igraph 0.10 src/io/gml-lexer.l):
+ * a line that starts with '#' is a comment; strings run from '"' to the
+ * next '"', newlines included, with no escapes; numbers are
+ * [+-]digits[.digits][(e|E)[+-]digits] or, in any case, [+-]inf and
+ * [+-]nan; keywords are [A-Za-z_][A-Za-z0-9_]*; '[' and ']' open and close
+ * lists. The file is a list of `key value` pairs, a value being a number,
+ * a string or a list. igraph reads the first top-level `graph` list; each
+ * `node` list in it is a vertex, in file order, each `edge` list an edge,
+ * and their pairs with a number or string value are attributes.
+ */
+enum { TOK_END, TOK_KEY, TOK_NUM, TOK_STR, TOK_OPEN, TOK_CLOSE, TOK_BAD };
+
+typedef struct gml_lexer {
+    const char *text, *p, *end;
+    int line;
+} gml_lexer;
+
+typedef struct gml_token {
+    int kind;
+    const char *s;              /* the token; a string without its quotes */
+    size_t len;
+    int line;
+} gml_token;
+
+static int is_word_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
 }
 
 static int is_word_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_';
+    return is_word_start(c) || is_digit(c);
 }
 
-/* GML: record each `label "X"` and `name "X"` (or a bare number X) and
- * each `node` keyword outside comments and strings. */
-static int scan_gml(const char *text, marks *names, marks *nodes)
+/* Length of the word at p (keyword characters), within end. */
+static size_t word_len(const char *p, const char *end)
 {
-    const char *p = text;
-    int line = 1, at_line_start = 1;
+    const char *q = p;
 
-    while (*p) {
+    while (q < end && is_word_char(*q))
+        q++;
+    return (size_t)(q - p);
+}
+
+/* Is [p, p+len) "inf" or "nan" in any case? */
+static int is_nonfinite_word(const char *p, size_t len)
+{
+    return len == 3 && (strncasecmp(p, "inf", 3) == 0 ||
+                        strncasecmp(p, "nan", 3) == 0);
+}
+
+static gml_token gml_next(gml_lexer *lx)
+{
+    gml_token t = { TOK_END, NULL, 0, 0 };
+
+    for (;;) {
+        const char *p = lx->p;
+
+        if (p >= lx->end) {
+            t.line = lx->line;
+            return t;
+        }
+        if (*p == '#' && (p == lx->text || p[-1] == '\n')) {
+            while (lx->p < lx->end && *lx->p != '\n')
+                lx->p++;
+            continue;
+        }
         if (*p == '\n') {
-            line++;
-            at_line_start = 1;
-            p++;
+            lx->line++;
+            lx->p++;
             continue;
         }
-        if (*p == '#' && at_line_start) {           /* comment line */
-            while (*p && *p != '\n')
-                p++;
+        if (*p == ' ' || *p == '\t' || *p == '\r') {
+            lx->p++;
             continue;
         }
-        if (*p != ' ' && *p != '\t' && *p != '\r')
-            at_line_start = 0;
-        if (*p == '"') {                            /* skip a stray string */
-            for (p++; *p && *p != '"'; p++)
-                if (*p == '\n')
-                    line++;
-            if (*p)
-                p++;
-            continue;
-        }
-        if (is_word_char(*p) && (p == text || !is_word_char(p[-1]))) {
-            const char *w = p;
-            size_t wl;
+        break;
+    }
+    t.s = lx->p;
+    t.line = lx->line;
+    if (*lx->p == '"') {
+        const char *q = lx->p + 1;
 
-            while (is_word_char(*p))
-                p++;
-            wl = (size_t)(p - w);
-            if (wl == 4 && strncmp(w, "node", 4) == 0) {
-                if (marks_push(nodes, w, wl, line))
-                    return SIM_ENOMEM;
-            } else if ((wl == 5 && strncmp(w, "label", 5) == 0) ||
-                       (wl == 4 && strncmp(w, "name", 4) == 0)) {
-                const char *v = p, *e;
+        while (q < lx->end && *q != '"' && *q != '\0')
+            lx->line += *q++ == '\n';
+        if (q >= lx->end || *q != '"') {
+            t.kind = TOK_BAD;
+            return t;
+        }
+        t.kind = TOK_STR;
+        t.s = lx->p + 1;
+        t.len = (size_t)(q - t.s);
+        lx->p = q + 1;
+        return t;
+    }
+    if (*lx->p == '[' || *lx->p == ']') {
+        t.kind = *lx->p == '[' ? TOK_OPEN : TOK_CLOSE;
+        t.len = 1;
+        lx->p++;
+        return t;
+    }
+    if (*lx->p == '+' || *lx->p == '-' || is_digit(*lx->p)) {
+        const char *q = lx->p + (*lx->p == '+' || *lx->p == '-');
+        size_t wl = q < lx->end ? word_len(q, lx->end) : 0;
 
-                while (*v == ' ' || *v == '\t')
-                    v++;
-                if (*v == '"') {
-                    for (e = v + 1; *e && *e != '"' && *e != '\n'; e++)
-                        ;
-                    if (*e == '"') {
-                        if (marks_push(names, v + 1, (size_t)(e - v - 1),
-                                       line))
-                            return SIM_ENOMEM;
-                        p = e + 1;
-                    }
-                } else {
-                    for (e = v; *e && !strchr(" \t\r\n]", *e); e++)
-                        ;
-                    if (e > v && marks_push(names, v, (size_t)(e - v), line))
-                        return SIM_ENOMEM;
-                    p = e;
+        if (q < lx->end && is_digit(*q)) {
+            while (q < lx->end && is_digit(*q))
+                q++;
+            if (q + 1 < lx->end && *q == '.' && is_digit(q[1]))
+                for (q++; q < lx->end && is_digit(*q); q++)
+                    ;
+            if (q < lx->end && (*q == 'e' || *q == 'E')) {
+                const char *r = q + 1;
+
+                if (r < lx->end && (*r == '+' || *r == '-'))
+                    r++;
+                if (r < lx->end && is_digit(*r)) {
+                    while (r < lx->end && is_digit(*r))
+                        r++;
+                    q = r;
                 }
             }
-            continue;
+        } else if (q < lx->end && is_word_start(*q) &&
+                   is_nonfinite_word(q, wl)) {
+            q += wl;
+        } else {
+            t.kind = TOK_BAD;
+            return t;
         }
-        p++;
+        t.kind = TOK_NUM;
+        t.len = (size_t)(q - lx->p);
+        lx->p = q;
+        return t;
+    }
+    if (is_word_start(*lx->p)) {
+        t.len = word_len(lx->p, lx->end);
+        t.kind = is_nonfinite_word(lx->p, t.len) ? TOK_NUM : TOK_KEY;
+        lx->p += t.len;
+        return t;
+    }
+    t.kind = TOK_BAD;
+    return t;
+}
+
+enum { GML_TOP, GML_GRAPH, GML_NODE, GML_EDGE, GML_OTHER };
+
+#define GML_DEPTH_MAX 64        /* igraph itself stops at 32 */
+
+/* Read pairs up to the ']' closing the list (or the end, at the top) in
+ * context ctx; the pairs of a node or an edge become attributes of item
+ * it. Returns SIM_OK, SIM_EPARSE when the text is not GML as igraph reads
+ * it, or SIM_ENOMEM. */
+static int gml_list(gml_lexer *lx, layout *L, int ctx, int depth,
+                    size_t it, int *seen_graph)
+{
+    for (;;) {
+        gml_token key = gml_next(lx), val;
+        int rc;
+
+        if (key.kind == TOK_END)
+            return ctx == GML_TOP ? SIM_OK : SIM_EPARSE;
+        if (key.kind == TOK_CLOSE)
+            return ctx == GML_TOP ? SIM_EPARSE : SIM_OK;
+        if (key.kind != TOK_KEY)
+            return SIM_EPARSE;
+        val = gml_next(lx);
+        if (val.kind == TOK_OPEN) {
+            int sub = GML_OTHER;
+            size_t sub_it = it;
+
+            if (depth >= GML_DEPTH_MAX)
+                return SIM_EPARSE;
+            if (ctx == GML_TOP && key.len == 5 &&
+                memcmp(key.s, "graph", 5) == 0 && !*seen_graph) {
+                sub = GML_GRAPH;
+                *seen_graph = 1;
+            } else if (ctx == GML_GRAPH &&
+                       ((key.len == 4 && memcmp(key.s, "node", 4) == 0) ||
+                        (key.len == 4 && memcmp(key.s, "edge", 4) == 0))) {
+                sub = key.s[0] == 'n' ? GML_NODE : GML_EDGE;
+                if ((sub_it = item_push(L, key.line)) == (size_t)-1)
+                    return SIM_ENOMEM;
+                L->items[sub_it].edge = sub == GML_EDGE;
+            }
+            rc = gml_list(lx, L, sub, depth + 1, sub_it, seen_graph);
+            if (rc != SIM_OK)
+                return rc;
+            if (sub == GML_NODE || sub == GML_EDGE)
+                L->items[sub_it].n = L->nprops - L->items[sub_it].first;
+        } else if (val.kind == TOK_NUM || val.kind == TOK_STR) {
+            if ((ctx == GML_NODE || ctx == GML_EDGE) &&
+                prop_push(L, key.s, key.len, val.s, val.len, NULL,
+                          key.line) != SIM_OK)
+                return SIM_ENOMEM;
+        } else {
+            return SIM_EPARSE;
+        }
+    }
+}
+
+/* Index the items of a GML file as igraph's vertices and edges. */
+static int scan_gml(const char *text, size_t len, layout *L)
+{
+    gml_lexer lx = { text, text, text + len, 1 };
+    size_t i, nv = 0, ne = 0;
+    int seen = 0, rc = gml_list(&lx, L, GML_TOP, 0, 0, &seen);
+
+    if (rc != SIM_OK)
+        return rc;
+    for (i = 0; i < L->nitems; i++) {
+        ne += (size_t)L->items[i].edge;
+        nv += (size_t)!L->items[i].edge;
+    }
+    L->vertex = malloc((nv + 1) * sizeof *L->vertex);
+    L->edge = malloc((ne + 1) * sizeof *L->edge);
+    if (!L->vertex || !L->edge)
+        return SIM_ENOMEM;
+    for (i = 0; i < L->nitems; i++) {
+        if (L->items[i].edge)
+            L->edge[L->ne++] = i;
+        else
+            L->vertex[L->nv++] = i;
     }
     return SIM_OK;
 }
 
-/* Find attribute attr="value" (or '') inside the tag [tag, end); set *val
- * and *len. Returns 1 when found. */
-static int tag_attr(const char *tag, const char *end, const char *attr,
-                    const char **val, size_t *len)
+/*
+ * GraphML, read with libxml2 into a tree: comments, CDATA sections and
+ * processing instructions are nodes of their own, never elements, so
+ * nothing inside them is taken for a <node> or a <data>. As igraph does,
+ * only elements in the GraphML namespace (or in none) count; the first
+ * <graph> child of <graphml> is the graph; its direct <node> children are
+ * the vertices (nested graphs are not read) and its direct <edge>
+ * children the edges, in document order; a <data> counts when it is a
+ * direct child of its <node> or <edge> and names a <key> declared for
+ * nodes or edges.
+ */
+#define GRAPHML_NS "http://graphml.graphdrawing.org/xmlns"
+
+static int is_element(const xmlNode *n, const char *name)
 {
-    size_t la = strlen(attr);
-    const char *p;
+    return n->type == XML_ELEMENT_NODE &&
+           xmlStrEqual(n->name, (const xmlChar *)name) &&
+           (!n->ns || xmlStrEqual(n->ns->href,
+                                  (const xmlChar *)GRAPHML_NS));
+}
 
-    for (p = tag; p + la < end; p++) {
-        const char *q;
+/* Attribute name of element n as a string the layout owns; NULL when
+ * absent or out of memory (*nomem set). */
+static const char *xml_attr(layout *L, const xmlNode *n, const char *name,
+                            int *nomem)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
 
-        if ((p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n' &&
-             p[-1] != '\r') || strncmp(p, attr, la) != 0)
-            continue;
-        q = p + la;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
-        if (q >= end || *q != '=')
-            continue;
-        q++;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
-        if (q < end && (*q == '"' || *q == '\'')) {
-            const char *e = memchr(q + 1, *q, (size_t)(end - q - 1));
+    if (!v)
+        return NULL;
+    if (L->nstrings == L->scap) {
+        size_t cap = L->scap ? 2 * L->scap : 64;
+        char **s = realloc(L->strings, cap * sizeof *s);
 
-            if (e) {
-                *val = q + 1;
-                *len = (size_t)(e - q - 1);
-                return 1;
-            }
+        if (!s) {
+            xmlFree(v);
+            *nomem = 1;
+            return NULL;
         }
+        L->strings = s;
+        L->scap = cap;
     }
-    return 0;
+    L->strings[L->nstrings++] = (char *)v;
+    return (const char *)v;
 }
 
-static int count_lines(const char *from, const char *to)
+static int xml_line(const xmlNode *n)
 {
-    int n = 0;
+    long line = xmlGetLineNo(n);
 
-    for (; from < to; from++)
-        n += *from == '\n';
-    return n;
+    return line > 0 && line <= INT_MAX ? (int)line : 0;
 }
 
-/* GraphML: record the id and line of each <node> element. */
-static int scan_graphml(const char *text, marks *names, marks *nodes)
+/* A <key>: for nodes (1), edges (0) or neither (-1), id and name. */
+typedef struct gkey {
+    const char *id, *name;
+    int vtx;
+} gkey;
+
+/* The key with id id declared for vertices (vtx) or edges, or NULL. */
+static const gkey *find_key(const gkey *keys, size_t n, const char *id,
+                            int vtx)
 {
-    const char *p = text, *counted = text;
-    int line = 1;
+    size_t i;
 
-    while ((p = strstr(p, "<node")) != NULL) {
-        const char *end = strchr(p, '>'), *id = NULL;
-        size_t idlen = 0;
+    for (i = 0; i < n; i++)
+        if (keys[i].vtx == vtx && strcmp(keys[i].id, id) == 0)
+            return &keys[i];
+    return NULL;
+}
 
-        if (!end)
-            break;
-        if (!strchr(" \t\r\n/>", p[5])) {           /* e.g. <nodes> */
-            p += 5;
-            continue;
+/* An id and the item that declares it, for sorting. */
+typedef struct id_ref {
+    const char *id;
+    size_t item;
+} id_ref;
+
+static int cmp_id_ref(const void *a, const void *b)
+{
+    const id_ref *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+
+    if (c)
+        return c;
+    return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* The node item with id id, or (size_t)-1. */
+static size_t lookup_id(const id_ref *ids, size_t n, const char *id)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ids[mid].id, id);
+
+        if (c == 0) {
+            while (mid > 0 && strcmp(ids[mid - 1].id, id) == 0)
+                mid--;
+            return ids[mid].item;
         }
-        line += count_lines(counted, p);
-        counted = p;
-        if (marks_push(nodes, p, 0, line))
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (size_t)-1;
+}
+
+/* Index a GraphML file's elements as igraph's vertices and edges of g;
+ * has_id tells whether g has igraph's string vertex attribute "id".
+ * Returns SIM_OK, SIM_EPARSE with d filled, or SIM_ENOMEM. */
+static int scan_graphml(const char *text, size_t len, const char *path,
+                        const igraph_t *g, int has_id, layout *L,
+                        sim_diag *d)
+{
+    xmlNode *root, *n, *graph = NULL;
+    gkey *keys = NULL;
+    id_ref *ids = NULL;
+    const char **names = NULL;
+    size_t nkeys = 0, nnodes = 0, i;
+    int nomem = 0, rc = SIM_ENOMEM;
+
+    /* No network, no entity substitution, no DTD loading, no huge-input
+     * mode: libxml2 keeps its own limits on what a document may expand
+     * to. Errors are reported below, not printed. */
+    L->doc = xmlReadMemory(text, (int)len, path, NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR |
+                           XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
+    if (!L->doc) {
+        const xmlError *e = xmlGetLastError();
+        char msg[512] = "not well-formed XML";
+
+        if (e && e->code == XML_ERR_NO_MEMORY)
             return SIM_ENOMEM;
-        if (tag_attr(p + 5, end, "id", &id, &idlen) &&
-            marks_push(names, id, idlen, line))
-            return SIM_ENOMEM;
-        p = end;
-    }
-    return SIM_OK;
-}
+        if (e && e->message) {
+            size_t ml;
 
-/* Line of the k-th mark named name[0..len), searched from *cursor onward
- * first (vertices appear in file order), then from the start; 0 if none. */
-static int find_mark(const marks *m, const char *name, int k, size_t *cursor)
-{
-    size_t len = strlen(name), pass, i;
-
-    for (pass = 0; pass < 2; pass++) {
-        int seen = 0;
-
-        for (i = pass == 0 ? *cursor : 0; i < m->n; i++) {
-            if (m->v[i].len != len || memcmp(m->v[i].name, name, len) != 0)
-                continue;
-            if (pass == 0 || seen++ == k) {
-                *cursor = i + 1;
-                return m->v[i].line;
-            }
+            snprintf(msg, sizeof msg, "%s", e->message);
+            ml = strlen(msg);
+            while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == '.'))
+                msg[--ml] = '\0';
         }
+        return sim_diag_set(d, path, e ? e->line : 0, 0,
+                            "cannot read topology: %s", msg);
     }
-    return 0;
-}
+    root = xmlDocGetRootElement(L->doc);
+    if (!root || !is_element(root, "graphml"))
+        return sim_diag_set(d, path, root ? xml_line(root) : 0, 0,
+                            "cannot read topology: the document element is "
+                            "not <graphml>");
+    for (n = root->children; n; n = n->next)
+        if (is_element(n, "key"))
+            nkeys++;
+    if (!(keys = calloc(nkeys + 1, sizeof *keys)) ||
+        !(L->defaults = calloc(nkeys + 1, sizeof *L->defaults)) ||
+        !(L->default_for = calloc(nkeys + 1, sizeof *L->default_for)))
+        goto fail;
+    nkeys = 0;
+    for (n = root->children; n; n = n->next) {
+        const char *id, *name, *dom;
+        gkey *k;
+        xmlNode *c;
 
-/* GraphML booleans: mark which <tag> elements (node or edge, in file
- * order) hold a <data> for attribute name. All present when the key has a
- * <default>, or when the text cannot be understood. */
-static void graphml_present(const char *text, const char *tag,
-                            const char *name, char *present, size_t n)
-{
-    const char *p = text, *keyid = NULL;
-    size_t keylen = 0, tl = strlen(tag), i = 0;
-    char close[16];
-
-    memset(present, 1, n);
-    while ((p = strstr(p, "<key")) != NULL) {
-        const char *end = strchr(p, '>'), *v;
-        size_t vl;
-
-        if (!end)
-            return;
-        if (tag_attr(p + 4, end, "attr.name", &v, &vl) &&
-            vl == strlen(name) && memcmp(v, name, vl) == 0 &&
-            (!tag_attr(p + 4, end, "for", &v, &vl) ||
-             (vl == tl && memcmp(v, tag, tl) == 0) ||
-             (vl == 3 && memcmp(v, "all", 3) == 0))) {
-            const char *kend = strstr(end, "</key>"), *def;
-
-            if (end[-1] != '/' && kend &&
-                (def = strstr(end, "<default")) != NULL && def < kend)
-                return;                             /* has a default */
-            if (!tag_attr(p + 4, end, "id", &keyid, &keylen))
-                return;
-            break;
-        }
-        p = end;
-    }
-    if (!keyid)
-        return;
-    memset(present, 0, n);
-    snprintf(close, sizeof close, "</%s>", tag);
-    for (p = text; i < n && (p = strstr(p, "<")) != NULL; p++) {
-        const char *end, *stop, *d;
-
-        if (strncmp(p + 1, tag, tl) != 0 || !strchr(" \t\r\n/>", p[1 + tl]))
-            continue;
-        if (!(end = strchr(p, '>')))
-            return;
-        if (end[-1] == '/') {                       /* <node .../> */
-            i++;
+        if (!is_element(n, "key")) {
+            if (!graph && is_element(n, "graph"))
+                graph = n;
             continue;
         }
-        stop = strstr(end, close);
-        if (!stop)
-            stop = end + strlen(end);
-        for (d = end; (d = strstr(d, "<data")) != NULL && d < stop; d++) {
-            const char *dend = strchr(d, '>'), *v;
-            size_t vl;
+        id = xml_attr(L, n, "id", &nomem);
+        name = xml_attr(L, n, "attr.name", &nomem);
+        dom = xml_attr(L, n, "for", &nomem);
+        if (nomem)
+            goto fail;
+        if (!id)
+            continue;
+        k = &keys[nkeys++];
+        k->id = id;
+        k->name = name ? name : id;     /* igraph names it by its id */
+        k->vtx = dom && strcmp(dom, "node") == 0 ? 1
+               : dom && strcmp(dom, "edge") == 0 ? 0 : -1;
+        for (c = n->children; c && k->vtx >= 0; c = c->next)
+            if (is_element(c, "default")) {
+                prop *p = &L->defaults[L->ndefaults];
 
-            if (dend && tag_attr(d + 5, dend, "key", &v, &vl) &&
-                vl == keylen && memcmp(v, keyid, vl) == 0) {
-                present[i] = 1;
+                p->key = k->name;
+                p->key_len = strlen(k->name);
+                p->node = c;
+                p->line = xml_line(c);
+                L->default_for[L->ndefaults++] = k->vtx;
                 break;
             }
-        }
-        i++;
-        p = stop - 1;
     }
+
+    /* The vertices and edges of the first graph, in document order. */
+    for (n = graph ? graph->children : NULL; n; n = n->next) {
+        int vtx = is_element(n, "node");
+        size_t it;
+        xmlNode *c;
+
+        if (!vtx && !is_element(n, "edge"))
+            continue;
+        if ((it = item_push(L, xml_line(n))) == (size_t)-1)
+            goto fail;
+        L->items[it].edge = !vtx;
+        L->items[it].id = xml_attr(L, n, vtx ? "id" : "source", &nomem);
+        L->items[it].target = vtx ? NULL : xml_attr(L, n, "target", &nomem);
+        if (nomem)
+            goto fail;
+        if (vtx)
+            nnodes++;
+        for (c = n->children; c; c = c->next) {
+            const char *kid;
+            const gkey *k;
+
+            if (!is_element(c, "data"))
+                continue;
+            if (!(kid = xml_attr(L, c, "key", &nomem))) {
+                if (nomem)
+                    goto fail;
+                continue;
+            }
+            if ((k = find_key(keys, nkeys, kid, vtx)) &&
+                prop_push(L, k->name, strlen(k->name), NULL, 0, c,
+                          xml_line(c)) != SIM_OK)
+                goto fail;
+        }
+        L->items[it].n = L->nprops - L->items[it].first;
+    }
+
+    /* Node ids, sorted for lookup; an id given twice is an error. */
+    if (!(ids = malloc((nnodes + 1) * sizeof *ids)) ||
+        !(names = malloc((nnodes + 1) * sizeof *names)))
+        goto fail;
+    nnodes = 0;
+    for (i = 0; i < L->nitems; i++)
+        if (!L->items[i].edge && L->items[i].id) {
+            ids[nnodes].id = L->items[i].id;
+            ids[nnodes++].item = i;
+        }
+    qsort(ids, nnodes, sizeof *ids, cmp_id_ref);
+    for (i = 1; i < nnodes; i++)
+        if (strcmp(ids[i].id, ids[i - 1].id) == 0) {
+            rc = sim_diag_set(d, path, L->items[ids[i].item].line, 0,
+                              "duplicate node id '%s' (first on line %d)",
+                              ids[i].id, L->items[ids[i - 1].item].line);
+            goto fail;
+        }
+    for (i = 0; i < nnodes; i++)
+        names[i] = ids[i].id;
+
+    /* An edge to an id that no <node> declares would make igraph add a
+     * service of that name with every default: a typo must not do that. */
+    for (i = 0; i < L->nitems; i++) {
+        const item *it = &L->items[i];
+        const char *end[2], *hint;
+        int k;
+
+        if (!it->edge)
+            continue;
+        end[0] = it->id;
+        end[1] = it->target;
+        for (k = 0; k < 2; k++) {
+            if (!end[k] || lookup_id(ids, nnodes, end[k]) != (size_t)-1)
+                continue;
+            hint = mdl_did_you_mean(end[k], names, nnodes);
+            rc = sim_diag_set(d, path, it->line, 0, "edge %s '%s' is not the "
+                              "id of a <node>%s%s%s", k ? "target" : "source",
+                              end[k], hint ? "; did you mean '" : "",
+                              hint ? hint : "", hint ? "'?" : "");
+            goto fail;
+        }
+    }
+
+    /* igraph's vertex i carries its node's id as attribute "id". */
+    L->nv = (size_t)igraph_vcount(g);
+    L->ne = (size_t)igraph_ecount(g);
+    if (L->nv != nnodes || L->ne != L->nitems - nnodes) {
+        rc = sim_diag_set(d, path, 0, 0, "cannot read topology: igraph "
+                          "read %zu nodes and %zu edges, libxml2 found %zu "
+                          "and %zu", L->nv, L->ne, nnodes,
+                          L->nitems - nnodes);
+        goto fail;
+    }
+    if (!(L->vertex = malloc((L->nv + 1) * sizeof *L->vertex)) ||
+        !(L->edge = malloc((L->ne + 1) * sizeof *L->edge)))
+        goto fail;
+    {
+        size_t nv = 0, ne = 0;
+
+        for (i = 0; i < L->nitems; i++) {
+            if (L->items[i].edge)
+                L->edge[ne++] = i;
+            else
+                L->vertex[nv++] = i;
+        }
+        for (i = 0; has_id && i < L->nv; i++) {
+            size_t at = lookup_id(ids, nnodes,
+                                  VAS(g, "id", (igraph_integer_t)i));
+
+            if (at == (size_t)-1) {
+                rc = sim_diag_set(d, path, 0, 0, "cannot read topology: "
+                                  "vertex %zu has an id that no <node> "
+                                  "declares", i);
+                goto fail;
+            }
+            L->vertex[i] = at;
+        }
+    }
+    rc = SIM_OK;
+fail:
+    free(keys);
+    free(ids);
+    free(names);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -713,25 +1181,42 @@ static void reason_to_msg(char *msg, size_t n, igraph_error_t code,
     for (p = msg; *p; p++)
         if ((p[0] == 'l' || p[0] == 'L') && strncmp(p + 1, "ine ", 4) == 0 &&
             p[5] >= '0' && p[5] <= '9') {
-            *line = atoi(p + 5);
+            long l = strtol(p + 5, NULL, 10);   /* atoi() overflows */
+
+            *line = l > 0 && l <= INT_MAX ? (int)l : 0;
             break;
         }
 }
 
-/* Text of attribute name (of type type) of vertex or edge i into *val
- * (pointing into buf or igraph's storage). Returns 0 when the value is
- * missing: NaN, "", or a GraphML boolean with no <data>. */
-static int attr_text(const igraph_t *g, int vertex, const char *name,
-                     igraph_integer_t type, igraph_integer_t i,
-                     const char *present, char *buf, size_t n,
-                     const char **val)
+/* Text of attribute name (of type type) of vertex (vertex) or edge i into
+ * *val (pointing into buf or igraph's storage); *where gets how the file
+ * writes it (NULL when the text pass does not know it). Returns 0 when the
+ * value is missing: "", or a number or GraphML boolean that the file does
+ * not give (igraph stores NaN or false for those). A number that is given
+ * but not finite (GML "nan", GraphML "NaN", "-inf") comes back as written,
+ * for the validators to reject with the key and value named. */
+static int attr_text(const igraph_t *g, const layout *L, int vertex,
+                     const char *name, igraph_integer_t type,
+                     igraph_integer_t i, char *buf, size_t n,
+                     const char **val, const prop **where)
 {
+    const prop *p = L ? find_prop(L, vertex, (size_t)i, name) : NULL;
+
+    *where = p;
     switch (type) {
     case IGRAPH_ATTRIBUTE_NUMERIC: {
         double x = vertex ? VAN(g, name, i) : EAN(g, name, i);
 
-        if (isnan(x))
-            return 0;
+        if (!isfinite(x)) {
+            if (p)
+                prop_text(p, buf, n);
+            else if (isnan(x))
+                return 0;
+            else
+                snprintf(buf, n, "%s", x > 0 ? "inf" : "-inf");
+            *val = buf;
+            return 1;
+        }
         /* Shortest of %.15g / %.17g that reads back as x: 0.1 stays "0.1". */
         snprintf(buf, n, "%.15g", x);
         if (strtod(buf, NULL) != x)
@@ -743,7 +1228,7 @@ static int attr_text(const igraph_t *g, int vertex, const char *name,
         *val = vertex ? VAS(g, name, i) : EAS(g, name, i);
         return *val && (*val)[0];
     case IGRAPH_ATTRIBUTE_BOOLEAN:
-        if (present && !present[i])
+        if (!p)
             return 0;
         *val = (vertex ? VAB(g, name, i) : EAB(g, name, i)) ? "true"
                                                             : "false";
@@ -819,10 +1304,11 @@ static igraph_integer_t attr_type(const attr_list *a, const char *name)
 }
 
 /* Name of vertex v: the first non-missing of name, label and (GraphML)
- * id. Returns 0 when it has none. */
+ * id, with the attribute it came from in *attr. Returns 0 when it has
+ * none. */
 static int vertex_name(const igraph_t *g, const attr_list *a, int fmt,
                        igraph_integer_t v, char *buf, size_t n,
-                       const char **out)
+                       const char **out, const char **attr)
 {
     static const char *const from[] = { "name", "label", "id" };
     size_t k;
@@ -836,9 +1322,13 @@ static int vertex_name(const igraph_t *g, const attr_list *a, int fmt,
             const char *an = igraph_strvector_get(&a->vnames, j);
             igraph_integer_t type = VECTOR(a->vtypes)[j];
 
+            const prop *where;
+
             if (strcmp(an, from[k]) == 0 && type != IGRAPH_ATTRIBUTE_BOOLEAN &&
-                attr_text(g, 1, an, type, v, NULL, buf, n, out))
+                attr_text(g, NULL, 1, an, type, v, buf, n, out, &where)) {
+                *attr = from[k];
                 return 1;
+            }
         }
     }
     return 0;
@@ -884,15 +1374,16 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
     igraph_t g;
     mdl_topology *t = NULL;
     attr_list attrs;
-    marks names = { 0 }, nodes = { 0 };
-    char *text = NULL, *base_dir = NULL, **present = NULL;
-    char buf[64], err[1024];
-    size_t *order = NULL, i, nv_attrs = 0, ne_attrs = 0;
-    int fmt, rc = SIM_ENOMEM;
+    layout L;
+    char *text = NULL, *base_dir = NULL;
+    char buf[256], err[1024];
+    size_t *order = NULL, i, len, nv_attrs = 0, ne_attrs = 0;
+    int fmt, rc;
     FILE *f;
 
     *out = NULL;
     attrs.ready = 0;
+    memset(&L, 0, sizeof L);
     if (ext && strcmp(ext, ".gml") == 0)
         fmt = FMT_GML;
     else if (ext && (strcmp(ext, ".graphml") == 0 || strcmp(ext, ".xml") == 0))
@@ -900,21 +1391,21 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
     else
         return sim_diag_set(d, path, 0, 0, "unknown topology format '%s' "
                             "(expected .gml, .graphml or .xml)", path);
-    if (!(f = fopen(path, "r")))
-        return sim_diag_set(d, path, 0, 0, "cannot open topology '%s': %s",
-                            path, strerror(errno));
-    if (!(text = slurp(f))) {
-        int e = errno, bad_read = ferror(f);
+    rc = mdl_input_read(path, "topology", &text, &len, err, sizeof err);
+    if (rc == SIM_EPARSE)
+        return sim_diag_set(d, path, 0, 0, "%s", err);
+    if (rc != SIM_OK)
+        return rc;
+    if (len == 0) {
+        free(text);
+        return sim_diag_set(d, path, 0, 0, "topology file is empty");
+    }
 
-        fclose(f);
-        if (bad_read)
-            return sim_diag_set(d, path, 0, 0, "cannot read topology '%s': "
-                                "%s", path, strerror(e));
+    /* igraph reads the very bytes the text pass reads. */
+    if (!(f = fmemopen(text, len, "rb"))) {
+        free(text);
         return SIM_ENOMEM;
     }
-    rewind(f);
-
-    /* Read through igraph with its message captured for the diagnostic. */
     igraph_set_attribute_table(&igraph_cattribute_table);
     igraph_reason[0] = '\0';
     old_handler = igraph_set_error_handler(capture_error);
@@ -934,6 +1425,7 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
     }
 
     /* From here on the graph belongs to t and mdl_topology_free frees it. */
+    rc = SIM_ENOMEM;
     if (!(t = calloc(1, sizeof *t))) {
         igraph_destroy(&g);
         free(text);
@@ -944,8 +1436,28 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
         goto fail;
     if (attr_list_init(&attrs, &t->graph))
         goto fail;
-    if ((fmt == FMT_GML ? scan_gml : scan_graphml)(text, &names, &nodes))
+    nv_attrs = (size_t)igraph_strvector_size(&attrs.vnames);
+    ne_attrs = (size_t)igraph_strvector_size(&attrs.enames);
+    if (fmt == FMT_GML) {
+        rc = scan_gml(text, len, &L);
+        if (rc == SIM_OK && (L.nv != (size_t)igraph_vcount(&t->graph) ||
+                             L.ne != (size_t)igraph_ecount(&t->graph)))
+            rc = sim_diag_set(d, path, 0, 0, "cannot read topology: igraph "
+                              "read %ld nodes and %ld edges, the text has "
+                              "%zu and %zu",
+                              (long)igraph_vcount(&t->graph),
+                              (long)igraph_ecount(&t->graph), L.nv, L.ne);
+        else if (rc == SIM_EPARSE)
+            rc = sim_diag_set(d, path, 0, 0, "cannot read topology: not GML "
+                              "as igraph reads it");
+    } else {
+        rc = scan_graphml(text, len, path, &t->graph,
+                          attr_type(&attrs, "id") == IGRAPH_ATTRIBUTE_STRING,
+                          &L, d);
+    }
+    if (rc != SIM_OK)
         goto fail;
+    rc = SIM_ENOMEM;
 
     if (!igraph_is_directed(&t->graph) && igraph_ecount(&t->graph) > 0) {
         rc = sim_diag_set(d, path, 0, 0, "topology graph is undirected; "
@@ -953,28 +1465,6 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
                           fmt == FMT_GML ? "add 'directed 1' to the graph"
                                          : "set edgedefault=\"directed\"");
         goto fail;
-    }
-
-    /* Presence maps of GraphML booleans (see the note at the top). */
-    nv_attrs = (size_t)igraph_strvector_size(&attrs.vnames);
-    ne_attrs = (size_t)igraph_strvector_size(&attrs.enames);
-    if (!(present = calloc(nv_attrs + ne_attrs + 1, sizeof *present)))
-        goto fail;
-    for (i = 0; i < nv_attrs + ne_attrs; i++) {
-        int vtx = i < nv_attrs;
-        igraph_integer_t j = (igraph_integer_t)(vtx ? i : i - nv_attrs);
-        igraph_integer_t type = VECTOR(vtx ? attrs.vtypes : attrs.etypes)[j];
-        size_t n = (size_t)(vtx ? igraph_vcount(&t->graph)
-                                : igraph_ecount(&t->graph));
-
-        if (fmt != FMT_GRAPHML || type != IGRAPH_ATTRIBUTE_BOOLEAN)
-            continue;
-        if (!(present[i] = malloc(n + 1)))
-            goto fail;
-        graphml_present(text, vtx ? "node" : "edge",
-                        igraph_strvector_get(vtx ? &attrs.vnames
-                                                 : &attrs.enames, j),
-                        present[i], n);
     }
 
     /* Services with defaults, then names and lines. */
@@ -987,41 +1477,25 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
             service_init(&t->services[i]);
         t->nservices = nv;
     }
-    {
-        size_t cursor = 0;
+    for (i = 0; i < t->nservices; i++) {
+        mdl_service *s = &t->services[i];
+        const char *name, *from;
+        const prop *p;
 
-        for (i = 0; i < t->nservices; i++) {
-            mdl_service *s = &t->services[i];
-            const char *name;
-            size_t j;
-            int k = 0;
-
-            if (!vertex_name(&t->graph, &attrs, fmt, (igraph_integer_t)i,
-                             buf, sizeof buf, &name)) {
-                int line = i < nodes.n ? nodes.v[i].line : 0;
-
-                rc = sim_diag_set(d, path, line, 0, "service name missing "
-                                  "on node %zu; add a %s", i,
-                                  fmt == FMT_GML ? "label" : "name or id");
-                goto fail;
-            }
-            if (!(s->name = strdup(name)))
-                goto fail;
-            /* GraphML nodes are found by their id, GML nodes by label. */
-            if (fmt == FMT_GRAPHML &&
-                attr_type(&attrs, "id") == IGRAPH_ATTRIBUTE_STRING &&
-                VAS(&t->graph, "id", (igraph_integer_t)i)[0]) {
-                s->line = find_mark(&names, VAS(&t->graph, "id",
-                                                (igraph_integer_t)i),
-                                    0, &cursor);
-            } else {
-                for (j = 0; j < i; j++)
-                    k += strcmp(t->services[j].name, name) == 0;
-                s->line = find_mark(&names, name, k, &cursor);
-            }
-            if (s->line == 0 && i < nodes.n)
-                s->line = nodes.v[i].line;      /* the i-th node element */
+        s->line = item_line(&L, 1, i);
+        if (!vertex_name(&t->graph, &attrs, fmt, (igraph_integer_t)i, buf,
+                         sizeof buf, &name, &from)) {
+            rc = sim_diag_set(d, path, s->line, 0, "service name missing "
+                              "on node %zu; add a %s", i,
+                              fmt == FMT_GML ? "label" : "name or id");
+            goto fail;
         }
+        if (!(s->name = strdup(name)))
+            goto fail;
+        /* A GML node's line is that of its label, as a reader looks for
+         * the name; a GraphML node's that of its <node> element. */
+        if (fmt == FMT_GML && (p = find_prop(&L, 1, i, from)) != NULL)
+            s->line = p->line;
     }
     if (t->nservices > 1) {
         if (!(order = malloc(t->nservices * sizeof *order)))
@@ -1056,7 +1530,9 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
         }
     }
 
-    /* Vertex attributes, in file order: the first error in the file wins. */
+    /* Vertex attributes, in file order: the first error in the file wins.
+     * Each error names the line of the attribute when the text pass knows
+     * it, else that of the service. */
     for (i = 0; i < t->nservices; i++) {
         mdl_service *s = &t->services[i];
         size_t j;
@@ -1065,17 +1541,18 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
             const char *an = igraph_strvector_get(&attrs.vnames,
                                                   (igraph_integer_t)j);
             const char *val;
+            const prop *p;
             int known = word_index(an, vertex_attrs, NVERTEX_ATTRS);
 
-            if (!attr_text(&t->graph, 1, an, VECTOR(attrs.vtypes)[j],
-                           (igraph_integer_t)i, present[j], buf, sizeof buf,
-                           &val))
+            if (!attr_text(&t->graph, &L, 1, an, VECTOR(attrs.vtypes)[j],
+                           (igraph_integer_t)i, buf, sizeof buf, &val, &p))
                 continue;
             if (known < 0) {
                 snprintf(err, sizeof err, "unknown attribute '%s' on "
                          "service '%s'", an, s->name);
                 append_hint(err, sizeof err, an, vertex_attrs, NVERTEX_ATTRS);
-                rc = sim_diag_set(d, path, s->line, 0, "%s", err);
+                rc = sim_diag_set(d, path, p ? p->line : s->line, 0, "%s",
+                                  err);
                 goto fail;
             }
             if (known < 3)
@@ -1084,8 +1561,8 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
             if (rc == SIM_ENOMEM)
                 goto fail;
             if (rc != SIM_OK) {
-                rc = sim_diag_set(d, path, s->line, 0, "service '%s': %s",
-                                  s->name, err);
+                rc = sim_diag_set(d, path, p ? p->line : s->line, 0,
+                                  "service '%s': %s", s->name, err);
                 goto fail;
             }
         }
@@ -1097,15 +1574,17 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
 
         if (ne > 0 && !(t->edges = calloc(ne, sizeof *t->edges)))
             goto fail;
-        for (i = 0; i < ne; i++)
+        for (i = 0; i < ne; i++) {
             edge_init(&t->edges[i],
                       (int)IGRAPH_FROM(&t->graph, (igraph_integer_t)i),
                       (int)IGRAPH_TO(&t->graph, (igraph_integer_t)i));
+            t->edges[i].line = item_line(&L, 0, i);
+        }
         t->nedges = ne;
     }
     for (i = 0; i < t->nedges; i++) {
         mdl_edge *e = &t->edges[i];
-        const mdl_service *src = &t->services[e->from];
+        const char *src = t->services[e->from].name;
         const char *dst = t->services[e->to].name;
         size_t j;
 
@@ -1113,17 +1592,18 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
             const char *an = igraph_strvector_get(&attrs.enames,
                                                   (igraph_integer_t)j);
             const char *val;
+            const prop *p;
             int known = word_index(an, edge_attrs, NEDGE_ATTRS);
 
-            if (!attr_text(&t->graph, 0, an, VECTOR(attrs.etypes)[j],
-                           (igraph_integer_t)i, present[nv_attrs + j], buf,
-                           sizeof buf, &val))
+            if (!attr_text(&t->graph, &L, 0, an, VECTOR(attrs.etypes)[j],
+                           (igraph_integer_t)i, buf, sizeof buf, &val, &p))
                 continue;
             if (known < 0) {
                 snprintf(err, sizeof err, "unknown attribute '%s' on edge "
-                         "'%s' -> '%s'", an, src->name, dst);
+                         "'%s' -> '%s'", an, src, dst);
                 append_hint(err, sizeof err, an, edge_attrs, NEDGE_ATTRS);
-                rc = sim_diag_set(d, path, src->line, 0, "%s", err);
+                rc = sim_diag_set(d, path, p ? p->line : e->line, 0, "%s",
+                                  err);
                 goto fail;
             }
             if (known == 0)
@@ -1132,9 +1612,8 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
             if (rc == SIM_ENOMEM)
                 goto fail;
             if (rc != SIM_OK) {
-                rc = sim_diag_set(d, path, src->line, 0,
-                                  "edge '%s' -> '%s': %s", src->name, dst,
-                                  err);
+                rc = sim_diag_set(d, path, p ? p->line : e->line, 0,
+                                  "edge '%s' -> '%s': %s", src, dst, err);
                 goto fail;
             }
         }
@@ -1149,13 +1628,8 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
     t = NULL;
     rc = SIM_OK;
 fail:
-    if (present)
-        for (i = 0; i < nv_attrs + ne_attrs + 1; i++)
-            free(present[i]);
-    free(present);
     free(order);
-    free(names.v);
-    free(nodes.v);
+    layout_destroy(&L);
     attr_list_destroy(&attrs);
     free(base_dir);
     free(text);
@@ -1196,12 +1670,14 @@ int mdl_topology_find(const mdl_topology *t, const char *name)
 }
 
 /* Rules between attributes: capacity (when limited) holds at least the
- * requests in service, capacity >= servers; and the forward routing
+ * requests in service, capacity >= servers; the replicas of all services
+ * add up to at most MDL_REPLICAS_TOTAL_MAX; and the forward routing
  * probabilities out of service i, sum_j p_ij, leave 1 - sum_j p_ij >= 0
  * to exit (1e-9 allows for decimal fractions such as 0.7 + 0.2 + 0.1). */
 int mdl_topology_check(const mdl_topology *t, sim_diag *d)
 {
     double *sum;
+    long replicas = 0;
     size_t i;
 
     for (i = 0; i < t->nservices; i++) {
@@ -1212,6 +1688,11 @@ int mdl_topology_check(const mdl_topology *t, sim_diag *d)
                                 "capacity must be 0 (unlimited) or at least "
                                 "servers (%d), found '%ld'", s->name,
                                 s->servers, s->capacity);
+        /* Each term is at most MDL_REPLICAS_MAX: no overflow. */
+        if ((replicas += s->replicas) > MDL_REPLICAS_TOTAL_MAX)
+            return sim_diag_set(d, t->path, s->line, 0, "service '%s': the "
+                                "replicas of all services add up to more "
+                                "than %d", s->name, MDL_REPLICAS_TOTAL_MAX);
     }
     if (t->nservices == 0)
         return SIM_OK;

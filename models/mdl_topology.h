@@ -4,7 +4,9 @@
  * attribute table, validated, with defaults filled in (DESIGN.md section 3).
  *
  * Vertex attributes: name (GraphML) or label (GML), servers, replicas,
- * service, post_service, capacity, discipline, blocking, kind, lb. Edge
+ * service, post_service, capacity, discipline, blocking, kind, lb; the
+ * discipline 'priority' and the kind 'broker' are refused as not
+ * simulated yet, by the loader and by mdl_service_set(). Edge
  * attributes: kind, p, count, stage, protocol, types. Any other attribute is an error naming it
  * (igraph's own "id" is allowed). The topology owns all strings and
  * distributions in it.
@@ -15,6 +17,25 @@
 #include <igraph.h>
 #include "../sim/sim_err.h"
 #include "mdl_dist.h"
+
+/*
+ * Bounds of the counts a topology (or a scenario's override) may give,
+ * documented in docs/format.md. Each is far above any real deployment and
+ * keeps memory, time and int arithmetic sane: a station's memory is not
+ * proportional to its workers, but servers * replicas (1e9 at most) must
+ * fit an int for the analytic formulas, and Erlang's recursion takes c
+ * steps; the simulator keeps about 500 bytes per replica and 256 hash-ring
+ * points, so a service of 10,000 replicas costs a few MB and 1,000,000
+ * replicas in all about 500 MB; capacity is the length of the M/M/c/K
+ * chain theory sums; count and stage number the calls and phases of one
+ * visit, each simulated in turn.
+ */
+#define MDL_SERVERS_MAX 100000          /* workers per replica */
+#define MDL_REPLICAS_MAX 10000          /* replicas of one service */
+#define MDL_REPLICAS_TOTAL_MAX 1000000  /* replicas of all services */
+#define MDL_CAPACITY_MAX 1000000        /* requests in one replica */
+#define MDL_COUNT_MAX 10000             /* calls of one edge per visit */
+#define MDL_STAGE_MAX 10000             /* stage number of an edge */
 
 typedef enum { MDL_SVC_SERVICE, MDL_SVC_DELAY, MDL_SVC_BROKER } mdl_svc_kind;
 typedef enum { MDL_DISC_FIFO, MDL_DISC_PS, MDL_DISC_PRIORITY } mdl_discipline;
@@ -52,6 +73,8 @@ typedef struct mdl_edge {
     char *types;                /* owned: request classes this edge applies
                                    to, separated by spaces or commas; NULL
                                    for all */
+    int line;                   /* line of its definition in the file, 0 if
+                                   unknown */
 } mdl_edge;
 
 typedef struct mdl_topology {
@@ -79,7 +102,9 @@ int mdl_topology_find(const mdl_topology *t, const char *name);
  * '-2'"). */
 int mdl_service_set(mdl_service *s, const char *key, const char *value,
                     const char *base_dir, char *err, size_t errlen);
-/* Check forward probabilities of every service again (after overrides). */
+/* Check the rules between attributes again (after overrides): capacity at
+ * least servers, forward probabilities out of each service summing to at
+ * most 1, at most MDL_REPLICAS_TOTAL_MAX replicas in all. */
 int mdl_topology_check(const mdl_topology *t, sim_diag *d);
 /* A request that comes back to a service waiting on its calls would wait
  * on itself: reject every cycle of call and forward edges (p > 0) that

@@ -9,6 +9,7 @@
  * recursion with the MVA under test. Multi-class BCMP networks are checked
  * against Jackson (one class) and Kleinrock's M/G/1-PS slowdown.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include "tst.h"
@@ -68,6 +69,19 @@ START_TEST(test_erlang_large_c_stays_finite)
 
     ck_assert(isfinite(b) && b > 0.0 && b < 1.0);
     ck_assert(isfinite(c) && c > b && c < 1.0);
+}
+END_TEST
+
+START_TEST(test_erlang_any_int_c_ends_quickly)
+{
+    /* k <= c overflowed at c = INT_MAX and spun forever. With a = 2.385
+     * the recursion reaches 0 within a few hundred steps and stays there;
+     * for c >> a, B(c, a) ~ a^c / c! and C ~ B. */
+    ck_assert(ana_erlang_b(INT_MAX, 2.385) == 0.0);
+    ck_assert(ana_erlang_c(INT_MAX, 2.385) == 0.0);
+    /* The most servers a topology may give, near full load. */
+    ck_assert(ana_erlang_b(100000, 99000.5) > 0.0);
+    ck_assert(ana_erlang_b(100000, 99000.5) < 1.0);
 }
 END_TEST
 
@@ -213,6 +227,20 @@ START_TEST(test_mmck_large_c_and_k_and_overload)
     ck_assert_int_eq(ana_mmck(950.5, 1.0, 1000, 1000, &s), SIM_OK);
     near(s.p_block, ana_erlang_b(1000, 950.5), 1e-11);
     near(s.L, 950.5 * (1.0 - s.p_block), 1e-10);
+}
+END_TEST
+
+START_TEST(test_mmck_any_int_k_ends_quickly)
+{
+    ana_station s, f;
+
+    /* n <= K overflowed at K = INT_MAX; with a / c < 1 the terms past
+     * exp()'s range are skipped, so this is M/M/3 to the last digit. */
+    ck_assert_int_eq(ana_mmck(2.385, 1.13, 3, INT_MAX, &s), SIM_OK);
+    ck_assert_int_eq(ana_mmc(2.385, 1.13, 3, &f), SIM_OK);
+    near(s.W, f.W, 1e-12);
+    near(s.L, f.L, 1e-12);
+    ck_assert(s.p_block == 0.0);
 }
 END_TEST
 
@@ -767,6 +795,22 @@ START_TEST(test_mva_zero_population_and_bad_arguments)
 }
 END_TEST
 
+START_TEST(test_mva_declines_a_population_it_cannot_afford)
+{
+    /* N = 10^5 with a two-server station is some 10^10 steps (hours);
+     * INT_MAX used to ask for three arrays of 16 GB first. */
+    ana_node nodes[2] = { { 2, 0.03 }, { 1, 0.02 } };
+    double v[2] = { 1.0, 1.0 }, X, R;
+    ana_station out[2];
+
+    ck_assert_int_eq(ana_mva(2, nodes, v, 1.0, 100000, out, &X, &R),
+                     SIM_ENOTSUP);
+    ck_assert_int_eq(ana_mva(2, nodes, v, 1.0, INT_MAX, out, &X, &R),
+                     SIM_ENOTSUP);
+    ck_assert_int_eq(ana_mva(2, nodes, v, 1.0, 10000, out, &X, &R), SIM_OK);
+}
+END_TEST
+
 /* ---- confidence intervals ---------------------------------------------- */
 
 START_TEST(test_ci_t_uses_student_quantile)
@@ -813,6 +857,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_erlang_c_matches_direct_sum);
     tcase_add_test(tc, test_erlang_large_c_stays_finite);
     tcase_add_test(tc, test_erlang_bad_arguments_give_nan);
+    tcase_add_test(tc, test_erlang_any_int_c_ends_quickly);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("mmc");
@@ -829,6 +874,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_mmck_huge_k_converges_to_mmc);
     tcase_add_test(tc, test_mmck_large_c_and_k_and_overload);
     tcase_add_test(tc, test_mmck_bad_arguments);
+    tcase_add_test(tc, test_mmck_any_int_k_ends_quickly);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("mg1");
@@ -868,6 +914,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_mva_multi_servers_match_convolution);
     tcase_add_test(tc, test_mva_many_servers_large_n_is_stable);
     tcase_add_test(tc, test_mva_zero_population_and_bad_arguments);
+    tcase_add_test(tc, test_mva_declines_a_population_it_cannot_afford);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("ci");

@@ -64,6 +64,14 @@ static const bad_case bad_cases[] = {
       "exactly one of" },
     { "tests/data/bad_forward_sum.yaml", "tests/data/sum_over_one.gml:4:",
       "forward probabilities" },
+    { "tests/data/bad_two_docs.yaml", "tests/data/bad_two_docs.yaml:6:1:",
+      "a second YAML document" },
+    { "tests/data/bad_results.yaml", "tests/data/bad_results.yaml:8:17:",
+      "use at most 8706" },
+    { "tests/data/bad_population.yaml",
+      "tests/data/bad_population.yaml:3:34:", "'population'" },
+    { "tests/data/bad_priority.yaml", "tests/data/bad_priority.yaml:7:25:",
+      "'priority' is not simulated yet" },
 };
 
 START_TEST(test_bad_scenario_exits_2_with_file_and_line)
@@ -146,6 +154,90 @@ START_TEST(test_set_can_make_a_stable_scenario_unstable)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+
+/* Run qmesh with args (NULL-terminated, at most 6) and expect exit status
+ * 2 with want on stderr and nothing on stdout. */
+static void expect_input_error(const char *want, const char *a0,
+                               const char *a1, const char *a2,
+                               const char *a3, const char *a4)
+{
+    tst_out r;
+
+    tst_qmesh(&r, NULL, a0, a1, a2, a3, a4, NULL);
+    ck_assert_msg(r.status == 2, "%s %s %s %s: status %d\n%s", a0, a1,
+                  a2 ? a2 : "", a3 ? a3 : "", r.status, r.err);
+    tst_assert_has(r.err, want, "stderr");
+    ck_assert_str_eq(r.out, "");
+    tst_out_free(&r);
+}
+
+START_TEST(test_counts_beyond_their_bounds_exit_2_at_once)
+{
+    /* replicas 1e7 took 32 s and 5 GB to check, 1e8 ran out of memory
+     * (status 1), servers 2147483647 spun in Erlang's recursion, and
+     * -r 1000000 asked for 60 GB of results. */
+    expect_input_error("replicas must be at most 10000, found '1e7'",
+                       "check", "scenarios/mm1.yaml", "--set",
+                       "services.server.replicas=1e7", NULL);
+    expect_input_error("replicas must be at most 10000, found '1e8'",
+                       "check", "scenarios/mm1.yaml", "--set",
+                       "services.server.replicas=1e8", NULL);
+    expect_input_error("servers must be at most 100000, found '2147483647'",
+                       "run", "scenarios/mm1.yaml", "--set",
+                       "services.server.servers=2147483647", NULL);
+    expect_input_error("--replications must be a whole number from 1 to "
+                       "10000, found '1000000'", "run",
+                       "scenarios/mm1.yaml", "-r", "1000000", NULL);
+    expect_input_error("--replications 9000: 9000 replications need",
+                       "run", "scenarios/mm1.yaml", "-r", "9000", NULL);
+    expect_input_error("servers must be a positive integer, found 'nan'",
+                       "check", "scenarios/mm1.yaml", "--set",
+                       "services.server.servers=nan", NULL);
+}
+END_TEST
+
+START_TEST(test_unbounded_inputs_exit_2_at_once)
+{
+    char dir[512], deep[600];
+    FILE *f;
+    long i;
+
+    expect_input_error("'/dev/zero': it is a device, not a regular file",
+                       "check", "/dev/zero", NULL, NULL, NULL);
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    snprintf(deep, sizeof deep, "%s/deep.yaml", dir);
+    ck_assert_ptr_nonnull(f = fopen(deep, "w"));
+    fputs("a: ", f);
+    for (i = 0; i < 1000000; i++)
+        fputs("{a: ", f);
+    fclose(f);
+    expect_input_error(":1:256: error: YAML nested deeper than 64 levels",
+                       "run", deep, "-q", NULL, NULL);
+    tst_rm_tree(dir);
+}
+END_TEST
+
+START_TEST(test_load_sweep_bounds_its_loads)
+{
+    /* A STEP of 1e-300 overflowed the cast of the count (and ran one
+     * load); a FROM of 1e-10 was rounded to load 0 and stopped with an
+     * empty "error: ". */
+    expect_input_error("--load '0.1:0.5:1e-300' has 4e+299 loads; at most "
+                       "1000", "run", "scenarios/mm1.yaml", "--load",
+                       "0.1:0.5:1e-300", "-q");
+    expect_input_error("--load '0.1:0.5:0.0004' has 1001 loads; at most "
+                       "1000", "run", "scenarios/mm1.yaml", "--load",
+                       "0.1:0.5:0.0004", "-q");
+    expect_input_error("with 0.001 <= FROM <= TO < 1 and STEP > 0 (e.g. "
+                       "0.1:0.95:0.05), found '1e-10:0.2:0.1'", "run",
+                       "scenarios/mm1.yaml", "--load", "1e-10:0.2:0.1",
+                       "-q");
+    expect_input_error("found 'nan:0.5:0.1'", "run", "scenarios/mm1.yaml",
+                       "--load", "nan:0.5:0.1", "-q");
+    expect_input_error("found '0.1:0.5:inf'", "run", "scenarios/mm1.yaml",
+                       "--load", "0.1:0.5:inf", "-q");
+}
+END_TEST
 
 START_TEST(test_no_command_is_a_usage_error)
 {
@@ -652,6 +744,9 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, test_bad_scenario_stops_run_before_simulating, 0,
                         nbad);
     tcase_add_test(tc, test_bad_set_exits_2_naming_it);
+    tcase_add_test(tc, test_counts_beyond_their_bounds_exit_2_at_once);
+    tcase_add_test(tc, test_unbounded_inputs_exit_2_at_once);
+    tcase_add_test(tc, test_load_sweep_bounds_its_loads);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("stability");

@@ -177,6 +177,18 @@ START_TEST(test_uniform_mean_and_scv)
 }
 END_TEST
 
+START_TEST(test_uniform_near_dbl_max_stays_finite)
+{
+    mdl_dist d;
+
+    /* (a + b) / 2 overflows to inf; a/2 + b/2 does not. */
+    parse_ok(&d, "uniform(1.5e308, 1.7e308)", NULL);
+    assert_rel(d.mean, 1.6e308, 1e-15, "mean");
+    assert_rel(d.scv, 0.2 * 0.2 / 1.6 / 1.6 / 12, 1e-12, "scv");
+    mdl_dist_destroy(&d);
+}
+END_TEST
+
 START_TEST(test_erlang_mean_and_scv)
 {
     mdl_dist d;
@@ -600,6 +612,9 @@ static const struct bad_case {
     {"exp(rate=2.385ms)", "'ms'", "rate unit", 15},
     {"exp(mean=41.93/s)", "'/s'", NULL, 15},
     {"exp(mean=inf)", "'inf'", NULL, 10},
+    {"exp(mean=nan)", "'nan'", NULL, 10},
+    {"gamma(shape=NaN, scale=1ms)", "'NaN'", NULL, 13},
+    {"erlang(k=-inf, mean=1ms)", "'-inf'", NULL, 10},
     {"exp(mean=1e999)", "'1e999'", "finite", 10},
     {"exp(mean=0x1p-3)", "'0x1p-3'", NULL, 10},
     {"exp(mean=)", "missing value", NULL, 10},
@@ -829,6 +844,54 @@ START_TEST(test_empirical_empty_or_missing_is_error)
 }
 END_TEST
 
+START_TEST(test_empirical_refuses_devices_pipes_and_directories)
+{
+    char dir[512];
+    const char *fifo;
+
+    /* /dev/zero used to be read until memory ran out, a FIFO to wait
+     * for a writer forever. */
+    parse_fails("empirical(file=/dev/zero)", NULL,
+                (const char *const[]){"'/dev/zero'", "a device",
+                                      "not a regular file", NULL}, 16);
+    parse_fails("empirical(file=data)", tst_path("tests"),
+                (const char *const[]){"data'", "a directory", NULL}, 16);
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    fifo = tst_special_file(dir, "pipe.csv", -1);
+    (void)fifo;
+    parse_fails("empirical(file=pipe.csv)", dir,
+                (const char *const[]){"pipe.csv'", "a pipe", NULL}, 16);
+    tst_rm_tree(dir);
+}
+END_TEST
+
+START_TEST(test_empirical_refuses_files_over_64_mib)
+{
+    char dir[512];
+
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    tst_special_file(dir, "big.csv", (64L << 20) + 1);
+    parse_fails("empirical(file=big.csv)", dir,
+                (const char *const[]){"big.csv'", "larger than 64 MiB",
+                                      NULL}, 16);
+    tst_rm_tree(dir);
+}
+END_TEST
+
+START_TEST(test_empirical_samples_that_overflow_are_an_error)
+{
+    char dir[512];
+
+    /* Each sample is finite, their sum is not. */
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    write_tmp(dir, "huge.csv", "1.5e308\n1.7e308\n");
+    parse_fails("empirical(file=huge.csv)", dir,
+                (const char *const[]){"mean or variance out of range",
+                                      NULL}, 1);
+    tst_rm_tree(dir);
+}
+END_TEST
+
 START_TEST(test_empirical_samples_come_from_file)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
@@ -1006,6 +1069,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_exp_forms_agree);
     tcase_add_test(tc, test_det_value_and_zero);
     tcase_add_test(tc, test_uniform_mean_and_scv);
+    tcase_add_test(tc, test_uniform_near_dbl_max_stays_finite);
     tcase_add_test(tc, test_erlang_mean_and_scv);
     tcase_add_test(tc, test_hyperexp_mean_and_scv);
     tcase_add_test(tc, test_lognormal_mean_and_scv);
@@ -1049,6 +1113,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_empirical_bad_cell_names_file_and_line);
     tcase_add_test(tc, test_empirical_empty_or_missing_is_error);
     tcase_add_test(tc, test_empirical_samples_come_from_file);
+    tcase_add_test(tc, test_empirical_refuses_devices_pipes_and_directories);
+    tcase_add_test(tc, test_empirical_refuses_files_over_64_mib);
+    tcase_add_test(tc, test_empirical_samples_that_overflow_are_an_error);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("ownership");

@@ -250,6 +250,9 @@ typedef struct bad_case {
 static const bad_case bad_cases[] = {
     { "bad_yaml.yaml", NULL, 4, 1,
       { "malformed YAML", "flow mapping" } },
+    /* A second document used to be ignored. */
+    { "bad_two_docs.yaml", NULL, 6, 1,
+      { "a second YAML document starts here", "holds one" } },
     { "bad_top_key.yaml", NULL, 2, 1,
       { "unknown key 'worklaod'", "did you mean 'workload'?" } },
     { "bad_run_key.yaml", NULL, 6, 3,
@@ -278,6 +281,20 @@ static const bad_case bad_cases[] = {
       { "'arrival'", "unknown parameter 'rat'", "did you mean 'rate'?" } },
     { "bad_both.yaml", NULL, 3, 5,
       { "workload 'mixed'", "exactly one of 'arrival'", "'population'" } },
+    /* An override may not pick what the simulator cannot run. */
+    { "bad_priority.yaml", NULL, 7, 25,
+      { "discipline 'priority' is not simulated yet", "fifo or ps" } },
+    /* Bounded counts (mdl_scenario.h). */
+    { "bad_replications.yaml", NULL, 6, 17,
+      { "'replications' must be between 1 and 10000", "'10001'" } },
+    { "bad_results.yaml", NULL, 8, 17,
+      { "9000 replications need", "MiB for their results",
+        "use at most 8706" } },
+    { "bad_population.yaml", NULL, 3, 34,
+      { "'population' must be between 1 and 10000", "'1000000'" } },
+    { "bad_requests.yaml", NULL, 6, 13,
+      { "'requests' must be between 0 and 1000000000000",
+        "'99999999999999999999'" } },
     /* The topology's own check: the file and line of 'front'. */
     { "bad_forward_sum.yaml", "sum_over_one.gml", 4, 0,
       { "forward probabilities out of 'front'", "1.25", "> 1" } },
@@ -325,6 +342,96 @@ START_TEST(test_missing_scenario_names_it)
     ck_assert_ptr_null(s);
     assert_msg_has(&d, "cannot open scenario");
     assert_msg_has(&d, "none.yaml");
+}
+END_TEST
+
+/* Load path (not a fixture) expecting SIM_EPARSE with want in the
+ * message; d receives the diagnostic. */
+static void load_path_bad(const char *path, const char *want, sim_diag *d)
+{
+    mdl_scenario *s = (mdl_scenario *)1;
+
+    memset(d, 0, sizeof *d);
+    ck_assert_int_eq(mdl_scenario_load(&s, path, NULL, 0, d), SIM_EPARSE);
+    ck_assert_ptr_null(s);
+    assert_msg_has(d, want);
+}
+
+START_TEST(test_scenario_must_be_a_regular_file)
+{
+    char dir[512];
+    sim_diag d;
+
+    /* A FIFO used to block until a writer came, /dev/zero to fill
+     * memory. */
+    load_path_bad("/dev/zero", "'/dev/zero': it is a device, not a regular "
+                  "file", &d);
+    load_path_bad(tst_path("tests/data"), "it is a directory", &d);
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    load_path_bad(tst_special_file(dir, "pipe.yaml", -1), "it is a pipe",
+                  &d);
+    load_path_bad(tst_special_file(dir, "big.yaml", (64L << 20) + 1),
+                  "is larger than 64 MiB", &d);
+    tst_rm_tree(dir);
+}
+END_TEST
+
+/* Write a scenario whose `services` value opens n collections with open
+ * (each followed by body) and return its path. */
+static const char *write_nested(const char *dir, const char *open, long n)
+{
+    static char path[600];
+    FILE *f;
+    long i;
+
+    snprintf(path, sizeof path, "%s/deep.yaml", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("services: ", f);
+    for (i = 0; i < n; i++)
+        fputs(open, f);
+    fputs("\n", f);
+    fclose(f);
+    return path;
+}
+
+START_TEST(test_yaml_nesting_stops_at_64_levels)
+{
+    char dir[512];
+    sim_diag d;
+
+    /* A million levels kept libyaml busy for minutes; the 65th level
+     * (the scenario mapping is the first) stops the reading. */
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    load_path_bad(write_nested(dir, "[", 1000000),
+                  "YAML nested deeper than 64 levels", &d);
+    ck_assert_int_eq(d.line, 1);
+    ck_assert_int_eq(d.col, 11 + 63);
+    load_path_bad(write_nested(dir, "{a: ", 1000000),
+                  "YAML nested deeper than 64 levels", &d);
+    ck_assert_int_eq(d.line, 1);
+    ck_assert_int_eq(d.col, 11 + 4 * 63);
+    tst_rm_tree(dir);
+}
+END_TEST
+
+START_TEST(test_check_run_sees_replications_set_after_loading)
+{
+    mdl_scenario *s = load_ok("good_defaults.yaml");
+    sim_diag d;
+
+    /* What the -r option does after loading. */
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_OK);
+    s->replications = 1000000;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
+    ck_assert_str_eq(d.msg, "--replications must be a whole number from 1 "
+                            "to 10000, found '1000000'");
+    s->replications = 9000;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
+    assert_msg_has(&d, "--replications 9000: 9000 replications need");
+    s->replications = 8706;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_OK);
+    mdl_scenario_free(s);
 }
 END_TEST
 
@@ -377,6 +484,45 @@ START_TEST(test_set_of_a_bad_service_value_names_the_set)
     ck_assert_int_eq(d.line, 0);
     assert_msg_has(&d, "--set 'services.server.servers=0'");
     assert_msg_has(&d, "servers must be a positive integer");
+}
+END_TEST
+
+START_TEST(test_set_rejects_nan_inf_and_endless_times)
+{
+    static const char *const bad[][2] = {
+        /* Never finished: the clock stops advancing long before. */
+        { "run.duration=1e300s", "'duration' must be at most 1000000000 s" },
+        { "run.warmup=1e308", "'warmup' must be at most 1000000000 s" },
+        { "run.duration=nan", "'duration' must be a time" },
+        { "run.confidence=nan", "'confidence' must be a level" },
+        { "run.confidence=inf", "'confidence' must be a level" },
+        { "workload.0.arrival=poisson(rate=nan/s)", "'nan/s'" },
+        { "services.server.servers=-inf", "servers must be a positive" },
+        { "services.server.capacity=NaN", "capacity must be a non-negative" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *sets[1];
+        sim_diag d;
+
+        sets[0] = bad[i][0];
+        load_bad_set("good_defaults.yaml", sets, 1, &d);
+        assert_msg_has(&d, bad[i][1]);
+    }
+}
+END_TEST
+
+START_TEST(test_set_of_a_broker_is_refused_on_reading)
+{
+    const char *sets[] = { "services.server.kind=broker" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    ck_assert_int_eq(d.line, 0);
+    ck_assert_str_eq(d.msg, "in --set 'services.server.kind=broker': kind "
+                            "'broker' is not simulated yet; use service or "
+                            "delay");
 }
 END_TEST
 
@@ -493,6 +639,9 @@ static Suite *make_suite(void)
                         test_error_messages_are_lower_case_without_full_stop,
                         0, nbad);
     tcase_add_test(tc, test_missing_scenario_names_it);
+    tcase_add_test(tc, test_scenario_must_be_a_regular_file);
+    tcase_add_test(tc, test_yaml_nesting_stops_at_64_levels);
+    tcase_add_test(tc, test_check_run_sees_replications_set_after_loading);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("set_errors");
@@ -500,6 +649,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_with_a_bad_value_names_the_set);
     tcase_add_test(tc, test_set_of_an_unknown_key_names_the_set);
     tcase_add_test(tc, test_set_of_a_bad_service_value_names_the_set);
+    tcase_add_test(tc, test_set_of_a_broker_is_refused_on_reading);
+    tcase_add_test(tc, test_set_rejects_nan_inf_and_endless_times);
     tcase_add_test(tc, test_set_that_adds_a_mapping_names_the_set);
     tcase_add_test(tc, test_set_index_out_of_range_is_an_error);
     tcase_add_test(tc, test_set_into_a_value_is_an_error);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
@@ -74,6 +75,23 @@ char *tst_slurp(const char *path, size_t *len)
     if (len)
         *len = (size_t)n;
     return buf;
+}
+
+const char *tst_special_file(const char *dir, const char *name, long size)
+{
+    static char path[1024];
+    int fd;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (size < 0) {
+        ck_assert_msg(mkfifo(path, 0600) == 0, "mkfifo %s", path);
+        return path;
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_msg(fd >= 0, "cannot create %s", path);
+    ck_assert_msg(ftruncate(fd, (off_t)size) == 0, "ftruncate %s", path);
+    close(fd);
+    return path;
 }
 
 void tst_rm_tree(const char *path)

@@ -21,6 +21,10 @@ const char *tst_tmpdir(void);
 /* The whole of a file, NUL-terminated, owned by the caller; *len (if not
  * NULL) gets its size. Fails the test when it cannot be read. */
 char *tst_slurp(const char *path, size_t *len);
+/* Create dir/name as a file of size bytes of zeros that takes no disk
+ * space (a hole), or as a FIFO when size is -1; return its path (static
+ * buffer). For the tests of inputs that are too large or not files. */
+const char *tst_special_file(const char *dir, const char *name, long size);
 /* Remove path and everything under it (test scratch only). */
 void tst_rm_tree(const char *path);
 /* How many of qmesh's temporaries (".*.qmesh-*") folder dir holds. */

@@ -26,8 +26,8 @@ graph [
     id 3
     label "payments"
     capacity 0
-    discipline "priority"
-    kind "broker"
+    discipline "fifo"
+    kind "service"
   ]
   edge [ source 0 target 1 count 2 stage 1 protocol "grpc" ]
   edge [ source 0 target 2 p 0.385 protocol "http2" ]
