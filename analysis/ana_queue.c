@@ -813,12 +813,13 @@ int ana_ci_t(const double *x, size_t n, double level, ana_ci *out)
     out->mean = mean;
     out->n = n;
     if (n == 1) {
-        out->low = out->high = NAN;
+        out->low = out->high = out->se = NAN;
         return SIM_OK;
     }
     /* half-width = t_{(1+level)/2, n-1} s / sqrt(n), s^2 = m2 / (n-1) */
     t = gsl_cdf_tdist_Pinv(0.5 * (1.0 + level), (double)(n - 1));
-    hw = t * sqrt(m2 / (double)(n - 1)) / sqrt((double)n);
+    out->se = sqrt(m2 / (double)(n - 1)) / sqrt((double)n);
+    hw = t * out->se;
     out->low = mean - hw;
     out->high = mean + hw;
     return SIM_OK;

@@ -104,6 +104,8 @@ int ana_mva(size_t n, const ana_node *nodes, const double *visits, double Z,
  * (e.g. 0.95). n = 1 gives low = high = NaN. */
 typedef struct ana_ci {
     double mean, low, high;  /* public */
+    double se;               /* public: standard error s / sqrt(n); NaN
+                                when n < 2 */
     size_t n;                /* public */
 } ana_ci;
 int ana_ci_t(const double *x, size_t n, double level, ana_ci *out);

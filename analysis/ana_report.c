@@ -54,6 +54,7 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
         }
         if (n == 0 || ana_ci_t(x, n, s->confidence, &r->ci[m]) != SIM_OK) {
             r->ci[m].mean = r->ci[m].low = r->ci[m].high = NAN;
+            r->ci[m].se = NAN;
             r->ci[m].n = n;
             continue;
         }

@@ -22,11 +22,16 @@
 int tst_run(Suite *(*make_suite)(void))
 {
     SRunner *sr;
+    const char *seed;
     int failed;
 
     gsl_set_error_handler_off();
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
+    seed = getenv("QMESH_TEST_SEED");
+    printf("seed: %s\n", seed && *seed ? seed
+           : "each scenario's own (QMESH_TEST_SEED=N sets another)");
+    fflush(stdout);
     sr = srunner_create(make_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
