@@ -22,6 +22,7 @@
 #include <yaml.h>
 #include "../sim/sim_stat.h"
 #include "mdl_input.h"
+#include "mdl_name.h"
 #include "mdl_scenario.h"
 
 /* Deepest nesting of collections in a scenario; a real one needs 5. */
@@ -304,6 +305,19 @@ typedef struct wl_arg {
     yaml_node_t *entry, *arrival, *population, *think, *mix;
 } wl_arg;
 
+/* A name given at node v (mdl_name.h); file: it names a folder. */
+static int check_name(ctx *c, yaml_node_t *v, const char *what,
+                      const char *name, int file)
+{
+    const char *why = mdl_name_problem(name, file);
+    char shown[256];
+
+    if (!why)
+        return SIM_OK;
+    mdl_name_show(shown, sizeof shown, name);
+    return err_at(c, v, 0, "%s '%s' %s", what, shown, why);
+}
+
 static int wl_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
                    void *arg)
 {
@@ -314,8 +328,8 @@ static int wl_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
         const char *t = want_scalar(c, v, key);
         if (!t)
             return SIM_EPARSE;
-        if (!*t)
-            return err_at(c, v, 0, "workload 'name' must not be empty");
+        if (check_name(c, v, "workload name", t, 0) != SIM_OK)
+            return SIM_EPARSE;
         a->w->name = strdup(t);
         return a->w->name ? SIM_OK : SIM_ENOMEM;
     }
@@ -378,6 +392,8 @@ static int add_class(ctx *c, yaml_node_t *at, const char *name, int workload,
     mdl_class *cl;
     size_t j;
 
+    if (check_name(c, at, "request class", name, 0) != SIM_OK)
+        return SIM_EPARSE;
     for (j = 0; j < s->nclasses; j++)
         if (!strcmp(s->classes[j].name, name))
             return err_at(c, at, 0, "duplicate request class '%s'", name);
@@ -752,12 +768,14 @@ static int read_scenario(ctx *c)
         const char *t = want_scalar(c, v, "name");
         if (!t)
             return SIM_EPARSE;
-        if (!*t || strchr(t, '/'))
-            return err_at(c, v, 0, "'name' must be a non-empty name without "
-                          "'/', found '%s'", t);
+        if (check_name(c, v, "scenario name", t, 1) != SIM_OK)
+            return SIM_EPARSE;
         free(s->name);
         if (!(s->name = strdup(t)))
             return SIM_ENOMEM;
+    } else if (check_name(c, root, "scenario name (the file's, without a "
+                          "'name' key)", s->name, 1) != SIM_OK) {
+        return SIM_EPARSE;
     }
     if ((v = lookup(c, root, "description")) && !want_scalar(c, v,
                                                              "description"))

@@ -40,6 +40,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include "mdl_input.h"
+#include "mdl_name.h"
 #include "mdl_topology.h"
 
 enum { FMT_GML, FMT_GRAPHML };
@@ -1368,7 +1369,7 @@ static int cmp_index(const void *a, const void *b)
 
 int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
 {
-    const char *ext = strrchr(path, '.');
+    const char *ext = strrchr(path, '.'), *why;
     igraph_error_handler_t *old_handler;
     igraph_error_t ig;
     igraph_t g;
@@ -1496,6 +1497,12 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
          * the name; a GraphML node's that of its <node> element. */
         if (fmt == FMT_GML && (p = find_prop(&L, 1, i, from)) != NULL)
             s->line = p->line;
+        if ((why = mdl_name_problem(name, 0)) != NULL) {
+            mdl_name_show(err, sizeof err, name);
+            rc = sim_diag_set(d, path, s->line, 0, "service name '%s' %s",
+                              err, why);
+            goto fail;
+        }
     }
     if (t->nservices > 1) {
         if (!(order = malloc(t->nservices * sizeof *order)))
