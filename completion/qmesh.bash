@@ -59,7 +59,8 @@ _qmesh()
     run)
         opts='-o --output -r --replications -s --seed -j --jobs --set
               -q --quiet --all --show --plot --load -h --help'
-        valued='-o --output -r --replications -s --seed -j --jobs --set --show --load'
+        valued='-o --output -r --replications -s --seed -j --jobs --set
+                --show --load'
         kind=scenario ;;
     check)
         opts='--set -q --quiet -h --help'
@@ -125,7 +126,7 @@ _qmesh()
         elif ((skip)); then
             skip=0
         elif [[ $w == -* ]]; then
-            [[ " $valued " == *" $w "* ]] && skip=1
+            [[ " $valued " == *[[:space:]]"$w"[[:space:]]* ]] && skip=1
         else
             ((args++))
         fi

@@ -500,6 +500,7 @@ START_TEST(test_completion_offers_files_by_extension)
         {{"qmesh", "run", "a.yaml", "-o", ""}, "d"},
         {{"qmesh", "run", "a.yaml", "--output", "=", ""}, "d"},
         {{"qmesh", "run", "a.yaml", "-r", ""}, ""},
+        {{"qmesh", "run", "--load", "0.5", ""}, "a.yaml b.yml d"},
         {{"qmesh", "graph", "--dot", ""}, "a.yaml b.yml c.gml d e.graphml "
                                           "f.xml g.txt"},
         {{"qmesh", "run", "a.yaml", ""}, "--all --help --jobs --load "
