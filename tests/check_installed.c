@@ -89,6 +89,17 @@ static int assert_tree_installed(const char *src, const char *dst,
     return n;
 }
 
+/* Run argv as tst_exec() does, from a fresh folder of its own that is
+ * removed afterwards. */
+static void run_elsewhere(tst_out *r, const char *const *argv)
+{
+    char work[256];
+
+    snprintf(work, sizeof work, "%s", tst_tmpdir());
+    tst_exec(r, work, argv);
+    tst_rm_tree(work);
+}
+
 START_TEST(test_installed_binary_tells_its_version)
 {
     char qmesh[4096];
@@ -96,7 +107,7 @@ START_TEST(test_installed_binary_tells_its_version)
     tst_out r;
 
     snprintf(qmesh, sizeof qmesh, "%s/qmesh", installed("bindir"));
-    tst_exec(&r, tst_tmpdir(), argv);
+    run_elsewhere(&r, argv);
     ck_assert_msg(r.status == 0, "%s --version: status %d\n%s", qmesh,
                   r.status, r.err);
     ck_assert_str_eq(r.out, PACKAGE_STRING "\n");
@@ -144,7 +155,7 @@ static int check_scenarios(const char *qmesh, const char *dir)
         } else if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) {
             const char *argv[] = {qmesh, "check", "-q", path, NULL};
             tst_out r;
-            tst_exec(&r, tst_tmpdir(), argv);
+            run_elsewhere(&r, argv);
             ck_assert_msg(r.status == 0, "qmesh check %s: status %d\n%s",
                           path, r.status, r.err);
             tst_out_free(&r);
@@ -266,13 +277,13 @@ START_TEST(test_man_finds_and_formats_the_page)
     setenv("MANPATH", installed("mandir"), 1);
     setenv("MANWIDTH", "80", 1);
     unsetenv("MANOPT");
-    tst_exec(&r, tst_tmpdir(), man_argv);
+    run_elsewhere(&r, man_argv);
     snprintf(want, sizeof want, "%s\n", page);
     ck_assert_msg(r.status == 0, "man -w qmesh: status %d\n%s", r.status,
                   r.err);
     ck_assert_str_eq(r.out, want);
     tst_out_free(&r);
-    tst_exec(&r, tst_tmpdir(), show_argv);
+    run_elsewhere(&r, show_argv);
     ck_assert_msg(r.status == 0, "man qmesh: status %d\n%s", r.status,
                   r.err);
     tst_assert_has(r.out, "qmesh - simulate microservice topologies",
