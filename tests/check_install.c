@@ -153,9 +153,9 @@ static size_t read_all(cmd_help *cmds)
 static char *man_text(void)
 {
     static const struct { const char *esc, *text; } MAP[] = {
-        {"\\-", "-"}, {"\\&", ""}, {"\\c", ""}, {"\\e", "\\"},
-        {"\\~", " "}, {"\\ ", " "}, {"\\(aq", "'"}, {"\\(dq", "\""},
-        {"\\(ti", "~"}, {"\\(em", "--"}
+        {"\\-", "-"}, {"\\&", ""}, {"\\%", ""}, {"\\c", ""},
+        {"\\e", "\\"}, {"\\~", " "}, {"\\ ", " "}, {"\\(aq", "'"},
+        {"\\(dq", "\""}, {"\\(ti", "~"}, {"\\(em", "--"}
     };
     const char *top = getenv("top_builddir");
     char path[4096], *src, *dst, *out;
