@@ -153,7 +153,7 @@ static size_t read_all(cmd_help *cmds)
 static char *man_text(void)
 {
     static const struct { const char *esc, *text; } MAP[] = {
-        {"\\-", "-"}, {"\\&", ""}, {"\\%", ""}, {"\\c", ""},
+        {"\\-", "-"}, {"\\&", ""}, {"\\%", ""}, {"\\:", ""}, {"\\c", ""},
         {"\\e", "\\"}, {"\\~", " "}, {"\\ ", " "}, {"\\(aq", "'"},
         {"\\(dq", "\""}, {"\\(ti", "~"}, {"\\(em", "--"}
     };

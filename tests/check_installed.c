@@ -200,15 +200,20 @@ START_TEST(test_installed_example_runs_from_any_folder)
 }
 END_TEST
 
-/* path with each '-' written '\-', as the manual page writes paths. */
+/* path as the manual page writes it: each '-' as '\-', and '\:' (a
+ * place to break the line) after each '/'. */
 static void roff_path(const char *path, char *out, size_t n)
 {
     size_t k = 0;
 
-    for (; *path && k + 3 < n; path++) {
+    for (; *path && k + 4 < n; path++) {
         if (*path == '-')
             out[k++] = '\\';
         out[k++] = *path;
+        if (*path == '/') {
+            out[k++] = '\\';
+            out[k++] = ':';
+        }
     }
     out[k] = '\0';
 }
@@ -218,7 +223,7 @@ static int path_char(const char *q)
 {
     return (*q && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                          "0123456789_./", *q))
-           || (q[0] == '\\' && q[1] == '-');
+           || (q[0] == '\\' && (q[1] == '-' || q[1] == ':'));
 }
 
 START_TEST(test_manual_page_names_installed_files)
@@ -240,6 +245,10 @@ START_TEST(test_manual_page_names_installed_files)
         const char *q = p + strlen(mark);
         size_t k = (size_t)snprintf(path, sizeof path, "%s", data);
         while (k + 1 < sizeof path && path_char(q)) {
+            if (q[0] == '\\' && q[1] == ':') {
+                q += 2;                 /* a place to break, no character */
+                continue;
+            }
             q += *q == '\\';
             path[k++] = *q++;
         }
