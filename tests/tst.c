@@ -235,3 +235,43 @@ void tst_out_free(tst_out *r)
     r->out = r->err = NULL;
     tst_rm_tree(r->dir);
 }
+
+void tst_exec(tst_out *r, const char *cwd, const char *const *argv)
+{
+    char out[512], err[512];
+    pid_t pid;
+
+    snprintf(r->dir, sizeof r->dir, "%s", tst_tmpdir());
+    snprintf(out, sizeof out, "%s/stdout", r->dir);
+    snprintf(err, sizeof err, "%s/stderr", r->dir);
+    r->out = r->err = NULL;
+    fflush(NULL);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0
+            || (cwd && chdir(cwd) != 0))
+            _exit(127);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    tst_qmesh_finish(r, pid);
+}
+
+int tst_on_path(const char *name)
+{
+    const char *path = getenv("PATH"), *p, *end;
+    char full[4096];
+
+    for (p = path ? path : ""; *p; p = *end ? end + 1 : end) {
+        end = p + strcspn(p, ":");
+        snprintf(full, sizeof full, "%.*s/%s", (int)(end - p), p, name);
+        if (end > p && access(full, X_OK) == 0)
+            return 1;
+    }
+    return 0;
+}

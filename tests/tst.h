@@ -52,4 +52,11 @@ int tst_qmesh_finish(tst_out *r, pid_t pid);
 /* Free the output and remove r->dir with all it holds. */
 void tst_out_free(tst_out *r);
 
+/* Run the program argv[0] (looked up on PATH unless it holds a '/') with
+ * the NULL-terminated argv, in folder cwd (NULL: the current one), and
+ * capture its exit status and output into r as tst_qmesh() does. */
+void tst_exec(tst_out *r, const char *cwd, const char *const *argv);
+/* Whether a program called name is on PATH (for tools a test may skip). */
+int tst_on_path(const char *name);
+
 #endif /* TST_H */
