@@ -361,8 +361,8 @@ static const cli_cmd RUN = {
     "                          --show 'class:*,service:payments'\n"
     "      --plot              also draw the plots into the folder (gnuplot)\n"
     "      --load FROM:TO:STEP set the bottleneck's load to each value (< 1)\n"
-    "                          in turn, e.g. 0.1:0.95:0.05: DIR/load/<value>/,\n"
-    "                          DIR/sweep.csv and a plot\n"
+    "                          in turn, e.g. 0.1:0.95:0.05 (or one load, 0.8):\n"
+    "                          DIR/load/<value>/, DIR/sweep.csv and a plot\n"
     "  -h, --help              show this text\n"
     "\n"
     "By default the table shows the system, the classes, and per service\n"
@@ -409,8 +409,9 @@ static void usage(FILE *out)
         fprintf(out, "  %-16s %s\n", head, COMMANDS[i]->summary);
     }
     fputs("  help [COMMAND]   show this text, or a command's\n"
-          "\n'qmesh COMMAND --help' tells a command's options. Exit status:"
-          "\n0 ok, 1 runtime failure, 2 bad input or usage.\n", out);
+          "\n'qmesh COMMAND --help' tells a command's options, 'qmesh "
+          "--version'\nthe version. Exit status: 0 ok, 1 runtime failure, "
+          "2 bad input\nor usage.\n", out);
 }
 
 /* The command called name, or NULL after saying so (with a hint). */
@@ -438,7 +439,8 @@ static int help(int argc, char **argv)
 {
     const cli_cmd *c;
 
-    if (argc < 3) {
+    if (argc < 3 || !strcmp(argv[2], "help") || !strcmp(argv[2], "--help")
+        || !strcmp(argv[2], "-h")) {
         usage(stdout);
         return EXIT_OK;
     }
