@@ -11,7 +11,10 @@
 # OUTDIR/findings/H/, emptied at the start of each run. One process at a
 # time. The exit status is 1 when any harness found something.
 set -u
-[ $# -ge 5 ] || { echo "usage: $0 BINDIR SRCDIR OUTDIR SECONDS HARNESS..." >&2; exit 2; }
+if [ $# -lt 5 ]; then
+    echo "usage: $0 BINDIR SRCDIR OUTDIR SECONDS HARNESS..." >&2
+    exit 2
+fi
 bindir=$1 srcdir=$2 outdir=$3 seconds=$4
 shift 4
 mkdir -p "$outdir/tmp" "$outdir/logs" || exit 2
@@ -22,21 +25,23 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 export top_srcdir TMPDIR UBSAN_OPTIONS
 # Reports name functions and lines when a symbolizer is found; Debian's
 # llvm-14 has it only under a versioned name.
-if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && ! command -v llvm-symbolizer >/dev/null; then
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] \
+    && ! command -v llvm-symbolizer >/dev/null; then
     for s in /usr/lib/llvm-*/bin/llvm-symbolizer; do
         [ -x "$s" ] && ASAN_SYMBOLIZER_PATH=$s && export ASAN_SYMBOLIZER_PATH
     done
 fi
 status=0 summary=
 for h in "$@"; do
-    corpus=$outdir/corpus/$h findings=$outdir/findings/$h log=$outdir/logs/$h.log
+    corpus=$outdir/corpus/$h findings=$outdir/findings/$h
+    log=$outdir/logs/$h.log
     rm -rf "$findings"
     mkdir -p "$corpus" "$findings" || exit 2
     # Paths are split on blanks below: autotools trees have none.
-    dict= seeds=
-    [ -f "$srcdir/tests/fuzz/$h.dict" ] && dict=-dict=$srcdir/tests/fuzz/$h.dict
+    dict= seeds= here=$srcdir/tests/fuzz
+    [ -f "$here/$h.dict" ] && dict=-dict=$here/$h.dict
     for d in corpus regress; do
-        [ -d "$srcdir/tests/fuzz/$d/$h" ] && seeds="$seeds $srcdir/tests/fuzz/$d/$h"
+        [ -d "$here/$d/$h" ] && seeds="$seeds $here/$d/$h"
     done
     echo "fuzz: $h for ${seconds}s (log: $log)"
     if "$bindir/$h" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
@@ -48,10 +53,12 @@ for h in "$@"; do
         result=FOUND
         status=1
         # The report, and each finding in a form that survives a CI log.
-        sed -n '/^==[0-9]*==ERROR\|runtime error\|^tst_fuzz:\|ALARM\|out-of-memory/,$p' "$log" | head -60
+        sed -n '/^==[0-9]*==ERROR\|runtime error\|^tst_fuzz:\|ALARM/,$p' \
+            "$log" | head -60
         for f in "$findings"/*; do
             [ -f "$f" ] || continue
-            echo "fuzz: $h: finding $f ($(wc -c <"$f") bytes), base64 of its first 4096:"
+            echo "fuzz: $h: finding $f ($(wc -c <"$f") bytes)," \
+                "base64 of its first 4096:"
             head -c 4096 "$f" | base64
         done
     fi
