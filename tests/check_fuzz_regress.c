@@ -108,6 +108,7 @@ static Suite *make_suite(void)
 
     tcase_add_test(tc, test_every_harness_has_a_regress_folder);
     suite_add_tcase(s, tc);
+    tst_fuzz_setup();
     for (k = 0; k < tst_fuzz_ntargets; k++)
         collect(k);
     if (ninputs)

@@ -158,6 +158,11 @@ static const char *world(void)
     return data_dir;
 }
 
+void tst_fuzz_setup(void)
+{
+    (void)world();
+}
+
 /* Write the input to data/name; path receives the full name. */
 static void write_input(const char *name, const uint8_t *data, size_t size,
                         char *path, size_t pathlen)

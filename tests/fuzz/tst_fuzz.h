@@ -51,6 +51,10 @@ int tst_fuzz_dist(const uint8_t *data, size_t size, sim_diag *d);
  * empty); the rest: the CSV file read by empirical(file=fuzz.csv, ...). */
 int tst_fuzz_empirical(const uint8_t *data, size_t size, sim_diag *d);
 
+/* Make the world and set the GSL and igraph error handlers now rather
+ * than on first use: processes forked afterwards (Check's tests) share
+ * it, and only this one removes it, at exit, even when a test crashes. */
+void tst_fuzz_setup(void);
 /* Whether rc and d make a clean return: SIM_OK, SIM_ENOMEM, or any other
  * error with a non-empty message. */
 int tst_fuzz_clean(int rc, const sim_diag *d);
