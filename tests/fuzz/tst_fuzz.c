@@ -14,8 +14,9 @@
  * an error column inside the text. A loader that accepts a NaN or an
  * infinity and hands it on breaks one of these, which the sanitizers alone
  * would not notice. Distributions are drawn from with a generator seeded
- * afresh for every input, so a finding replays exactly. The walks are
- * bounded (MAX_WALK services, edges and classes) to keep big inputs fast.
+ * afresh for every input, so a finding replays exactly. The costlier
+ * checks (sampling, look-ups, which edges apply to which class) stop after
+ * MAX_WALK services, edges or classes, to keep big inputs fast.
  */
 #include <dirent.h>
 #include <errno.h>
