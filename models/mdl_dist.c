@@ -657,6 +657,10 @@ static int build_weibull(parser *ps, const call *c, mdl_dist *d)
      * is 1 + O(1/k^2) and the subtraction cancels, so it is computed as
      * expm1(lnGamma(1 + 2/k) - 2 lnGamma(1 + 1/k)). */
     d->scv = expm1(gsl_sf_lngamma(1 + 2 / k) - 2 * gsl_sf_lngamma(1 + 1 / k));
+    /* The true value is pi^2 / (6 k^2) > 0; for k beyond about 1e8 the
+     * lnGamma difference rounds to a hair below 0. */
+    if (d->scv < 0)
+        d->scv = 0;
     if (!isfinite(d->scv))
         return fail(ps, shape->tok, "shape '%.*s' is too small",
                     span(shape->tok, shape->tok_end), shape->tok);
