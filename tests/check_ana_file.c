@@ -17,18 +17,6 @@
 #include "../analysis/ana_provenance.h"
 #include "tst.h"
 
-static void put(const char *dir, const char *name, const char *text)
-{
-    char path[1024];
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static int has(const char *dir, const char *name)
 {
     char path[1024];
@@ -59,12 +47,12 @@ START_TEST(test_sha256_matches_the_standard_vectors)
     char path[512], hex[65];
 
     /* FIPS 180-2, appendix B.1, and the empty message. */
-    put(dir, "abc", "abc");
+    tst_write(dir, "abc", "abc");
     snprintf(path, sizeof path, "%s/abc", dir);
     ck_assert_int_eq(ana_sha256_file(path, hex), 0);
     ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223"
                           "b00361a396177a9cb410ff61f20015ad");
-    put(dir, "empty", "");
+    tst_write(dir, "empty", "");
     snprintf(path, sizeof path, "%s/empty", dir);
     ck_assert_int_eq(ana_sha256_file(path, hex), 0);
     ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb924"
@@ -84,7 +72,7 @@ START_TEST(test_file_replaces_a_regular_file_whole)
     sim_diag d;
     ana_file a;
 
-    put(dir, "out.csv", "old\n");
+    tst_write(dir, "out.csv", "old\n");
     ck_assert_int_eq(ana_file_open(&a, dir, "out.csv", &d), SIM_OK);
     fputs("new\n", a.f);
     snprintf(path, sizeof path, "%s/out.csv", dir);
@@ -110,7 +98,7 @@ START_TEST(test_file_refuses_what_is_not_a_regular_file)
     snprintf(target, sizeof target, "%s/target", base);
     snprintf(link, sizeof link, "%s/link", base);
     snprintf(sub, sizeof sub, "%s/sub", base);
-    put(base, "target", "keep\n");
+    tst_write(base, "target", "keep\n");
     ck_assert_int_eq(symlink(target, link), 0);
     ck_assert_int_eq(mkdir(sub, 0777), 0);
     memset(&d, 0, sizeof d);
@@ -135,15 +123,15 @@ START_TEST(test_stale_temporaries_of_dead_writers_are_removed)
 
     snprintf(base, sizeof base, "%s", dir);
     snprintf(name, sizeof name, ".summary.csv.qmesh-%ld-Ab12Cd", dead);
-    put(base, name, "half a file");
+    tst_write(base, name, "half a file");
     snprintf(name, sizeof name, ".res.qmesh-%ld-Zz09yY", dead);
     snprintf(sub, sizeof sub, "%s/%s", base, name);
     ck_assert_int_eq(mkdir(sub, 0777), 0);
-    put(sub, "summary.csv", "half a run");
+    tst_write(sub, "summary.csv", "half a run");
     snprintf(live, sizeof live, ".res.qmesh-%ld-Qq11Qq", (long)getpid());
-    put(base, live, "a running writer's");
-    put(base, ".notes.qmesh-x", "not a temporary");
-    put(base, "summary.csv", "a result");
+    tst_write(base, live, "a running writer's");
+    tst_write(base, ".notes.qmesh-x", "not a temporary");
+    tst_write(base, "summary.csv", "a result");
 
     ana_file_clean_stale(base);
     snprintf(name, sizeof name, ".summary.csv.qmesh-%ld-Ab12Cd", dead);
@@ -166,7 +154,7 @@ START_TEST(test_remove_tree_does_not_follow_links)
     snprintf(outside, sizeof outside, "%s/outside", base);
     ck_assert_int_eq(mkdir(tree, 0777), 0);
     ck_assert_int_eq(mkdir(outside, 0777), 0);
-    put(outside, "precious", "x");
+    tst_write(outside, "precious", "x");
     snprintf(link, sizeof link, "%s/link", tree);
     ck_assert_int_eq(symlink(outside, link), 0);
     ck_assert_int_eq(ana_file_remove_tree(tree), 0);
@@ -189,14 +177,14 @@ START_TEST(test_outdir_creates_then_replaces_a_results_folder)
     snprintf(target, sizeof target, "%s/deep/res/", base);   /* trailing / */
     ck_assert_int_eq(ana_outdir_open(&o, target, &d), SIM_OK);
     ck_assert(!has(base, "deep/res"));      /* nothing there until commit */
-    put(o.tmp, "summary.csv", "run 1");
-    put(o.tmp, "latency.png", "plot of run 1");
+    tst_write(o.tmp, "summary.csv", "run 1");
+    tst_write(o.tmp, "latency.png", "plot of run 1");
     ck_assert_int_eq(ana_outdir_commit(&o, &d), SIM_OK);
     snprintf(target, sizeof target, "%s/deep/res", base);
     ck_assert(has(target, "summary.csv") && has(target, "latency.png"));
 
     ck_assert_int_eq(ana_outdir_open(&o, target, &d), SIM_OK);
-    put(o.tmp, "summary.csv", "run 2");
+    tst_write(o.tmp, "summary.csv", "run 2");
     ck_assert(has(target, "latency.png"));  /* run 1 whole until commit */
     ck_assert_int_eq(ana_outdir_commit(&o, &d), SIM_OK);
     ck_assert(has(target, "summary.csv") && !has(target, "latency.png"));
@@ -216,10 +204,10 @@ START_TEST(test_outdir_abandon_leaves_the_target_alone)
     snprintf(base, sizeof base, "%s", dir);
     snprintf(target, sizeof target, "%s/res", base);
     ck_assert_int_eq(mkdir(target, 0777), 0);
-    put(target, "provenance.csv", "key,value\n");
+    tst_write(target, "provenance.csv", "key,value\n");
     ck_assert_int_eq(ana_outdir_open(&o, target, &d), SIM_OK);
     snprintf(tmp, sizeof tmp, "%s", o.tmp);
-    put(o.tmp, "provenance.csv", "half a run");
+    tst_write(o.tmp, "provenance.csv", "half a run");
     ana_outdir_abandon(&o);
     ck_assert_int_eq(access(tmp, F_OK), -1);
     snprintf(tmp, sizeof tmp, "%s/provenance.csv", target);
@@ -240,10 +228,10 @@ START_TEST(test_outdir_refuses_what_it_may_not_replace)
     snprintf(base, sizeof base, "%s", dir);
     snprintf(target, sizeof target, "%s/mine", base);
     ck_assert_int_eq(mkdir(target, 0777), 0);
-    put(target, "thesis.tex", "years of work");
+    tst_write(target, "thesis.tex", "years of work");
     ck_assert_int_eq(ana_outdir_open(&o, target, &d), SIM_EPARSE);
     tst_assert_has(d.msg, "holds files but no qmesh results", "message");
-    put(base, "file", "x");
+    tst_write(base, "file", "x");
     snprintf(target, sizeof target, "%s/file", base);
     ck_assert_int_eq(ana_outdir_open(&o, target, &d), SIM_EPARSE);
     tst_assert_has(d.msg, "exists and is not a folder", "message");

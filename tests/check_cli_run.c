@@ -41,18 +41,6 @@ static int exists_in(const char *dir, const char *name)
     return lstat(path, &st) == 0;
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[1024];
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* ---- the results folder ---- */
 
 START_TEST(test_run_replaces_the_results_folder_as_a_whole)
@@ -64,8 +52,8 @@ START_TEST(test_run_replaces_the_results_folder_as_a_whole)
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/res", base);
     ck_assert_int_eq(mkdir(dir, 0777), 0);
-    write_file(dir, "summary.csv", "from an older run\n");
-    write_file(dir, "latency.png", "an older run's plot\n");
+    tst_write(dir, "summary.csv", "from an older run\n");
+    tst_write(dir, "latency.png", "an older run's plot\n");
     tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "2",
               "--set", "run.duration=20s", "-o", dir, NULL);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
@@ -88,7 +76,7 @@ START_TEST(test_run_refuses_a_folder_that_holds_no_results)
     tst_out r;
 
     snprintf(base, sizeof base, "%s", tst_tmpdir());
-    write_file(base, "notes.txt", "the user's own\n");
+    tst_write(base, "notes.txt", "the user's own\n");
     tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "2",
               "--set", "run.duration=20s", "-o", base, NULL);
     ck_assert_int_eq(r.status, 2);
@@ -289,7 +277,7 @@ START_TEST(test_dot_export_refuses_a_fifo_and_a_symbolic_link)
     snprintf(link, sizeof link, "%s/link.dot", base);
     snprintf(target, sizeof target, "%s/target", base);
     ck_assert_int_eq(mkfifo(fifo, 0644), 0);
-    write_file(base, "target", "keep me\n");
+    tst_write(base, "target", "keep me\n");
     ck_assert_int_eq(symlink(target, link), 0);
 
     tst_qmesh(&r, NULL, "graph", "topologies/ecommerce.gml", "--dot", fifo,

@@ -99,6 +99,18 @@ const char *tst_special_file(const char *dir, const char *name, long size)
     return path;
 }
 
+void tst_write(const char *dir, const char *name, const char *text)
+{
+    char path[1024];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
 void tst_rm_tree(const char *path)
 {
     DIR *dp = opendir(path);

@@ -25,6 +25,9 @@ char *tst_slurp(const char *path, size_t *len);
  * space (a hole), or as a FIFO when size is -1; return its path (static
  * buffer). For the tests of inputs that are too large or not files. */
 const char *tst_special_file(const char *dir, const char *name, long size);
+/* Write text into dir/name (created or truncated); fails the test when
+ * it cannot. */
+void tst_write(const char *dir, const char *name, const char *text);
 /* Remove path and everything under it (test scratch only). */
 void tst_rm_tree(const char *path);
 /* How many of qmesh's temporaries (".*.qmesh-*") folder dir holds. */
