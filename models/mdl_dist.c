@@ -375,6 +375,21 @@ static int need_nonneg(parser *ps, const arg *a, const char *name)
                 span(a->tok, a->tok_end), a->tok);
 }
 
+/* A coefficient of variation of at most CV_MAX: no service or think time
+ * is that variable, and beyond it a gamma's shape (1 / cv^2) is so small
+ * that its variates, scale x Gamma(1 + a) x U^(1/a), become inf x 0. */
+#define CV_MAX 100
+/* A gamma's scale of at most SCALE_MAX keeps its variates finite. */
+#define SCALE_MAX 1e300
+
+static int need_cv(parser *ps, const arg *cv)
+{
+    if (cv->x <= CV_MAX)
+        return SIM_OK;
+    return fail(ps, cv->tok, "cv must be at most %d, found '%.*s'", CV_MAX,
+                span(cv->tok, cv->tok_end), cv->tok);
+}
+
 /* A derived quantity (1/rate, cv^2, Gamma(1 + 1/k)) left the doubles. */
 static int need_finite(parser *ps, const arg *a, double v, const char *what)
 {
@@ -493,6 +508,8 @@ static int build_hyperexp(parser *ps, const call *c, mdl_dist *d)
     if (!(cv->x >= 1))
         return fail(ps, cv->tok, "cv must be >= 1 for hyperexp, found "
                     "'%.*s'", span(cv->tok, cv->tok_end), cv->tok);
+    if ((rc = need_cv(ps, cv)) != SIM_OK)
+        return rc;
     c2 = cv->x * cv->x;
     if ((rc = need_finite(ps, cv, c2, "a variance")) != SIM_OK)
         return rc;
@@ -529,7 +546,8 @@ static int build_lognormal(parser *ps, const call *c, mdl_dist *d)
     int rc;
 
     if ((rc = need_positive(ps, mean, "mean")) != SIM_OK
-        || (rc = need_nonneg(ps, cv, "cv")) != SIM_OK)
+        || (rc = need_nonneg(ps, cv, "cv")) != SIM_OK
+        || (rc = need_cv(ps, cv)) != SIM_OK)
         return rc;
     if (cv->x > 0 && (rc = need_finite(ps, cv, cv->x * cv->x, "a variance"))
         != SIM_OK)
@@ -592,7 +610,8 @@ static int build_gamma(parser *ps, const call *c, mdl_dist *d)
     /* Gamma(shape a, scale t): mean = a t, scv = 1 / a. */
     if (mean) {
         if ((rc = need_positive(ps, mean, "mean")) != SIM_OK
-            || (rc = need_positive(ps, cv, "cv")) != SIM_OK)
+            || (rc = need_positive(ps, cv, "cv")) != SIM_OK
+            || (rc = need_cv(ps, cv)) != SIM_OK)
             return rc;
         /* a = 1 / cv^2, t = mean cv^2 */
         c2 = cv->x * cv->x;
@@ -609,6 +628,11 @@ static int build_gamma(parser *ps, const call *c, mdl_dist *d)
         if ((rc = need_positive(ps, shape, "shape")) != SIM_OK
             || (rc = need_positive(ps, scale, "scale")) != SIM_OK)
             return rc;
+        if (shape->x < 1.0 / (CV_MAX * CV_MAX))
+            return fail(ps, shape->tok, "shape must be at least %g (a cv "
+                        "of at most %d), found '%.*s'",
+                        1.0 / (CV_MAX * CV_MAX), CV_MAX,
+                        span(shape->tok, shape->tok_end), shape->tok);
         d->p[0] = shape->x;
         d->p[1] = scale->x;
         d->mean = shape->x * scale->x;
@@ -618,6 +642,11 @@ static int build_gamma(parser *ps, const call *c, mdl_dist *d)
                != SIM_OK)
             return rc;
     }
+    if (d->p[1] > SCALE_MAX)
+        return fail(ps, (mean ? mean : scale)->tok, "'%.*s' gives a scale "
+                    "above %g", span((mean ? mean : scale)->tok,
+                                     (mean ? mean : scale)->tok_end),
+                    (mean ? mean : scale)->tok, SCALE_MAX);
     return SIM_OK;
 }
 

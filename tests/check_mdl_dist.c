@@ -593,6 +593,13 @@ static const struct bad_case {
     {"hyperexp(mean=2.385ms, cv=0.85)", "'0.85'", NULL, 27},
     {"gamma(mean=2.385ms, cv=-0.35)", "'-0.35'", NULL, 24},
     {"lognormal(mean=2.385ms, cv=-1.15)", "'-1.15'", NULL, 28},
+    /* cv at most 100: beyond it a gamma's variates were inf x 0 = NaN */
+    {"gamma(mean=1,cv=01e154)", "cv must be at most 100", "'01e154'", 17},
+    {"lognormal(mean=2.385ms, cv=238.5)", "at most 100", "'238.5'", 28},
+    {"hyperexp(mean=2.385ms, cv=238.5)", "at most 100", "'238.5'", 27},
+    {"gamma(shape=1e-308, scale=1e308)", "shape must be at least 0.0001",
+     "'1e-308'", 13},
+    {"gamma(mean=1e305ms, cv=50)", "gives a scale above 1e+300", NULL, 12},
     {"pareto(mean=2.385ms, shape=0.85)", "'0.85'", NULL, 28},
     {"pareto(scale=1.385ms, shape=1)", "shape", "'1'", 29},
     {"erlang(k=2.5, mean=2.385ms)", "'2.5'", "integer", 10},

@@ -1,0 +1,32 @@
+/*
+ * ana_provenance.h - provenance.csv: where the files of a results folder
+ * came from.
+ *
+ * Two columns, key and value, one row each: qmesh_version, command (as
+ * typed, shell-quoted), name (the scenario's), scenario and scenario_sha256, topology and
+ * topology_sha256 (SHA-256 of the files' bytes, so `sha256sum` can tell
+ * whether a file changed since), seed, replications (asked for),
+ * replications_done, load (sweep points only), date (UTC, ISO 8601),
+ * complete (yes or no) and, for a partial result, why it is partial.
+ */
+#ifndef ANA_PROVENANCE_H
+#define ANA_PROVENANCE_H
+#include "../models/mdl_scenario.h"
+
+typedef struct ana_provenance {
+    const char *command;        /* the command line */
+    const mdl_scenario *s;      /* paths and seed */
+    unsigned replications;      /* asked for */
+    unsigned done;              /* finished */
+    const char *load;           /* a sweep point's load, or NULL */
+    const char *partial;        /* NULL when complete, else why not */
+} ana_provenance;
+
+/* Write dir/provenance.csv. Returns SIM_OK, or SIM_EIO with d. */
+int ana_provenance_write(const char *dir, const ana_provenance *p,
+                         sim_diag *d);
+/* SHA-256 of the file at path as 64 hex digits into hex[65]. Returns 0,
+ * or -1 with errno. */
+int ana_sha256_file(const char *path, char hex[65]);
+
+#endif /* ANA_PROVENANCE_H */

@@ -1,0 +1,346 @@
+/*
+ * ana_report.c - confidence intervals, the results table and CSV files.
+ *
+ * Each metric's replication values are independent and identically
+ * distributed, so the Student-t interval with n-1 degrees of freedom is
+ * the classical choice (Law, "Simulation Modeling and Analysis", 5th ed.,
+ * section 9.4). A replication that saw no event of a kind (no request
+ * finished) contributes NaN and is left out of that metric's n. The
+ * interval is clipped to the metric's range (never negative; at most 1
+ * for a fraction), which only makes it tighter where it reached values
+ * the metric cannot take.
+ *
+ * CSV fields are written by libcsv when they need quoting (names may hold
+ * commas); every file goes to a temporary name in the same directory and
+ * is renamed into place, so readers never see half a file.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../sim/sim_stat.h"
+#include "ana_file.h"
+#include "ana_report.h"
+
+int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
+                    const ana_theory *th, unsigned nreps,
+                    const double *results)
+{
+    size_t m, nm = mdl_net_nmetrics(net), len = mdl_net_result_len(net);
+    double *x = malloc((nreps ? nreps : 1) * sizeof *x);
+
+    memset(r, 0, sizeof *r);
+    r->s = s;
+    r->net = net;
+    r->th = th && th->applies ? th : NULL;
+    r->nreps = nreps;
+    r->results = results;
+    r->ci = calloc(nm, sizeof *r->ci);
+    if (!x || !r->ci) {
+        free(x);
+        free(r->ci);
+        r->ci = NULL;
+        return SIM_ENOMEM;
+    }
+    for (m = 0; m < nm; m++) {
+        size_t n = 0;
+        unsigned k;
+        for (k = 0; k < nreps; k++) {
+            double v = results[(size_t)k * len + m];
+            if (isfinite(v))
+                x[n++] = v;
+        }
+        if (n == 0 || ana_ci_t(x, n, s->confidence, &r->ci[m]) != SIM_OK) {
+            r->ci[m].mean = r->ci[m].low = r->ci[m].high = NAN;
+            r->ci[m].se = NAN;
+            r->ci[m].n = n;
+            continue;
+        }
+        /* The t interval is symmetric; a mean near a bound of what the
+         * metric can be (0, or 1 for a fraction) would reach past it. */
+        if (r->ci[m].low < 0)
+            r->ci[m].low = 0;
+        if (r->ci[m].high > mdl_net_metric_max(net, m))
+            r->ci[m].high = mdl_net_metric_max(net, m);
+    }
+    free(x);
+    return SIM_OK;
+}
+
+void ana_report_destroy(ana_report *r)
+{
+    free(r->ci);
+    r->ci = NULL;
+}
+
+/* ---- the table ---- */
+
+static int is_time(const char *metric)
+{
+    static const char *const times[] = {
+        "wait_mean", "work_mean", "callee_mean", "response_mean",
+        "self_per_request", "duration_mean"
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof times / sizeof *times; i++)
+        if (!strcmp(metric, times[i]))
+            return 1;
+    return !strncmp(metric, "latency_", 8);
+}
+
+/* Scale and unit for showing a time of magnitude x (s). */
+static const char *time_unit(double x, double *scale)
+{
+    x = fabs(x);
+    if (x == 0.0) {         /* a wait that never happened: ms reads best */
+        *scale = 1e3;
+        return "ms";
+    }
+    if (!(x < 1.0)) {
+        *scale = 1.0;
+        return "s";
+    }
+    if (x >= 1e-3) {
+        *scale = 1e3;
+        return "ms";
+    }
+    *scale = 1e6;
+    return "us";
+}
+
+static void fmt(char *buf, size_t n, double x, double scale)
+{
+    if (isnan(x))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.4g", x * scale);
+}
+
+/* Does one of the comma-separated fnmatch() patterns in list match
+ * scope? */
+static int matches(const char *list, const char *scope)
+{
+    char pat[512];
+    const char *p = list;
+
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        snprintf(pat, sizeof pat, "%.*s", (int)n, p);
+        if (pat[0] && fnmatch(pat, scope, 0) == 0)
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+/* Whether the table shows a row: see ana_rows. */
+static int shown(const ana_rows *rows, const char *scope, const char *metric,
+                 double th)
+{
+    if (rows && rows->all)
+        return 1;
+    if (rows && rows->show)
+        return matches(rows->show, scope);
+    if (!strcmp(scope, "system") || !strncmp(scope, "class:", 6)
+        || !isnan(th))
+        return 1;
+    return !strncmp(scope, "service:", 8)
+           && (!strcmp(metric, "utilization")
+               || !strcmp(metric, "self_share"));
+}
+
+int ana_report_check_show(const mdl_net *net, const char *show, sim_diag *d)
+{
+    char pat[512];
+    const char *p = show;
+    size_t m, nm = mdl_net_nmetrics(net);
+
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        int hit = 0;
+        snprintf(pat, sizeof pat, "%.*s", (int)n, p);
+        for (m = 0; m < nm && !hit; m++)
+            hit = fnmatch(pat, mdl_net_scope(net, m), 0) == 0;
+        if (!hit)
+            return sim_diag_set(d, NULL, 0, 0, "--show: '%s' matches no "
+                                "scope (scopes are system, class:NAME, "
+                                "service:NAME, replica:NAME#K, "
+                                "stage:NAME#S, call:A->B and publish:A->B; "
+                                "'*' matches any text)", pat);
+        p += n + (p[n] == ',');
+    }
+    return SIM_OK;
+}
+
+void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out)
+{
+    const mdl_scenario *s = r->s;
+    size_t m, nm = mdl_net_nmetrics(r->net), hidden = 0;
+    int w = 22;     /* scope column: as wide as the longest scope shown */
+    char level[32];
+
+    for (m = 0; m < nm; m++) {
+        const char *scope = mdl_net_scope(r->net, m);
+        if (shown(rows, scope, mdl_net_metric(r->net, m),
+                  ana_theory_get(r->th, scope, mdl_net_metric(r->net, m)))
+            && (int)strlen(scope) > w)
+            w = (int)strlen(scope);
+    }
+    snprintf(level, sizeof level, "%g%% CI", 100 * s->confidence);
+    fprintf(out, "%s: %u replication%s of %g s after %g s warm-up, seed "
+            "%llu\n", s->name, r->nreps, r->nreps == 1 ? "" : "s",
+            s->duration, s->warmup, (unsigned long long)s->seed);
+    if (r->th)
+        fprintf(out, "theory: %s\n", r->th->model);
+    fprintf(out, "\n%-*s %-16s %-4s %10s  %s", w, "scope", "metric", "unit",
+            "simulated", r->th ? "" : level);
+    if (r->th)
+        fprintf(out, "%-22s %10s %8s %s", level, "theory", "error", "in CI");
+    fputc('\n', out);
+    for (m = 0; m < nm; m++) {
+        const char *scope = mdl_net_scope(r->net, m);
+        const char *metric = mdl_net_metric(r->net, m);
+        const ana_ci *ci = &r->ci[m];
+        double th = ana_theory_get(r->th, scope, metric), scale = 1.0;
+        const char *unit = "";
+        char mean[32], lo[32], hi[32], thv[32], err[32] = "", ci_txt[80];
+
+        /* Rejections and failures only matter where they happen. */
+        if ((!strcmp(metric, "rejected") || !strcmp(metric, "failed"))
+            && ci->mean == 0.0 && !(th > 0))
+            continue;
+        if (!shown(rows, scope, metric, th)) {
+            hidden++;
+            continue;
+        }
+        if (is_time(metric))
+            unit = time_unit(ci->mean, &scale);
+        fmt(mean, sizeof mean, ci->mean, scale);
+        fmt(lo, sizeof lo, ci->low, scale);
+        fmt(hi, sizeof hi, ci->high, scale);
+        fmt(thv, sizeof thv, th, scale);
+        if (isnan(ci->low))
+            snprintf(ci_txt, sizeof ci_txt, "-");
+        else
+            snprintf(ci_txt, sizeof ci_txt, "[%s, %s]", lo, hi);
+        if (!r->th) {
+            fprintf(out, "%-*s %-16s %-4s %10s  %s\n", w, scope, metric,
+                    unit, mean, ci_txt);
+            continue;
+        }
+        if (!isnan(th) && th != 0.0 && !isnan(ci->mean))
+            snprintf(err, sizeof err, "%+.2f%%", 100 * (ci->mean - th) / th);
+        fprintf(out, "%-*s %-16s %-4s %10s  %-22s %10s %8s %s\n", w, scope,
+                metric, unit, mean, ci_txt, thv, err,
+                isnan(th) || isnan(ci->low) ? ""
+                : ana_ci_covers(ci, th) ? "yes" : "NO");
+    }
+    if (hidden)
+        fprintf(out, "\n%zu more row%s in summary.csv: --all prints every "
+                "row, --show SCOPES the rows of some scopes\n", hidden,
+                hidden == 1 ? "" : "s");
+}
+
+/* ---- files ---- */
+
+typedef void (*writer_fn)(const ana_report *r, FILE *f);
+
+static void write_summary(const ana_report *r, FILE *f)
+{
+    size_t m, nm = mdl_net_nmetrics(r->net);
+
+    fputs("scope,metric,mean,ci_low,ci_high,n\n", f);
+    for (m = 0; m < nm; m++) {
+        const double x[] = {
+            r->ci[m].mean, r->ci[m].low, r->ci[m].high, (double)r->ci[m].n
+        };
+        ana_csv_row(f, mdl_net_scope(r->net, m), mdl_net_metric(r->net, m),
+                    4, x);
+    }
+}
+
+static void write_theory(const ana_report *r, FILE *f)
+{
+    size_t i;
+
+    fputs("scope,metric,value\n", f);
+    for (i = 0; i < r->th->n; i++)
+        ana_csv_row(f, r->th->v[i].scope, r->th->v[i].metric, 1,
+                    &r->th->v[i].value);
+}
+
+static void write_replications(const ana_report *r, FILE *f)
+{
+    size_t m, nm = mdl_net_nmetrics(r->net), len = mdl_net_result_len(r->net);
+    unsigned k;
+
+    fputs("replication,scope,metric,value\n", f);
+    for (k = 0; k < r->nreps; k++)
+        for (m = 0; m < nm; m++) {
+            fprintf(f, "%u,", (r->ids ? r->ids[k] : k) + 1);
+            ana_csv_row(f, mdl_net_scope(r->net, m),
+                        mdl_net_metric(r->net, m), 1,
+                        &r->results[(size_t)k * len + m]);
+        }
+}
+
+static void write_hist(const ana_report *r, FILE *f)
+{
+    size_t h, b, nm = mdl_net_nmetrics(r->net), len = mdl_net_result_len(r->net);
+    unsigned k;
+
+    fputs("scope,bin_low,bin_high,count\n", f);
+    for (h = 0; h < mdl_net_nhists(r->net); h++)
+        for (b = 0; b < SIM_HIST_BINS; b++) {
+            double sum = 0;
+            for (k = 0; k < r->nreps; k++)
+                sum += r->results[(size_t)k * len + nm + h * SIM_HIST_BINS
+                                  + b];
+            if (sum == 0)
+                continue;
+            ana_csv_str(f, mdl_net_hist_scope(r->net, h));
+            fprintf(f, ",%.10g,%.10g,%.0f\n", sim_hist_lower(b),
+                    sim_hist_upper(b), sum);
+        }
+}
+
+/* Write dir/name through a temporary file and rename. */
+static int write_atomic(const ana_report *r, const char *dir,
+                        const char *name, writer_fn fn, sim_diag *d)
+{
+    ana_file a;
+    int rc = ana_file_open(&a, dir, name, d);
+
+    if (rc != SIM_OK)
+        return rc;
+    fn(r, a.f);
+    return ana_file_close(&a, SIM_OK, d);
+}
+
+int ana_report_write(const ana_report *r, const char *dir, sim_diag *d)
+{
+    int rc;
+
+    if (ana_file_mkdirs(dir) < 0) {
+        sim_diag_set(d, NULL, 0, 0, "cannot create results folder '%s': %s",
+                     dir, strerror(errno));
+        return SIM_EIO;
+    }
+    rc = write_atomic(r, dir, "summary.csv", write_summary, d);
+    if (rc == SIM_OK && r->th) {
+        rc = write_atomic(r, dir, "theory.csv", write_theory, d);
+    } else if (rc == SIM_OK) {
+        /* A theory.csv from an earlier run would belong to another model. */
+        char old[4096];
+        snprintf(old, sizeof old, "%s/theory.csv", dir);
+        unlink(old);
+    }
+    if (rc == SIM_OK)
+        rc = write_atomic(r, dir, "replications.csv", write_replications, d);
+    if (rc == SIM_OK)
+        rc = write_atomic(r, dir, "latency_hist.csv", write_hist, d);
+    return rc;
+}

@@ -1,0 +1,52 @@
+/*
+ * ana_report.h - turn per-replication results into the outputs of
+ * DESIGN.md section 6: Student-t confidence intervals, the printed table,
+ * and summary.csv, theory.csv, replications.csv and latency_hist.csv,
+ * each written to a temporary file and renamed into place.
+ */
+#ifndef ANA_REPORT_H
+#define ANA_REPORT_H
+#include <stdio.h>
+#include "../models/mdl_net.h"
+#include "ana_queue.h"
+#include "ana_theory.h"
+
+typedef struct ana_report {
+    const mdl_scenario *s;  /* borrowed */
+    const mdl_net *net;     /* borrowed */
+    const ana_theory *th;   /* borrowed; may be NULL */
+    unsigned nreps;
+    const double *results;  /* borrowed: nreps * mdl_net_result_len() */
+    const unsigned *ids;    /* borrowed, may be NULL: the replication
+                               number of each row of results (0-based),
+                               when some did not finish */
+    ana_ci *ci;             /* owned: one per metric */
+} ana_report;
+
+/* Compute the intervals (r->ids is NULL: set it after, if needed).
+ * Returns SIM_OK or SIM_ENOMEM. */
+int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
+                    const ana_theory *th, unsigned nreps,
+                    const double *results);
+void ana_report_destroy(ana_report *r);
+/* Which rows the table shows: every row (all); or those of the scopes
+ * matching one of the comma-separated fnmatch(3) patterns in show
+ * ("class:*,service:db"); or, when both are unset, the system's and the
+ * classes', each service's utilization and share of the latency, and
+ * every row that has a theory value. */
+typedef struct ana_rows {
+    int all;
+    const char *show;       /* borrowed, or NULL */
+} ana_rows;
+
+/* Print the results table, theory beside simulation, to out; rows may
+ * be NULL (the default rows). */
+void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out);
+/* SIM_OK when each pattern of show matches a scope of net, else
+ * SIM_EPARSE with d naming the first that matches none. */
+int ana_report_check_show(const mdl_net *net, const char *show, sim_diag *d);
+/* Write the CSV files into dir (created if missing). Returns SIM_OK, or
+ * SIM_EIO with d naming the file. */
+int ana_report_write(const ana_report *r, const char *dir, sim_diag *d);
+
+#endif /* ANA_REPORT_H */

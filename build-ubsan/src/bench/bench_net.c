@@ -1,0 +1,219 @@
+/*
+ * bench_net.c - end-to-end throughput of the simulator on one scenario.
+ *
+ *   bench_net SCENARIO CUSTOMERS
+ *
+ * The scenario's run block is replaced so that about CUSTOMERS requests
+ * enter: duration = CUSTOMERS / (total arrival rate of the open workloads)
+ * in s, no warm-up, one replication, no request limit. mdl_net_run() is
+ * timed (CLOCK_MONOTONIC) for NTRIALS trials, trial t using replication
+ * index t, and the medians of wall time, events/s and customers/s are
+ * printed; customers are the requests that finished (the system
+ * throughput metric times the duration).
+ *
+ * Memory must not grow with the run length: the calendar and request
+ * pools grow to the peak number of pending events and requests, which
+ * depends on the load, not on how long the run is. To show it, one run
+ * of CUSTOMERS / 10 comes first and the peak resident set size
+ * (getrusage ru_maxrss) is printed after it and again after the full
+ * trials; the two figures should be equal up to noise.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+#include <gsl/gsl_errno.h>
+#include <igraph.h>
+#include "../models/mdl_net.h"
+#include "../models/mdl_scenario.h"
+#include "../sim/sim_err.h"
+
+#define NTRIALS 5
+
+/* One timed replication. */
+typedef struct trial {
+    double wall;            /* s */
+    uint64_t events;
+    double customers;       /* requests finished */
+} trial;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec)
+           + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static double peak_rss_mib(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0;   /* Linux: KiB */
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double median(double *x, size_t n)
+{
+    qsort(x, n, sizeof *x, cmp_double);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+/* Total arrival rate (1/s) of the open workloads: sum of 1 / mean
+ * inter-arrival time. */
+static double open_rate(const mdl_scenario *s)
+{
+    double rate = 0;
+    size_t i;
+
+    for (i = 0; i < s->nworkloads; i++)
+        if (!s->workloads[i].closed && s->workloads[i].arrival.mean > 0)
+            rate += 1.0 / s->workloads[i].arrival.mean;
+    return rate;
+}
+
+/* Index of the "system" throughput in the result vector. */
+static size_t system_throughput(const mdl_net *net)
+{
+    size_t i;
+
+    for (i = 0; i < mdl_net_nmetrics(net); i++)
+        if (!strcmp(mdl_net_scope(net, i), "system")
+            && !strcmp(mdl_net_metric(net, i), "throughput"))
+            return i;
+    sim_panic(__FILE__, __LINE__, "no system throughput metric");
+}
+
+/* Run replication rep for about customers requests. */
+static int run_once(mdl_net *net, mdl_scenario *s, double rate,
+                    double customers, unsigned rep, double *out, trial *t)
+{
+    struct timespec t0;
+    int rc;
+
+    s->duration = customers / rate;
+    s->warmup = 0;
+    s->replications = 1;
+    s->requests = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = mdl_net_run(net, rep, out, &t->events, NULL);
+    t->wall = seconds_since(&t0);
+    t->customers = out[system_throughput(net)] * s->duration;
+    return rc;
+}
+
+static int parse_customers(const char *arg, double *out)
+{
+    char *end;
+    double x;
+
+    errno = 0;
+    x = strtod(arg, &end);
+    if (end == arg || *end || errno || !(x >= 10)) {
+        fprintf(stderr, "bench_net: customers must be a number >= 10, "
+                "found '%s'\n", arg);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    mdl_scenario *s = NULL;
+    mdl_net *net = NULL;
+    double *out = NULL;
+    double customers, rate, rss_small, rss_big;
+    double wall[NTRIALS], mev[NTRIALS], cps[NTRIALS];
+    trial small, t[NTRIALS];
+    sim_diag d;
+    int rc, status = 1;
+    unsigned i;
+
+    gsl_set_error_handler_off();
+    igraph_set_error_handler(igraph_error_handler_ignore);
+    igraph_set_warning_handler(igraph_warning_handler_ignore);
+    if (argc != 3) {
+        fputs("usage: bench_net SCENARIO CUSTOMERS\n", stderr);
+        return 2;
+    }
+    if (parse_customers(argv[2], &customers) < 0)
+        return 2;
+    memset(&d, 0, sizeof d);
+    rc = mdl_scenario_load(&s, argv[1], NULL, 0, &d);
+    if (rc == SIM_OK)
+        rc = mdl_net_new(&net, s, &d);
+    if (rc == SIM_EPARSE || rc == SIM_ENOTSUP) {
+        fputs("bench_net: ", stderr);
+        sim_diag_print(&d, stderr);
+        status = 2;
+        goto done;
+    }
+    if (rc != SIM_OK) {
+        fprintf(stderr, "bench_net: %s\n", sim_strerror(rc));
+        goto done;
+    }
+    rate = open_rate(s);
+    if (rate <= 0) {
+        fprintf(stderr, "bench_net: %s: no open workload to set the run "
+                "length from\n", argv[1]);
+        status = 2;
+        goto done;
+    }
+    out = malloc(mdl_net_result_len(net) * sizeof *out);
+    if (!out) {
+        fputs("bench_net: out of memory\n", stderr);
+        goto done;
+    }
+
+    /* A run one tenth as long first: its peak RSS is the baseline. */
+    rc = run_once(net, s, rate, customers / 10, 0, out, &small);
+    if (rc != SIM_OK)
+        goto sim_failed;
+    rss_small = peak_rss_mib();
+    for (i = 0; i < NTRIALS; i++) {
+        rc = run_once(net, s, rate, customers, i, out, &t[i]);
+        if (rc != SIM_OK)
+            goto sim_failed;
+        wall[i] = t[i].wall;
+        mev[i] = (double)t[i].events / t[i].wall / 1e6;
+        cps[i] = t[i].customers / t[i].wall;
+    }
+    rss_big = peak_rss_mib();
+
+    printf("scenario       %s (%s)\n", s->name, argv[1]);
+    printf("customers      %.0f requested: duration %.6g s at %.6g req/s\n",
+           customers, s->duration, rate);
+    for (i = 0; i < NTRIALS; i++)
+        printf("  trial %u      %.0f customers, %llu events, %.3f s, "
+               "%.2f M events/s\n", i, t[i].customers,
+               (unsigned long long)t[i].events, t[i].wall, mev[i]);
+    printf("events/cust.   %.3f\n",
+           (double)t[0].events / t[0].customers);
+    printf("wall (median)  %.3f s\n", median(wall, NTRIALS));
+    printf("M events/s     %.2f (median)\n", median(mev, NTRIALS));
+    printf("customers/s    %.3g (median)\n", median(cps, NTRIALS));
+    printf("peak RSS       %.1f MiB after %.0f customers, %.1f MiB after "
+           "%.0f (x%d)\n", rss_small, small.customers, rss_big,
+           customers, NTRIALS);
+    status = 0;
+    goto done;
+sim_failed:
+    fprintf(stderr, "bench_net: %s: %s\n", argv[1], sim_strerror(rc));
+done:
+    free(out);
+    mdl_net_free(net);
+    mdl_scenario_free(s);
+    return status;
+}

@@ -1,0 +1,275 @@
+/*
+ * cli_common.c - what every qmesh subcommand does first: parse the
+ * options, load the scenario with its --set overrides, and check that
+ * theory calls every queue stable, so bad input stops with exit status 2
+ * before anything is simulated or solved.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../analysis/ana_theory.h"
+#include "../models/mdl_topology.h"
+#include "cli_int.h"
+
+int cli__usage_error(const char *fmt, const char *arg)
+{
+    fputs("qmesh: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n(see 'qmesh help')\n", stderr);
+    return EXIT_INPUT;
+}
+
+int cli__failed(int rc, const sim_diag *d)
+{
+    if (rc == SIM_ENOMEM) {
+        fputs("qmesh: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    fputs("qmesh: ", stderr);
+    if (d && d->msg[0])
+        sim_diag_print(d, stderr);
+    else
+        fprintf(stderr, "%s\n", sim_strerror(rc));
+    return rc == SIM_EPARSE || rc == SIM_ENOTSUP || rc == SIM_EUNSTABLE
+           ? EXIT_INPUT : EXIT_RUNTIME;
+}
+
+/* Characters a shell leaves alone in a word. */
+static int shell_safe(const char *a)
+{
+    return *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+                           "VWXYZ0123456789_./:=,@%+-") == strlen(a);
+}
+
+void cli__command_line(int argc, char **argv, char *buf, size_t n)
+{
+    size_t len = 0;
+    int i;
+
+    buf[0] = '\0';
+    for (i = 0; i < argc && len < n; i++) {
+        const char *a = i == 0 ? "qmesh" : argv[i], *p;
+        if (i > 0)
+            len += (size_t)snprintf(buf + len, n - len, " ");
+        if (shell_safe(a)) {
+            len += (size_t)snprintf(buf + len, n - len, "%s", a);
+            continue;
+        }
+        /* 'it'\''s': a quote ends, an escaped quote, a quote starts. */
+        len += (size_t)snprintf(buf + len, n - len, "'");
+        for (p = a; *p && len < n; p++) {
+            if (*p == '\'')
+                len += (size_t)snprintf(buf + len, n - len, "'\\''");
+            else
+                len += (size_t)snprintf(buf + len, n - len, "%c", *p);
+        }
+        if (len < n)
+            len += (size_t)snprintf(buf + len, n - len, "'");
+    }
+}
+
+static int parse_count(const char *arg, const char *name, long max, long *out)
+{
+    char *end;
+    long x = strtol(arg, &end, 10);
+
+    if (end == arg || *end || x < 1 || x > max) {
+        fprintf(stderr, "qmesh: %s must be a whole number from 1 to %ld, "
+                "found '%s'\n", name, max, arg);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+/* Every option of every command; `bit` says which commands take it. */
+static const struct option LONGOPTS[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"replications", required_argument, NULL, 'r'},
+    {"seed", required_argument, NULL, 's'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"set", required_argument, NULL, 'S'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"plot", no_argument, NULL, 'P'},
+    {"load", required_argument, NULL, 'L'},
+    {"all", no_argument, NULL, 'A'},
+    {"show", required_argument, NULL, 'W'},
+    {"dot", required_argument, NULL, 'D'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}
+};
+static const unsigned BITS[] = {
+    CLI_OUTPUT, CLI_REPS, CLI_SEED, CLI_JOBS, CLI_SET, CLI_QUIET, CLI_PLOT,
+    CLI_LOAD, CLI_ALL, CLI_SHOW, CLI_DOT, 0
+};
+#define NOPTS (sizeof BITS / sizeof *BITS)
+
+/* Index in LONGOPTS of the option getopt returned as c. */
+static size_t opt_index(int c)
+{
+    size_t i;
+
+    for (i = 0; i < NOPTS && LONGOPTS[i].val != c; i++)
+        ;
+    return i;
+}
+
+/* "--output" or "-o, --output": how the help names option i. */
+static void opt_name(size_t i, char *buf, size_t n)
+{
+    int c = LONGOPTS[i].val;
+
+    if (strchr("orsjqh", c))
+        snprintf(buf, n, "-%c/--%s", c, LONGOPTS[i].name);
+    else
+        snprintf(buf, n, "--%s", LONGOPTS[i].name);
+}
+
+/* An option getopt did not know: name it, with the closest option of
+ * this command. */
+static void unknown_option(const cli_cmd *c, const char *text, int short_opt)
+{
+    const char *cands[NOPTS];
+    char word[64];
+    const char *hint;
+    size_t i, n = 0;
+
+    if (short_opt) {
+        fprintf(stderr, "qmesh: %s: unknown option '-%c'\n", c->name,
+                short_opt);
+        return;
+    }
+    snprintf(word, sizeof word, "%s", text + strspn(text, "-"));
+    word[strcspn(word, "=")] = '\0';
+    for (i = 0; i < NOPTS; i++)
+        if (!BITS[i] || (c->opts & BITS[i]))
+            cands[n++] = LONGOPTS[i].name;
+    hint = mdl_did_you_mean(word, cands, n);
+    fprintf(stderr, "qmesh: %s: unknown option '%s'", c->name, text);
+    if (hint)
+        fprintf(stderr, "; did you mean '--%s'?", hint);
+    fputc('\n', stderr);
+}
+
+int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
+{
+    char name[64];
+    int ch, li;
+
+    o->cmd = c->name;
+    o->sets = calloc((size_t)argc, sizeof *o->sets);
+    if (!o->sets)
+        return -1;
+    opterr = 0;             /* the messages below name the command */
+    optind = 2;
+    while ((ch = getopt_long(argc, argv, ":o:r:s:j:qh", LONGOPTS, &li))
+           != -1) {
+        size_t i = opt_index(ch);
+        char *end;
+        if (ch == '?') {
+            unknown_option(c, argv[optind - 1],
+                           optopt && optopt != '?' ? optopt : 0);
+            goto usage;
+        }
+        if (ch == ':') {
+            i = opt_index(optopt);
+            if (i < NOPTS)
+                opt_name(i, name, sizeof name);
+            else
+                snprintf(name, sizeof name, "%s", argv[optind - 1]);
+            fprintf(stderr, "qmesh: %s: option '%s' needs a value\n",
+                    c->name, i < NOPTS ? name : argv[optind - 1]);
+            goto usage;
+        }
+        if (ch == 'h') {
+            fputs(c->help, stdout);
+            return 1;
+        }
+        if (!(c->opts & BITS[i])) {
+            opt_name(i, name, sizeof name);
+            fprintf(stderr, "qmesh: %s: '%s' is not an option of '%s'%s\n",
+                    c->name, name, c->name,
+                    BITS[i] & (CLI_OUTPUT | CLI_REPS | CLI_SEED | CLI_JOBS
+                               | CLI_PLOT | CLI_LOAD | CLI_ALL | CLI_SHOW)
+                    ? " (it is one of 'run')" : "");
+            goto usage;
+        }
+        switch (ch) {
+        case 'o': o->output = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case 'S': o->sets[o->nsets++] = optarg; break;
+        case 'P': o->plot = 1; break;
+        case 'L': o->load = optarg; break;
+        case 'A': o->all = 1; break;
+        case 'W': o->show = optarg; break;
+        case 'D': o->dot = optarg; break;
+        case 'r':
+            if (parse_count(optarg, "--replications", 1000000, &o->reps) < 0)
+                return -1;
+            break;
+        case 'j':
+            if (parse_count(optarg, "--jobs", 1024, &o->jobs) < 0)
+                return -1;
+            break;
+        case 's':
+            errno = 0;
+            o->seed = strtoull(optarg, &end, 10);
+            if (end == optarg || *end || *optarg == '-' || errno == ERANGE) {
+                fprintf(stderr, "qmesh: --seed must be a whole number from "
+                        "0 to %llu, found '%s'\n", ULLONG_MAX, optarg);
+                return -1;
+            }
+            o->have_seed = 1;
+            break;
+        default:
+            break;
+        }
+    }
+    if (optind != argc - 1) {
+        if (optind >= argc)
+            fprintf(stderr, "qmesh: %s: missing %s\n", c->name, c->arg);
+        else
+            fprintf(stderr, "qmesh: %s: expected one %s, found '%s' and "
+                    "'%s'\n", c->name, c->arg, argv[optind],
+                    argv[optind + 1]);
+        goto usage;
+    }
+    o->arg = argv[optind];
+    return 0;
+usage:
+    fprintf(stderr, "(see 'qmesh %s --help')\n", c->name);
+    return -1;
+}
+
+int cli__load(const cli_opts *o, mdl_scenario **s, int check)
+{
+    sim_diag d;
+    int rc;
+
+    memset(&d, 0, sizeof d);
+    rc = mdl_scenario_load(s, o->arg, o->sets, o->nsets, &d);
+    if (rc == SIM_OK) {
+        if (o->reps)
+            (*s)->replications = (unsigned)o->reps;
+        if (o->have_seed)
+            (*s)->seed = o->seed;
+        rc = mdl_scenario_check_run(*s, &d);    /* -r is known by now */
+    }
+    if (rc == SIM_OK && check)
+        rc = ana_theory_stability(*s, &d);
+    if (rc == SIM_ENOMEM) {
+        fputs("qmesh: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    if (rc != SIM_OK) {
+        fputs("qmesh: ", stderr);
+        sim_diag_print(&d, stderr);
+        mdl_scenario_free(*s);
+        *s = NULL;
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}

@@ -1,0 +1,107 @@
+/*
+ * cli_int.h - declarations shared by the files of the qmesh command:
+ * exit statuses, the parsed options, and the loading every subcommand
+ * does first (scenario, --set overrides, stability check).
+ */
+#ifndef CLI_INT_H
+#define CLI_INT_H
+#include <stddef.h>
+#include "../models/mdl_scenario.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
+
+/* The options a command may take, as a bit set. */
+enum {
+    CLI_OUTPUT = 1u << 0,       /* -o, --output DIR */
+    CLI_REPS = 1u << 1,         /* -r, --replications N */
+    CLI_SEED = 1u << 2,         /* -s, --seed N */
+    CLI_JOBS = 1u << 3,         /* -j, --jobs N */
+    CLI_SET = 1u << 4,          /* --set KEY=VALUE */
+    CLI_QUIET = 1u << 5,        /* -q, --quiet */
+    CLI_PLOT = 1u << 6,         /* --plot */
+    CLI_LOAD = 1u << 7,         /* --load FROM:TO:STEP */
+    CLI_ALL = 1u << 8,          /* --all */
+    CLI_SHOW = 1u << 9,         /* --show SCOPES */
+    CLI_DOT = 1u << 10          /* --dot FILE */
+};
+
+typedef struct cli_opts {
+    const char *cmdline;        /* as typed, before getopt reorders argv */
+    const char *cmd;            /* the command's name */
+    const char *arg;            /* its one argument: scenario, folder or
+                                   topology */
+    const char *output, *load, *show, *dot;
+    long reps, jobs;
+    unsigned long long seed;
+    int have_seed, quiet, plot, all;
+    const char **sets;          /* owned array of borrowed argv strings */
+    size_t nsets;
+} cli_opts;
+
+/* A command: what it takes and what `qmesh CMD --help` says. */
+typedef struct cli_cmd {
+    const char *name;
+    int (*fn)(const cli_opts *o);
+    unsigned opts;              /* CLI_* */
+    const char *argname;        /* "SCENARIO", "DIR" or "TOPOLOGY" */
+    const char *arg;            /* "scenario file": in messages */
+    const char *summary;        /* a line for `qmesh help` */
+    const char *help;           /* the whole text of `qmesh CMD --help` */
+} cli_cmd;
+
+/* Parse argv[2..] for command c into o (zeroed by the caller). Returns 0;
+ * 1 after printing c's help (-h, --help); or -1 after printing the
+ * problem (an unknown option, with a hint; an option of another command;
+ * a missing or extra argument). o->sets must be freed either way. */
+int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o);
+/* Print "qmesh: " fmt (with arg) and the help hint; return EXIT_INPUT. */
+int cli__usage_error(const char *fmt, const char *arg);
+/* Load o->arg with the --set overrides, apply -r and -s, and, when
+ * check is set, check stability (a load sweep checks each load itself).
+ * Returns EXIT_OK with *s owned by the caller, or the exit status after
+ * printing the diagnostic (*s is then NULL). */
+int cli__load(const cli_opts *o, mdl_scenario **s, int check);
+
+/* The commands, each in its own file. */
+extern const cli_cmd cli__theory_cmd;   /* cli_theory.c */
+extern const cli_cmd cli__plot_cmd;     /* cli_plot.c */
+extern const cli_cmd cli__graph_cmd;    /* cli_graph.c */
+
+/* The command line argv[0..argc-1], each argument shell-quoted where it
+ * needs it, into buf ("qmesh" for argv[0]). */
+void cli__command_line(int argc, char **argv, char *buf, size_t n);
+/* Print the problem of a failed library call (d, or "out of memory")
+ * and return its exit status: 2 for bad input, else 1. */
+int cli__failed(int rc, const sim_diag *d);
+
+/* What one run produced: for a load sweep's table, the system's mean
+ * latency, its interval and theory's value (NaN when there is none); and
+ * how many replications finished. */
+typedef struct cli_result {
+    double mean, low, high, theory;
+    unsigned done;
+    int partial;                /* stopped by a signal before the end */
+} cli_result;
+
+/* Simulate s (borrowed, checked) and write its files, provenance.csv
+ * included, into the folder dir: what `qmesh run` does for one scenario
+ * (cli_main.c). load labels a sweep point (NULL otherwise). Prints the
+ * table unless o->quiet. Returns the exit status with res filled; when
+ * a signal stopped the run, the finished replications are written as a
+ * partial result (EXIT_OK, res->partial) or, with none finished,
+ * EXIT_RUNTIME. */
+int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir,
+                 const char *load, cli_result *res);
+
+/* Write and render the plots of the results folder dir (`run --plot`),
+ * telling what it drew under the name shown (dir's final name, when dir
+ * is still a temporary). When gnuplot is missing, says so once on
+ * stderr. Returns the exit status. */
+int cli__plot_dir(const char *dir, const char *shown, int quiet);
+/* qmesh run SCENARIO --load FROM:TO:STEP: a results folder per load of
+ * the bottleneck, sweep.csv and the sweep plot. Returns the exit status
+ * (EXIT_INPUT for a load >= 1, before anything is simulated). */
+int cli__sweep(const cli_opts *o);
+
+
+#endif /* CLI_INT_H */

@@ -1,0 +1,77 @@
+/*
+ * mdl_net.h - the simulated model of a scenario: requests flowing through
+ * service stations, one replication at a time.
+ *
+ * A request is an object with a journey: its class, when it entered, the
+ * station it is at, and when it got there. Stations are c-server FIFO or
+ * processor-sharing queues, with optional finite capacity (arrivals beyond
+ * it are rejected), or infinite-server delay stations. After a visit the
+ * request follows one `forward` edge chosen by its probability, or leaves.
+ *
+ * Each replication fills one result vector: first the metrics named by
+ * mdl_net_scope()/mdl_net_metric() (units: s, 1/s, fractions), then one
+ * latency histogram of SIM_HIST_BINS counts per histogram scope (the
+ * system, then each class), for latency_hist.csv.
+ */
+#ifndef MDL_NET_H
+#define MDL_NET_H
+#include <stddef.h>
+#include <stdint.h>
+#include "../sim/sim_err.h"
+#include "mdl_scenario.h"
+
+typedef struct mdl_net mdl_net;
+
+/* Build the model of s (borrowed; it must outlive the net). Returns SIM_OK,
+ * SIM_ENOTSUP with d naming what cannot be simulated yet, or SIM_ENOMEM. */
+int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d);
+void mdl_net_free(mdl_net *net);
+
+size_t mdl_net_nmetrics(const mdl_net *net);
+/* "system", "class:NAME" or "service:NAME"; valid while net lives. */
+const char *mdl_net_scope(const mdl_net *net, size_t i);
+/* "latency_mean", "utilization", ... */
+const char *mdl_net_metric(const mdl_net *net, size_t i);
+/* The largest value metric i can take: 1 for a fraction (availability,
+ * rejected, failed, p_wait, the utilization of a queueing station), else
+ * +inf. No metric is negative. */
+double mdl_net_metric_max(const mdl_net *net, size_t i);
+/* Histogram scopes: 0 is "system", 1.. are the classes. */
+size_t mdl_net_nhists(const mdl_net *net);
+const char *mdl_net_hist_scope(const mdl_net *net, size_t h);
+/* Doubles in one replication's result vector. */
+size_t mdl_net_result_len(const mdl_net *net);
+
+/* Have fn(ctx, fraction) told, now and then during a replication, how
+ * far through its simulated time it is (0..1). fn must not touch net.
+ * Reporting never changes the simulation. NULL turns it off. */
+void mdl_net_set_progress(mdl_net *net, void (*fn)(void *ctx, double frac),
+                          void *ctx);
+
+/* A finished request, as an observer sees it. */
+enum { MDL_REQ_OK, MDL_REQ_REJECTED, MDL_REQ_FAILED };
+typedef struct mdl_net_req {
+    uint64_t id;            /* unique in the replication, increasing in
+                               the order requests start */
+    int cls;                /* class index (mdl_scenario classes) */
+    double start, end;      /* s */
+    int outcome;            /* MDL_REQ_* */
+} mdl_net_req;
+
+/* Have fn(ctx, r) told of every request as it finishes, warm-up
+ * included; r is valid during the call. Observing never changes the
+ * simulation. NULL turns it off. */
+void mdl_net_set_observer(mdl_net *net,
+                          void (*fn)(void *ctx, const mdl_net_req *r),
+                          void *ctx);
+
+/* Run replication rep, filling out[mdl_net_result_len()]. events (may be
+ * NULL) receives the number of events fired. Returns SIM_OK; SIM_ENOMEM;
+ * SIM_EINTR on a stop request (sim_sig.h); or SIM_ESTALL with d naming
+ * the services involved when the model cannot advance: a deadlock (no
+ * event left, requests still in the system) or time standing still
+ * (millions of events at one instant). */
+int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
+                sim_diag *d);
+
+#endif /* MDL_NET_H */

@@ -1,0 +1,91 @@
+/*
+ * mdl_scenario.h - scenario files (YAML, DESIGN.md section 4): the
+ * topology, the workloads, the run settings and per-service overrides,
+ * read with libyaml and validated before anything is simulated.
+ *
+ * Every error names file:line:column and the key, and unknown keys are
+ * rejected with a did-you-mean hint. `--set a.b.c=value` overrides are
+ * applied to the YAML tree before it is read, so they go through exactly
+ * the same checks; an error in one names the override instead of a line.
+ */
+#ifndef MDL_SCENARIO_H
+#define MDL_SCENARIO_H
+#include <stddef.h>
+#include <stdint.h>
+#include "../sim/sim_err.h"
+#include "mdl_dist.h"
+#include "mdl_topology.h"
+
+/*
+ * Bounds of the counts a scenario may give, documented in
+ * docs/format.md; mdl_topology.h has those of the topology. Replications
+ * beyond 10,000 add nothing to a confidence interval; exact MVA costs
+ * O(N^2) per multi-server station, about 2 s at a population of 10,000;
+ * 10^12 requests would take days to simulate. The results of all
+ * replications are kept in memory, MDL_RESULTS_MAX bytes at most.
+ */
+/* run.duration and run.warmup, s: at 10^9 s a double still tells events
+ * 0.12 us apart; at 10^17 s the clock can no longer advance by a
+ * millisecond and a run would never end. */
+#define MDL_TIME_MAX 1e9
+#define MDL_REPLICATIONS_MAX 10000
+#define MDL_POPULATION_MAX 10000
+#define MDL_REQUESTS_MAX 1000000000000L
+#define MDL_RESULTS_MAX ((size_t)1 << 30)
+
+typedef struct mdl_workload {
+    char *name;             /* owned, unique */
+    int entry;              /* service index in the topology; -1 when the
+                               workload has a mix of request classes */
+    int closed;             /* 0: open (arrival), 1: closed (population) */
+    mdl_dist arrival;       /* open: inter-arrival time, owned */
+    long population;        /* closed: customers, >= 1 */
+    mdl_dist think;         /* closed: think time, owned (det(0) if absent) */
+    int line, col;          /* where it is defined, for diagnostics */
+} mdl_workload;
+
+/* A request class: a workload's requests of one type, reported on their
+ * own. A workload without a `mix` has one class of its own name. */
+typedef struct mdl_class {
+    char *name;             /* owned, unique among all classes */
+    int workload;           /* index of the workload that sends it */
+    int entry;              /* service index where its requests enter */
+    double share;           /* fraction of the workload's requests, (0, 1] */
+    int line;               /* where it is defined */
+} mdl_class;
+
+typedef struct mdl_scenario {
+    char *path;             /* owned: the file as given */
+    char *dir;              /* owned: its directory, for relative paths */
+    char *name;             /* owned: `name`, or the file's base name */
+    mdl_topology *topo;     /* owned */
+    size_t nworkloads;
+    mdl_workload *workloads;/* owned */
+    size_t nclasses;
+    mdl_class *classes;     /* owned, grouped by workload in file order */
+    double duration;        /* s simulated after warm-up (> 0) */
+    double warmup;          /* s, statistics reset at its end (>= 0) */
+    long requests;          /* stop after this many finished requests after
+                               warm-up; 0 = use duration only */
+    unsigned replications;  /* >= 1 */
+    uint64_t seed;
+    double confidence;      /* CI level, e.g. 0.95 */
+    int workload_line;      /* line of the `workload:` key */
+} mdl_scenario;
+
+/* Read path, apply the overrides sets[0..nsets-1] ("a.b.c=value"), load
+ * the topology it names and check everything. Returns SIM_OK with *out
+ * owned by the caller, SIM_EPARSE with d filled, or SIM_ENOMEM. */
+int mdl_scenario_load(mdl_scenario **out, const char *path,
+                      const char *const *sets, size_t nsets, sim_diag *d);
+void mdl_scenario_free(mdl_scenario *s);
+/* Check run settings changed after loading (the -r option): replications
+ * at most MDL_REPLICATIONS_MAX, and the results of all replications (an
+ * upper estimate of replications * mdl_net_result_len() doubles) within
+ * MDL_RESULTS_MAX bytes. The loader checks the file's own values. Returns
+ * SIM_OK or SIM_EPARSE with d filled. */
+int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d);
+/* Does topology edge e apply to requests of class c (its `types`)? */
+int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c);
+
+#endif /* MDL_SCENARIO_H */

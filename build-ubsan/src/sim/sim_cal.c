@@ -1,0 +1,249 @@
+/*
+ * sim_cal.c - event calendar: a binary min-heap of event pointers keyed on
+ * (time, seq), over a pool of events allocated in chunks.
+ *
+ * Why a binary heap: microservice models keep few pending events per
+ * station (one arrival per source, one completion per busy worker, a
+ * timeout per call), so the heap stays small and shallow; bench/bench_cal
+ * measures hold-model throughput against the pending-set size. Each event
+ * records its heap slot, so cancellation (timeouts) removes it in
+ * O(log n) instead of leaving tombstones that would grow the heap.
+ *
+ * Freed events go on a singly linked free list threaded through `pos`
+ * (reinterpreted as a pointer); chunks are only released by
+ * sim_cal_free(), so steady state does no allocation.
+ *
+ * Two watchdogs ride on the compare of each event's time with the clock.
+ * The stop request of sim_sig.h is polled whenever the clock moves, and
+ * every POLL_EVENTS events at one instant. A run of events at one instant
+ * longer than the stall limit (and than STALL_PER_PENDING times the
+ * events pending, so that a wide but finite burst, thousands of customers
+ * starting at t = 0, is not taken for one) means the clock can never
+ * advance: a loop of zero-time work. The limit is checked at multiples
+ * of POLL_EVENTS.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "sim_cal.h"
+#include "sim_err.h"
+#include "sim_sig.h"
+
+#define CHUNK_EVENTS 1024
+#define POLL_EVENTS 1024            /* a power of two */
+#define STALL_EVENTS 10000000ULL    /* default limit: about 1 s of events */
+#define STALL_PER_PENDING 64
+
+typedef struct chunk {
+    struct chunk *next;
+    sim_event ev[CHUNK_EVENTS];
+} chunk;
+
+struct sim_cal {
+    double now;
+    uint64_t seq, fired;
+    sim_event **heap;
+    size_t n, cap;
+    sim_event *free_list;
+    chunk *chunks;
+    int stopped;
+    uint64_t same;          /* events fired at the current instant */
+    double drained;         /* when the calendar last ran empty (s) */
+    uint64_t stall_limit;
+};
+
+sim_cal *sim_cal_new(void)
+{
+    sim_cal *cal = calloc(1, sizeof *cal);
+
+    if (!cal)
+        return NULL;
+    cal->cap = 64;
+    cal->stall_limit = STALL_EVENTS;
+    cal->heap = malloc(cal->cap * sizeof *cal->heap);
+    if (!cal->heap) {
+        free(cal);
+        return NULL;
+    }
+    return cal;
+}
+
+void sim_cal_free(sim_cal *cal)
+{
+    chunk *c, *next;
+
+    if (!cal)
+        return;
+    for (c = cal->chunks; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(cal->heap);
+    free(cal);
+}
+
+static int grow_pool(sim_cal *cal)
+{
+    chunk *c = malloc(sizeof *c);
+    size_t i;
+
+    if (!c)
+        return -1;
+    c->next = cal->chunks;
+    cal->chunks = c;
+    for (i = 0; i < CHUNK_EVENTS; i++) {
+        c->ev[i].pos = (size_t)cal->free_list;
+        cal->free_list = &c->ev[i];
+    }
+    return 0;
+}
+
+static inline int before(const sim_event *a, const sim_event *b)
+{
+    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+/* Move ev up from slot i until its parent is earlier. */
+static inline void sift_up(sim_event **h, size_t i, sim_event *ev)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!before(ev, h[parent]))
+            break;
+        h[i] = h[parent];
+        h[i]->pos = i;
+        i = parent;
+    }
+    h[i] = ev;
+    ev->pos = i;
+}
+
+/* Move ev down from slot i until both children are later. */
+static inline void sift_down(sim_event **h, size_t n, size_t i, sim_event *ev)
+{
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && before(h[child + 1], h[child]))
+            child++;
+        if (!before(h[child], ev))
+            break;
+        h[i] = h[child];
+        h[i]->pos = i;
+        i = child;
+    }
+    h[i] = ev;
+    ev->pos = i;
+}
+
+sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
+                            void *obj, long arg)
+{
+    sim_event *ev;
+
+    if (!cal->free_list && grow_pool(cal) < 0)
+        return NULL;
+    if (cal->n == cal->cap) {
+        sim_event **h = realloc(cal->heap, 2 * cal->cap * sizeof *h);
+        if (!h)
+            return NULL;
+        cal->heap = h;
+        cal->cap *= 2;
+    }
+    ev = cal->free_list;
+    cal->free_list = (sim_event *)ev->pos;
+    ev->time = cal->now + delay;
+    ev->seq = cal->seq++;
+    ev->fn = fn;
+    ev->obj = obj;
+    ev->arg = arg;
+    sift_up(cal->heap, cal->n++, ev);
+    return ev;
+}
+
+static inline void release(sim_cal *cal, sim_event *ev)
+{
+    ev->pos = (size_t)cal->free_list;
+    cal->free_list = ev;
+}
+
+void sim_cal_cancel(sim_cal *cal, sim_event *ev)
+{
+    size_t i = ev->pos;
+    sim_event *last = cal->heap[--cal->n];
+
+    if (last != ev) {
+        /* The last event fills the hole and moves whichever way it must. */
+        if (i > 0 && before(last, cal->heap[(i - 1) / 2]))
+            sift_up(cal->heap, i, last);
+        else
+            sift_down(cal->heap, cal->n, i, last);
+    }
+    release(cal, ev);
+}
+
+double sim_cal_now(const sim_cal *cal)
+{
+    return cal->now;
+}
+
+int sim_cal_run(sim_cal *cal, double until)
+{
+    cal->stopped = 0;
+    while (cal->n > 0 && !cal->stopped) {
+        sim_event *ev = cal->heap[0];
+        if (ev->time > until) {
+            cal->now = until;
+            return SIM_OK;
+        }
+        if (ev->time != cal->now) {
+            cal->same = 0;
+            if (sim_sig_caught)
+                return SIM_EINTR;
+        } else if ((++cal->same & (POLL_EVENTS - 1)) == 0) {
+            if (sim_sig_caught)
+                return SIM_EINTR;
+            if (cal->same >= cal->stall_limit
+                && cal->same >= STALL_PER_PENDING * (uint64_t)cal->n) {
+                cal->same = 0;  /* re-armed: a diagnosis may run on */
+                return SIM_ESTALL;
+            }
+        }
+        if (--cal->n > 0)
+            sift_down(cal->heap, cal->n, 0, cal->heap[cal->n]);
+        cal->now = ev->time;
+        cal->fired++;
+        ev->fn(cal, ev);
+        release(cal, ev);
+    }
+    if (cal->n == 0 && !cal->stopped && until > cal->now && isfinite(until)) {
+        cal->drained = cal->now;
+        cal->now = until;
+    }
+    return SIM_OK;
+}
+
+double sim_cal_drained_at(const sim_cal *cal)
+{
+    return cal->drained;
+}
+
+void sim_cal_set_stall_limit(sim_cal *cal, uint64_t events)
+{
+    cal->stall_limit = events ? events : STALL_EVENTS;
+}
+
+void sim_cal_stop(sim_cal *cal)
+{
+    cal->stopped = 1;
+}
+
+uint64_t sim_cal_fired(const sim_cal *cal)
+{
+    return cal->fired;
+}
+
+size_t sim_cal_pending(const sim_cal *cal)
+{
+    return cal->n;
+}

@@ -1,0 +1,66 @@
+/*
+ * sim_cal.h - the event calendar and clock of one replication.
+ *
+ * Events leave in (time, seq) order; seq is stamped when an event is
+ * scheduled, so equal times leave in scheduling order and runs are
+ * deterministic. Events live in a pool owned by the calendar: scheduling
+ * does not call malloc once the pool has grown to the model's peak number
+ * of pending events. An event belongs to the calendar from
+ * sim_cal_schedule() until its handler returns or it is cancelled; a
+ * handler must not keep the pointer after it returns.
+ */
+#ifndef SIM_CAL_H
+#define SIM_CAL_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sim_cal sim_cal;          /* opaque: see sim_cal.c */
+typedef struct sim_event sim_event;
+
+/* Called when ev fires; sim_cal_now(cal) == ev->time. */
+typedef void (*sim_handler)(sim_cal *cal, sim_event *ev);
+
+struct sim_event {
+    double time;         /* read-only: s */
+    uint64_t seq;        /* read-only: tie-break */
+    sim_handler fn;      /* read-only */
+    void *obj;           /* public: handler's payload */
+    long arg;            /* public: handler's payload */
+    size_t pos;          /* private: heap slot, or free-list link */
+};
+
+/* An empty calendar at time 0, or NULL when out of memory. */
+sim_cal *sim_cal_new(void);
+/* Free cal and its pool. NULL is a no-op. */
+void sim_cal_free(sim_cal *cal);
+/* Schedule fn(obj, arg) after delay >= 0 seconds. Returns the event (for
+ * sim_cal_cancel) or NULL when out of memory. */
+sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
+                            void *obj, long arg);
+/* Remove a pending event; O(log n). */
+void sim_cal_cancel(sim_cal *cal, sim_event *ev);
+/* Current simulated time (s). */
+double sim_cal_now(const sim_cal *cal);
+/* Fire events in order until the calendar is empty, the next event is
+ * later than until, or a handler calls sim_cal_stop(): then returns
+ * SIM_OK. The clock is left at the last event fired (or at until when the
+ * calendar ran past it). Returns early, between two events, with
+ * SIM_EINTR when a stop was requested (sim_sig.h), or SIM_ESTALL when
+ * more events than the stall limit fired at one instant: time stands
+ * still. Either way the calendar can run on. */
+int sim_cal_run(sim_cal *cal, double until);
+/* The time of the last event fired before the calendar last ran empty
+ * in sim_cal_run() (which then moves the clock on to until). */
+double sim_cal_drained_at(const sim_cal *cal);
+/* Events at one instant that count as a stall (0: the default, 10^7;
+ * pending events x 64, when more, count instead), checked every 1024
+ * events. */
+void sim_cal_set_stall_limit(sim_cal *cal, uint64_t events);
+/* Make sim_cal_run() return after the current handler. */
+void sim_cal_stop(sim_cal *cal);
+/* Number of events fired so far. */
+uint64_t sim_cal_fired(const sim_cal *cal);
+/* Number of events pending. */
+size_t sim_cal_pending(const sim_cal *cal);
+
+#endif /* SIM_CAL_H */

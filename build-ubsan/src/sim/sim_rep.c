@@ -1,0 +1,256 @@
+/*
+ * sim_rep.c - replications in worker processes.
+ *
+ * Worker k of J runs replications k, k+J, k+2J, ... and writes each as a
+ * record to its own pipe: (index, status), then len doubles when the
+ * status is SIM_OK, or the replication's sim_diag when it is not. The
+ * parent polls the pipes and stores records by index, so the order of
+ * arrival does not matter. Processes rather than threads: GSL and igraph
+ * state stays private to each worker and a crash in one replication is
+ * reported, not shared. Doubles cross the pipe as raw bytes, so nothing
+ * is rounded.
+ *
+ * Stopping: on a failed replication or a stop request the parent kills
+ * every worker, then reads what the pipes still hold: whole records count,
+ * a record cut short by the kill does not. A worker asks the kernel for
+ * SIGKILL when its parent dies (Linux's PR_SET_PDEATHSIG), so a killed
+ * qmesh leaves no worker running on, and takes the default action for
+ * SIGINT and SIGTERM rather than the handler it inherited.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include "sim_rep.h"
+#include "sim_sig.h"
+
+typedef struct rec_head {
+    uint32_t rep;
+    int32_t status;
+} rec_head;
+
+static int write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Read exactly n bytes; returns 1 at a clean end of file before any byte,
+ * 0 on success, -1 on error or a short record. */
+static int read_all(int fd, void *buf, size_t n)
+{
+    char *p = buf;
+    size_t got = 0;
+
+    while (got < n) {
+        ssize_t r = read(fd, p + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return got == 0 ? 1 : -1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+static void worker(int fd, unsigned k, unsigned jobs, const sim_rep *r,
+                   pid_t parent)
+{
+    double *out = malloc((r->len ? r->len : 1) * sizeof *out);
+    unsigned i;
+    int code = 0;
+
+    sim_sig_default();
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    if (getppid() != parent || !out)    /* the parent died before prctl */
+        _exit(3);
+    for (i = k; i < r->nreps; i += jobs) {
+        sim_diag d;
+        rec_head h;
+        memset(&d, 0, sizeof d);
+        h.rep = i;
+        h.status = r->fn(r->ctx, i, out, &d);
+        if (write_all(fd, &h, sizeof h) < 0
+            || (h.status == SIM_OK
+                ? write_all(fd, out, r->len * sizeof *out)
+                : write_all(fd, &d, sizeof d)) < 0) {
+            code = 4;
+            break;
+        }
+        if (h.status != SIM_OK)
+            break;
+    }
+    free(out);
+    close(fd);
+    _exit(code);
+}
+
+static void mark_done(sim_rep *r, unsigned i)
+{
+    r->done[i] = 1;
+    r->ndone++;
+    if (r->progress)
+        r->progress(r->progress_ctx, r->ndone, r->nreps);
+}
+
+static int run_serial(sim_rep *r)
+{
+    unsigned i;
+
+    for (i = 0; i < r->nreps; i++) {
+        int rc = sim_sig_caught ? SIM_EINTR
+               : r->fn(r->ctx, i, r->results + (size_t)i * r->len, &r->diag);
+        if (rc != SIM_OK)
+            return rc;
+        mark_done(r, i);
+    }
+    return SIM_OK;
+}
+
+/* Take one record from fd. Returns 1 when one was stored, 0 at the end
+ * of the pipe (or a record cut short), -1 when the record reports a
+ * failed replication (*rc and r->diag set). */
+static int take_record(sim_rep *r, int fd, int *rc)
+{
+    rec_head h;
+    sim_diag d;
+
+    if (read_all(fd, &h, sizeof h) != 0 || h.rep >= r->nreps)
+        return 0;
+    if (h.status == SIM_OK) {
+        if (read_all(fd, r->results + (size_t)h.rep * r->len,
+                     r->len * sizeof *r->results) != 0)
+            return 0;
+        mark_done(r, h.rep);
+        return 1;
+    }
+    if (read_all(fd, &d, sizeof d) != 0)
+        memset(&d, 0, sizeof d);
+    d.file[sizeof d.file - 1] = d.msg[sizeof d.msg - 1] = '\0';
+    if (*rc == SIM_OK) {
+        *rc = h.status;
+        r->diag = d;
+    }
+    return -1;
+}
+
+int sim_rep_run(sim_rep *r)
+{
+    struct pollfd *fds = NULL;
+    pid_t *pids = NULL, self = getpid();
+    unsigned k, started = 0, open_fds, jobs = r->jobs;
+    int rc = SIM_OK, stop = 0;
+
+    r->ndone = 0;
+    memset(r->done, 0, r->nreps);
+    memset(&r->diag, 0, sizeof r->diag);
+    if (jobs > r->nreps)
+        jobs = r->nreps;
+    if (jobs <= 1)
+        return run_serial(r);
+    fds = calloc(jobs, sizeof *fds);
+    pids = calloc(jobs, sizeof *pids);
+    if (!fds || !pids) {
+        rc = SIM_ENOMEM;
+        goto fail;
+    }
+    fflush(NULL);       /* or buffered output would be written twice */
+    for (k = 0; k < jobs; k++) {
+        int p[2];
+        if (pipe(p) < 0) {
+            rc = SIM_EIO;
+            goto fail;
+        }
+        pids[k] = fork();
+        if (pids[k] < 0) {
+            close(p[0]);
+            close(p[1]);
+            rc = SIM_EIO;
+            goto fail;
+        }
+        if (pids[k] == 0) {
+            unsigned j;
+            close(p[0]);
+            for (j = 0; j < k; j++)
+                close(fds[j].fd);
+            worker(p[1], k, jobs, r, self);
+        }
+        close(p[1]);
+        fds[k].fd = p[0];
+        fds[k].events = POLLIN;
+        started++;
+    }
+    open_fds = started;
+    while (open_fds > 0 && !stop) {
+        if (sim_sig_caught) {
+            rc = SIM_EINTR;
+            break;
+        }
+        if (poll(fds, started, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = SIM_EIO;
+            break;
+        }
+        for (k = 0; k < started && !stop; k++) {
+            int got;
+            if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP)))
+                continue;
+            got = take_record(r, fds[k].fd, &rc);
+            if (got > 0)
+                continue;
+            stop = got < 0;
+            close(fds[k].fd);
+            fds[k].fd = -1;
+            open_fds--;
+        }
+    }
+fail:
+    if (rc != SIM_OK)
+        for (k = 0; k < started; k++)
+            kill(pids[k], SIGKILL);
+    for (k = 0; k < started; k++) {
+        int status;
+        if (fds[k].fd >= 0) {
+            int dummy = SIM_OK;
+            while (take_record(r, fds[k].fd, &dummy) > 0)
+                ;           /* finished before the kill: still counts */
+            close(fds[k].fd);
+        }
+        while (waitpid(pids[k], &status, 0) < 0)
+            if (errno != EINTR) {
+                status = -1;
+                break;
+            }
+        if (rc == SIM_OK && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+            rc = SIM_EIO;
+    }
+    if (rc == SIM_OK && r->ndone != r->nreps)
+        rc = sim_sig_caught ? SIM_EINTR : SIM_EIO;
+    if (rc == SIM_EINTR && r->ndone == r->nreps)
+        rc = SIM_OK;            /* the request came after the last one */
+    free(fds);
+    free(pids);
+    return rc;
+}

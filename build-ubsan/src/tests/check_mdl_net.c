@@ -1,0 +1,325 @@
+/*
+ * check_mdl_net.c - the simulation engine with deterministic times: exact
+ * latencies, orders and outcomes of a few requests (tests/data/det.gml:
+ * FIFO and processor-sharing stations, capacity, forward chains,
+ * fork-join with counts, blocking and event-loop workers), what it does
+ * when it cannot go on, and the scopes it reports.
+ *
+ * Three customers arrive at 1.000, 1.001 and 1.002 s and return only a
+ * second after each reply, so the first three requests to finish are
+ * theirs; the expected times are worked out by hand in each test.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../models/mdl_net.h"
+#include "../models/mdl_scenario.h"
+#include "tst.h"
+
+#define MAXREQ 16
+
+typedef struct seen {
+    mdl_net_req r[MAXREQ];
+    int n;
+} seen;
+
+static void observe(void *ctx, const mdl_net_req *r)
+{
+    seen *s = ctx;
+
+    if (s->n < MAXREQ)
+        s->r[s->n++] = *r;
+}
+
+/* Run tests/data/det.yaml with the overrides until 3 requests finished. */
+static void run_det(seen *out, const char *const *sets, size_t nsets)
+{
+    const char *all[16];
+    mdl_scenario *s = NULL;
+    mdl_net *net = NULL;
+    double *res;
+    sim_diag d;
+    size_t i;
+
+    ck_assert_uint_lt(nsets, 15);
+    for (i = 0; i < nsets; i++)
+        all[i] = sets[i];
+    all[nsets] = "run.requests=3";
+    memset(&d, 0, sizeof d);
+    memset(out, 0, sizeof *out);
+    if (mdl_scenario_load(&s, tst_path("tests/data/det.yaml"), all,
+                          nsets + 1, &d) != SIM_OK)
+        ck_abort_msg("%s:%d: %s", d.file, d.line, d.msg);
+    ck_assert_int_eq(mdl_net_new(&net, s, &d), SIM_OK);
+    res = malloc(mdl_net_result_len(net) * sizeof *res);
+    ck_assert_ptr_nonnull(res);
+    mdl_net_set_observer(net, observe, out);
+    ck_assert_int_eq(mdl_net_run(net, 0, res, NULL, &d), SIM_OK);
+    ck_assert_int_eq(out->n, 3);
+    free(res);
+    mdl_net_free(net);
+    mdl_scenario_free(s);
+}
+
+/* The k-th request to finish was customer cls's, started at start ms and
+ * ended at end ms (from t = 0) with this outcome. */
+static void finished(const seen *s, int k, int cls, double start, double end,
+                     int outcome)
+{
+    const mdl_net_req *r = &s->r[k];
+
+    ck_assert_msg(r->cls == cls && r->outcome == outcome
+                  && fabs(r->start - start / 1e3) < 1e-9
+                  && fabs(r->end - end / 1e3) < 1e-9,
+                  "request %d: customer %d, %.6g to %.6g ms, outcome %d; "
+                  "expected customer %d, %.6g to %.6g ms, outcome %d", k,
+                  r->cls + 1, 1e3 * r->start, 1e3 * r->end, r->outcome,
+                  cls + 1, start, end, outcome);
+}
+
+/* Point all three customers at service svc. */
+#define AT(svc) "workload.0.entry=" svc, "workload.1.entry=" svc, \
+                "workload.2.entry=" svc
+
+/* One worker, 10 ms each: first come, first served. */
+START_TEST(test_fifo_one_worker_serves_in_arrival_order)
+{
+    seen s;
+
+    run_det(&s, NULL, 0);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1020, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1030, MDL_REQ_OK);
+    ck_assert(s.r[0].id < s.r[1].id && s.r[1].id < s.r[2].id);
+}
+END_TEST
+
+START_TEST(test_fifo_two_workers)
+{
+    static const char *const sets[] = { "services.s.servers=2" };
+    seen s;
+
+    run_det(&s, sets, 1);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1011, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1020, MDL_REQ_OK);    /* waited for c1's */
+}
+END_TEST
+
+/* Processor sharing, one server: alone 1 ms, two at half speed 1 ms,
+ * then three at a third: c1 needs 8.5 ms more, 25.5 ms, to 1027.5; c2 and
+ * c3 have 1 and 1.5 ms left, at half speed c2 ends 2 ms later, c3 0.5 ms
+ * after that, alone. */
+START_TEST(test_processor_sharing_one_server)
+{
+    static const char *const sets[] = { "services.s.discipline=ps" };
+    seen s;
+
+    run_det(&s, sets, 1);
+    finished(&s, 0, 0, 1000, 1027.5, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1029.5, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1030, MDL_REQ_OK);
+}
+END_TEST
+
+/* Two servers shared by three: each at 2/3 from 1002, when c1 has 8 ms
+ * left (12 ms: ends 1014), c2 9 - 8 = 1 and c3 2 left at full speed. */
+START_TEST(test_processor_sharing_two_servers)
+{
+    static const char *const sets[] = {
+        "services.s.discipline=ps", "services.s.servers=2"
+    };
+    seen s;
+
+    run_det(&s, sets, 2);
+    finished(&s, 0, 0, 1000, 1014, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1015, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1016, MDL_REQ_OK);
+}
+END_TEST
+
+/* Room for one: the two who arrive while c1 is served are turned away
+ * at once, and finish first, with no latency. */
+START_TEST(test_capacity_rejects_at_once)
+{
+    static const char *const sets[] = { "services.s.capacity=1" };
+    seen s;
+
+    run_det(&s, sets, 1);
+    finished(&s, 0, 1, 1001, 1001, MDL_REQ_REJECTED);
+    finished(&s, 1, 2, 1002, 1002, MDL_REQ_REJECTED);
+    finished(&s, 2, 0, 1000, 1010, MDL_REQ_OK);
+}
+END_TEST
+
+/* f1 (1 ms) => f2 (2 ms) => f3 (3 ms), one worker each: c2 waits for c1
+ * at f2 and f3, c3 for c2. */
+START_TEST(test_forward_chain_queues_at_each_station)
+{
+    static const char *const sets[] = { AT("f1") };
+    seen s;
+
+    run_det(&s, sets, 3);
+    finished(&s, 0, 0, 1000, 1006, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1009, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1012, MDL_REQ_OK);
+}
+END_TEST
+
+/* a: 1 ms, then b (2 ms) and c (5 ms) in parallel, then d twice in a row
+ * (1 ms each): 8 ms, with workers enough that nobody waits. */
+START_TEST(test_fork_join_then_counted_calls)
+{
+    static const char *const sets[] = { AT("a") };
+    seen s;
+
+    run_det(&s, sets, 3);
+    finished(&s, 0, 0, 1000, 1008, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1009, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1010, MDL_REQ_OK);
+}
+END_TEST
+
+/* p has one worker and calls q (10 ms). Blocking, the worker waits for
+ * the reply: 11 ms each, one after another. */
+START_TEST(test_blocking_worker_waits_for_its_call)
+{
+    static const char *const sets[] = { AT("p") };
+    seen s;
+
+    run_det(&s, sets, 3);
+    finished(&s, 0, 0, 1000, 1011, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1022, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1033, MDL_REQ_OK);
+}
+END_TEST
+
+/* An event loop lets go of the worker while the call is out. */
+START_TEST(test_event_loop_releases_the_worker)
+{
+    static const char *const sets[] = { AT("p"), "services.p.blocking=0" };
+    seen s;
+
+    run_det(&s, sets, 4);
+    finished(&s, 0, 0, 1000, 1011, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1012, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1013, MDL_REQ_OK);
+}
+END_TEST
+
+/* With 1 ms of post-work: blocking, each holds the worker 12 ms; an event
+ * loop takes the worker again for the post-work as replies come back
+ * (1011, 1012, 1013). */
+START_TEST(test_post_work_with_both_kinds_of_worker)
+{
+    static const char *const blocking[] = {
+        AT("p"), "services.p.post_service=det(1ms)"
+    };
+    static const char *const loop[] = {
+        AT("p"), "services.p.post_service=det(1ms)", "services.p.blocking=0"
+    };
+    seen s;
+
+    run_det(&s, blocking, 4);
+    finished(&s, 0, 0, 1000, 1012, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1024, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1036, MDL_REQ_OK);
+    run_det(&s, loop, 5);
+    finished(&s, 0, 0, 1000, 1012, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1013, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1014, MDL_REQ_OK);
+}
+END_TEST
+
+/* A model that cannot be written in a file (the cycle check rejects it)
+ * is made by pointing an edge elsewhere after the net is built: the
+ * watchdog is the engine's own last line of defence. */
+START_TEST(test_deadlock_is_stopped_naming_the_service)
+{
+    mdl_scenario *s = NULL;
+    mdl_net *net = NULL;
+    double *out;
+    sim_diag d;
+
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(mdl_scenario_load(&s, tst_path("tests/data/"
+                                                    "deadlock.yaml"),
+                                       NULL, 0, &d), SIM_OK);
+    ck_assert_int_eq(mdl_net_new(&net, s, &d), SIM_OK);
+    out = malloc(mdl_net_result_len(net) * sizeof *out);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_int_eq(s->topo->edges[1].kind, MDL_EDGE_FORWARD);
+    s->topo->edges[1].to = 0;               /* b forwards back to a */
+    ck_assert_int_eq(mdl_net_run(net, 0, out, NULL, &d), SIM_ESTALL);
+    /* think 10 ms, a works 1 ms, b 2 ms: stuck at t = 13 ms */
+    ck_assert_str_eq(d.msg, "deadlock at t = 0.013 s: 1 request in the "
+                     "system and no event left to move it (held at "
+                     "services 'a')");
+    free(out);
+    mdl_net_free(net);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* The scopes a net reports, in order, joined by spaces. */
+static void scopes_of(const mdl_net *net, char *buf, size_t n)
+{
+    size_t m, len = 0;
+    const char *last = "";
+
+    buf[0] = '\0';
+    for (m = 0; m < mdl_net_nmetrics(net) && len < n; m++)
+        if (strcmp(mdl_net_scope(net, m), last)) {
+            last = mdl_net_scope(net, m);
+            len += (size_t)snprintf(buf + len, n - len, "%s%s",
+                                    len ? " " : "", last);
+        }
+}
+
+START_TEST(test_scopes_count_from_0_and_skip_stages_of_publishes)
+{
+    mdl_scenario *s = NULL;
+    mdl_net *net = NULL;
+    char got[1024];
+    sim_diag d;
+
+    ck_assert_int_eq(mdl_scenario_load(&s, tst_path("tests/data/"
+                                                    "scopes.yaml"),
+                                       NULL, 0, &d), SIM_OK);
+    ck_assert_int_eq(mdl_net_new(&net, s, &d), SIM_OK);
+    scopes_of(net, got, sizeof got);
+    ck_assert_str_eq(got, "system class:w service:a stage:a#0 stage:a#1 "
+                     "service:b replica:b#0 replica:b#1 service:c "
+                     "call:a->b#0 call:a->b#1 publish:a->c");
+    mdl_net_free(net);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("mdl_net");
+    TCase *tc = tcase_create("exact");
+
+    tcase_add_test(tc, test_fifo_one_worker_serves_in_arrival_order);
+    tcase_add_test(tc, test_fifo_two_workers);
+    tcase_add_test(tc, test_processor_sharing_one_server);
+    tcase_add_test(tc, test_processor_sharing_two_servers);
+    tcase_add_test(tc, test_capacity_rejects_at_once);
+    tcase_add_test(tc, test_forward_chain_queues_at_each_station);
+    tcase_add_test(tc, test_fork_join_then_counted_calls);
+    tcase_add_test(tc, test_blocking_worker_waits_for_its_call);
+    tcase_add_test(tc, test_event_loop_releases_the_worker);
+    tcase_add_test(tc, test_post_work_with_both_kinds_of_worker);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("watchdog");
+    tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("scopes");
+    tcase_add_test(tc, test_scopes_count_from_0_and_skip_stages_of_publishes);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) { return tst_run(make_suite); }

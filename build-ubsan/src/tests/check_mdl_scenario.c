@@ -1,0 +1,679 @@
+/*
+ * check_mdl_scenario.c - loading and validating scenario files.
+ *
+ * Fixtures: tests/data/good_full.yaml sets every key and overrides the
+ * server; good_defaults.yaml only what is required; bad_*.yaml one error
+ * each, whose file:line:column and message the error tests assert. They
+ * use one.gml (one exponential server of mean 10 ms) and
+ * sum_over_one.gml (forward probabilities 0.6 + 0.65 out of 'front').
+ * Topology paths in a scenario are relative to the scenario file.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tst.h"
+#include "../analysis/ana_theory.h"
+#include "../models/mdl_scenario.h"
+
+/* Fixture path in a caller-owned buffer (tst_path's buffer is shared). */
+static const char *fixture(char *buf, size_t n, const char *file)
+{
+    char rel[256];
+
+    snprintf(rel, sizeof rel, "tests/data/%s", file);
+    snprintf(buf, n, "%s", tst_path(rel));
+    return buf;
+}
+
+static mdl_scenario *load_ok_set(const char *file, const char *const *sets,
+                                 size_t nsets)
+{
+    char path[4096];
+    mdl_scenario *s = NULL;
+    sim_diag d;
+    int rc;
+
+    memset(&d, 0, sizeof d);
+    rc = mdl_scenario_load(&s, fixture(path, sizeof path, file), sets, nsets,
+                           &d);
+    ck_assert_msg(rc == SIM_OK, "%s: rc %d: %s:%d:%d: %s", file, rc, d.file,
+                  d.line, d.col, d.msg);
+    ck_assert_ptr_nonnull(s);
+    return s;
+}
+
+static mdl_scenario *load_ok(const char *file)
+{
+    return load_ok_set(file, NULL, 0);
+}
+
+/* Load file expecting SIM_EPARSE; d receives the diagnostic. */
+static void load_bad_set(const char *file, const char *const *sets,
+                         size_t nsets, sim_diag *d)
+{
+    char path[4096];
+    mdl_scenario *s = (mdl_scenario *)1;
+    int rc;
+
+    memset(d, 0, sizeof *d);
+    d->line = -1;
+    rc = mdl_scenario_load(&s, fixture(path, sizeof path, file), sets, nsets,
+                           d);
+    ck_assert_msg(rc == SIM_EPARSE, "%s: rc %d, want SIM_EPARSE", file, rc);
+    ck_assert_ptr_null(s);
+}
+
+static void assert_msg_has(const sim_diag *d, const char *want)
+{
+    ck_assert_msg(strstr(d->msg, want) != NULL, "'%s' lacks '%s'", d->msg,
+                  want);
+}
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_good_scenario_reads_every_key)
+{
+    mdl_scenario *s = load_ok("good_full.yaml");
+    char path[4096];
+    const mdl_workload *w;
+
+    ck_assert_str_eq(s->name, "full");
+    ck_assert_str_eq(s->path, fixture(path, sizeof path, "good_full.yaml"));
+    ck_assert_ptr_nonnull(s->topo);
+    ck_assert_uint_eq(s->topo->nservices, 1);
+    ck_assert_double_eq_tol(s->duration, 600.0, 1e-12);
+    ck_assert_double_eq_tol(s->warmup, 2.5, 1e-12);
+    ck_assert_uint_eq(s->replications, 7);
+    ck_assert_uint_eq(s->seed, 2385);
+    ck_assert_int_eq(s->requests, 1200);
+    ck_assert_double_eq_tol(s->confidence, 0.9, 1e-12);
+    ck_assert_int_eq(s->workload_line, 5);
+
+    ck_assert_uint_eq(s->nworkloads, 2);
+    w = &s->workloads[0];
+    ck_assert_str_eq(w->name, "web");
+    ck_assert_int_eq(w->entry, 0);
+    ck_assert_int_eq(w->closed, 0);
+    ck_assert_int_eq(w->arrival.kind, MDL_DIST_EXP);
+    ck_assert_double_eq_tol(w->arrival.mean, 1.0 / 23.85, 1e-12);
+    ck_assert_int_eq(w->line, 6);
+    ck_assert_int_eq(w->col, 5);
+    w = &s->workloads[1];
+    ck_assert_str_eq(w->name, "batch");
+    ck_assert_int_eq(w->closed, 1);
+    ck_assert_int_eq(w->population, 3);
+    ck_assert_int_eq(w->think.kind, MDL_DIST_DET);
+    ck_assert_double_eq_tol(w->think.mean, 1.5, 1e-12);
+    ck_assert_int_eq(w->line, 7);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_defaults_fill_absent_keys)
+{
+    mdl_scenario *s = load_ok("good_defaults.yaml");
+    const mdl_workload *w;
+
+    ck_assert_str_eq(s->name, "good_defaults");   /* the file's base name */
+    ck_assert_uint_eq(s->replications, 10);
+    ck_assert_uint_eq(s->seed, 1);
+    ck_assert_double_eq_tol(s->confidence, 0.95, 1e-12);
+    ck_assert_double_eq(s->warmup, 0.0);
+    ck_assert_int_eq(s->requests, 0);
+    ck_assert_double_eq_tol(s->duration, 90.0, 1e-12);
+    ck_assert_uint_eq(s->nworkloads, 1);
+    w = &s->workloads[0];
+    ck_assert_str_eq(w->name, "server");          /* named after its entry */
+    ck_assert_double_eq_tol(w->arrival.mean, 0.05, 1e-12);
+    /* The topology is untouched: one.gml's own values. */
+    ck_assert_int_eq(s->topo->services[0].servers, 1);
+    ck_assert_double_eq_tol(s->topo->services[0].service.mean, 0.010, 1e-12);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_free_null_is_a_no_op)
+{
+    mdl_scenario_free(NULL);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_time_units_convert_to_seconds)
+{
+    static const struct { const char *text; double s; } cases[] = {
+        { "10m", 600.0 }, { "2.385s", 2.385 }, { "250ms", 0.25 },
+        { "1h", 3600.0 }, { "42", 42.0 }, { "1500us", 0.0015 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char set[64];
+        const char *sets[1] = { set };
+        mdl_scenario *s;
+
+        snprintf(set, sizeof set, "run.duration=%s", cases[i].text);
+        s = load_ok_set("good_defaults.yaml", sets, 1);
+        ck_assert_msg(fabs(s->duration - cases[i].s) < 1e-12,
+                      "'%s' gave %.17g s", cases[i].text, s->duration);
+        mdl_scenario_free(s);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_services_block_overrides_the_topology)
+{
+    mdl_scenario *s = load_ok("good_full.yaml");
+    const mdl_service *v = &s->topo->services[0];
+
+    ck_assert_str_eq(v->name, "server");
+    ck_assert_int_eq(v->servers, 2);              /* one.gml says 1 */
+    ck_assert_int_eq(v->service.kind, MDL_DIST_DET);
+    ck_assert_double_eq_tol(v->service.mean, 0.004, 1e-12);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_set_replaces_an_existing_scalar)
+{
+    const char *sets[] = { "run.duration=5s", "run.seed=77" };
+    mdl_scenario *s = load_ok_set("good_full.yaml", sets, 2);
+
+    ck_assert_double_eq_tol(s->duration, 5.0, 1e-12);
+    ck_assert_uint_eq(s->seed, 77);
+    ck_assert_uint_eq(s->replications, 7);        /* untouched */
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_set_adds_a_missing_key)
+{
+    const char *sets[] = { "services.server.servers=3", "run.warmup=1.25s" };
+    mdl_scenario *s = load_ok_set("good_defaults.yaml", sets, 2);
+
+    ck_assert_int_eq(s->topo->services[0].servers, 3);
+    ck_assert_double_eq_tol(s->warmup, 1.25, 1e-12);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_set_changes_an_override_of_the_file)
+{
+    const char *sets[] = { "services.server.servers=5" };
+    mdl_scenario *s = load_ok_set("good_full.yaml", sets, 1);
+
+    ck_assert_int_eq(s->topo->services[0].servers, 5);
+    ck_assert_double_eq_tol(s->topo->services[0].service.mean, 0.004, 1e-12);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_set_indexes_into_the_workload_list)
+{
+    const char *sets[] = { "workload.0.arrival=poisson(rate=2.385/s)",
+                           "workload.1.population=9" };
+    mdl_scenario *s = load_ok_set("good_full.yaml", sets, 2);
+
+    ck_assert_double_eq_tol(s->workloads[0].arrival.mean, 1.0 / 2.385,
+                            1e-12);
+    ck_assert_int_eq(s->workloads[1].population, 9);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_later_set_wins)
+{
+    const char *sets[] = { "run.replications=3", "run.replications=4" };
+    mdl_scenario *s = load_ok_set("good_defaults.yaml", sets, 2);
+
+    ck_assert_uint_eq(s->replications, 4);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+/* One bad file: where the error is and words its message must hold. */
+typedef struct bad_case {
+    const char *file;
+    const char *diag_file;      /* NULL: the scenario itself */
+    int line, col;
+    const char *want[3];
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    { "bad_yaml.yaml", NULL, 4, 1,
+      { "malformed YAML", "flow mapping" } },
+    /* A second document used to be ignored. */
+    { "bad_two_docs.yaml", NULL, 6, 1,
+      { "a second YAML document starts here", "holds one" } },
+    { "bad_top_key.yaml", NULL, 2, 1,
+      { "unknown key 'worklaod'", "did you mean 'workload'?" } },
+    /* Names: a folder of their own, unambiguous scopes, no formulas. */
+    { "bad_name_scenario.yaml", NULL, 1, 7,
+      { "scenario name '../../etc' holds '/'", "results folder" } },
+    { "bad_name_workload.yaml", NULL, 3, 13,
+      { "workload name '=HYPERLINK(1)'", "spreadsheets run" } },
+    { "bad_name_control.yaml", NULL, 3, 13,
+      { "workload name 'line\\x0abreak'", "a control character" } },
+    { "bad_name_class.yaml", NULL, 6, 9,
+      { "request class 'a#1' holds '#'" } },
+    { "bad_name_service.yaml", "bad_name_service.gml", 5, 0,
+      { "service name 'db->x' holds '->'" } },
+    { "bad_run_key.yaml", NULL, 6, 3,
+      { "unknown key 'replicatons' in 'run'",
+        "did you mean 'replications'?" } },
+    { "bad_workload_key.yaml", NULL, 5, 5,
+      { "unknown key 'arival' in a workload", "did you mean 'arrival'?" } },
+    { "bad_entry.yaml", NULL, 3, 25,
+      { "unknown service 'servr' as entry of workload 'web'",
+        "did you mean 'server'?" } },
+    { "bad_service_name.yaml", NULL, 7, 3,
+      { "unknown service 'database' in 'services'", "one.gml" } },
+    { "bad_service_attr.yaml", NULL, 9, 5,
+      { "unknown attribute 'servrs'", "did you mean 'servers'?" } },
+    { "bad_topology_missing.yaml", NULL, 2, 11,
+      { "cannot open topology 'no_such_file.gml'" } },
+    /* The column points at the '-' inside "poisson(rate=-20/s)". */
+    { "bad_rate_negative.yaml", NULL, 3, 45,
+      { "'arrival'", "rate must be positive", "'-20/s'" } },
+    { "bad_rate_zero.yaml", NULL, 3, 45,
+      { "'arrival'", "rate must be positive", "'0/s'" } },
+    { "bad_duration.yaml", NULL, 6, 13,
+      { "'duration' must be positive", "'0s'" } },
+    /* The column points at "rat" inside the string, not at its quote. */
+    { "bad_dist.yaml", NULL, 3, 40,
+      { "'arrival'", "unknown parameter 'rat'", "did you mean 'rate'?" } },
+    { "bad_both.yaml", NULL, 3, 5,
+      { "workload 'mixed'", "exactly one of 'arrival'", "'population'" } },
+    /* An override may not pick what the simulator cannot run. */
+    { "bad_priority.yaml", NULL, 7, 25,
+      { "discipline 'priority' is not simulated yet", "fifo or ps" } },
+    /* Bounded counts (mdl_scenario.h). */
+    { "bad_replications.yaml", NULL, 6, 17,
+      { "'replications' must be between 1 and 10000", "'10001'" } },
+    { "bad_results.yaml", NULL, 8, 17,
+      { "9000 replications need", "MiB for their results",
+        "use at most 8706" } },
+    { "bad_population.yaml", NULL, 3, 34,
+      { "'population' must be between 1 and 10000", "'1000000'" } },
+    { "bad_requests.yaml", NULL, 6, 13,
+      { "'requests' must be between 0 and 1000000000000",
+        "'99999999999999999999'" } },
+    /* The topology's own check: the file and line of 'front'. */
+    { "bad_forward_sum.yaml", "sum_over_one.gml", 4, 0,
+      { "forward probabilities out of 'front'", "1.25", "> 1" } },
+};
+
+START_TEST(test_error_names_file_line_column_and_key)
+{
+    const bad_case *c = &bad_cases[_i];
+    char want_file[4096];
+    sim_diag d;
+    size_t k;
+
+    load_bad_set(c->file, NULL, 0, &d);
+    fixture(want_file, sizeof want_file,
+            c->diag_file ? c->diag_file : c->file);
+    ck_assert_str_eq(d.file, want_file);
+    ck_assert_msg(d.line == c->line && d.col == c->col,
+                  "%s: at %d:%d, want %d:%d (%s)", c->file, d.line, d.col,
+                  c->line, c->col, d.msg);
+    for (k = 0; k < 3 && c->want[k]; k++)
+        assert_msg_has(&d, c->want[k]);
+}
+END_TEST
+
+START_TEST(test_error_messages_are_lower_case_without_full_stop)
+{
+    const bad_case *c = &bad_cases[_i];
+    sim_diag d;
+    size_t len;
+
+    load_bad_set(c->file, NULL, 0, &d);
+    len = strlen(d.msg);
+    ck_assert_msg(len > 0 && !(d.msg[0] >= 'A' && d.msg[0] <= 'Z')
+                  && d.msg[len - 1] != '.', "%s: '%s'", c->file, d.msg);
+}
+END_TEST
+
+START_TEST(test_missing_scenario_names_it)
+{
+    mdl_scenario *s = (mdl_scenario *)1;
+    sim_diag d;
+
+    ck_assert_int_eq(mdl_scenario_load(&s, tst_path("tests/data/none.yaml"),
+                                       NULL, 0, &d), SIM_EPARSE);
+    ck_assert_ptr_null(s);
+    assert_msg_has(&d, "cannot open scenario");
+    assert_msg_has(&d, "none.yaml");
+}
+END_TEST
+
+/* Load path (not a fixture) expecting SIM_EPARSE with want in the
+ * message; d receives the diagnostic. */
+static void load_path_bad(const char *path, const char *want, sim_diag *d)
+{
+    mdl_scenario *s = (mdl_scenario *)1;
+
+    memset(d, 0, sizeof *d);
+    ck_assert_int_eq(mdl_scenario_load(&s, path, NULL, 0, d), SIM_EPARSE);
+    ck_assert_ptr_null(s);
+    assert_msg_has(d, want);
+}
+
+START_TEST(test_scenario_must_be_a_regular_file)
+{
+    char dir[512];
+    sim_diag d;
+
+    /* A FIFO used to block until a writer came, /dev/zero to fill
+     * memory. */
+    load_path_bad("/dev/zero", "'/dev/zero': it is a device, not a regular "
+                  "file", &d);
+    load_path_bad(tst_path("tests/data"), "it is a directory", &d);
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    load_path_bad(tst_special_file(dir, "pipe.yaml", -1), "it is a pipe",
+                  &d);
+    load_path_bad(tst_special_file(dir, "big.yaml", (64L << 20) + 1),
+                  "is larger than 64 MiB", &d);
+    tst_rm_tree(dir);
+}
+END_TEST
+
+/* Write a scenario whose `services` value opens n collections with open
+ * (each followed by body) and return its path. */
+static const char *write_nested(const char *dir, const char *open, long n)
+{
+    static char path[600];
+    FILE *f;
+    long i;
+
+    snprintf(path, sizeof path, "%s/deep.yaml", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("services: ", f);
+    for (i = 0; i < n; i++)
+        fputs(open, f);
+    fputs("\n", f);
+    fclose(f);
+    return path;
+}
+
+START_TEST(test_yaml_nesting_stops_at_64_levels)
+{
+    char dir[512];
+    sim_diag d;
+
+    /* A million levels kept libyaml busy for minutes; the 65th level
+     * (the scenario mapping is the first) stops the reading. */
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    load_path_bad(write_nested(dir, "[", 1000000),
+                  "YAML nested deeper than 64 levels", &d);
+    ck_assert_int_eq(d.line, 1);
+    ck_assert_int_eq(d.col, 11 + 63);
+    load_path_bad(write_nested(dir, "{a: ", 1000000),
+                  "YAML nested deeper than 64 levels", &d);
+    ck_assert_int_eq(d.line, 1);
+    ck_assert_int_eq(d.col, 11 + 4 * 63);
+    tst_rm_tree(dir);
+}
+END_TEST
+
+START_TEST(test_check_run_sees_replications_set_after_loading)
+{
+    mdl_scenario *s = load_ok("good_defaults.yaml");
+    sim_diag d;
+
+    /* What the -r option does after loading. */
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_OK);
+    s->replications = 1000000;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
+    ck_assert_str_eq(d.msg, "--replications must be a whole number from 1 "
+                            "to 10000, found '1000000'");
+    s->replications = 9000;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
+    assert_msg_has(&d, "--replications 9000: 9000 replications need");
+    s->replications = 8706;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_OK);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_set_without_equals_is_an_error)
+{
+    const char *sets[] = { "run.duration" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    ck_assert_str_eq(d.file, "");
+    ck_assert_int_eq(d.line, 0);
+    assert_msg_has(&d, "--set 'run.duration'");
+    assert_msg_has(&d, "key.path=value");
+}
+END_TEST
+
+START_TEST(test_set_with_a_bad_value_names_the_set)
+{
+    const char *sets[] = { "run.duration=-5s" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    ck_assert_str_eq(d.file, "");                /* no file line holds it */
+    ck_assert_int_eq(d.line, 0);
+    assert_msg_has(&d, "--set 'run.duration=-5s'");
+    assert_msg_has(&d, "'duration' must be positive");
+}
+END_TEST
+
+START_TEST(test_set_of_an_unknown_key_names_the_set)
+{
+    const char *sets[] = { "run.durration=5s" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    ck_assert_int_eq(d.line, 0);
+    assert_msg_has(&d, "--set 'run.durration=5s'");
+    assert_msg_has(&d, "did you mean 'duration'?");
+}
+END_TEST
+
+START_TEST(test_set_of_a_bad_service_value_names_the_set)
+{
+    const char *sets[] = { "services.server.servers=0" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    ck_assert_int_eq(d.line, 0);
+    assert_msg_has(&d, "--set 'services.server.servers=0'");
+    assert_msg_has(&d, "servers must be a positive integer");
+}
+END_TEST
+
+START_TEST(test_set_rejects_nan_inf_and_endless_times)
+{
+    static const char *const bad[][2] = {
+        /* Never finished: the clock stops advancing long before. */
+        { "run.duration=1e300s", "'duration' must be at most 1000000000 s" },
+        { "run.warmup=1e308", "'warmup' must be at most 1000000000 s" },
+        { "run.duration=nan", "'duration' must be a time" },
+        { "run.confidence=nan", "'confidence' must be a level" },
+        { "run.confidence=inf", "'confidence' must be a level" },
+        { "workload.0.arrival=poisson(rate=nan/s)", "'nan/s'" },
+        { "services.server.servers=-inf", "servers must be a positive" },
+        { "services.server.capacity=NaN", "capacity must be a non-negative" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *sets[1];
+        sim_diag d;
+
+        sets[0] = bad[i][0];
+        load_bad_set("good_defaults.yaml", sets, 1, &d);
+        assert_msg_has(&d, bad[i][1]);
+    }
+}
+END_TEST
+
+START_TEST(test_set_of_a_broker_is_refused_on_reading)
+{
+    const char *sets[] = { "services.server.kind=broker" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    ck_assert_int_eq(d.line, 0);
+    ck_assert_str_eq(d.msg, "in --set 'services.server.kind=broker': kind "
+                            "'broker' is not simulated yet; use service or "
+                            "delay");
+}
+END_TEST
+
+START_TEST(test_set_that_adds_a_mapping_names_the_set)
+{
+    /* 'name' gets a new mapping as its value, which no file line holds. */
+    const char *sets[] = { "name.x=1" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    ck_assert_msg(d.line == 0, "at %s:%d:%d: %s", d.file, d.line, d.col,
+                  d.msg);
+    assert_msg_has(&d, "--set 'name.x=1'");
+    assert_msg_has(&d, "'name' must be a value");
+}
+END_TEST
+
+START_TEST(test_set_index_out_of_range_is_an_error)
+{
+    const char *sets[] = { "workload.3.arrival=poisson(rate=1/s)" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    assert_msg_has(&d, "'3' is not an index of a list of 1");
+}
+END_TEST
+
+START_TEST(test_set_into_a_value_is_an_error)
+{
+    const char *sets[] = { "run.duration.unit=s" };
+    sim_diag d;
+
+    load_bad_set("good_defaults.yaml", sets, 1, &d);
+    assert_msg_has(&d, "--set 'run.duration.unit=s'");
+    assert_msg_has(&d, "cannot go into 'unit'");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_stability_accepts_a_stable_queue)
+{
+    mdl_scenario *s = load_ok("good_defaults.yaml");   /* load 0.2 */
+    sim_diag d;
+
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_OK);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_stability_rejects_an_overloaded_queue)
+{
+    mdl_scenario *s = load_ok("bad_unstable.yaml");    /* 120/s * 10 ms */
+    char path[4096];
+    sim_diag d;
+
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_EUNSTABLE);
+    ck_assert_str_eq(d.file, fixture(path, sizeof path, "bad_unstable.yaml"));
+    ck_assert_int_eq(d.line, 4);                       /* workload: */
+    assert_msg_has(&d, "service 'server'");
+    assert_msg_has(&d, "load 1.2");
+    assert_msg_has(&d, "120/s");
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_stability_sees_set_overrides)
+{
+    /* Three servers take 300/s: the same file is now stable. */
+    const char *sets[] = { "services.server.servers=3" };
+    mdl_scenario *s = load_ok_set("bad_unstable.yaml", sets, 1);
+    sim_diag d;
+
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_OK);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("mdl_scenario");
+    TCase *tc;
+    int nbad = (int)(sizeof bad_cases / sizeof bad_cases[0]);
+
+    tc = tcase_create("load");
+    tcase_add_test(tc, test_good_scenario_reads_every_key);
+    tcase_add_test(tc, test_defaults_fill_absent_keys);
+    tcase_add_test(tc, test_free_null_is_a_no_op);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("units");
+    tcase_add_test(tc, test_time_units_convert_to_seconds);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("services");
+    tcase_add_test(tc, test_services_block_overrides_the_topology);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("set");
+    tcase_add_test(tc, test_set_replaces_an_existing_scalar);
+    tcase_add_test(tc, test_set_adds_a_missing_key);
+    tcase_add_test(tc, test_set_changes_an_override_of_the_file);
+    tcase_add_test(tc, test_set_indexes_into_the_workload_list);
+    tcase_add_test(tc, test_later_set_wins);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("errors");
+    tcase_add_loop_test(tc, test_error_names_file_line_column_and_key, 0,
+                        nbad);
+    tcase_add_loop_test(tc,
+                        test_error_messages_are_lower_case_without_full_stop,
+                        0, nbad);
+    tcase_add_test(tc, test_missing_scenario_names_it);
+    tcase_add_test(tc, test_scenario_must_be_a_regular_file);
+    tcase_add_test(tc, test_yaml_nesting_stops_at_64_levels);
+    tcase_add_test(tc, test_check_run_sees_replications_set_after_loading);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("set_errors");
+    tcase_add_test(tc, test_set_without_equals_is_an_error);
+    tcase_add_test(tc, test_set_with_a_bad_value_names_the_set);
+    tcase_add_test(tc, test_set_of_an_unknown_key_names_the_set);
+    tcase_add_test(tc, test_set_of_a_bad_service_value_names_the_set);
+    tcase_add_test(tc, test_set_of_a_broker_is_refused_on_reading);
+    tcase_add_test(tc, test_set_rejects_nan_inf_and_endless_times);
+    tcase_add_test(tc, test_set_that_adds_a_mapping_names_the_set);
+    tcase_add_test(tc, test_set_index_out_of_range_is_an_error);
+    tcase_add_test(tc, test_set_into_a_value_is_an_error);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("stability");
+    tcase_add_test(tc, test_stability_accepts_a_stable_queue);
+    tcase_add_test(tc, test_stability_rejects_an_overloaded_queue);
+    tcase_add_test(tc, test_stability_sees_set_overrides);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
+
+int main(void) { return tst_run(make_suite); }

@@ -1,0 +1,571 @@
+/*
+ * check_sim.c - unit tests of the kernel: calendar, random streams,
+ * statistics collectors and the replication driver.
+ */
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <gsl/gsl_rng.h>
+#include "../sim/sim_cal.h"
+#include "../sim/sim_err.h"
+#include "../sim/sim_rep.h"
+#include "../sim/sim_rng.h"
+#include "../sim/sim_sig.h"
+#include "../sim/sim_stat.h"
+#include "tst.h"
+
+/* ---- calendar ---- */
+
+typedef struct trace {
+    long got[64];
+    double at[64];
+    int n;
+} trace;
+
+static void record(sim_cal *cal, sim_event *ev)
+{
+    trace *t = ev->obj;
+
+    t->at[t->n] = sim_cal_now(cal);
+    t->got[t->n++] = ev->arg;
+}
+
+START_TEST(test_cal_fires_in_time_order)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+    const double when[] = {2.385, 0.125, 7.5, 0.5, 3.25};
+    int i;
+
+    for (i = 0; i < 5; i++)
+        sim_cal_schedule(cal, when[i], record, &t, i);
+    sim_cal_run(cal, INFINITY);
+    ck_assert_int_eq(t.n, 5);
+    ck_assert_int_eq(t.got[0], 1);
+    ck_assert_int_eq(t.got[1], 3);
+    ck_assert_int_eq(t.got[2], 0);
+    ck_assert_int_eq(t.got[3], 4);
+    ck_assert_int_eq(t.got[4], 2);
+    ck_assert_double_eq(t.at[4], 7.5);
+    ck_assert_uint_eq(sim_cal_fired(cal), 5);
+    sim_cal_free(cal);
+}
+END_TEST
+
+START_TEST(test_cal_ties_leave_in_schedule_order)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+    int i;
+
+    for (i = 0; i < 20; i++)
+        sim_cal_schedule(cal, 1.25, record, &t, i);
+    sim_cal_run(cal, INFINITY);
+    for (i = 0; i < 20; i++)
+        ck_assert_int_eq(t.got[i], i);
+    sim_cal_free(cal);
+}
+END_TEST
+
+START_TEST(test_cal_cancel_removes_only_that_event)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+    sim_event *ev[10];
+    int i;
+
+    for (i = 0; i < 10; i++)
+        ev[i] = sim_cal_schedule(cal, 10.0 - i, record, &t, i);
+    sim_cal_cancel(cal, ev[3]);     /* time 7 */
+    sim_cal_cancel(cal, ev[9]);     /* time 1: the earliest */
+    sim_cal_cancel(cal, ev[0]);     /* time 10: the latest */
+    ck_assert_uint_eq(sim_cal_pending(cal), 7);
+    sim_cal_run(cal, INFINITY);
+    ck_assert_int_eq(t.n, 7);
+    for (i = 1; i < t.n; i++)
+        ck_assert(t.at[i - 1] <= t.at[i]);
+    for (i = 0; i < t.n; i++)
+        ck_assert(t.got[i] != 3 && t.got[i] != 9 && t.got[i] != 0);
+    sim_cal_free(cal);
+}
+END_TEST
+
+START_TEST(test_cal_run_stops_at_horizon)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+
+    sim_cal_schedule(cal, 1.0, record, &t, 1);
+    sim_cal_schedule(cal, 5.0, record, &t, 2);
+    sim_cal_run(cal, 3.0);
+    ck_assert_int_eq(t.n, 1);
+    ck_assert_double_eq(sim_cal_now(cal), 3.0);
+    ck_assert_uint_eq(sim_cal_pending(cal), 1);
+    sim_cal_run(cal, 10.0);
+    ck_assert_int_eq(t.n, 2);
+    ck_assert_double_eq(sim_cal_now(cal), 10.0);
+    sim_cal_free(cal);
+}
+END_TEST
+
+/* An event that puts itself back at the same instant: time stands still. */
+static void again(sim_cal *cal, sim_event *ev)
+{
+    long *n = ev->obj;
+
+    (*n)++;
+    sim_cal_schedule(cal, 0.0, again, n, 0);
+}
+
+START_TEST(test_cal_stall_is_reported_and_can_run_on)
+{
+    sim_cal *cal = sim_cal_new();
+    long n = 0;
+    int i;
+
+    sim_cal_set_stall_limit(cal, 1000);
+    for (i = 0; i < 40; i++)        /* 40 pending: 64 * 40 events count */
+        sim_cal_schedule(cal, 2.385, again, &n, 0);
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_ESTALL);
+    ck_assert_double_eq(sim_cal_now(cal), 2.385);
+    /* 64 x 40 = 2560 events at 2.385 count, checked every 1024: 3072. */
+    ck_assert_int_eq(n, 3072);
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_ESTALL);
+    ck_assert_int_eq(n, 2 * 3072 - 1);      /* re-armed: as many again */
+    sim_cal_free(cal);
+}
+END_TEST
+
+START_TEST(test_cal_wide_burst_is_not_a_stall)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+    int i;
+
+    sim_cal_set_stall_limit(cal, 10);
+    for (i = 0; i < 60; i++)        /* 60 at one instant, 10 is the limit */
+        sim_cal_schedule(cal, 1.5, record, &t, i);
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_OK);
+    ck_assert_int_eq(t.n, 60);
+    sim_cal_free(cal);
+}
+END_TEST
+
+START_TEST(test_cal_stop_request_interrupts_a_run)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+
+    sim_cal_schedule(cal, 1.0, record, &t, 1);
+    sim_sig_caught = SIGINT;
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_EINTR);
+    sim_sig_caught = 0;
+    ck_assert_int_eq(t.n, 0);
+    ck_assert_int_eq(sim_cal_run(cal, 10.0), SIM_OK);   /* runs on */
+    ck_assert_int_eq(t.n, 1);
+    sim_cal_free(cal);
+}
+END_TEST
+
+/* A hold model against a sorted reference: random schedules and cancels
+ * must fire exactly the surviving events, in (time, seq) order. */
+typedef struct hold {
+    gsl_rng *r;
+    double last;
+    long fired, bad;
+    sim_event *pending[256];
+    int npending;
+} hold;
+
+static void hold_fire(sim_cal *cal, sim_event *ev)
+{
+    hold *h = ev->obj;
+    int i;
+
+    if (sim_cal_now(cal) < h->last)
+        h->bad++;
+    h->last = sim_cal_now(cal);
+    h->fired++;
+    for (i = 0; i < h->npending; i++)
+        if (h->pending[i] == ev) {
+            h->pending[i] = h->pending[--h->npending];
+            break;
+        }
+    if (h->fired < 20000) {
+        int k, n = 1 + (int)gsl_rng_uniform_int(h->r, 2);
+        for (k = 0; k < n && h->npending < 256; k++)
+            h->pending[h->npending++] = sim_cal_schedule(
+                cal, gsl_rng_uniform(h->r), hold_fire, h, 0);
+        if (h->npending > 1 && gsl_rng_uniform(h->r) < 0.4) {
+            int j = (int)gsl_rng_uniform_int(h->r, (unsigned long)h->npending);
+            sim_cal_cancel(cal, h->pending[j]);
+            h->pending[j] = h->pending[--h->npending];
+        }
+    }
+}
+
+START_TEST(test_cal_random_hold_keeps_order)
+{
+    sim_cal *cal = sim_cal_new();
+    hold h;
+
+    memset(&h, 0, sizeof h);
+    h.r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(h.r, 2385);
+    h.pending[h.npending++] = sim_cal_schedule(cal, 0.5, hold_fire, &h, 0);
+    sim_cal_run(cal, INFINITY);
+    ck_assert_int_eq(h.bad, 0);
+    ck_assert_int_ge(h.fired, 20000);
+    ck_assert_int_eq(h.npending, 0);
+    ck_assert_uint_eq(sim_cal_pending(cal), 0);
+    gsl_rng_free(h.r);
+    sim_cal_free(cal);
+}
+END_TEST
+
+/* ---- random streams ---- */
+
+START_TEST(test_rng_streams_are_reproducible_and_distinct)
+{
+    gsl_rng *a = sim_rng_new(42, 3, sim_rng_id("service:cart"));
+    gsl_rng *b = sim_rng_new(42, 3, sim_rng_id("service:cart"));
+    gsl_rng *c = sim_rng_new(42, 4, sim_rng_id("service:cart"));
+    gsl_rng *d = sim_rng_new(42, 3, sim_rng_id("service:cars"));
+    int i, same_c = 0, same_d = 0;
+
+    for (i = 0; i < 1000; i++) {
+        unsigned long x = gsl_rng_get(a);
+        ck_assert_uint_eq(x, gsl_rng_get(b));
+        same_c += x == gsl_rng_get(c);
+        same_d += x == gsl_rng_get(d);
+    }
+    ck_assert_int_lt(same_c, 3);
+    ck_assert_int_lt(same_d, 3);
+    ck_assert(sim_rng_seed(1, 0, 0) != sim_rng_seed(0, 1, 0));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+    gsl_rng_free(d);
+}
+END_TEST
+
+/* ---- statistics ---- */
+
+START_TEST(test_tally_matches_two_pass_formulas)
+{
+    const double x[] = {2.385, 0.125, 7.75, 3.5, 1.0625, 9.0};
+    double mean = 0, var = 0;
+    sim_tally t;
+    int i;
+
+    sim_tally_reset(&t);
+    for (i = 0; i < 6; i++) {
+        sim_tally_add(&t, x[i]);
+        mean += x[i] / 6;
+    }
+    for (i = 0; i < 6; i++)
+        var += (x[i] - mean) * (x[i] - mean) / 5;
+    ck_assert_double_eq_tol(t.mean, mean, 1e-12);
+    ck_assert_double_eq_tol(sim_tally_var(&t), var, 1e-12);
+}
+END_TEST
+
+START_TEST(test_twa_weights_by_time)
+{
+    sim_twa w = {0};
+
+    sim_twa_reset(&w, 0.0);
+    sim_twa_set(&w, 1.0, 3.0);      /* 0 on [0,1) */
+    sim_twa_set(&w, 2.5, 1.0);      /* 3 on [1,2.5) */
+    /* 1 on [2.5,4): area 0 + 4.5 + 1.5 = 6 over 4 s */
+    ck_assert_double_eq_tol(sim_twa_mean(&w, 4.0), 1.5, 1e-12);
+    sim_twa_reset(&w, 4.0);         /* keeps the value 1 */
+    ck_assert_double_eq_tol(sim_twa_mean(&w, 6.0), 1.0, 1e-12);
+}
+END_TEST
+
+START_TEST(test_hist_bins_bound_the_relative_error)
+{
+    double x;
+
+    for (x = 1.7e-9; x < 1e9; x *= 1.37) {
+        size_t b = sim_hist_bin(x);
+        double lo = sim_hist_lower(b), hi = sim_hist_upper(b);
+        ck_assert(lo <= x && x < hi);
+        ck_assert((hi - lo) / lo <= 1.0 / SIM_HIST_SUB + 1e-12);
+    }
+    ck_assert_uint_eq(sim_hist_bin(0.0), 0);
+    ck_assert_uint_eq(sim_hist_bin(-1.0), 0);
+    ck_assert_uint_eq(sim_hist_bin(1e300), SIM_HIST_BINS - 1);
+}
+END_TEST
+
+/* Quantiles of exponential samples against -ln(1-p)/rate, within the
+ * bin's 0.4% plus the sampling error of the order statistic. */
+START_TEST(test_hist_quantiles_of_exponential_samples)
+{
+    static sim_hist h;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    const double p[] = {0.5, 0.9, 0.99};
+    int i;
+
+    gsl_rng_set(r, 2385);
+    sim_hist_reset(&h);
+    for (i = 0; i < 2000000; i++)
+        sim_hist_add(&h, -0.02385 * log1p(-gsl_rng_uniform(r)));
+    for (i = 0; i < 3; i++) {
+        double want = -0.02385 * log(1 - p[i]);
+        ck_assert_double_eq_tol(sim_hist_quantile(&h, p[i]), want,
+                                0.01 * want);
+    }
+    ck_assert(isnan(sim_hist_quantile_counts(h.count, 0, 0.5)));
+    gsl_rng_free(r);
+}
+END_TEST
+
+/* ---- replication driver ---- */
+
+static int rep_values(void *ctx, unsigned rep, double *out, sim_diag *d)
+{
+    gsl_rng *r = sim_rng_new(*(unsigned *)ctx, rep, 7);
+    int i;
+
+    (void)d;
+    for (i = 0; i < 5; i++)
+        out[i] = gsl_rng_uniform(r) + rep;
+    gsl_rng_free(r);
+    return SIM_OK;
+}
+
+static int rep_fails_at_3(void *ctx, unsigned rep, double *out, sim_diag *d)
+{
+    (void)ctx;
+    out[0] = rep;
+    if (rep != 3)
+        return SIM_OK;
+    sim_diag_set(d, "m.yaml", 0, 0, "replication %u stalled", rep);
+    return SIM_ESTALL;
+}
+
+static void rep_setup(sim_rep *r, unsigned nreps, unsigned jobs, size_t len,
+                      sim_rep_fn fn, void *ctx, double *out,
+                      unsigned char *done)
+{
+    memset(r, 0, sizeof *r);
+    r->nreps = nreps;
+    r->jobs = jobs;
+    r->len = len;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->results = out;
+    r->done = done;
+}
+
+START_TEST(test_rep_parallel_equals_serial)
+{
+    unsigned seed = 2385, jobs;
+    double one[7 * 5], other[7 * 5];
+    unsigned char done[7];
+    sim_rep r;
+
+    rep_setup(&r, 7, 1, 5, rep_values, &seed, one, done);
+    ck_assert_int_eq(sim_rep_run(&r), SIM_OK);
+    ck_assert_uint_eq(r.ndone, 7);
+    for (jobs = 2; jobs <= 3; jobs++) {
+        rep_setup(&r, 7, jobs, 5, rep_values, &seed, other, done);
+        ck_assert_int_eq(sim_rep_run(&r), SIM_OK);
+        ck_assert_uint_eq(r.ndone, 7);
+        ck_assert_mem_eq(one, other, sizeof one);
+    }
+    ck_assert(one[5] >= 1.0 && one[5] < 2.0);   /* replication 1's slot */
+}
+END_TEST
+
+START_TEST(test_rep_reports_a_failed_replication_with_its_message)
+{
+    double out[6];
+    unsigned char done[6];
+    unsigned jobs;
+    sim_rep r;
+
+    for (jobs = 1; jobs <= 2; jobs++) {
+        rep_setup(&r, 6, jobs, 1, rep_fails_at_3, NULL, out, done);
+        ck_assert_int_eq(sim_rep_run(&r), SIM_ESTALL);
+        ck_assert_str_eq(r.diag.msg, "replication 3 stalled");
+        ck_assert_str_eq(r.diag.file, "m.yaml");
+        ck_assert_int_eq(done[3], 0);
+    }
+}
+END_TEST
+
+/* A stop request during replication 2: it finishes, no other starts. */
+static int rep_stops_at_2(void *ctx, unsigned rep, double *out, sim_diag *d)
+{
+    (void)ctx;
+    (void)d;
+    out[0] = rep + 0.5;
+    if (rep == 2)
+        sim_sig_caught = SIGINT;
+    return SIM_OK;
+}
+
+START_TEST(test_rep_stop_request_keeps_finished_replications)
+{
+    double out[6];
+    unsigned char done[6];
+    sim_rep r;
+
+    rep_setup(&r, 6, 1, 1, rep_stops_at_2, NULL, out, done);
+    ck_assert_int_eq(sim_rep_run(&r), SIM_EINTR);
+    sim_sig_caught = 0;
+    ck_assert_uint_eq(r.ndone, 3);
+    ck_assert(done[0] && done[1] && done[2] && !done[3] && !done[4]);
+    ck_assert_double_eq(out[2], 2.5);
+}
+END_TEST
+
+/* A worker that signals its parent at replication 4 and then hangs: the
+ * parent stops, kills it and keeps what the others sent. */
+static int rep_signals_parent(void *ctx, unsigned rep, double *out,
+                              sim_diag *d)
+{
+    (void)ctx;
+    (void)d;
+    out[0] = rep + 0.25;
+    if (rep == 4) {
+        kill(getppid(), SIGTERM);
+        pause();
+    }
+    return SIM_OK;
+}
+
+START_TEST(test_rep_signal_stops_workers_and_keeps_records)
+{
+    double out[9];
+    unsigned char done[9];
+    unsigned i;
+    sim_rep r;
+
+    ck_assert_int_eq(sim_sig_catch(), 0);
+    rep_setup(&r, 9, 2, 1, rep_signals_parent, NULL, out, done);
+    ck_assert_int_eq(sim_rep_run(&r), SIM_EINTR);
+    ck_assert_int_eq(sim_sig_caught, SIGTERM);
+    sim_sig_caught = 0;
+    sim_sig_default();
+    ck_assert_int_eq(done[4], 0);
+    ck_assert_uint_lt(r.ndone, 9);
+    for (i = 0; i < 9; i++)
+        if (done[i])
+            ck_assert_double_eq(out[i], i + 0.25);
+}
+END_TEST
+
+/* Alive and not a zombie waiting for its reaper. */
+static int process_runs(pid_t pid)
+{
+    char path[64], buf[256], *p;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+static int report_fd = -1;
+
+static int rep_reports_and_sleeps(void *ctx, unsigned rep, double *out,
+                                  sim_diag *d)
+{
+    pid_t self = getpid();
+
+    (void)ctx;
+    (void)d;
+    (void)out;
+    (void)rep;
+    if (write(report_fd, &self, sizeof self) != sizeof self)
+        return SIM_EIO;
+    sleep(60);
+    return SIM_OK;
+}
+
+START_TEST(test_rep_workers_die_with_their_parent)
+{
+    int p[2], i, wst;
+    pid_t parent, workers[2];
+
+    ck_assert_int_eq(pipe(p), 0);
+    parent = fork();
+    ck_assert_int_ge(parent, 0);
+    if (parent == 0) {
+        double out[2];
+        unsigned char done[2];
+        sim_rep r;
+        close(p[0]);
+        report_fd = p[1];
+        rep_setup(&r, 2, 2, 1, rep_reports_and_sleeps, NULL, out, done);
+        sim_rep_run(&r);
+        _exit(0);
+    }
+    close(p[1]);
+    for (i = 0; i < 2; i++)
+        ck_assert_int_eq(read(p[0], &workers[i], sizeof workers[i]),
+                         sizeof workers[i]);
+    close(p[0]);
+    kill(parent, SIGKILL);
+    waitpid(parent, &wst, 0);
+    for (i = 0; i < 200 && (process_runs(workers[0])
+                            || process_runs(workers[1])); i++)
+        usleep(10000);
+    ck_assert_msg(!process_runs(workers[0]) && !process_runs(workers[1]),
+                  "workers outlive their killed parent");
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("sim");
+    TCase *tc;
+
+    tc = tcase_create("calendar");
+    tcase_add_test(tc, test_cal_fires_in_time_order);
+    tcase_add_test(tc, test_cal_ties_leave_in_schedule_order);
+    tcase_add_test(tc, test_cal_cancel_removes_only_that_event);
+    tcase_add_test(tc, test_cal_run_stops_at_horizon);
+    tcase_add_test(tc, test_cal_random_hold_keeps_order);
+    tcase_add_test(tc, test_cal_stall_is_reported_and_can_run_on);
+    tcase_add_test(tc, test_cal_wide_burst_is_not_a_stall);
+    tcase_add_test(tc, test_cal_stop_request_interrupts_a_run);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("rng");
+    tcase_add_test(tc, test_rng_streams_are_reproducible_and_distinct);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("stat");
+    tcase_add_test(tc, test_tally_matches_two_pass_formulas);
+    tcase_add_test(tc, test_twa_weights_by_time);
+    tcase_add_test(tc, test_hist_bins_bound_the_relative_error);
+    tcase_add_test(tc, test_hist_quantiles_of_exponential_samples);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("replications");
+    tcase_add_test(tc, test_rep_parallel_equals_serial);
+    tcase_add_test(tc, test_rep_reports_a_failed_replication_with_its_message);
+    tcase_add_test(tc, test_rep_stop_request_keeps_finished_replications);
+    tcase_add_test(tc, test_rep_signal_stops_workers_and_keeps_records);
+    tcase_add_test(tc, test_rep_workers_die_with_their_parent);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tst_run(make_suite);
+}
