@@ -62,7 +62,9 @@ typedef struct service service;
 /* Where a request spent its time: (station, queueing + working time)
  * per visit, credited to the stations when the request succeeds. The
  * first LEDGER_N visits are kept in the flow itself, more in pooled
- * nodes, so a short request costs no allocation. */
+ * nodes, so a short request costs no allocation. Only a model in which
+ * a request can fail (a capacity limit: a rejection) keeps ledgers; in
+ * the others every visit is credited as it ends. */
 #define LEDGER_N 4
 
 typedef struct ledger {
@@ -209,6 +211,7 @@ struct mdl_net {
     void (*observer)(void *ctx, const mdl_net_req *r);
     void *observer_ctx;
     int oom;
+    int may_fail;           /* some request can fail: keep ledgers */
     size_t nmetrics;
     metric *metrics;
 };
@@ -527,8 +530,12 @@ static void finish_visit(mdl_net *net, station *st, job *j, double now)
         release_worker(net, st, j, now);
     st->n--;
     st->departures++;
-    if (j->fl->pub < 0)         /* events are not part of request latency */
+    if (j->fl->pub >= 0)
+        ;                       /* events are not part of request latency */
+    else if (net->may_fail)
         ledger_add(net, j->fl, st, j->self);
+    else
+        st->self += j->self;    /* every request will succeed */
     sim_twa_set(&st->jobs, now, st->n);
     sim_tally_add(&st->resp, now - j->t_arrive);
     if (!j->failed && sv->nfwd > 0) {
@@ -686,7 +693,8 @@ static void flow_done(mdl_net *net, flow *f, int failed, double now)
         return;
     }
     c = &net->cl[f->cls];
-    ledger_close(net, f, !failed);
+    if (net->may_fail)
+        ledger_close(net, f, !failed);
     if (!failed) {
         net->sys_time += lat;
         sim_tally_add(&c->lat, lat);
@@ -1286,6 +1294,7 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
             st->sv = sv;
             st->c = v->kind == MDL_SVC_DELAY ? INT_MAX : v->servers;
             st->cap = v->kind == MDL_SVC_DELAY ? 0 : v->capacity;
+            net->may_fail |= st->cap > 0;
             if (v->kind != MDL_SVC_DELAY && v->discipline == MDL_DISC_PS) {
                 st->hcap = 64;
                 st->heap = malloc(st->hcap * sizeof *st->heap);
