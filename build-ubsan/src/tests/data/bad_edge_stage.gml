@@ -1,9 +1,0 @@
-# bad_edge_stage.gml
-graph [
-  directed 1
-  node [ id 0 label "gateway" ]
-  node [ id 1 label "cart" ]
-  node [ id 2 label "payments" ]
-  edge [ source 0 target 1 ]
-  edge [ source 1 target 2 stage -1 ]
-]

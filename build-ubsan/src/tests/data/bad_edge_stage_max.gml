@@ -1,7 +1,0 @@
-# bad_edge_stage_max.gml
-graph [
-  directed 1
-  node [ id 0 label "gateway" ]
-  node [ id 1 label "cart" ]
-  edge [ source 0 target 1 stage 1e9 ]
-]

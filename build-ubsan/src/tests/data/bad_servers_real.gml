@@ -1,8 +1,0 @@
-# bad_servers_real.gml
-graph [
-  directed 1
-  node [ id 0 label "gateway" ]
-  node [ id 1 label "cart" servers 4.5 ]
-  node [ id 2 label "payments" ]
-  edge [ source 0 target 1 ]
-]
