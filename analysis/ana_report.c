@@ -119,20 +119,28 @@ static void fmt(char *buf, size_t n, double x, double scale)
         snprintf(buf, n, "%.4g", x * scale);
 }
 
-/* Does one of the comma-separated fnmatch() patterns in list match
- * scope? */
+/* Copy the next of the comma-separated patterns at *list into pat and
+ * move *list past it; 0 at the end of the list. */
+static int next_pattern(const char **list, char *pat, size_t n)
+{
+    size_t len;
+
+    if (!**list)
+        return 0;
+    len = strcspn(*list, ",");
+    snprintf(pat, n, "%.*s", (int)len, *list);
+    *list += len + ((*list)[len] == ',');
+    return 1;
+}
+
+/* Does one of the fnmatch() patterns in list match scope? */
 static int matches(const char *list, const char *scope)
 {
     char pat[512];
-    const char *p = list;
 
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        snprintf(pat, sizeof pat, "%.*s", (int)n, p);
+    while (next_pattern(&list, pat, sizeof pat))
         if (pat[0] && fnmatch(pat, scope, 0) == 0)
             return 1;
-        p += n + (p[n] == ',');
-    }
     return 0;
 }
 
@@ -155,22 +163,17 @@ static int shown(const ana_rows *rows, const char *scope, const char *metric,
 int ana_report_check_show(const mdl_net *net, const char *show, sim_diag *d)
 {
     char pat[512];
-    const char *p = show;
     size_t m, nm = mdl_net_nmetrics(net);
 
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        int hit = 0;
-        snprintf(pat, sizeof pat, "%.*s", (int)n, p);
-        for (m = 0; m < nm && !hit; m++)
-            hit = fnmatch(pat, mdl_net_scope(net, m), 0) == 0;
-        if (!hit)
+    while (next_pattern(&show, pat, sizeof pat)) {
+        for (m = 0; m < nm && fnmatch(pat, mdl_net_scope(net, m), 0); m++)
+            ;
+        if (m == nm)
             return sim_diag_set(d, NULL, 0, 0, "--show: '%s' matches no "
                                 "scope (scopes are system, class:NAME, "
                                 "service:NAME, replica:NAME#K, "
                                 "stage:NAME#S, call:A->B and publish:A->B; "
                                 "'*' matches any text)", pat);
-        p += n + (p[n] == ',');
     }
     return SIM_OK;
 }

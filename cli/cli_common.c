@@ -14,14 +14,6 @@
 #include "../models/mdl_topology.h"
 #include "cli_int.h"
 
-int cli__usage_error(const char *fmt, const char *arg)
-{
-    fputs("qmesh: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n(see 'qmesh help')\n", stderr);
-    return EXIT_INPUT;
-}
-
 int cli__failed(int rc, const sim_diag *d)
 {
     if (rc == SIM_ENOMEM) {

@@ -54,8 +54,6 @@ typedef struct cli_cmd {
  * problem (an unknown option, with a hint; an option of another command;
  * a missing or extra argument). o->sets must be freed either way. */
 int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o);
-/* Print "qmesh: " fmt (with arg) and the help hint; return EXIT_INPUT. */
-int cli__usage_error(const char *fmt, const char *arg);
 /* Load o->arg with the --set overrides, apply -r and -s, and, when
  * check is set, check stability (a load sweep checks each load itself).
  * Returns EXIT_OK with *s owned by the caller, or the exit status after

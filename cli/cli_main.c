@@ -444,8 +444,11 @@ static int help(int argc, char **argv)
         usage(stdout);
         return EXIT_OK;
     }
-    if (argc > 3)
-        return cli__usage_error("%s", "help: expected at most one command");
+    if (argc > 3) {
+        fputs("qmesh: help: expected at most one command\n"
+              "(see 'qmesh help')\n", stderr);
+        return EXIT_INPUT;
+    }
     if (!(c = find_command(argv[2])))
         return EXIT_INPUT;
     fputs(c->help, stdout);

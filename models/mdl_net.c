@@ -1014,30 +1014,6 @@ static void on_warmup_end(sim_cal *cal, sim_event *ev)
 
 /* ---- building the model ---- */
 
-static int unsupported(sim_diag *d, const mdl_topology *t, int svc,
-                       const char *what)
-{
-    sim_diag_set(d, t->path, t->services[svc].line, 0,
-                 "service '%s': %s is not simulated yet",
-                 t->services[svc].name, what);
-    return SIM_ENOTSUP;
-}
-
-static int check_supported(const mdl_scenario *s, sim_diag *d)
-{
-    const mdl_topology *t = s->topo;
-    size_t i;
-
-    for (i = 0; i < t->nservices; i++) {
-        const mdl_service *v = &t->services[i];
-        if (v->discipline == MDL_DISC_PRIORITY)
-            return unsupported(d, t, (int)i, "discipline 'priority'");
-        if (v->kind == MDL_SVC_BROKER)
-            return unsupported(d, t, (int)i, "kind 'broker'");
-    }
-    return mdl_topology_check_cycles(t, d);
-}
-
 /* Fractions lie in [0, 1]: availability and the shares of outcomes, the
  * chance of waiting, and utilization, except at a delay station, where
  * it is the mean number busy. */
@@ -1256,7 +1232,9 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
     int r, rc;
 
     *out = NULL;
-    rc = check_supported(s, d);
+    /* The loader has refused what cannot be simulated (priority,
+     * brokers, cycles); the cycle check stays as the engine's guard. */
+    rc = mdl_topology_check_cycles(t, d);
     if (rc != SIM_OK)
         return rc;
     net = calloc(1, sizeof *net);

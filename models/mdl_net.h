@@ -22,8 +22,10 @@
 
 typedef struct mdl_net mdl_net;
 
-/* Build the model of s (borrowed; it must outlive the net). Returns SIM_OK,
- * SIM_ENOTSUP with d naming what cannot be simulated yet, or SIM_ENOMEM. */
+/* Build the model of s (borrowed; it must outlive the net), as
+ * mdl_scenario_load() returned it: the loader refuses what cannot be
+ * simulated. Returns SIM_OK, SIM_EPARSE with d naming a cycle through a
+ * waiting caller (a second guard), or SIM_ENOMEM. */
 int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d);
 void mdl_net_free(mdl_net *net);
 
