@@ -34,6 +34,8 @@ size_t mdl_net_nmetrics(const mdl_net *net);
 const char *mdl_net_scope(const mdl_net *net, size_t i);
 /* "latency_mean", "utilization", ... */
 const char *mdl_net_metric(const mdl_net *net, size_t i);
+/* "s" for a time, "1/s" for a rate, "" for a count, ratio or fraction. */
+const char *mdl_net_metric_unit(const mdl_net *net, size_t i);
 /* The largest value metric i can take: 1 for a fraction (availability,
  * rejected, failed, p_wait, the utilization of a queueing station), else
  * +inf. No metric is negative. */

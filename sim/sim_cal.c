@@ -23,6 +23,7 @@
  * of POLL_EVENTS.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include "sim_cal.h"
 #include "sim_err.h"
@@ -170,8 +171,14 @@ static inline void release(sim_cal *cal, sim_event *ev)
 void sim_cal_cancel(sim_cal *cal, sim_event *ev)
 {
     size_t i = ev->pos;
-    sim_event *last = cal->heap[--cal->n];
+    sim_event *last;
 
+    /* An event that fired (or is firing) is not in the heap any more:
+     * cancelling it would take another event's place. */
+    if (i >= cal->n || cal->heap[i] != ev)
+        sim_panic(__FILE__, __LINE__, "cancel of an event that is not "
+                  "pending");
+    last = cal->heap[--cal->n];
     if (last != ev) {
         /* The last event fills the hole and moves whichever way it must. */
         if (i > 0 && before(last, cal->heap[(i - 1) / 2]))
@@ -213,6 +220,7 @@ int sim_cal_run(sim_cal *cal, double until)
             sift_down(cal->heap, cal->n, 0, cal->heap[cal->n]);
         cal->now = ev->time;
         cal->fired++;
+        ev->pos = SIZE_MAX;     /* fired: no longer cancellable */
         ev->fn(cal, ev);
         release(cal, ev);
     }

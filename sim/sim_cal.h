@@ -37,7 +37,8 @@ void sim_cal_free(sim_cal *cal);
  * sim_cal_cancel) or NULL when out of memory. */
 sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
                             void *obj, long arg);
-/* Remove a pending event; O(log n). */
+/* Remove a pending event; O(log n). Cancelling an event that has fired
+ * (even from its own handler) is a bug: sim_panic(). */
 void sim_cal_cancel(sim_cal *cal, sim_event *ev);
 /* Current simulated time (s). */
 double sim_cal_now(const sim_cal *cal);

@@ -43,4 +43,15 @@ void sim_diag_print(const sim_diag *d, FILE *out);
 void sim_panic(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
 
+/* An invariant of the engine, checked on every event only in builds
+ * configured with --enable-invariants or --enable-sanitizers (make
+ * check-asan): a broken one is a bug, reported by sim_panic(). Elsewhere
+ * the condition is compiled but never evaluated. */
+#ifdef QMESH_INVARIANTS
+#define SIM_INVARIANT(c) \
+    ((c) ? (void)0 : sim_panic(__FILE__, __LINE__, "invariant broken: %s", #c))
+#else
+#define SIM_INVARIANT(c) ((void)sizeof(c))
+#endif
+
 #endif /* SIM_ERR_H */

@@ -1,0 +1,141 @@
+/*
+ * mdl_balancer.c - replica choice (see mdl_balancer.h).
+ *
+ * least: the fewest outstanding visits, ties broken uniformly by
+ *   reservoir sampling (else the first replicas would take every tie).
+ * p2c: the better of two distinct random replicas (Mitzenmacher 2001;
+ *   Envoy's LEAST_REQUEST default).
+ * hash: a consistent-hash ring with RING_POINTS points per replica, keyed
+ *   on the request (Karger et al. 1997): the first point at or after the
+ *   key's hash, wrapping around.
+ */
+#include <stdlib.h>
+#include "../sim/sim_err.h"
+#include "../sim/sim_rng.h"
+#include "mdl_balancer.h"
+
+#define RING_POINTS 256
+
+uint64_t mdl_balancer_mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 33);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Pairs (hash, replica) sorted by hash, then split into two arrays. */
+static int build_ring(mdl_balancer *b, const mdl_service *svc)
+{
+    int r, k, n = b->n * RING_POINTS;
+    uint64_t *pts = malloc((size_t)n * 2 * sizeof *pts);
+
+    b->ring = malloc((size_t)n * sizeof *b->ring);
+    b->ring_rep = malloc((size_t)n * sizeof *b->ring_rep);
+    if (!pts || !b->ring || !b->ring_rep) {
+        free(pts);
+        return SIM_ENOMEM;
+    }
+    for (r = 0; r < b->n; r++)
+        for (k = 0; k < RING_POINTS; k++) {
+            size_t i = (size_t)(r * RING_POINTS + k);
+            pts[2 * i] = mdl_balancer_mix(sim_rng_id(svc->name)
+                                          ^ ((uint64_t)r << 32
+                                             | (uint64_t)k));
+            pts[2 * i + 1] = (uint64_t)r;
+        }
+    qsort(pts, (size_t)n, 2 * sizeof *pts, cmp_u64);
+    for (k = 0; k < n; k++) {
+        b->ring[k] = pts[2 * k];
+        b->ring_rep[k] = (int)pts[2 * k + 1];
+    }
+    b->nring = n;
+    free(pts);
+    return SIM_OK;
+}
+
+int mdl_balancer_init(mdl_balancer *b, const mdl_service *svc)
+{
+    b->policy = svc->lb;
+    b->n = svc->replicas;
+    b->rr = 0;
+    b->ring = NULL;
+    b->ring_rep = NULL;
+    b->nring = 0;
+    if (b->policy == MDL_LB_HASH && b->n > 1)
+        return build_ring(b, svc);
+    return SIM_OK;
+}
+
+void mdl_balancer_destroy(mdl_balancer *b)
+{
+    free(b->ring);
+    free(b->ring_rep);
+    b->ring = NULL;
+    b->ring_rep = NULL;
+}
+
+void mdl_balancer_reset(mdl_balancer *b)
+{
+    b->rr = 0;
+}
+
+static long load_of(const long *load, size_t stride, int r)
+{
+    return *(const long *)((const char *)load + (size_t)r * stride);
+}
+
+int mdl_balancer_choose(mdl_balancer *b, uint64_t key, gsl_rng *rng,
+                        const long *load, size_t stride)
+{
+    int a, c, lo, hi;
+    uint64_t h;
+
+    switch (b->policy) {
+    case MDL_LB_RANDOM:
+        return (int)gsl_rng_uniform_int(rng, (unsigned long)b->n);
+    case MDL_LB_LEAST:
+        for (a = 0, c = 1, lo = 1; c < b->n; c++) {
+            long la = load_of(load, stride, a), lc = load_of(load, stride, c);
+            if (lc < la) {
+                a = c;
+                lo = 1;
+            } else if (lc == la
+                       && gsl_rng_uniform_int(rng, (unsigned long)++lo) == 0) {
+                a = c;
+            }
+        }
+        return a;
+    case MDL_LB_P2C:
+        a = (int)gsl_rng_uniform_int(rng, (unsigned long)b->n);
+        c = (int)gsl_rng_uniform_int(rng, (unsigned long)b->n - 1);
+        if (c >= a)
+            c++;                    /* two distinct replicas */
+        return load_of(load, stride, c) < load_of(load, stride, a) ? c : a;
+    case MDL_LB_HASH:
+        h = mdl_balancer_mix(key);
+        lo = 0;
+        hi = b->nring;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (b->ring[mid] < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return b->ring_rep[lo == b->nring ? 0 : lo];
+    case MDL_LB_ROUND_ROBIN:
+    default:
+        a = b->rr;
+        b->rr = (b->rr + 1) % b->n;
+        return a;
+    }
+}

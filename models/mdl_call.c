@@ -1,0 +1,152 @@
+/*
+ * mdl_call.c - the caller's side of a call (see mdl_call.h): start it
+ * through the edge's policy chain, send a visit to a replica of the
+ * callee, and deliver the answer back to the waiting visit.
+ *
+ * Answers are events: when the callee's chain ends, mdl__call_answer()
+ * schedules on_answer for the call, stamped with the call's generation,
+ * so a delay (a network, a protocol) can sit between the reply and the
+ * caller, and the caller's next steps never run inside the callee's
+ * (no recursion through a chain of calls). on_answer first checks the
+ * generation: a call that was abandoned and freed meanwhile (and perhaps
+ * reused) has a different one, and the answer goes nowhere.
+ *
+ * An edge with count n makes its n calls one after another: each
+ * successful answer starts the next; a failed one ends the sequence.
+ */
+#include <math.h>
+#include "../sim/sim_err.h"
+#include "mdl_int.h"
+
+static void unlink_call(visit *parent, mdl_call *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        parent->calls = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+}
+
+/* End c with its outcome: the policies hear of it, then it is freed. */
+static void call_end(mdl_net *net, mdl_call *c, double now)
+{
+    edge_rt *es = &net->es[c->edge];
+
+    if (c->seen)
+        mdl_chain_end(&es->chain, c, now, c->seen);
+    if (c->timer)
+        sim_cal_cancel(net->cal, c->timer);
+    unlink_call(c->parent, c);
+    c->gen++;
+    mdl_pool_put(&net->calls, c);
+}
+
+/* The parent's call c ended: count it, go on with the sequence on its
+ * edge, or join. */
+static void settle(mdl_net *net, mdl_call *c, double now)
+{
+    edge_rt *es = &net->es[c->edge];
+    visit *parent = c->parent;
+    int e = c->edge, left = c->left;
+
+    if (c->outcome == MDL_CALL_FAILED) {
+        es->failed++;
+        parent->failed = 1;
+        left = 0;
+    } else {
+        es->ok++;
+        sim_tally_add(&es->lat, now - c->t_start);
+    }
+    call_end(net, c, now);
+    if (left > 0) {
+        mdl__call_start(net, parent, e, left - 1, now);
+        return;
+    }
+    SIM_INVARIANT(parent->pending > 0);
+    if (--parent->pending == 0)
+        mdl__visit_joined(net, parent, now);
+}
+
+static void on_answer(sim_cal *cal, sim_event *ev)
+{
+    mdl_call *c = ev->obj;
+    unsigned gen = (unsigned)(ev->arg >> 2);
+
+    if (c->gen != gen)
+        return;                 /* abandoned: the answer goes nowhere */
+    SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
+    c->outcome = (int)(ev->arg & 3);
+    settle(c->parent->at->sv->net, c, sim_cal_now(cal));
+}
+
+/* Deliver outcome to c's caller as an event (generation and outcome
+ * travel in the event's argument). */
+static void answer_later(mdl_net *net, mdl_call *c, unsigned gen,
+                         int outcome)
+{
+    SIM_INVARIANT(outcome > MDL_CALL_PENDING && outcome <= 3);
+    mdl__schedule(net, 0.0, on_answer, c,
+                  (long)((unsigned long)gen << 2 | (unsigned long)outcome));
+}
+
+void mdl__call_start(mdl_net *net, visit *from, int e, int left,
+                     double now)
+{
+    edge_rt *es = &net->es[e];
+    mdl_call *c = mdl_pool_get(&net->calls);
+    visit *v;
+
+    if (!c) {
+        mdl__nomem(net);
+        return;
+    }
+    c->parent = from;
+    c->callee = NULL;
+    c->edge = e;
+    c->left = left;
+    c->attempt = 1;
+    c->t_start = now;
+    c->deadline = INFINITY;
+    c->timer = NULL;
+    c->outcome = MDL_CALL_PENDING;
+    c->prev = NULL;
+    c->next = from->calls;
+    if (from->calls)
+        from->calls->prev = c;
+    from->calls = c;
+    es->count++;
+    c->seen = 0;
+    if (es->chain.n) {
+        int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
+        if (rc != MDL_PASS) {
+            /* Refused before it went out; answered like any call, so
+             * the caller never goes on inside its own loop of calls. */
+            answer_later(net, c, c->gen, rc);
+            return;
+        }
+    }
+    if (!(v = mdl__visit_new(net, from->fl, c)))
+        return;
+    c->callee = v;
+    mdl__visit_arrive(net, v, net->t->edges[e].to, now);
+}
+
+void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int failed,
+                      double now)
+{
+    (void)now;
+    if (c->gen != gen)
+        return;                 /* abandoned: nobody waits */
+    c->callee = NULL;
+    answer_later(net, c, gen, failed ? MDL_CALL_FAILED : MDL_CALL_OK);
+}
+
+void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
+{
+    /* The callee's visit goes on (an orphan); its caller_gen no longer
+     * matches once c is freed. */
+    c->outcome = MDL_CALL_FAILED;
+    c->callee = NULL;
+    settle(net, c, now);
+}

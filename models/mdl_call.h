@@ -1,0 +1,44 @@
+/*
+ * mdl_call.h - the caller's side of a call: what client-side policies
+ * (mdl_policy.h) see of it.
+ *
+ * A call is made by a visit waiting on it (its parent) on one call edge.
+ * It is PENDING from mdl__call_start() until it is answered (OK or
+ * FAILED), refused before it went out by a policy (the outcome that
+ * policy chose), or abandoned by its caller. Then it is freed and its
+ * generation advances, so the answer of a callee that outlives it (an
+ * orphan) finds a different generation and goes nowhere.
+ *
+ *   mdl__call_start --> PENDING --(callee chain ends: mdl__call_answer,
+ *        |                 |        an event to the caller: on_answer)
+ *        |                 |---> OK / FAILED --> freed (gen + 1)
+ *        |                 `---> abandoned (mdl__call_abandon) --> freed
+ *        `--(a policy refuses: chain start)--> refused outcome --> freed
+ */
+#ifndef MDL_CALL_H
+#define MDL_CALL_H
+#include "../sim/sim_cal.h"
+
+enum { MDL_CALL_PENDING, MDL_CALL_OK, MDL_CALL_FAILED };
+
+struct visit;
+
+typedef struct mdl_call {
+    struct mdl_call *prev, *next;   /* private: the parent's outstanding
+                                       calls */
+    struct visit *parent;   /* read-only: the caller waiting on it */
+    struct visit *callee;   /* read-only: the visit answering it, NULL
+                               before it arrives or once it answered */
+    int edge;               /* read-only: topology edge index */
+    int left;               /* read-only: calls still to make on the edge
+                               after this one (its count) */
+    int attempt;            /* read-only: 1 for the first try */
+    double t_start;         /* read-only: s */
+    double deadline;        /* read-only: s; +inf: none */
+    sim_event *timer;       /* private: NULL: none */
+    int seen;               /* private: policies that saw it start */
+    int outcome;            /* read-only: MDL_CALL_* */
+    unsigned gen;           /* read-only: generation of this object */
+} mdl_call;
+
+#endif /* MDL_CALL_H */

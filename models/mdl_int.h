@@ -1,0 +1,240 @@
+/*
+ * mdl_int.h - the engine's run-time objects, shared by the modules that
+ * make up mdl_net: requests (mdl_request.c), the visit and call
+ * lifecycle (mdl_visit.c, mdl_call.c), workloads (mdl_workload.c) and
+ * results (mdl_results.c). Nothing outside models/ includes it.
+ *
+ * Objects and who owns them:
+ *   flow     one request from a workload, or one published event: its
+ *            class, when it started, how it ended; pooled, owned by the
+ *            net from mdl__request_new() to mdl__request_end().
+ *   visit    one service's work on a call (or on the request at its
+ *            entry): callee side. It moves on along forward edges, the
+ *            same object re-entering the next station, and the last
+ *            station of the chain answers the caller. Pooled.
+ *   call     caller side: one call on an edge from a visit waiting on
+ *            it. Pooled; its generation number changes whenever it is
+ *            freed, so a reply meant for an earlier use of the object is
+ *            told apart and dropped.
+ *   replica  one replica's station, with the visit counters of its
+ *            metrics; service, stage, edge_rt: per-model state built
+ *            once by mdl_net_new().
+ */
+#ifndef MDL_INT_H
+#define MDL_INT_H
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+#include "../sim/sim_cal.h"
+#include "../sim/sim_stat.h"
+#include "mdl_balancer.h"
+#include "mdl_net.h"
+#include "mdl_policy.h"
+#include "mdl_pool.h"
+#include "mdl_station.h"
+
+typedef struct replica replica;
+typedef struct service service;
+typedef struct visit visit;
+
+/* Where a request spent its time: (replica, queueing + working time) per
+ * visit, credited when the request succeeds. The first LEDGER_N visits
+ * are kept in the flow itself, more in pooled pages. Only a model in
+ * which a request can fail keeps ledgers; in the others every visit is
+ * credited as it ends. */
+#define LEDGER_N 4
+
+typedef struct ledger {
+    struct ledger *next;    /* more pages, or the pool's link */
+    int n;
+    replica *at[LEDGER_N];
+    double self[LEDGER_N];  /* s */
+} ledger;
+
+typedef struct flow {
+    ledger led;             /* its first visits; led.next: the others */
+    double t_start;         /* s */
+    int cls;                /* class of the request (or of its publisher) */
+    int pub;                /* publishing edge, or -1 for a request */
+    int rejected;           /* a visit of it was refused at admission */
+    uint64_t key;           /* request id, and key for hash balancing */
+} flow;
+
+/* A visit's phase; whether it is queued or being served within a phase
+ * is its work piece's state (mdl_station.h). */
+enum { VISIT_PRE, VISIT_CALLING, VISIT_POST, VISIT_DONE };
+
+struct visit {
+    mdl_work w;             /* at the station: line, heap slot, event */
+    flow *fl;
+    mdl_call *caller;       /* the call it answers; NULL at a root */
+    unsigned caller_gen;    /* caller's generation when it was made */
+    replica *at;
+    int state;              /* VISIT_* */
+    int stage;              /* current stage of calls */
+    int pending;            /* calls of the stage not yet answered */
+    int failed;             /* a call failed, or it was refused */
+    mdl_call *calls;        /* outstanding calls, doubly linked */
+    double t_arrive;        /* s */
+    double t_calls;         /* the calls began (s) */
+    double t_stage;         /* the current stage began (s) */
+};
+
+struct replica {
+    mdl_station st;         /* first: the station callback gets &st */
+    service *sv;
+    long n;                 /* visits present, waiting on calls included */
+    long cap;               /* 0 = unlimited */
+    sim_twa jobs;
+    sim_tally resp, callee;
+    double arrivals, rejected, departures;
+    double self;            /* time of successful requests here (s) */
+};
+
+typedef struct stage {
+    int n;
+    int ncalls;             /* call edges among them: a stage of publishes
+                               alone waits for nothing */
+    int *edges;             /* call and publish edges of this stage */
+    char *chosen;           /* scratch: calls drawn for the current visit;
+                               only used within next_stage() */
+    sim_tally dur;          /* from sending its calls to the last reply */
+} stage;
+
+struct service {
+    mdl_net *net;
+    const mdl_service *svc;
+    int idx;
+    int nrep;
+    replica *rep;           /* owned, nrep */
+    mdl_balancer lb;
+    int nstages;
+    stage *stages;          /* owned */
+    int nfwd;
+    int *fwd;               /* forward edges out of it */
+    int has_post;
+    mdl_admission admit;    /* server-side admission chain */
+    gsl_rng *svc_rng, *route_rng, *lb_rng;
+};
+
+typedef struct cls {
+    sim_tally lat;
+    sim_hist *hist;
+    double entered, ok, rejected, failed;
+} cls;
+
+typedef struct wl {
+    mdl_net *net;
+    const mdl_workload *w;
+    int first, n;           /* its classes: first .. first + n - 1 */
+    gsl_rng *rng;           /* arrivals or think times */
+    gsl_rng *mix_rng;       /* class of each request */
+} wl;
+
+/* An edge at run time: its statistics and its client-side policies. */
+typedef struct edge_rt {
+    sim_tally lat;          /* call: issue to reply; publish: event latency */
+    double count, ok, failed;
+    mdl_chain chain;        /* consulted as each call starts and ends */
+} edge_rt;
+
+typedef struct metric metric;
+
+struct mdl_net {
+    const mdl_scenario *s;
+    const mdl_topology *t;
+    size_t nsv, ncls, nwl, nedges;
+    service *sv;
+    cls *cl;
+    wl *wls;
+    edge_rt *es;
+    unsigned char *applies; /* edge x class: does the edge apply? */
+    cls sys;                /* every request, whatever its class */
+    double sys_time;        /* summed latency of successful requests (s) */
+    sim_cal *cal;
+    mdl_pool flows, visits, calls, ledgers;
+    uint64_t next_key;
+    long finished;          /* after warm-up, for run.requests */
+    long active;            /* requests and events in the system */
+    unsigned long ticks;    /* requests finished, for progress reports */
+    void (*progress)(void *ctx, double frac);
+    void *progress_ctx;
+    void (*observer)(void *ctx, const mdl_net_req *r);
+    void *observer_ctx;
+    int oom;
+    int may_fail;           /* some request can fail: keep ledgers */
+    size_t nmetrics;
+    metric *metrics;
+};
+
+/* Out of memory during a run: stop the calendar; mdl_net_run() fails. */
+void mdl__nomem(mdl_net *net);
+/* Schedule fn(obj, arg) after delay s; out of memory stops the run. */
+static inline sim_event *mdl__schedule(mdl_net *net, double delay,
+                                       sim_handler fn, void *obj, long arg)
+{
+    sim_event *ev = sim_cal_schedule(net->cal, delay, fn, obj, arg);
+
+    if (!ev)
+        mdl__nomem(net);
+    return ev;
+}
+
+/* mdl_request.c: requests and the time they spent where. */
+flow *mdl__request_new(mdl_net *net, int cls, double now);
+void mdl__request_free(mdl_net *net, flow *f);
+/* A request (or event) enters the system at service sv. */
+void mdl__request_enter(mdl_net *net, flow *f, int sv, double now);
+/* Publish an event on edge e from request `from`: a flow of its own. */
+void mdl__request_publish(mdl_net *net, const flow *from, int e,
+                          double now);
+/* Note a visit's time at r in f's ledger. */
+void mdl__request_ledger(mdl_net *net, flow *f, replica *r, double self);
+/* A visit of f spent self s queued or working at r. */
+static inline void mdl__request_visited(mdl_net *net, flow *f, replica *r,
+                                        double self)
+{
+    if (f->pub >= 0)
+        return;                 /* events are not part of request latency */
+    if (!net->may_fail)
+        r->self += self;        /* every request will succeed */
+    else
+        mdl__request_ledger(net, f, r, self);
+}
+/* The request's root visit ended: count, observe, recycle. */
+void mdl__request_end(mdl_net *net, flow *f, int failed, double now);
+
+/* mdl_visit.c: the callee side. */
+visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller);
+/* v arrives at a replica of service sv, chosen by its balancer. */
+void mdl__visit_arrive(mdl_net *net, visit *v, int sv, double now);
+/* The last call of v's stage has been answered. */
+void mdl__visit_joined(mdl_net *net, visit *v, double now);
+/* The station callback of every replica: a piece of a visit's work is
+ * finished. */
+void mdl__visit_work_done(mdl_station *st, mdl_work *w, double now);
+
+/* mdl_call.c: the caller side. */
+/* Make a call on edge e from v, with `left` more to make after it. */
+void mdl__call_start(mdl_net *net, visit *from, int e, int left,
+                     double now);
+/* The chain answering c ended (failed: it failed, or was refused); gen
+ * is the generation of c its first visit was made for. The answer
+ * reaches the caller as an event, if c is still that call. */
+void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int failed,
+                      double now);
+/* The caller gives c up: it is freed now and its answer, if one comes,
+ * goes nowhere; the callee's visit goes on as an orphan. */
+void mdl__call_abandon(mdl_net *net, mdl_call *c, double now);
+
+/* mdl_workload.c */
+void mdl__workload_start(mdl_net *net);
+/* A request of a workload ended: a closed workload's customer thinks. */
+void mdl__workload_done(mdl_net *net, flow *f);
+
+/* mdl_results.c */
+int mdl__results_build(mdl_net *net);
+void mdl__results_free(mdl_net *net);
+void mdl__results_reset(mdl_net *net, double now);
+void mdl__results_collect(const mdl_net *net, double now, double *out);
+
+#endif /* MDL_INT_H */

@@ -1,0 +1,101 @@
+/*
+ * mdl_policy.h - where patterns plug into the engine: an ordered chain of
+ * client-side policies on each call edge, and an admission chain on each
+ * service.
+ *
+ * A call edge's chain is consulted in order as each call starts (a
+ * policy may refuse it: a breaker that is open, a budget that is spent)
+ * and, in reverse order, as it ends with its outcome (a breaker counts
+ * it). A service's admission chain is consulted in order when a visit
+ * arrives, after its capacity (a bulkhead or rate limit may refuse it),
+ * and told when an admitted visit leaves. Each hook's `self` is the
+ * pattern's own state, owned by whoever installed it. Chains are empty
+ * unless a scenario asks for a pattern.
+ */
+#ifndef MDL_POLICY_H
+#define MDL_POLICY_H
+#include "mdl_call.h"
+
+enum { MDL_PASS = 0 };
+
+typedef struct mdl_policy {
+    /* MDL_PASS, or the outcome (MDL_CALL_FAILED) c ends with at once,
+     * without going out. */
+    int (*start)(void *self, const mdl_call *c, double now);
+    /* c has ended with c->outcome. NULL: not interested. */
+    void (*end)(void *self, const mdl_call *c, double now);
+    void *self;
+} mdl_policy;
+
+typedef struct mdl_chain {
+    int n;
+    mdl_policy *p;          /* owned by whoever installed them */
+} mdl_chain;
+
+typedef struct mdl_admitter {
+    /* Nonzero to admit a visit arriving at `now`. */
+    int (*admit)(void *self, double now);
+    /* An admitted visit left. NULL: not interested. */
+    void (*leave)(void *self, double now);
+    void *self;
+} mdl_admitter;
+
+typedef struct mdl_admission {
+    int n;
+    mdl_admitter *a;        /* owned by whoever installed them */
+} mdl_admission;
+
+/* MDL_PASS when every policy lets c go, else the first refusal; *seen
+ * is the number of policies that saw c start (all of them, or those
+ * before the refusing one): only they see it end. */
+static inline int mdl_chain_start(const mdl_chain *ch, const mdl_call *c,
+                                  double now, int *seen)
+{
+    int i, rc;
+
+    for (i = 0; i < ch->n; i++)
+        if ((rc = ch->p[i].start(ch->p[i].self, c, now)) != MDL_PASS) {
+            *seen = i;
+            return rc;
+        }
+    *seen = ch->n;
+    return MDL_PASS;
+}
+
+/* c has ended: tell the first `seen` policies, innermost first. */
+static inline void mdl_chain_end(const mdl_chain *ch, const mdl_call *c,
+                                 double now, int seen)
+{
+    int i;
+
+    for (i = seen - 1; i >= 0; i--)
+        if (ch->p[i].end)
+            ch->p[i].end(ch->p[i].self, c, now);
+}
+
+/* Nonzero when every admitter admits; a refusal tells those that had
+ * admitted that the visit left. */
+static inline int mdl_admission_admit(const mdl_admission *ad, double now)
+{
+    int i, k;
+
+    for (i = 0; i < ad->n; i++)
+        if (!ad->a[i].admit(ad->a[i].self, now)) {
+            for (k = i - 1; k >= 0; k--)
+                if (ad->a[k].leave)
+                    ad->a[k].leave(ad->a[k].self, now);
+            return 0;
+        }
+    return 1;
+}
+
+static inline void mdl_admission_leave(const mdl_admission *ad, double now)
+{
+    int i;
+
+    for (i = 0; i < ad->n; i++)
+        if (ad->a[i].leave)
+            ad->a[i].leave(ad->a[i].self, now);
+}
+
+#endif /* MDL_POLICY_H */

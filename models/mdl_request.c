@@ -1,0 +1,151 @@
+/*
+ * mdl_request.c - requests (and published events) from start to end: the
+ * flow object, the ledger of where a request spent its time, and the
+ * request-level statistics, outcome and observer.
+ *
+ * A request's latency and outcome are counted when its root visit ends.
+ * Where requests can fail (a capacity somewhere), each visit's queueing
+ * and working time goes into the request's ledger and is credited to the
+ * replicas only if the request succeeds: self_per_request and self_share
+ * are about the successful requests that latency_mean is about.
+ */
+#include "../sim/sim_err.h"
+#include "mdl_int.h"
+
+flow *mdl__request_new(mdl_net *net, int c, double now)
+{
+    flow *f = mdl_pool_get(&net->flows);
+
+    if (!f) {
+        mdl__nomem(net);
+        return NULL;
+    }
+    f->t_start = now;
+    f->cls = c;
+    f->pub = -1;
+    f->led.n = 0;
+    f->led.next = NULL;
+    f->rejected = 0;
+    f->key = net->next_key++;
+    return f;
+}
+
+void mdl__request_free(mdl_net *net, flow *f)
+{
+    mdl_pool_put(&net->flows, f);
+}
+
+void mdl__request_enter(mdl_net *net, flow *f, int sv, double now)
+{
+    visit *v = mdl__visit_new(net, f, NULL);
+
+    if (v)
+        mdl__visit_arrive(net, v, sv, now);
+}
+
+void mdl__request_publish(mdl_net *net, const flow *from, int e,
+                          double now)
+{
+    flow *f = mdl__request_new(net, from->cls, now);
+
+    if (!f)
+        return;
+    f->pub = e;
+    net->active++;
+    net->es[e].count++;
+    mdl__request_enter(net, f, net->t->edges[e].to, now);
+}
+
+void mdl__request_ledger(mdl_net *net, flow *f, replica *r, double self)
+{
+    ledger *l = f->led.n < LEDGER_N ? &f->led : f->led.next;
+    if (!l || l->n == LEDGER_N) {
+        if (!(l = mdl_pool_get(&net->ledgers))) {
+            mdl__nomem(net);
+            return;
+        }
+        l->next = f->led.next;
+        l->n = 0;
+        f->led.next = l;
+    }
+    l->at[l->n] = r;
+    l->self[l->n++] = self;
+}
+
+/* Credit f's visits to their replicas if it succeeded, and empty the
+ * ledger. */
+static void ledger_close(mdl_net *net, flow *f, int ok)
+{
+    ledger *l, *next;
+    int i;
+
+    for (i = 0; ok && i < f->led.n; i++)
+        f->led.at[i]->self += f->led.self[i];
+    for (l = f->led.next; l; l = next) {
+        next = l->next;
+        for (i = 0; ok && i < l->n; i++)
+            l->at[i]->self += l->self[i];
+        mdl_pool_put(&net->ledgers, l);
+    }
+    f->led.n = 0;
+    f->led.next = NULL;
+}
+
+/* A published event reached the end of its chain. */
+static void event_end(mdl_net *net, flow *f, int failed, double now)
+{
+    edge_rt *es = &net->es[f->pub];
+
+    if (failed) {
+        es->failed++;
+    } else {
+        es->ok++;
+        sim_tally_add(&es->lat, now - f->t_start);
+    }
+    mdl__request_free(net, f);
+}
+
+void mdl__request_end(mdl_net *net, flow *f, int failed, double now)
+{
+    double lat = now - f->t_start;
+    cls *c;
+
+    net->active--;
+    SIM_INVARIANT(net->active >= 0);
+    if (f->pub >= 0) {
+        event_end(net, f, failed, now);
+        return;
+    }
+    c = &net->cl[f->cls];
+    if (net->may_fail)
+        ledger_close(net, f, !failed);
+    if (!failed) {
+        net->sys_time += lat;
+        sim_tally_add(&c->lat, lat);
+        sim_hist_add(c->hist, lat);
+        sim_tally_add(&net->sys.lat, lat);
+        sim_hist_add(net->sys.hist, lat);
+        c->ok++;
+        net->sys.ok++;
+    } else if (f->rejected) {
+        c->rejected++;
+        net->sys.rejected++;
+    } else {
+        c->failed++;
+        net->sys.failed++;
+    }
+    if (net->observer) {
+        mdl_net_req r = {
+            f->key, f->cls, f->t_start, now,
+            !failed ? MDL_REQ_OK
+            : f->rejected ? MDL_REQ_REJECTED : MDL_REQ_FAILED
+        };
+        net->observer(net->observer_ctx, &r);
+    }
+    if (now >= net->s->warmup && ++net->finished == net->s->requests)
+        sim_cal_stop(net->cal);
+    if (net->progress && (++net->ticks & 0xffff) == 0)
+        net->progress(net->progress_ctx,
+                      now / (net->s->warmup + net->s->duration));
+    mdl__workload_done(net, f);
+}

@@ -1,0 +1,224 @@
+/*
+ * mdl_visit.c - the callee's side: a visit from arrival to leaving, as
+ * DESIGN.md section 3 describes it.
+ *
+ *   mdl__visit_arrive --(capacity full, or an admitter refuses)-->
+ *     |                  refused: the visit answers its caller at once
+ *     v
+ *   PRE: queued for a worker, then pre-work (`service`) -- work_done -->
+ *   CALLING: stage 0 calls ... stage k calls -- calls_done -->
+ *   POST: queued again (an event loop let go of its worker) or going on
+ *         with the worker it kept (blocking), post-work (`post_service`,
+ *         if any) -- work_done --> leave -->
+ *   DONE: follow a forward edge (the same visit arrives at the next
+ *         service: PRE again) or answer the caller (mdl__call_answer) or,
+ *         at a root, end the request (mdl__request_end).
+ *
+ *   next_stage sends the calls of one stage together (fork) and
+ *   mdl__visit_joined moves on when the last has been answered (join).
+ *   A stage whose edges were all skipped (p, types) or are publishes
+ *   passes at once. A failed call fails the visit when its stage joins:
+ *   it skips the later stages and post-work.
+ *
+ * Workers: a blocking service keeps its worker from pre-work to leaving,
+ * so slow callees exhaust its pool; a non-blocking one (an event loop)
+ * lets go when calls go out and queues again for post-work.
+ *
+ * Random streams: per service, `route` draws call probabilities and
+ * forward edges, `lb` the replica, `service` the work (in the station).
+ */
+#include "../sim/sim_err.h"
+#include "mdl_int.h"
+
+visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
+{
+    visit *v = mdl_pool_get(&net->visits);
+
+    if (!v) {
+        mdl__nomem(net);
+        return NULL;
+    }
+    v->fl = f;
+    v->caller = caller;
+    v->caller_gen = caller ? caller->gen : 0;
+    v->w.state = MDL_WORK_IDLE;
+    v->w.holds = 0;
+    v->failed = 0;
+    v->calls = NULL;
+    v->pending = 0;
+    return v;
+}
+
+/* The visit's chain ended (it left, or was refused): answer the caller,
+ * or end the request. */
+static void answer(mdl_net *net, visit *v, double now)
+{
+    mdl_call *c = v->caller;
+    unsigned gen = v->caller_gen;
+    flow *f = v->fl;
+    int failed = v->failed;
+
+    SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds && !v->calls);
+    v->state = VISIT_DONE;
+    mdl_pool_put(&net->visits, v);
+    if (c)
+        mdl__call_answer(net, c, gen, failed, now);
+    else
+        mdl__request_end(net, f, failed, now);
+}
+
+static void next_stage(mdl_net *net, visit *v, double now);
+
+/* The visit is over here: let go, leave, go on or answer. */
+static void leave(mdl_net *net, visit *v, double now)
+{
+    replica *r = v->at;
+    service *sv = r->sv;
+    int i;
+
+    mdl_station_release(&r->st, &v->w, now);
+    SIM_INVARIANT(r->n > 0);
+    r->n--;
+    r->departures++;
+    if (sv->admit.n)
+        mdl_admission_leave(&sv->admit, now);
+    mdl__request_visited(net, v->fl, r, v->w.self);
+    sim_twa_set(&r->jobs, now, r->n);
+    sim_tally_add(&r->resp, now - v->t_arrive);
+    v->state = VISIT_DONE;
+    if (!v->failed && sv->nfwd > 0) {
+        double u = gsl_rng_uniform(sv->route_rng), cum = 0;
+        for (i = 0; i < sv->nfwd; i++) {
+            int e = sv->fwd[i];
+            if (!net->applies[(size_t)e * net->ncls + v->fl->cls])
+                continue;
+            cum += net->t->edges[e].p;
+            if (u < cum) {
+                mdl__visit_arrive(net, v, net->t->edges[e].to, now);
+                return;
+            }
+        }
+    }
+    answer(net, v, now);
+}
+
+/* Calls are over (or there were none): post-work, then leave. */
+static void calls_done(mdl_net *net, visit *v, double now)
+{
+    replica *r = v->at;
+
+    if (r->sv->nstages > 0)
+        sim_tally_add(&r->callee, now - v->t_calls);
+    if (v->failed || !r->sv->has_post) {
+        leave(net, v, now);
+        return;
+    }
+    v->state = VISIT_POST;
+    v->w.dist = &r->sv->svc->post_service;
+    v->w.first = 0;
+    mdl_station_serve(&r->st, &v->w, now);
+}
+
+/* The station finished a piece of v's work: after pre-work the calls
+ * begin, after post-work the visit leaves. */
+void mdl__visit_work_done(mdl_station *st, mdl_work *w, double now)
+{
+    visit *v = (visit *)w;
+    mdl_net *net = ((replica *)st)->sv->net;
+
+    if (v->state == VISIT_POST) {
+        leave(net, v, now);
+        return;
+    }
+    SIM_INVARIANT(v->state == VISIT_PRE);
+    v->state = VISIT_CALLING;
+    v->stage = 0;
+    v->t_calls = now;
+    next_stage(net, v, now);
+}
+
+/* Send the calls of the current stage; stages with nothing to wait for
+ * pass at once. */
+static void next_stage(mdl_net *net, visit *v, double now)
+{
+    replica *r = v->at;
+    service *sv = r->sv;
+
+    while (v->stage < sv->nstages) {
+        const stage *sg = &sv->stages[v->stage];
+        int i, k, n = 0;
+
+        for (i = 0; i < sg->n; i++) {
+            int e = sg->edges[i];
+            const mdl_edge *ed = &net->t->edges[e];
+            if (!net->applies[(size_t)e * net->ncls + v->fl->cls])
+                continue;
+            if (ed->p < 1 && gsl_rng_uniform(sv->route_rng) >= ed->p)
+                continue;
+            if (ed->kind == MDL_EDGE_PUBLISH) {
+                for (k = 0; k < ed->count; k++)
+                    mdl__request_publish(net, v->fl, e, now);
+            } else {
+                sg->chosen[i] = 1;
+                n++;
+            }
+        }
+        if (n > 0) {
+            /* An event loop lets go of its worker only when calls are
+             * outstanding. Answers come as events, after this returns. */
+            if (!sv->svc->blocking)
+                mdl_station_release(&r->st, &v->w, now);
+            v->pending = n;
+            v->t_stage = now;
+            for (i = 0; i < sg->n; i++)
+                if (sg->chosen[i]) {
+                    sg->chosen[i] = 0;
+                    mdl__call_start(net, v, sg->edges[i],
+                                    net->t->edges[sg->edges[i]].count - 1,
+                                    now);
+                }
+            return;
+        }
+        v->stage++;
+    }
+    calls_done(net, v, now);
+}
+
+void mdl__visit_joined(mdl_net *net, visit *v, double now)
+{
+    SIM_INVARIANT(v->state == VISIT_CALLING && v->pending == 0 && !v->calls);
+    sim_tally_add(&v->at->sv->stages[v->stage].dur, now - v->t_stage);
+    if (v->failed) {
+        calls_done(net, v, now);
+        return;
+    }
+    v->stage++;
+    next_stage(net, v, now);
+}
+
+void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
+{
+    service *sv = &net->sv[svi];
+    replica *r = &sv->rep[mdl_balancer_pick(&sv->lb, v->fl->key, sv->lb_rng,
+                                            &sv->rep[0].n, sizeof *r)];
+
+    SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds);
+    r->arrivals++;
+    if ((r->cap > 0 && r->n >= r->cap)
+        || (sv->admit.n && !mdl_admission_admit(&sv->admit, now))) {
+        r->rejected++;
+        v->failed = 1;
+        v->fl->rejected = 1;
+        answer(net, v, now);
+        return;
+    }
+    v->at = r;
+    v->t_arrive = now;
+    v->state = VISIT_PRE;
+    v->w.dist = &sv->svc->service;
+    v->w.first = 1;
+    v->w.self = 0;
+    r->n++;
+    sim_twa_set(&r->jobs, now, r->n);
+    mdl_station_serve(&r->st, &v->w, now);
+}
