@@ -146,7 +146,7 @@ static int take_record(sim_rep *r, int fd, int *rc)
         return 1;
     }
     if (read_all(fd, &d, sizeof d) != 0)
-        memset(&d, 0, sizeof d);
+        return 0;               /* cut short by the kill */
     d.file[sizeof d.file - 1] = d.msg[sizeof d.msg - 1] = '\0';
     if (*rc == SIM_OK) {
         *rc = h.status;
@@ -233,9 +233,10 @@ fail:
     for (k = 0; k < started; k++) {
         int status;
         if (fds[k].fd >= 0) {
-            int dummy = SIM_OK;
-            while (take_record(r, fds[k].fd, &dummy) > 0)
-                ;           /* finished before the kill: still counts */
+            /* Finished before the kill: still counts. A failure read now
+             * leaves the first one's status and message as they are. */
+            while (take_record(r, fds[k].fd, &rc) > 0)
+                ;
             close(fds[k].fd);
         }
         while (waitpid(pids[k], &status, 0) < 0)

@@ -94,6 +94,25 @@ START_TEST(test_cal_cancel_removes_only_that_event)
 }
 END_TEST
 
+static void cancel_self(sim_cal *cal, sim_event *ev)
+{
+    sim_cal_cancel(cal, ev);
+}
+
+/* An event that is firing is no longer pending: cancelling it (here from
+ * its own handler) would take another event's heap slot. It aborts. */
+START_TEST(test_cal_cancel_of_a_fired_event_aborts)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+
+    sim_cal_schedule(cal, 2.0, record, &t, 0);
+    sim_cal_schedule(cal, 1.0, cancel_self, NULL, 0);
+    sim_cal_run(cal, INFINITY);
+    sim_cal_free(cal);
+}
+END_TEST
+
 START_TEST(test_cal_run_stops_at_horizon)
 {
     sim_cal *cal = sim_cal_new();
@@ -402,6 +421,32 @@ START_TEST(test_rep_reports_a_failed_replication_with_its_message)
 }
 END_TEST
 
+static int rep_all_fail(void *ctx, unsigned rep, double *out, sim_diag *d)
+{
+    (void)ctx;
+    (void)out;
+    sim_diag_set(d, "m.yaml", 0, 0, "replication %u stalled", rep);
+    return SIM_ESTALL;
+}
+
+/* Every worker fails at once: the parent keeps the first message it
+ * read whole, never the empty one of a record the kill cut short. */
+START_TEST(test_rep_keeps_a_whole_message_when_all_fail)
+{
+    double out[4];
+    unsigned char done[4];
+    int i;
+    sim_rep r;
+
+    for (i = 0; i < 200; i++) {
+        rep_setup(&r, 4, 4, 1, rep_all_fail, NULL, out, done);
+        ck_assert_int_eq(sim_rep_run(&r), SIM_ESTALL);
+        ck_assert_msg(!strncmp(r.diag.msg, "replication ", 12),
+                      "run %d: message '%s'", i, r.diag.msg);
+    }
+}
+END_TEST
+
 /* A stop request during replication 2: it finishes, no other starts. */
 static int rep_stops_at_2(void *ctx, unsigned rep, double *out, sim_diag *d)
 {
@@ -540,6 +585,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_cal_fires_in_time_order);
     tcase_add_test(tc, test_cal_ties_leave_in_schedule_order);
     tcase_add_test(tc, test_cal_cancel_removes_only_that_event);
+    tcase_add_test_raise_signal(tc, test_cal_cancel_of_a_fired_event_aborts,
+                                SIGABRT);
     tcase_add_test(tc, test_cal_run_stops_at_horizon);
     tcase_add_test(tc, test_cal_random_hold_keeps_order);
     tcase_add_test(tc, test_cal_stall_is_reported_and_can_run_on);
@@ -558,6 +605,7 @@ static Suite *make_suite(void)
     tc = tcase_create("replications");
     tcase_add_test(tc, test_rep_parallel_equals_serial);
     tcase_add_test(tc, test_rep_reports_a_failed_replication_with_its_message);
+    tcase_add_test(tc, test_rep_keeps_a_whole_message_when_all_fail);
     tcase_add_test(tc, test_rep_stop_request_keeps_finished_replications);
     tcase_add_test(tc, test_rep_signal_stops_workers_and_keeps_records);
     tcase_add_test(tc, test_rep_workers_die_with_their_parent);
