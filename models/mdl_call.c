@@ -37,6 +37,7 @@ static void call_end(mdl_net *net, mdl_call *c, double now)
         mdl_chain_end(&es->chain, c, now, c->seen);
     if (c->timer)
         sim_cal_cancel(net->cal, c->timer);
+    c->timer = NULL;
     unlink_call(c->parent, c);
     c->gen++;
     mdl_pool_put(&net->calls, c);
@@ -140,6 +141,24 @@ void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int failed,
         return;                 /* abandoned: nobody waits */
     c->callee = NULL;
     answer_later(net, c, gen, failed ? MDL_CALL_FAILED : MDL_CALL_OK);
+}
+
+static void on_timer(sim_cal *cal, sim_event *ev)
+{
+    mdl_call *c = ev->obj;
+
+    /* A call that ends cancels its timer: this one is still waited on. */
+    SIM_INVARIANT(c->timer == ev && c->gen == (unsigned)ev->arg
+                  && c->outcome == MDL_CALL_PENDING);
+    c->timer = NULL;            /* the calendar releases ev itself */
+    mdl__call_abandon(c->parent->at->sv->net, c, sim_cal_now(cal));
+}
+
+void mdl__call_arm(mdl_net *net, mdl_call *c, double delay)
+{
+    if (c->timer)
+        sim_cal_cancel(net->cal, c->timer);
+    c->timer = mdl__schedule(net, delay, on_timer, c, (long)c->gen);
 }
 
 void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)

@@ -56,6 +56,9 @@ typedef struct flow {
     int cls;                /* class of the request (or of its publisher) */
     int pub;                /* publishing edge, or -1 for a request */
     int rejected;           /* a visit of it was refused at admission */
+    int ended;              /* the request has ended; orphans may remain */
+    long visits;            /* its visits alive: the flow is freed when it
+                               has ended and the last has gone */
     uint64_t key;           /* request id, and key for hash balancing */
 } flow;
 
@@ -193,8 +196,9 @@ void mdl__request_ledger(mdl_net *net, flow *f, replica *r, double self);
 static inline void mdl__request_visited(mdl_net *net, flow *f, replica *r,
                                         double self)
 {
-    if (f->pub >= 0)
-        return;                 /* events are not part of request latency */
+    if (f->pub >= 0 || f->ended)
+        return;                 /* events are not part of request latency,
+                                   nor orphans of one that has ended */
     if (!net->may_fail)
         r->self += self;        /* every request will succeed */
     else
@@ -202,6 +206,8 @@ static inline void mdl__request_visited(mdl_net *net, flow *f, replica *r,
 }
 /* The request's root visit ended: count, observe, recycle. */
 void mdl__request_end(mdl_net *net, flow *f, int failed, double now);
+/* A visit of f is gone; the last one of an ended request frees it. */
+void mdl__request_unref(mdl_net *net, flow *f);
 
 /* mdl_visit.c: the callee side. */
 visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller);
@@ -222,13 +228,17 @@ void mdl__call_start(mdl_net *net, visit *from, int e, int left,
  * reaches the caller as an event, if c is still that call. */
 void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int failed,
                       double now);
-/* The caller gives c up: it is freed now and its answer, if one comes,
- * goes nowhere; the callee's visit goes on as an orphan. */
+/* The caller gives c up: c ends FAILED and the caller goes on; its
+ * answer, if one comes, goes nowhere, and the callee's visit goes on as
+ * an orphan. */
 void mdl__call_abandon(mdl_net *net, mdl_call *c, double now);
+/* Abandon c after delay s unless it has ended by then (a timeout). */
+void mdl__call_arm(mdl_net *net, mdl_call *c, double delay);
 
 /* mdl_workload.c */
 void mdl__workload_start(mdl_net *net);
-/* A request of a workload ended: a closed workload's customer thinks. */
+/* Request f ended: a closed workload's customer thinks, in f again
+ * unless orphans of f still run; f is freed when nothing needs it. */
 void mdl__workload_done(mdl_net *net, flow *f);
 
 /* mdl_results.c */

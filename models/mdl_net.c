@@ -162,7 +162,6 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
             int delay = v->kind == MDL_SVC_DELAY;
             rp->sv = sv;
             rp->cap = delay ? 0 : v->capacity;
-            net->may_fail |= rp->cap > 0;
             if (mdl_station_init(&rp->st, delay ? INT_MAX : v->servers,
                                  !delay && v->discipline == MDL_DISC_PS,
                                  mdl__visit_work_done) != SIM_OK)
@@ -300,11 +299,26 @@ static int seed_streams(mdl_net *net, unsigned rep)
     return SIM_OK;
 }
 
+/* Can a request fail: a capacity, an admission chain, a call policy? */
+static int may_fail(const mdl_net *net)
+{
+    size_t i;
+
+    for (i = 0; i < net->nsv; i++)
+        if (net->sv[i].rep[0].cap > 0 || net->sv[i].admit.n > 0)
+            return 1;
+    for (i = 0; i < net->nedges; i++)
+        if (net->es[i].chain.n > 0)
+            return 1;
+    return 0;
+}
+
 static void reset_state(mdl_net *net)
 {
     size_t i;
     int r;
 
+    net->may_fail = may_fail(net);
     for (i = 0; i < net->nsv; i++) {
         service *sv = &net->sv[i];
         mdl_balancer_reset(&sv->lb);

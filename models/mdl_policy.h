@@ -20,8 +20,8 @@ enum { MDL_PASS = 0 };
 
 typedef struct mdl_policy {
     /* MDL_PASS, or the outcome (MDL_CALL_FAILED) c ends with at once,
-     * without going out. */
-    int (*start)(void *self, const mdl_call *c, double now);
+     * without going out. A policy may shape c: its deadline, a timer. */
+    int (*start)(void *self, mdl_call *c, double now);
     /* c has ended with c->outcome. NULL: not interested. */
     void (*end)(void *self, const mdl_call *c, double now);
     void *self;
@@ -48,7 +48,7 @@ typedef struct mdl_admission {
 /* MDL_PASS when every policy lets c go, else the first refusal; *seen
  * is the number of policies that saw c start (all of them, or those
  * before the refusing one): only they see it end. */
-static inline int mdl_chain_start(const mdl_chain *ch, const mdl_call *c,
+static inline int mdl_chain_start(const mdl_chain *ch, mdl_call *c,
                                   double now, int *seen)
 {
     int i, rc;

@@ -26,6 +26,8 @@ flow *mdl__request_new(mdl_net *net, int c, double now)
     f->led.n = 0;
     f->led.next = NULL;
     f->rejected = 0;
+    f->ended = 0;
+    f->visits = 0;
     f->key = net->next_key++;
     return f;
 }
@@ -102,7 +104,13 @@ static void event_end(mdl_net *net, flow *f, int failed, double now)
         es->ok++;
         sim_tally_add(&es->lat, now - f->t_start);
     }
-    mdl__request_free(net, f);
+}
+
+void mdl__request_unref(mdl_net *net, flow *f)
+{
+    SIM_INVARIANT(f->visits > 0);
+    if (--f->visits == 0 && f->ended)
+        mdl__request_free(net, f);
 }
 
 void mdl__request_end(mdl_net *net, flow *f, int failed, double now)
@@ -111,9 +119,12 @@ void mdl__request_end(mdl_net *net, flow *f, int failed, double now)
     cls *c;
 
     net->active--;
-    SIM_INVARIANT(net->active >= 0);
+    SIM_INVARIANT(net->active >= 0 && !f->ended);
+    f->ended = 1;
     if (f->pub >= 0) {
         event_end(net, f, failed, now);
+        if (f->visits == 0)
+            mdl__request_free(net, f);
         return;
     }
     c = &net->cl[f->cls];

@@ -39,6 +39,7 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
         return NULL;
     }
     v->fl = f;
+    f->visits++;
     v->caller = caller;
     v->caller_gen = caller ? caller->gen : 0;
     v->w.state = MDL_WORK_IDLE;
@@ -61,10 +62,13 @@ static void answer(mdl_net *net, visit *v, double now)
     SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds && !v->calls);
     v->state = VISIT_DONE;
     mdl_pool_put(&net->visits, v);
-    if (c)
+    if (c) {
         mdl__call_answer(net, c, gen, failed, now);
-    else
-        mdl__request_end(net, f, failed, now);
+        mdl__request_unref(net, f);
+        return;
+    }
+    f->visits--;
+    mdl__request_end(net, f, failed, now);
 }
 
 static void next_stage(mdl_net *net, visit *v, double now);

@@ -56,7 +56,12 @@ static void on_think_end(sim_cal *cal, sim_event *ev)
     /* A new request of the same customer: a fresh class draw and key. */
     f->cls = pick_class(net, w);
     f->t_start = sim_cal_now(cal);
+    f->pub = -1;
+    f->led.n = 0;
+    f->led.next = NULL;
     f->rejected = 0;
+    f->ended = 0;
+    f->visits = 0;
     f->key = net->next_key++;
     start_request(net, f, f->t_start);
 }
@@ -90,9 +95,21 @@ void mdl__workload_start(mdl_net *net)
 void mdl__workload_done(mdl_net *net, flow *f)
 {
     wl *w = &net->wls[net->s->classes[f->cls].workload];
+    flow *next = f;
 
+    if (f->visits > 0) {
+        /* Orphans of f still run and free it; the customer goes on in a
+         * new object (its key comes when it sends the next request). */
+        if (!w->w->closed)
+            return;
+        if (!(next = mdl_pool_get(&net->flows))) {
+            mdl__nomem(net);
+            return;
+        }
+        next->cls = f->cls;
+    }
     if (w->w->closed)
-        think(net, w, f);
+        think(net, w, next);
     else
         mdl__request_free(net, f);
 }

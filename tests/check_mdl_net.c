@@ -8,11 +8,16 @@
  * Three customers arrive at 1.000, 1.001 and 1.002 s and return only a
  * second after each reply, so the first three requests to finish are
  * theirs; the expected times are worked out by hand in each test.
+ *
+ * The lifecycle tests reach inside the engine (mdl_int.h) to install
+ * call policies and admitters, the hooks that patterns use, and drive a
+ * caller that gives up on its call.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../models/mdl_int.h"
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
 #include "tst.h"
@@ -32,8 +37,13 @@ static void observe(void *ctx, const mdl_net_req *r)
         s->r[s->n++] = *r;
 }
 
-/* Run tests/data/det.yaml with the overrides until 3 requests finished. */
-static void run_det(seen *out, const char *const *sets, size_t nsets)
+/* Called on the built net before it runs, to install hooks. */
+typedef void (*setup_fn)(mdl_net *net, void *ctx);
+
+/* Run tests/data/det.yaml with the overrides until 3 requests finished,
+ * after setup (may be NULL). */
+static void run_det_with(seen *out, const char *const *sets, size_t nsets,
+                         setup_fn setup, void *ctx)
 {
     const char *all[16];
     mdl_scenario *s = NULL;
@@ -55,6 +65,8 @@ static void run_det(seen *out, const char *const *sets, size_t nsets)
     res = malloc(mdl_net_result_len(net) * sizeof *res);
     ck_assert_ptr_nonnull(res);
     mdl_net_set_observer(net, observe, out);
+    if (setup)
+        setup(net, ctx);
     ck_assert_int_eq(mdl_net_run(net, 0, res, NULL, &d), SIM_OK);
     ck_assert_int_eq(out->n, 3);
     free(res);
@@ -62,20 +74,25 @@ static void run_det(seen *out, const char *const *sets, size_t nsets)
     mdl_scenario_free(s);
 }
 
-/* The k-th request to finish was customer cls's, started at start ms and
+static void run_det(seen *out, const char *const *sets, size_t nsets)
+{
+    run_det_with(out, sets, nsets, NULL, NULL);
+}
+
+/* The k-th request to finish was customer who's, started at start ms and
  * ended at end ms (from t = 0) with this outcome. */
-static void finished(const seen *s, int k, int cls, double start, double end,
+static void finished(const seen *s, int k, int who, double start, double end,
                      int outcome)
 {
     const mdl_net_req *r = &s->r[k];
 
-    ck_assert_msg(r->cls == cls && r->outcome == outcome
+    ck_assert_msg(r->cls == who && r->outcome == outcome
                   && fabs(r->start - start / 1e3) < 1e-9
                   && fabs(r->end - end / 1e3) < 1e-9,
                   "request %d: customer %d, %.6g to %.6g ms, outcome %d; "
                   "expected customer %d, %.6g to %.6g ms, outcome %d", k,
                   r->cls + 1, 1e3 * r->start, 1e3 * r->end, r->outcome,
-                  cls + 1, start, end, outcome);
+                  who + 1, start, end, outcome);
 }
 
 /* Point all three customers at service svc. */
@@ -232,6 +249,192 @@ START_TEST(test_post_work_with_both_kinds_of_worker)
 }
 END_TEST
 
+/* ---- the call and visit lifecycle ---- */
+
+/* The index of the edge from service `from` to `to`. */
+static int edge_of(const mdl_net *net, const char *from, const char *to)
+{
+    size_t e;
+
+    for (e = 0; e < net->nedges; e++)
+        if (!strcmp(net->t->services[net->t->edges[e].from].name, from)
+            && !strcmp(net->t->services[net->t->edges[e].to].name, to))
+            return (int)e;
+    ck_abort_msg("no edge %s -> %s", from, to);
+    return -1;
+}
+
+/* A test policy: arms a timer (if timeout > 0), refuses (if refuse), and
+ * records what it saw. */
+typedef struct probe {
+    mdl_net *net;
+    double timeout;         /* s; 0: none */
+    int refuse;
+    int started, ok, failed;
+    const mdl_call *first, *reused;
+} probe;
+
+static int probe_start(void *self, mdl_call *c, double now)
+{
+    probe *p = self;
+
+    (void)now;
+    p->started++;
+    if (!p->first)
+        p->first = c;
+    else if (c == p->first)
+        p->reused = c;      /* the pool handed the same object out again */
+    if (p->timeout > 0)
+        mdl__call_arm(p->net, c, p->timeout);
+    return p->refuse ? MDL_CALL_FAILED : MDL_PASS;
+}
+
+static void probe_end(void *self, const mdl_call *c, double now)
+{
+    probe *p = self;
+
+    (void)now;
+    if (c->outcome == MDL_CALL_OK)
+        p->ok++;
+    else
+        p->failed++;
+}
+
+typedef struct chain_setup {
+    probe *p;
+    int n;
+    mdl_policy pol[2];
+} chain_setup;
+
+/* Install the probes in order on the edge p -> q. */
+static void on_p_to_q(mdl_net *net, void *ctx)
+{
+    chain_setup *cs = ctx;
+    int i, e = edge_of(net, "p", "q");
+
+    for (i = 0; i < cs->n; i++) {
+        cs->p[i].net = net;
+        cs->pol[i].start = probe_start;
+        cs->pol[i].end = probe_end;
+        cs->pol[i].self = &cs->p[i];
+    }
+    net->es[e].chain.n = cs->n;
+    net->es[e].chain.p = cs->pol;
+}
+
+/* p (one blocking worker, 1 ms) calls q (10 ms) and gives up after 6 ms.
+ * c1: calls at 1001, gives up at 1007 and fails; c2 gets the worker at
+ * 1007, calls at 1008 in the same call object, and c1's orphan answers
+ * at 1011 while c2 waits: that answer must go nowhere, so c2 gives up at
+ * 1014 too (had it arrived, c2 would have succeeded at 1011); c3 calls at
+ * 1015 and gives up at 1021 (c2's orphan answers at 1018). */
+START_TEST(test_abandoned_call_answer_goes_nowhere)
+{
+    static const char *const sets[] = { AT("p") };
+    probe p = { 0 };
+    chain_setup cs = { &p, 1, { { 0 } } };
+    seen s;
+
+    p.timeout = 0.006;
+    run_det_with(&s, sets, 3, on_p_to_q, &cs);
+    finished(&s, 0, 0, 1000, 1007, MDL_REQ_FAILED);
+    finished(&s, 1, 1, 1001, 1014, MDL_REQ_FAILED);
+    finished(&s, 2, 2, 1002, 1021, MDL_REQ_FAILED);
+    ck_assert_ptr_nonnull(p.reused);
+    ck_assert_int_eq(p.started, 3);
+    ck_assert_int_eq(p.failed, 3);
+    ck_assert_int_eq(p.ok, 0);
+}
+END_TEST
+
+/* A timer that does not fire: q answers at 1011, before the 20 ms are
+ * up, the timer is cancelled with the call, and all goes as without it. */
+START_TEST(test_answered_call_cancels_its_timer)
+{
+    static const char *const sets[] = { AT("p") };
+    probe p = { 0 };
+    chain_setup cs = { &p, 1, { { 0 } } };
+    seen s;
+
+    p.timeout = 0.020;
+    run_det_with(&s, sets, 3, on_p_to_q, &cs);
+    finished(&s, 0, 0, 1000, 1011, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1022, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1033, MDL_REQ_OK);
+    ck_assert_int_eq(p.ok, 3);
+    ck_assert_int_eq(p.failed, 0);
+}
+END_TEST
+
+/* The second policy of the chain refuses every call: each request fails
+ * right after p's 1 ms, without reaching q; the first policy hears every
+ * call end as failed, the refusing one hears nothing more. */
+START_TEST(test_policy_chain_refusal_fails_the_call_at_once)
+{
+    static const char *const sets[] = { AT("p") };
+    probe p[2] = { { 0 }, { 0 } };
+    chain_setup cs = { p, 2, { { 0 } } };
+    seen s;
+
+    p[1].refuse = 1;
+    run_det_with(&s, sets, 3, on_p_to_q, &cs);
+    finished(&s, 0, 0, 1000, 1001, MDL_REQ_FAILED);
+    finished(&s, 1, 1, 1001, 1002, MDL_REQ_FAILED);
+    finished(&s, 2, 2, 1002, 1003, MDL_REQ_FAILED);
+    ck_assert_int_eq(p[0].started, 3);
+    ck_assert_int_eq(p[0].failed, 3);
+    ck_assert_int_eq(p[1].started, 3);
+    ck_assert_int_eq(p[1].failed + p[1].ok, 0);
+}
+END_TEST
+
+/* An admitter at s that takes every other arrival. */
+typedef struct gate {
+    int arrivals, left;
+    mdl_admitter a;
+} gate;
+
+static int gate_admit(void *self, double now)
+{
+    gate *g = self;
+
+    (void)now;
+    return g->arrivals++ % 2 == 0;
+}
+
+static void gate_leave(void *self, double now)
+{
+    (void)now;
+    ((gate *)self)->left++;
+}
+
+static void on_s(mdl_net *net, void *ctx)
+{
+    gate *g = ctx;
+    service *sv = &net->sv[mdl_topology_find(net->t, "s")];
+
+    g->a.admit = gate_admit;
+    g->a.leave = gate_leave;
+    g->a.self = g;
+    sv->admit.n = 1;
+    sv->admit.a = &g->a;
+}
+
+/* c2 is refused at once (rejected); c3 waits for c1 as usual. */
+START_TEST(test_admission_refusal_is_a_rejection)
+{
+    gate g = { 0, 0, { 0 } };
+    seen s;
+
+    run_det_with(&s, NULL, 0, on_s, &g);
+    finished(&s, 0, 1, 1001, 1001, MDL_REQ_REJECTED);
+    finished(&s, 1, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1020, MDL_REQ_OK);
+    ck_assert_int_eq(g.arrivals, 3);
+    ck_assert_int_eq(g.left, 2);
+}
+END_TEST
+
 /* A model that cannot be written in a file (the cycle check rejects it)
  * is made by pointing an edge elsewhere after the net is built: the
  * watchdog is the engine's own last line of defence. */
@@ -312,6 +515,12 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_blocking_worker_waits_for_its_call);
     tcase_add_test(tc, test_event_loop_releases_the_worker);
     tcase_add_test(tc, test_post_work_with_both_kinds_of_worker);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("lifecycle");
+    tcase_add_test(tc, test_abandoned_call_answer_goes_nowhere);
+    tcase_add_test(tc, test_answered_call_cancels_its_timer);
+    tcase_add_test(tc, test_policy_chain_refusal_fails_the_call_at_once);
+    tcase_add_test(tc, test_admission_refusal_is_a_rejection);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);
