@@ -77,20 +77,6 @@ void ana_report_destroy(ana_report *r)
 
 /* ---- the table ---- */
 
-static int is_time(const char *metric)
-{
-    static const char *const times[] = {
-        "wait_mean", "work_mean", "callee_mean", "response_mean",
-        "self_per_request", "duration_mean"
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof times / sizeof *times; i++)
-        if (!strcmp(metric, times[i]))
-            return 1;
-    return !strncmp(metric, "latency_", 8);
-}
-
 /* Scale and unit for showing a time of magnitude x (s). */
 static const char *time_unit(double x, double *scale)
 {
@@ -219,7 +205,7 @@ void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out)
             hidden++;
             continue;
         }
-        if (is_time(metric))
+        if (!strcmp(mdl_net_metric_unit(r->net, m), "s"))
             unit = time_unit(ci->mean, &scale);
         fmt(mean, sizeof mean, ci->mean, scale);
         fmt(lo, sizeof lo, ci->low, scale);

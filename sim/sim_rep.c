@@ -18,6 +18,7 @@
  * SIGINT and SIGTERM rather than the handler it inherited.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -86,15 +87,20 @@ static void worker(int fd, unsigned k, unsigned jobs, const sim_rep *r,
     if (getppid() != parent || !out)    /* the parent died before prctl */
         _exit(3);
     for (i = k; i < r->nreps; i += jobs) {
-        sim_diag d;
+        struct { rec_head h; sim_diag d; } fail;
         rec_head h;
-        memset(&d, 0, sizeof d);
+        memset(&fail, 0, sizeof fail);
         h.rep = i;
-        h.status = r->fn(r->ctx, i, out, &d);
-        if (write_all(fd, &h, sizeof h) < 0
-            || (h.status == SIM_OK
-                ? write_all(fd, out, r->len * sizeof *out)
-                : write_all(fd, &d, sizeof d)) < 0) {
+        h.status = r->fn(r->ctx, i, out, &fail.d);
+        fail.h = h;
+        /* A failure goes in one write, shorter than PIPE_BUF, so the
+         * pipe takes it whole or not at all. */
+        _Static_assert(sizeof fail == sizeof(rec_head) + sizeof(sim_diag)
+                       && sizeof fail <= PIPE_BUF, "one atomic record");
+        if (h.status == SIM_OK
+            ? write_all(fd, &h, sizeof h) < 0
+              || write_all(fd, out, r->len * sizeof *out) < 0
+            : write_all(fd, &fail, sizeof fail) < 0) {
             code = 4;
             break;
         }

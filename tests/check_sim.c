@@ -438,7 +438,7 @@ START_TEST(test_rep_keeps_a_whole_message_when_all_fail)
     int i;
     sim_rep r;
 
-    for (i = 0; i < 200; i++) {
+    for (i = 0; i < 40; i++) {
         rep_setup(&r, 4, 4, 1, rep_all_fail, NULL, out, done);
         ck_assert_int_eq(sim_rep_run(&r), SIM_ESTALL);
         ck_assert_msg(!strncmp(r.diag.msg, "replication ", 12),
