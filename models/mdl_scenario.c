@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <yaml.h>
 #include "../sim/sim_stat.h"
+#include "mdl_hint.h"
 #include "mdl_input.h"
 #include "mdl_name.h"
 #include "mdl_scenario.h"
@@ -150,7 +151,7 @@ static int each_pair(ctx *c, yaml_node_t *m, const char *where,
             for (i = 0; i < nkeys && strcmp(keys[i], key); i++)
                 ;
             if (i == nkeys) {
-                const char *hint = mdl_did_you_mean(key, keys, nkeys);
+                const char *hint = mdl_hint(key, keys, nkeys);
                 if (hint)
                     return err_at(c, k, 0, "unknown key '%s' in %s; did you "
                                   "mean '%s'?", key, where, hint);
@@ -359,7 +360,7 @@ static int unknown_service(ctx *c, yaml_node_t *n, const char *name,
         return SIM_ENOMEM;
     for (i = 0; i < t->nservices; i++)
         names[i] = t->services[i].name;
-    hint = mdl_did_you_mean(name, names, t->nservices);
+    hint = mdl_hint(name, names, t->nservices);
     if (hint)
         err_at(c, n, 0, "unknown service '%s' %s; did you mean '%s'?", name,
                where, hint);
@@ -577,7 +578,7 @@ static int check_edge_types(ctx *c)
                 char word[256];
                 const char *hint;
                 snprintf(word, sizeof word, "%.*s", (int)len, p);
-                hint = mdl_did_you_mean(word, names, c->s->nclasses);
+                hint = mdl_hint(word, names, c->s->nclasses);
                 rc = sim_diag_set(c->d, t->path, t->services[e->from].line, 0,
                                   "edge '%s' -> '%s': types names '%s', which "
                                   "is not a request class of %s%s%s%s",

@@ -39,6 +39,7 @@
 #include <strings.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include "mdl_hint.h"
 #include "mdl_input.h"
 #include "mdl_name.h"
 #include "mdl_topology.h"
@@ -86,71 +87,6 @@ static const char *const lbs[] = {
 };
 
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
-
-/* ------------------------------------------------------------------ */
-/* Did you mean                                                        */
-/* ------------------------------------------------------------------ */
-
-#define DYM_MAX 64      /* longer words get no suggestion */
-
-/* Levenshtein distance of a and b (both shorter than DYM_MAX), two rows:
- *   D[i][j] = min(D[i-1][j] + 1, D[i][j-1] + 1, D[i-1][j-1] + [a_i != b_j]) */
-static size_t edit_distance(const char *a, size_t la, const char *b,
-                            size_t lb)
-{
-    size_t prev[DYM_MAX + 1], cur[DYM_MAX + 1];
-    size_t i, j;
-
-    for (j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t m = del < ins ? del : ins;
-            cur[j] = m < sub ? m : sub;
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-    }
-    return prev[lb];
-}
-
-/* A candidate is suggested when its distance is at most max(1, len / 3),
- * len the length of word; ties go to the earlier candidate. */
-const char *mdl_did_you_mean(const char *word, const char *const *cands,
-                             size_t n)
-{
-    size_t lw = strlen(word), limit = lw / 3 > 1 ? lw / 3 : 1;
-    size_t best = (size_t)-1, i;
-    const char *found = NULL;
-
-    if (lw >= DYM_MAX)
-        return NULL;
-    for (i = 0; i < n; i++) {
-        size_t lc = strlen(cands[i]), dist;
-
-        if (lc >= DYM_MAX)
-            continue;
-        dist = edit_distance(word, lw, cands[i], lc);
-        if (dist <= limit && dist < best) {
-            best = dist;
-            found = cands[i];
-        }
-    }
-    return found;
-}
-
-/* Append "; did you mean 'x'?" to err when a candidate is close. */
-static void append_hint(char *err, size_t errlen, const char *word,
-                        const char *const *cands, size_t n)
-{
-    const char *hint = mdl_did_you_mean(word, cands, n);
-    size_t len = strlen(err);
-
-    if (hint && len < errlen)
-        snprintf(err + len, errlen - len, "; did you mean '%s'?", hint);
-}
 
 /* ------------------------------------------------------------------ */
 /* Value parsers                                                       */
@@ -249,7 +185,7 @@ static int bad_word(char *err, size_t errlen, const char *key,
 
     word_list(list, sizeof list, words, n);
     snprintf(err, errlen, "%s must be %s, found '%s'", key, list, value);
-    append_hint(err, errlen, value, words, n);
+    mdl_hint_append(err, errlen, value, words, n);
     return SIM_EPARSE;
 }
 
@@ -359,7 +295,7 @@ int mdl_service_set(mdl_service *s, const char *key, const char *value,
         }
     } else {
         snprintf(err, errlen, "unknown attribute '%s'", key);
-        append_hint(err, errlen, key, svc_keys, NSVC_KEYS);
+        mdl_hint_append(err, errlen, key, svc_keys, NSVC_KEYS);
         return SIM_EPARSE;
     }
     return SIM_OK;
@@ -435,7 +371,7 @@ static int edge_set(mdl_edge *e, const char *key, const char *value,
         e->types = copy;
     } else {
         snprintf(err, errlen, "unknown attribute '%s'", key);
-        append_hint(err, errlen, key, edge_keys, NEDGE_KEYS);
+        mdl_hint_append(err, errlen, key, edge_keys, NEDGE_KEYS);
         return SIM_EPARSE;
     }
     return SIM_OK;
@@ -1095,7 +1031,7 @@ static int scan_graphml(const char *text, size_t len, const char *path,
         for (k = 0; k < 2; k++) {
             if (!end[k] || lookup_id(ids, nnodes, end[k]) != (size_t)-1)
                 continue;
-            hint = mdl_did_you_mean(end[k], names, nnodes);
+            hint = mdl_hint(end[k], names, nnodes);
             rc = sim_diag_set(d, path, it->line, 0, "edge %s '%s' is not the "
                               "id of a <node>%s%s%s", k ? "target" : "source",
                               end[k], hint ? "; did you mean '" : "",
@@ -1557,7 +1493,8 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
             if (known < 0) {
                 snprintf(err, sizeof err, "unknown attribute '%s' on "
                          "service '%s'", an, s->name);
-                append_hint(err, sizeof err, an, vertex_attrs, NVERTEX_ATTRS);
+                mdl_hint_append(err, sizeof err, an, vertex_attrs,
+                                NVERTEX_ATTRS);
                 rc = sim_diag_set(d, path, p ? p->line : s->line, 0, "%s",
                                   err);
                 goto fail;
@@ -1608,7 +1545,7 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
             if (known < 0) {
                 snprintf(err, sizeof err, "unknown attribute '%s' on edge "
                          "'%s' -> '%s'", an, src, dst);
-                append_hint(err, sizeof err, an, edge_attrs, NEDGE_ATTRS);
+                mdl_hint_append(err, sizeof err, an, edge_attrs, NEDGE_ATTRS);
                 rc = sim_diag_set(d, path, p ? p->line : e->line, 0, "%s",
                                   err);
                 goto fail;

@@ -113,9 +113,5 @@ int mdl_topology_check(const mdl_topology *t, sim_diag *d);
  * a call, => a forward), or SIM_ENOMEM. Forward-only loops (Jackson
  * feedback) and publish edges (nobody waits) are fine. */
 int mdl_topology_check_cycles(const mdl_topology *t, sim_diag *d);
-/* Closest of the words in cands[0..n-1] to word by edit distance, or NULL
- * when none is close enough to suggest. */
-const char *mdl_did_you_mean(const char *word, const char *const *cands,
-                             size_t n);
 
 #endif /* MDL_TOPOLOGY_H */

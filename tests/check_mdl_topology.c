@@ -657,35 +657,6 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
-START_TEST(test_did_you_mean_suggests_close_words)
-{
-    static const char *const keys[] = {
-        "servers", "replicas", "service", "capacity", "kind"
-    };
-
-    ck_assert_str_eq(mdl_did_you_mean("servrs", keys, 5), "servers");
-    ck_assert_str_eq(mdl_did_you_mean("replcas", keys, 5), "replicas");
-    ck_assert_str_eq(mdl_did_you_mean("capacty", keys, 5), "capacity");
-    ck_assert_str_eq(mdl_did_you_mean("kin", keys, 5), "kind");
-    ck_assert_str_eq(mdl_did_you_mean("servce", keys, 5), "service");
-}
-END_TEST
-
-START_TEST(test_did_you_mean_stays_quiet_when_far)
-{
-    static const char *const keys[] = { "servers", "p", "kind" };
-
-    ck_assert_ptr_null(mdl_did_you_mean("colour", keys, 3));
-    ck_assert_ptr_null(mdl_did_you_mean("srvrs", keys, 3));  /* 2 > 5/3 */
-    ck_assert_ptr_null(mdl_did_you_mean("kidn", keys, 3));   /* 2 > 4/3 */
-    ck_assert_ptr_null(mdl_did_you_mean("xyz", keys, 3));
-    ck_assert_ptr_null(mdl_did_you_mean("anything", keys, 0));
-    ck_assert_str_eq(mdl_did_you_mean("q", keys, 3), "p");  /* max(1, 0) */
-}
-END_TEST
-
-/* ------------------------------------------------------------------ */
-
 START_TEST(test_find_returns_index_or_minus_one)
 {
     mdl_topology *t = load_ok("tests/data/shop.gml");
@@ -746,11 +717,6 @@ static Suite *make_suite(void)
 
     tc = tcase_create("check");
     tcase_add_test(tc, test_check_sees_overrides);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("did_you_mean");
-    tcase_add_test(tc, test_did_you_mean_suggests_close_words);
-    tcase_add_test(tc, test_did_you_mean_stays_quiet_when_far);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("find");
