@@ -566,15 +566,14 @@ static int check_edge_types(ctx *c)
         names[j] = c->s->classes[j].name;
     for (i = 0; i < t->nedges && rc == SIM_OK; i++) {
         const mdl_edge *e = &t->edges[i];
-        const char *p = e->types;
-        while (p && *p && rc == SIM_OK) {
-            size_t len;
-            p += strspn(p, " ,");
-            len = strcspn(p, " ,");
-            for (j = 0; len && j < c->s->nclasses; j++)
+        const char *cur = e->types, *p;
+        size_t len;
+
+        while (rc == SIM_OK && mdl_edge_types_next(&cur, &p, &len)) {
+            for (j = 0; j < c->s->nclasses; j++)
                 if (strlen(names[j]) == len && !strncmp(names[j], p, len))
                     break;
-            if (len && j == c->s->nclasses) {
+            if (j == c->s->nclasses) {
                 char word[256];
                 const char *hint;
                 snprintf(word, sizeof word, "%.*s", (int)len, p);
@@ -587,7 +586,6 @@ static int check_edge_types(ctx *c)
                                   hint ? "; did you mean '" : "",
                                   hint ? hint : "", hint ? "'?" : "");
             }
-            p += len;
         }
     }
     free(names);
@@ -1109,18 +1107,7 @@ void mdl_scenario_free(mdl_scenario *s)
 
 int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c)
 {
-    const char *p = s->topo->edges[e].types, *name = s->classes[c].name;
-    size_t want = strlen(name);
+    const mdl_edge *edge = &s->topo->edges[e];
 
-    if (!p)
-        return 1;
-    while (*p) {
-        size_t len;
-        p += strspn(p, " ,");
-        len = strcspn(p, " ,");
-        if (len && len == want && !strncmp(p, name, len))
-            return 1;
-        p += len;
-    }
-    return 0;
+    return !edge->types || mdl_edge_names_type(edge, s->classes[c].name);
 }

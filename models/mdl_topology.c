@@ -301,6 +301,33 @@ int mdl_service_set(mdl_service *s, const char *key, const char *value,
     return SIM_OK;
 }
 
+/* The one reading of a `types` list: the loader, the scenario's class
+ * checks, the engine and the graph analysis all see the same names. */
+int mdl_edge_types_next(const char **cursor, const char **word,
+                        size_t *len)
+{
+    const char *p = *cursor;
+
+    if (!p)
+        return 0;
+    p += strspn(p, " ,");
+    *word = p;
+    *len = strcspn(p, " ,");
+    *cursor = p + *len;
+    return *len > 0;
+}
+
+int mdl_edge_names_type(const mdl_edge *e, const char *name)
+{
+    const char *cur = e->types, *word;
+    size_t len, want = strlen(name);
+
+    while (mdl_edge_types_next(&cur, &word, &len))
+        if (len == want && memcmp(word, name, len) == 0)
+            return 1;
+    return 0;
+}
+
 static void edge_init(mdl_edge *e, int from, int to)
 {
     memset(e, 0, sizeof *e);
@@ -357,8 +384,10 @@ static int edge_set(mdl_edge *e, const char *key, const char *value,
         e->protocol = copy;
     } else if (strcmp(key, "types") == 0) {
         char *copy;
+        const char *cur = value, *word;
+        size_t len;
 
-        if (!value[0] || strspn(value, " ,") == strlen(value)) {
+        if (!mdl_edge_types_next(&cur, &word, &len)) {
             snprintf(err, errlen, "types must name at least one request "
                      "class, found '%s'", value);
             return SIM_EPARSE;
