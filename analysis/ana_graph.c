@@ -188,23 +188,9 @@ done:
  * every type. type NULL stands for a type no edge names. */
 static int applies(const mdl_edge *e, const char *type)
 {
-    const char *p = e->types;
-    size_t want;
-
-    if (!p)
+    if (!e->types)
         return 1;
-    if (!type)
-        return 0;
-    want = strlen(type);
-    while (*p) {
-        size_t len;
-        p += strspn(p, " ,");
-        len = strcspn(p, " ,");
-        if (len && len == want && !strncmp(p, type, len))
-            return 1;
-        p += len;
-    }
-    return 0;
+    return type && mdl_edge_names_type(e, type);
 }
 
 /* Whether e names type in its types list (not just "every type"). */
@@ -219,17 +205,16 @@ static int collect_types(ana_graph *g, const mdl_topology *t)
     size_t i, k;
 
     for (i = 0; i < t->nedges; i++) {
-        const char *p = t->edges[i].types;
-        while (p && *p) {
-            size_t len;
+        const char *cur = t->edges[i].types, *p;
+        size_t len;
+
+        while (mdl_edge_types_next(&cur, &p, &len)) {
             char **grown;
-            p += strspn(p, " ,");
-            len = strcspn(p, " ,");
-            for (k = 0; len && k < g->ntypes; k++)
+            for (k = 0; k < g->ntypes; k++)
                 if (strlen(g->types[k]) == len
                     && !strncmp(g->types[k], p, len))
                     break;
-            if (len && k == g->ntypes) {
+            if (k == g->ntypes) {
                 grown = realloc(g->types, (g->ntypes + 1) * sizeof *grown);
                 if (!grown)
                     return SIM_ENOMEM;
@@ -239,7 +224,6 @@ static int collect_types(ana_graph *g, const mdl_topology *t)
                 memcpy(g->types[g->ntypes], p, len);
                 g->types[g->ntypes++][len] = '\0';
             }
-            p += len;
         }
     }
     return SIM_OK;

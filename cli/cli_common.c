@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../analysis/ana_theory.h"
-#include "../models/mdl_topology.h"
+#include "../models/mdl_hint.h"
 #include "cli_int.h"
 
 int cli__failed(int rc, const sim_diag *d)
@@ -139,7 +139,7 @@ static void unknown_option(const cli_cmd *c, const char *text, int short_opt)
     for (i = 0; i < NOPTS; i++)
         if (!BITS[i] || (c->opts & BITS[i]))
             cands[n++] = LONGOPTS[i].name;
-    hint = mdl_did_you_mean(word, cands, n);
+    hint = mdl_hint(word, cands, n);
     fprintf(stderr, "qmesh: %s: unknown option '%s'", c->name, text);
     if (hint)
         fprintf(stderr, "; did you mean '--%s'?", hint);

@@ -27,6 +27,7 @@
 #include "../analysis/ana_provenance.h"
 #include "../analysis/ana_report.h"
 #include "../analysis/ana_theory.h"
+#include "../models/mdl_hint.h"
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
 #include "../models/mdl_topology.h"
@@ -426,7 +427,7 @@ static const cli_cmd *find_command(const char *name)
         names[i] = COMMANDS[i]->name;
     }
     names[NCOMMANDS] = "help";
-    hint = mdl_did_you_mean(name, names, NCOMMANDS + 1);
+    hint = mdl_hint(name, names, NCOMMANDS + 1);
     fprintf(stderr, "qmesh: unknown command '%s'", name);
     if (hint)
         fprintf(stderr, "; did you mean '%s'?", hint);

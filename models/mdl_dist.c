@@ -42,6 +42,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include "../sim/sim_err.h"
 #include "mdl_dist.h"
+#include "mdl_hint.h"
 #include "mdl_input.h"
 
 /* ------------------------------------------------------------------ */
@@ -86,72 +87,6 @@ static const char *skip_ws(const char *s, const char *e)
     while (s < e && isspace((unsigned char)*s))
         s++;
     return s;
-}
-
-/* ------------------------------------------------------------------ */
-/* Did-you-mean                                                         */
-/* ------------------------------------------------------------------ */
-
-#define EDIT_MAX 32     /* longer words are never "close" to anything */
-
-/* Optimal string alignment distance between a[0..na) and b[0..nb):
- * Levenshtein (insert, delete, substitute, each cost 1) plus the swap of
- * two adjacent characters at cost 1, the commonest typing slip ("mena").
- *   D[i][j] = min(D[i-1][j] + 1, D[i][j-1] + 1,
- *                 D[i-1][j-1] + (a[i-1] != b[j-1]),
- *                 D[i-2][j-2] + 1 if a[i-1] = b[j-2] and a[i-2] = b[j-1])
- */
-static size_t edit_distance(const char *a, size_t na, const char *b,
-                            size_t nb)
-{
-    size_t D[EDIT_MAX + 1][EDIT_MAX + 1];
-    size_t i, j, best;
-
-    if (na > EDIT_MAX || nb > EDIT_MAX)
-        return (size_t)-1;
-    for (i = 0; i <= na; i++)
-        D[i][0] = i;
-    for (j = 0; j <= nb; j++)
-        D[0][j] = j;
-    for (i = 1; i <= na; i++) {
-        for (j = 1; j <= nb; j++) {
-            best = D[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (D[i - 1][j] + 1 < best)
-                best = D[i - 1][j] + 1;
-            if (D[i][j - 1] + 1 < best)
-                best = D[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2]
-                && a[i - 2] == b[j - 1] && D[i - 2][j - 2] + 1 < best)
-                best = D[i - 2][j - 2] + 1;
-            D[i][j] = best;
-        }
-    }
-    return D[na][nb];
-}
-
-/* The candidate closest to word[0..n): edit distance at most 2 and at most
- * half the longer word (so "m" does not suggest "k"), else one of at least
- * three letters that is a prefix of the other ("exponential" -> "exp").
- * NULL when nothing is close. */
-static const char *closest(const char *word, size_t n,
-                           const char *const *cands, size_t ncands)
-{
-    const char *best = NULL, *prefix = NULL;
-    size_t bestd = (size_t)-1, i, d, nc, longer, shorter;
-
-    for (i = 0; i < ncands; i++) {
-        nc = strlen(cands[i]);
-        d = edit_distance(word, n, cands[i], nc);
-        longer = n > nc ? n : nc;
-        if (d <= 2 && 2 * d <= longer && d < bestd) {
-            bestd = d;
-            best = cands[i];
-        }
-        shorter = n < nc ? n : nc;
-        if (!prefix && shorter >= 3 && strncmp(word, cands[i], shorter) == 0)
-            prefix = cands[i];
-    }
-    return best ? best : prefix;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1021,8 +956,8 @@ static int parse_arg(parser *ps, call *c, const char **pp, const char *e,
                 && memcmp(sp->params[i], s, (size_t)(ke - s)) == 0)
                 break;
         if (i == sp->nparams) {
-            cand = closest(s, (size_t)(ke - s), sp->params,
-                           (size_t)sp->nparams);
+            cand = mdl_hint_n(s, (size_t)(ke - s), sp->params,
+                              (size_t)sp->nparams);
             if (cand)
                 return fail(ps, s, "unknown parameter '%.*s' of %s; did "
                             "you mean '%s'?", span(s, ke), s, sp->name,
@@ -1134,7 +1069,7 @@ static int parse_dist(parser *ps, mdl_dist *d, const char *base_dir)
             c.spec = &specs[i];
     }
     if (!c.spec) {
-        cand = closest(s, (size_t)(ne - s), names, NSPECS);
+        cand = mdl_hint_n(s, (size_t)(ne - s), names, NSPECS);
         if (cand)
             return fail(ps, s, "unknown distribution '%.*s'; did you mean "
                         "'%s'?", span(s, ne), s, cand);

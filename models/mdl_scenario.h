@@ -1,7 +1,8 @@
 /*
  * mdl_scenario.h - scenario files (YAML, DESIGN.md section 4): the
- * topology, the workloads, the run settings and per-service overrides,
- * read with libyaml and validated before anything is simulated.
+ * topology, the workloads, the run settings, per-service overrides and
+ * the call edges that `calls:` names, read with libyaml and validated
+ * before anything is simulated.
  *
  * Every error names file:line:column and the key, and unknown keys are
  * rejected with a did-you-mean hint. `--set a.b.c=value` overrides are
@@ -54,6 +55,16 @@ typedef struct mdl_class {
     int line;               /* where it is defined */
 } mdl_class;
 
+/* An entry of the `calls:` block, which names one call edge and its call
+ * policies (DESIGN.md section 4). No policy is simulated yet and the
+ * loader refuses every one, so an entry changes nothing; it is kept for
+ * the engine, with where it was written. */
+typedef struct mdl_call_policy {
+    char *key;              /* owned: the key as written, "a->b" or "a->b#1" */
+    size_t edge;            /* index in topo->edges of a call edge */
+    int line, col;          /* of the key; 0 when a --set added it */
+} mdl_call_policy;
+
 typedef struct mdl_scenario {
     char *path;             /* owned: the file as given */
     char *dir;              /* owned: its directory, for relative paths */
@@ -71,6 +82,8 @@ typedef struct mdl_scenario {
     uint64_t seed;
     double confidence;      /* CI level, e.g. 0.95 */
     int workload_line;      /* line of the `workload:` key */
+    size_t ncalls;
+    mdl_call_policy *calls; /* owned, in file order, each edge at most once */
 } mdl_scenario;
 
 /* Read path, apply the overrides sets[0..nsets-1] ("a.b.c=value"), load

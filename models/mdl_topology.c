@@ -13,13 +13,14 @@
  * "file:line: error: ...", at the attribute's line when it is known.
  *
  * Every attribute value, numeric or string, is turned into text and set
- * through mdl_service_set() (vertices) or edge_set() (edges), the same
- * validators a scenario's overrides go through, so the file and the
- * scenario cannot disagree on what is valid. igraph marks absence with NaN
- * for numbers, "" for strings and false for GraphML booleans; the layout
- * tells an absent value from a written NaN ("servers NaN", GraphML
- * <data>nan</data>) or a written false, and a written NaN or infinity is
- * passed on as written, for the validators to reject.
+ * through the descriptor tables vertex_attrs and edge_attrs, which a
+ * scenario's overrides go through too (mdl_service_set()), so the file
+ * and the scenario cannot disagree on what is valid. igraph marks
+ * absence with NaN for numbers, "" for strings and false for GraphML
+ * booleans; the layout tells an absent value from a written NaN
+ * ("servers NaN", GraphML <data>nan</data>) or a written false, and a
+ * written NaN or infinity is passed on as written, for the validators to
+ * reject.
  *
  * Cross-attribute rules (capacity >= servers, forward probabilities out of
  * a service summing to at most 1, the total of replicas) are checked last,
@@ -29,46 +30,24 @@
  * Invariants of a loaded topology: services[i] is vertex i, edges[j] is
  * igraph edge j, names are non-empty and unique, all values are valid.
  */
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include "mdl_hint.h"
 #include "mdl_input.h"
 #include "mdl_name.h"
 #include "mdl_topology.h"
 
 enum { FMT_GML, FMT_GRAPHML };
-
-/* Attributes of a service that mdl_service_set() knows. */
-static const char *const svc_keys[] = {
-    "servers", "replicas", "service", "post_service", "capacity",
-    "discipline", "blocking", "kind", "lb"
-};
-#define NSVC_KEYS (sizeof svc_keys / sizeof svc_keys[0])
-
-/* Every vertex attribute a file may carry: names, igraph's id, the above. */
-static const char *const vertex_attrs[] = {
-    "name", "label", "id", "servers", "replicas", "service", "post_service",
-    "capacity", "discipline", "blocking", "kind", "lb"
-};
-#define NVERTEX_ATTRS (sizeof vertex_attrs / sizeof vertex_attrs[0])
-
-static const char *const edge_keys[] = {
-    "kind", "p", "count", "stage", "protocol", "types"
-};
-#define NEDGE_KEYS (sizeof edge_keys / sizeof edge_keys[0])
-
-/* Every edge attribute a file may carry: igraph's id and the above. */
-static const char *const edge_attrs[] = {
-    "id", "kind", "p", "count", "stage", "protocol", "types"
-};
-#define NEDGE_ATTRS (sizeof edge_attrs / sizeof edge_attrs[0])
 
 /* Words in enum order; the ones after the first NSIMULATED_* are known
  * (DESIGN.md) but not simulated yet, so the loaders refuse them. */
@@ -87,70 +66,83 @@ static const char *const lbs[] = {
 
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
 
-/* ------------------------------------------------------------------ */
-/* Did you mean                                                        */
-/* ------------------------------------------------------------------ */
+/*
+ * One descriptor per attribute a file may give a vertex or an edge: its
+ * name, how its text is read and checked, and where the value goes. The
+ * loader, mdl_service_set() (a scenario's overrides) and the unknown-key
+ * hints all read these two tables, so an attribute is added in one place.
+ */
+typedef enum {
+    ATTR_NAME,          /* names the vertex, or is igraph's id: not set here */
+    ATTR_INT,           /* an integer in [lo, hi], into an int */
+    ATTR_LONG,          /* an integer in [lo, hi], into a long */
+    ATTR_REAL,          /* a finite number in [lo, hi], into a double */
+    ATTR_WORD,          /* one of words, its index into an enum */
+    ATTR_BOOL,          /* one of booleans, into an int (0 or 1) */
+    ATTR_WORD_TEXT,     /* one of words, a copy into a char * */
+    ATTR_DIST,          /* a distribution, into an mdl_dist */
+    ATTR_TYPES          /* a list of request classes, a copy into a char * */
+} attr_kind;
 
-#define DYM_MAX 64      /* longer words get no suggestion */
+typedef struct attr_desc {
+    const char *name;
+    attr_kind type;
+    double lo, hi;              /* ATTR_INT, ATTR_LONG, ATTR_REAL */
+    const char *what;           /* ATTR_INT, ATTR_LONG: the integers allowed */
+    const char *const *words;   /* ATTR_WORD, ATTR_BOOL, ATTR_WORD_TEXT */
+    size_t nsimulated;          /* words accepted: the first nsimulated; the
+                                   others are known, refused as not
+                                   simulated yet */
+    size_t nwords;
+    size_t off;                 /* of the field in mdl_service or mdl_edge */
+} attr_desc;
 
-/* Levenshtein distance of a and b (both shorter than DYM_MAX), two rows:
- *   D[i][j] = min(D[i-1][j] + 1, D[i][j-1] + 1, D[i-1][j-1] + [a_i != b_j]) */
-static size_t edit_distance(const char *a, size_t la, const char *b,
-                            size_t lb)
-{
-    size_t prev[DYM_MAX + 1], cur[DYM_MAX + 1];
-    size_t i, j;
+/* ATTR_WORD writes an enum through an int. */
+_Static_assert(sizeof(mdl_discipline) == sizeof(int) &&
+               sizeof(mdl_svc_kind) == sizeof(int) &&
+               sizeof(mdl_lb) == sizeof(int) &&
+               sizeof(mdl_edge_kind) == sizeof(int),
+               "an enum is stored through an int");
 
-    for (j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t m = del < ins ? del : ins;
-            cur[j] = m < sub ? m : sub;
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-    }
-    return prev[lb];
-}
+#define WORDS(w, nsim) .words = (w), .nsimulated = (nsim), .nwords = NELEM(w)
+#define SVC(field) .off = offsetof(mdl_service, field)
+#define EDGE(field) .off = offsetof(mdl_edge, field)
 
-/* A candidate is suggested when its distance is at most max(1, len / 3),
- * len the length of word; ties go to the earlier candidate. */
-const char *mdl_did_you_mean(const char *word, const char *const *cands,
-                             size_t n)
-{
-    size_t lw = strlen(word), limit = lw / 3 > 1 ? lw / 3 : 1;
-    size_t best = (size_t)-1, i;
-    const char *found = NULL;
+/* In the order hints try them: a tie goes to the first. */
+static const attr_desc vertex_attrs[] = {
+    { "name", ATTR_NAME, .off = 0 },
+    { "label", ATTR_NAME, .off = 0 },
+    { "id", ATTR_NAME, .off = 0 },
+    { "servers", ATTR_INT, 1, MDL_SERVERS_MAX, "a positive integer",
+      SVC(servers) },
+    { "replicas", ATTR_INT, 1, MDL_REPLICAS_MAX, "a positive integer",
+      SVC(replicas) },
+    { "service", ATTR_DIST, SVC(service) },
+    { "post_service", ATTR_DIST, SVC(post_service) },
+    { "capacity", ATTR_LONG, 0, MDL_CAPACITY_MAX,
+      "a non-negative integer (0 = unlimited)", SVC(capacity) },
+    { "discipline", ATTR_WORD, WORDS(disciplines, NSIMULATED_DISC),
+      SVC(discipline) },
+    { "blocking", ATTR_BOOL, WORDS(booleans, NELEM(booleans)),
+      SVC(blocking) },
+    { "kind", ATTR_WORD, WORDS(svc_kinds, NSIMULATED_KINDS), SVC(kind) },
+    { "lb", ATTR_WORD, WORDS(lbs, NELEM(lbs)), SVC(lb) },
+};
 
-    if (lw >= DYM_MAX)
-        return NULL;
-    for (i = 0; i < n; i++) {
-        size_t lc = strlen(cands[i]), dist;
+static const attr_desc edge_attrs[] = {
+    { "id", ATTR_NAME, .off = 0 },
+    { "kind", ATTR_WORD, WORDS(edge_kinds, NELEM(edge_kinds)), EDGE(kind) },
+    { "p", ATTR_REAL, 0, 1, EDGE(p) },
+    { "count", ATTR_INT, 1, MDL_COUNT_MAX, "a positive integer",
+      EDGE(count) },
+    { "stage", ATTR_INT, 0, MDL_STAGE_MAX, "a non-negative integer",
+      EDGE(stage) },
+    { "protocol", ATTR_WORD_TEXT, WORDS(protocols, NELEM(protocols)),
+      EDGE(protocol) },
+    { "types", ATTR_TYPES, EDGE(types) },
+};
 
-        if (lc >= DYM_MAX)
-            continue;
-        dist = edit_distance(word, lw, cands[i], lc);
-        if (dist <= limit && dist < best) {
-            best = dist;
-            found = cands[i];
-        }
-    }
-    return found;
-}
-
-/* Append "; did you mean 'x'?" to err when a candidate is close. */
-static void append_hint(char *err, size_t errlen, const char *word,
-                        const char *const *cands, size_t n)
-{
-    const char *hint = mdl_did_you_mean(word, cands, n);
-    size_t len = strlen(err);
-
-    if (hint && len < errlen)
-        snprintf(err + len, errlen - len, "; did you mean '%s'?", hint);
-}
+#define ATTRS_MAX NELEM(vertex_attrs)   /* the longer table */
 
 /* ------------------------------------------------------------------ */
 /* Value parsers                                                       */
@@ -249,7 +241,7 @@ static int bad_word(char *err, size_t errlen, const char *key,
 
     word_list(list, sizeof list, words, n);
     snprintf(err, errlen, "%s must be %s, found '%s'", key, list, value);
-    append_hint(err, errlen, value, words, n);
+    mdl_hint_append(err, errlen, value, words, n);
     return SIM_EPARSE;
 }
 
@@ -286,56 +278,96 @@ static void service_init(mdl_service *s)
     s->kind = MDL_SVC_SERVICE;
 }
 
-/* s must hold a valid service (defaults or loaded); it is left unchanged
- * on error. */
-int mdl_service_set(mdl_service *s, const char *key, const char *value,
-                    const char *base_dir, char *err, size_t errlen)
+/* The descriptor of attribute key in table[0..n-1], or NULL. */
+static const attr_desc *find_attr(const attr_desc *table, size_t n,
+                                  const char *key)
 {
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(table[i].name, key) == 0)
+            return &table[i];
+    return NULL;
+}
+
+/* Append to err the hint for key among the names of table[0..n-1]; the
+ * ATTR_NAME ones only when names is set, as a file may give them and an
+ * override may not. */
+static void hint_attr(char *err, size_t errlen, const char *key,
+                      const attr_desc *table, size_t n, int names)
+{
+    const char *cands[ATTRS_MAX];
+    size_t i, nc = 0;
+
+    for (i = 0; i < n && nc < ATTRS_MAX; i++)
+        if (names || table[i].type != ATTR_NAME)
+            cands[nc++] = table[i].name;
+    mdl_hint_append(err, errlen, key, cands, nc);
+}
+
+/* Replace the string at *field by a copy of value. */
+static int set_text(char **field, const char *value, char *err,
+                    size_t errlen)
+{
+    char *copy = strdup(value);
+
+    if (!copy) {
+        snprintf(err, errlen, "out of memory");
+        return SIM_ENOMEM;
+    }
+    free(*field);
+    *field = copy;
+    return SIM_OK;
+}
+
+/* Set the attribute a describes in obj (an mdl_service or an mdl_edge)
+ * from value, or write why not into err and leave obj unchanged. Returns
+ * SIM_OK, SIM_EPARSE or SIM_ENOMEM. */
+static int attr_apply(const attr_desc *a, void *obj, const char *value,
+                      const char *base_dir, char *err, size_t errlen)
+{
+    char *field = (char *)obj + a->off;
+    const char *key = a->name;
     long n;
+    double x;
     int i;
 
-    if (strcmp(key, "servers") == 0) {
-        if (set_count(key, value, 1, MDL_SERVERS_MAX, "a positive integer",
-                      &n, err, errlen) != SIM_OK)
+    switch (a->type) {
+    case ATTR_INT:
+    case ATTR_LONG:
+        if (set_count(key, value, (long)a->lo, (long)a->hi, a->what, &n,
+                      err, errlen) != SIM_OK)
             return SIM_EPARSE;
-        s->servers = (int)n;
-    } else if (strcmp(key, "replicas") == 0) {
-        if (set_count(key, value, 1, MDL_REPLICAS_MAX, "a positive integer",
-                      &n, err, errlen) != SIM_OK)
+        if (a->type == ATTR_INT)
+            *(int *)field = (int)n;
+        else
+            *(long *)field = n;
+        return SIM_OK;
+    case ATTR_REAL:
+        if (!parse_real(value, &x) || x < a->lo || x > a->hi) {
+            snprintf(err, errlen, "%s must be a number in [%g, %g], found "
+                     "'%s'", key, a->lo, a->hi, value);
             return SIM_EPARSE;
-        s->replicas = (int)n;
-    } else if (strcmp(key, "capacity") == 0) {
-        if (set_count(key, value, 0, MDL_CAPACITY_MAX, "a non-negative "
-                      "integer (0 = unlimited)", &n, err, errlen) != SIM_OK)
-            return SIM_EPARSE;
-        s->capacity = n;
-    } else if (strcmp(key, "discipline") == 0) {
-        if ((i = word_index(value, disciplines, NELEM(disciplines))) < 0)
-            return bad_word(err, errlen, key, value, disciplines,
-                            NSIMULATED_DISC);
-        if (i >= (int)NSIMULATED_DISC)
-            return not_simulated(err, errlen, key, value, disciplines,
-                                 NSIMULATED_DISC);
-        s->discipline = (mdl_discipline)i;
-    } else if (strcmp(key, "blocking") == 0) {
-        if ((i = word_index(value, booleans, NELEM(booleans))) < 0)
-            return bad_word(err, errlen, key, value, booleans,
-                            NELEM(booleans));
-        s->blocking = i == 0 || i == 2;     /* "true" or "1" */
-    } else if (strcmp(key, "kind") == 0) {
-        if ((i = word_index(value, svc_kinds, NELEM(svc_kinds))) < 0)
-            return bad_word(err, errlen, key, value, svc_kinds,
-                            NSIMULATED_KINDS);
-        if (i >= (int)NSIMULATED_KINDS)
-            return not_simulated(err, errlen, key, value, svc_kinds,
-                                 NSIMULATED_KINDS);
-        s->kind = (mdl_svc_kind)i;
-    } else if (strcmp(key, "lb") == 0) {
-        if ((i = word_index(value, lbs, NELEM(lbs))) < 0)
-            return bad_word(err, errlen, key, value, lbs, NELEM(lbs));
-        s->lb = (mdl_lb)i;
-    } else if (strcmp(key, "service") == 0
-               || strcmp(key, "post_service") == 0) {
+        }
+        *(double *)field = x;
+        return SIM_OK;
+    case ATTR_WORD:
+    case ATTR_BOOL:
+    case ATTR_WORD_TEXT:
+        if ((i = word_index(value, a->words, a->nwords)) < 0)
+            return bad_word(err, errlen, key, value, a->words,
+                            a->nsimulated);
+        if (i >= (int)a->nsimulated)
+            return not_simulated(err, errlen, key, value, a->words,
+                                 a->nsimulated);
+        if (a->type == ATTR_WORD)
+            *(int *)field = i;
+        else if (a->type == ATTR_BOOL)
+            *(int *)field = i % 2 == 0;     /* "true" or "1" */
+        else
+            return set_text((char **)field, a->words[i], err, errlen);
+        return SIM_OK;
+    case ATTR_DIST: {
         mdl_dist dist;
         char why[512] = "";
         int col = 1, rc;
@@ -350,19 +382,68 @@ int mdl_service_set(mdl_service *s, const char *key, const char *value,
                      "'%s' (%s)", key, value, why[0] ? why : "bad syntax");
             return SIM_EPARSE;
         }
-        if (key[0] == 's') {
-            mdl_dist_destroy(&s->service);
-            s->service = dist;
-        } else {
-            mdl_dist_destroy(&s->post_service);
-            s->post_service = dist;
+        mdl_dist_destroy((mdl_dist *)field);
+        *(mdl_dist *)field = dist;
+        return SIM_OK;
+    }
+    case ATTR_TYPES: {
+        const char *cur = value, *word;
+        size_t len;
+
+        if (!mdl_edge_types_next(&cur, &word, &len)) {
+            snprintf(err, errlen, "types must name at least one request "
+                     "class, found '%s'", value);
+            return SIM_EPARSE;
         }
-    } else {
+        return set_text((char **)field, value, err, errlen);
+    }
+    case ATTR_NAME:
+        break;
+    }
+    assert(!"names are read by the loader, never set");
+    return SIM_EINVAL;
+}
+
+/* s must hold a valid service (defaults or loaded); it is left unchanged
+ * on error. */
+int mdl_service_set(mdl_service *s, const char *key, const char *value,
+                    const char *base_dir, char *err, size_t errlen)
+{
+    const attr_desc *a = find_attr(vertex_attrs, NELEM(vertex_attrs), key);
+
+    if (!a || a->type == ATTR_NAME) {
         snprintf(err, errlen, "unknown attribute '%s'", key);
-        append_hint(err, errlen, key, svc_keys, NSVC_KEYS);
+        hint_attr(err, errlen, key, vertex_attrs, NELEM(vertex_attrs), 0);
         return SIM_EPARSE;
     }
-    return SIM_OK;
+    return attr_apply(a, s, value, base_dir, err, errlen);
+}
+
+/* The one reading of a `types` list: the loader, the scenario's class
+ * checks, the engine and the graph analysis all see the same names. */
+int mdl_edge_types_next(const char **cursor, const char **word,
+                        size_t *len)
+{
+    const char *p = *cursor;
+
+    if (!p)
+        return 0;
+    p += strspn(p, " ,");
+    *word = p;
+    *len = strcspn(p, " ,");
+    *cursor = p + *len;
+    return *len > 0;
+}
+
+int mdl_edge_names_type(const mdl_edge *e, const char *name)
+{
+    const char *cur = e->types, *word;
+    size_t len, want = strlen(name);
+
+    while (mdl_edge_types_next(&cur, &word, &len))
+        if (len == want && memcmp(word, name, len) == 0)
+            return 1;
+    return 0;
 }
 
 static void edge_init(mdl_edge *e, int from, int to)
@@ -375,70 +456,6 @@ static void edge_init(mdl_edge *e, int from, int to)
     e->count = 1;
     e->stage = 0;
     e->protocol = NULL;         /* NULL until set: "none" */
-}
-
-/* The edge counterpart of mdl_service_set(): same contract. */
-static int edge_set(mdl_edge *e, const char *key, const char *value,
-                    char *err, size_t errlen)
-{
-    long n;
-    double x;
-    int i;
-
-    if (strcmp(key, "kind") == 0) {
-        if ((i = word_index(value, edge_kinds, NELEM(edge_kinds))) < 0)
-            return bad_word(err, errlen, key, value, edge_kinds,
-                            NELEM(edge_kinds));
-        e->kind = (mdl_edge_kind)i;
-    } else if (strcmp(key, "p") == 0) {
-        if (!parse_real(value, &x) || x < 0 || x > 1) {
-            snprintf(err, errlen, "p must be a number in [0, 1], found '%s'",
-                     value);
-            return SIM_EPARSE;
-        }
-        e->p = x;
-    } else if (strcmp(key, "count") == 0) {
-        if (set_count(key, value, 1, MDL_COUNT_MAX, "a positive integer", &n,
-                      err, errlen) != SIM_OK)
-            return SIM_EPARSE;
-        e->count = (int)n;
-    } else if (strcmp(key, "stage") == 0) {
-        if (set_count(key, value, 0, MDL_STAGE_MAX, "a non-negative integer",
-                      &n, err, errlen) != SIM_OK)
-            return SIM_EPARSE;
-        e->stage = (int)n;
-    } else if (strcmp(key, "protocol") == 0) {
-        char *copy;
-
-        if ((i = word_index(value, protocols, NELEM(protocols))) < 0)
-            return bad_word(err, errlen, key, value, protocols,
-                            NELEM(protocols));
-        if (!(copy = strdup(protocols[i]))) {
-            snprintf(err, errlen, "out of memory");
-            return SIM_ENOMEM;
-        }
-        free(e->protocol);
-        e->protocol = copy;
-    } else if (strcmp(key, "types") == 0) {
-        char *copy;
-
-        if (!value[0] || strspn(value, " ,") == strlen(value)) {
-            snprintf(err, errlen, "types must name at least one request "
-                     "class, found '%s'", value);
-            return SIM_EPARSE;
-        }
-        if (!(copy = strdup(value))) {
-            snprintf(err, errlen, "out of memory");
-            return SIM_ENOMEM;
-        }
-        free(e->types);
-        e->types = copy;
-    } else {
-        snprintf(err, errlen, "unknown attribute '%s'", key);
-        append_hint(err, errlen, key, edge_keys, NEDGE_KEYS);
-        return SIM_EPARSE;
-    }
-    return SIM_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1095,7 +1112,7 @@ static int scan_graphml(const char *text, size_t len, const char *path,
         for (k = 0; k < 2; k++) {
             if (!end[k] || lookup_id(ids, nnodes, end[k]) != (size_t)-1)
                 continue;
-            hint = mdl_did_you_mean(end[k], names, nnodes);
+            hint = mdl_hint(end[k], names, nnodes);
             rc = sim_diag_set(d, path, it->line, 0, "edge %s '%s' is not the "
                               "id of a <node>%s%s%s", k ? "target" : "source",
                               end[k], hint ? "; did you mean '" : "",
@@ -1549,22 +1566,24 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
                                                   (igraph_integer_t)j);
             const char *val;
             const prop *p;
-            int known = word_index(an, vertex_attrs, NVERTEX_ATTRS);
+            const attr_desc *a = find_attr(vertex_attrs, NELEM(vertex_attrs),
+                                           an);
 
             if (!attr_text(&t->graph, &L, 1, an, VECTOR(attrs.vtypes)[j],
                            (igraph_integer_t)i, buf, sizeof buf, &val, &p))
                 continue;
-            if (known < 0) {
+            if (!a) {
                 snprintf(err, sizeof err, "unknown attribute '%s' on "
                          "service '%s'", an, s->name);
-                append_hint(err, sizeof err, an, vertex_attrs, NVERTEX_ATTRS);
+                hint_attr(err, sizeof err, an, vertex_attrs,
+                          NELEM(vertex_attrs), 1);
                 rc = sim_diag_set(d, path, p ? p->line : s->line, 0, "%s",
                                   err);
                 goto fail;
             }
-            if (known < 3)
+            if (a->type == ATTR_NAME)
                 continue;                           /* name, label, id */
-            rc = mdl_service_set(s, an, val, base_dir, err, sizeof err);
+            rc = attr_apply(a, s, val, base_dir, err, sizeof err);
             if (rc == SIM_ENOMEM)
                 goto fail;
             if (rc != SIM_OK) {
@@ -1600,22 +1619,23 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
                                                   (igraph_integer_t)j);
             const char *val;
             const prop *p;
-            int known = word_index(an, edge_attrs, NEDGE_ATTRS);
+            const attr_desc *a = find_attr(edge_attrs, NELEM(edge_attrs), an);
 
             if (!attr_text(&t->graph, &L, 0, an, VECTOR(attrs.etypes)[j],
                            (igraph_integer_t)i, buf, sizeof buf, &val, &p))
                 continue;
-            if (known < 0) {
+            if (!a) {
                 snprintf(err, sizeof err, "unknown attribute '%s' on edge "
                          "'%s' -> '%s'", an, src, dst);
-                append_hint(err, sizeof err, an, edge_attrs, NEDGE_ATTRS);
+                hint_attr(err, sizeof err, an, edge_attrs, NELEM(edge_attrs),
+                          1);
                 rc = sim_diag_set(d, path, p ? p->line : e->line, 0, "%s",
                                   err);
                 goto fail;
             }
-            if (known == 0)
+            if (a->type == ATTR_NAME)
                 continue;                           /* id */
-            rc = edge_set(e, an, val, err, sizeof err);
+            rc = attr_apply(a, e, val, NULL, err, sizeof err);
             if (rc == SIM_ENOMEM)
                 goto fail;
             if (rc != SIM_OK) {

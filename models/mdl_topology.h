@@ -102,6 +102,15 @@ int mdl_topology_find(const mdl_topology *t, const char *name);
  * '-2'"). */
 int mdl_service_set(mdl_service *s, const char *key, const char *value,
                     const char *base_dir, char *err, size_t errlen);
+/* The request classes of an edge's `types` text, one at a time: the
+ * next name at or after *cursor into *word (not NUL-terminated) and *len,
+ * *cursor moved past it. Names are separated by spaces or commas. Returns
+ * 1, or 0 at the end (at once when *cursor is NULL: no types list). */
+int mdl_edge_types_next(const char **cursor, const char **word,
+                        size_t *len);
+/* Does the `types` list of e name the request class name? 0 when e has
+ * no list (it then carries every class). */
+int mdl_edge_names_type(const mdl_edge *e, const char *name);
 /* Check the rules between attributes again (after overrides): capacity at
  * least servers, forward probabilities out of each service summing to at
  * most 1, at most MDL_REPLICAS_TOTAL_MAX replicas in all. */
@@ -113,9 +122,5 @@ int mdl_topology_check(const mdl_topology *t, sim_diag *d);
  * a call, => a forward), or SIM_ENOMEM. Forward-only loops (Jackson
  * feedback) and publish edges (nobody waits) are fine. */
 int mdl_topology_check_cycles(const mdl_topology *t, sim_diag *d);
-/* Closest of the words in cands[0..n-1] to word by edit distance, or NULL
- * when none is close enough to suggest. */
-const char *mdl_did_you_mean(const char *word, const char *const *cands,
-                             size_t n);
 
 #endif /* MDL_TOPOLOGY_H */

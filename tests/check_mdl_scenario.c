@@ -615,6 +615,179 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
+/* Write a scenario of tests/data/calls.gml whose `calls:` block (from
+ * line 6) is block, and load it with the overrides sets[0..nsets-1]. */
+static int load_calls(const char *block, const char *const *sets,
+                      size_t nsets, mdl_scenario **s, sim_diag *d)
+{
+    char dir[512], path[600], text[4096];
+
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    snprintf(text, sizeof text,
+             "topology: %s\n"
+             "workload:\n"
+             "  - { entry: front, arrival: \"poisson(rate=0.1/s)\" }\n"
+             "run: { duration: 100s }\n"
+             "calls:\n%s\n", tst_path("tests/data/calls.gml"), block);
+    tst_write(dir, "calls.yaml", text);
+    snprintf(path, sizeof path, "%s/calls.yaml", dir);
+    memset(d, 0, sizeof *d);
+    *s = NULL;
+    return mdl_scenario_load(s, path, sets, nsets, d);
+}
+
+typedef struct calls_case {
+    const char *block;
+    int line, col;
+    const char *msg;            /* %s: the topology's path */
+} calls_case;
+
+static const calls_case calls_cases[] = {
+    { "  front->cart: {}", 6, 3,
+      "calls 'front->cart': 'front' calls 'cart' over 2 edges; name one "
+      "of front->cart#0, front->cart#1" },
+    { "  front->crat#0: {}", 6, 10,
+      "unknown service 'crat' in calls 'front->crat#0'; did you mean "
+      "'cart'?" },
+    { "  \"frnt->cart\": {}", 6, 4,
+      "unknown service 'frnt' in calls 'frnt->cart'; did you mean "
+      "'front'?" },
+    { "  cart->qq: {}", 6, 9,
+      "unknown service 'qq' in calls 'cart->qq' (not in topology %s)" },
+    { "  cart->front: {}", 6, 3,
+      "calls 'cart->front': no call edge from 'cart' to 'front' in "
+      "topology %s" },
+    { "  pay->log: {}", 6, 3,
+      "calls 'pay->log': the edge from 'pay' to 'log' is a forward edge; "
+      "call policies apply to call edges" },
+    { "  front->cart#2: {}", 6, 14,
+      "calls 'front->cart#2': 'front' calls 'cart' over 2 edges; name one "
+      "of front->cart#0, front->cart#1" },
+    { "  front->cart#99999999999999999999999: {}", 6, 14,
+      "calls 'front->cart#99999999999999999999999': 'front' calls 'cart' "
+      "over 2 edges; name one of front->cart#0, front->cart#1" },
+    { "  cart->pay#1: {}", 6, 12,
+      "calls 'cart->pay#1': 'cart' calls 'pay' over one edge; name it "
+      "cart->pay" },
+    { "  cart->pay#x: {}", 6, 12,
+      "calls 'cart->pay#x': '#' must be followed by the number of an edge, "
+      "such as #0" },
+    { "  cart->pay#: {}", 6, 12,
+      "calls 'cart->pay#': '#' must be followed by the number of an edge, "
+      "such as #0" },
+    { "  cart->pay: {}\n  cart->pay#0: {}", 7, 3,
+      "calls 'cart->pay#0' names the same edge as 'cart->pay' on line 6" },
+    { "  front->cart#1: {}\n  front->cart#1: {}", 7, 3,
+      "duplicate key 'front->cart#1' in 'calls'" },
+    { "  cart->pay: 3", 6, 14,
+      "calls 'cart->pay' must be a mapping, found a value" },
+    { "  cart->pay: [timeout]", 6, 14,
+      "calls 'cart->pay' must be a mapping, found a list" },
+    { "  cart->pay: { timeout: 800ms }", 6, 16,
+      "call policy 'timeout' in calls 'cart->pay' is not supported yet" },
+    { "  cart->pay:\n    retry: { attempts: 3 }", 7, 5,
+      "call policy 'retry' in calls 'cart->pay' is not supported yet" },
+    { "  cart->pay: { timout: 800ms }", 6, 16,
+      "unknown call policy key 'timout' in calls 'cart->pay'; did you "
+      "mean 'timeout'?" },
+    { "  cart->pay: { colour: red }", 6, 16,
+      "unknown call policy key 'colour' in calls 'cart->pay'" },
+    { "  cartpay: {}", 6, 3,
+      "calls key 'cartpay' must name a call edge as 'caller->callee' or "
+      "'caller->callee#K'" },
+    { "  \"*->pay\": {}", 6, 4,
+      "'*' in calls '*->pay' is not supported yet; name one edge" },
+    { "  - cart->pay", 6, 3, "'calls' must be a mapping, found a list" },
+};
+
+START_TEST(test_calls_error_names_line_column_and_edge)
+{
+    const calls_case *cc = &calls_cases[_i];
+    char want[1024];
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls(cc->block, NULL, 0, &s, &d), SIM_EPARSE);
+    ck_assert_ptr_null(s);
+    snprintf(want, sizeof want, cc->msg, tst_path("tests/data/calls.gml"));
+    ck_assert_str_eq(d.msg, want);
+    ck_assert_int_eq(d.line, cc->line);
+    ck_assert_int_eq(d.col, cc->col);
+}
+END_TEST
+
+/* #K counts the call edges between the two services in file order, as
+ * the metric scopes call:A->B#K do: the publish edge between front's two
+ * calls of cart is not counted. */
+START_TEST(test_calls_name_edges_as_metric_scopes_do)
+{
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls("  front->cart#1: {}\n"
+                                "  \"cart->pay\": {}\n"
+                                "  front->cart#0: {}", NULL, 0, &s, &d),
+                     SIM_OK);
+    ck_assert_uint_eq(s->ncalls, 3);
+    ck_assert_uint_eq(s->calls[0].edge, 2);
+    ck_assert_str_eq(s->calls[0].key, "front->cart#1");
+    ck_assert_int_eq(s->calls[0].line, 6);
+    ck_assert_int_eq(s->calls[0].col, 3);
+    ck_assert_uint_eq(s->calls[1].edge, 3);
+    ck_assert_str_eq(s->calls[1].key, "cart->pay");
+    ck_assert_int_eq(s->calls[1].line, 7);
+    ck_assert_uint_eq(s->calls[2].edge, 0);
+    ck_assert_int_eq(s->topo->edges[1].kind, MDL_EDGE_PUBLISH);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_calls_with_empty_entries_change_nothing)
+{
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls("  cart->pay#0: {}", NULL, 0, &s, &d),
+                     SIM_OK);
+    ck_assert_uint_eq(s->ncalls, 1);
+    ck_assert_uint_eq(s->calls[0].edge, 3);
+    ck_assert_uint_eq(s->topo->nedges, 5);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(load_calls("  {}", NULL, 0, &s, &d), SIM_OK);
+    ck_assert_uint_eq(s->ncalls, 0);
+    ck_assert_ptr_null(s->calls);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* Overrides walk into the block like any other; one that adds a policy
+ * is refused as the file's would be, naming the override. */
+START_TEST(test_set_goes_through_the_calls_block)
+{
+    static const char *const seed[] = { "run.seed=7" };
+    static const char *const policy[] = { "calls.cart->pay.timeout=1s" };
+    static const char *const entry[] = { "calls.front->cart#1.deadline=2s" };
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls("  cart->pay: {}", seed, 1, &s, &d),
+                     SIM_OK);
+    ck_assert_uint_eq(s->seed, 7);
+    ck_assert_uint_eq(s->ncalls, 1);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(load_calls("  cart->pay: {}", policy, 1, &s, &d),
+                     SIM_EPARSE);
+    ck_assert_str_eq(d.msg, "in --set 'calls.cart->pay.timeout=1s': call "
+                            "policy 'timeout' in calls 'cart->pay' is not "
+                            "supported yet");
+    ck_assert_int_eq(load_calls("  cart->pay: {}", entry, 1, &s, &d),
+                     SIM_EPARSE);
+    ck_assert_str_eq(d.msg, "in --set 'calls.front->cart#1.deadline=2s': "
+                            "call policy 'deadline' in calls "
+                            "'front->cart#1' is not supported yet");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("mdl_scenario");
@@ -665,6 +838,14 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_that_adds_a_mapping_names_the_set);
     tcase_add_test(tc, test_set_index_out_of_range_is_an_error);
     tcase_add_test(tc, test_set_into_a_value_is_an_error);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("calls");
+    tcase_add_loop_test(tc, test_calls_error_names_line_column_and_edge, 0,
+                        (int)(sizeof calls_cases / sizeof calls_cases[0]));
+    tcase_add_test(tc, test_calls_name_edges_as_metric_scopes_do);
+    tcase_add_test(tc, test_calls_with_empty_entries_change_nothing);
+    tcase_add_test(tc, test_set_goes_through_the_calls_block);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("stability");

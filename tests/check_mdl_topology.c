@@ -657,35 +657,6 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
-START_TEST(test_did_you_mean_suggests_close_words)
-{
-    static const char *const keys[] = {
-        "servers", "replicas", "service", "capacity", "kind"
-    };
-
-    ck_assert_str_eq(mdl_did_you_mean("servrs", keys, 5), "servers");
-    ck_assert_str_eq(mdl_did_you_mean("replcas", keys, 5), "replicas");
-    ck_assert_str_eq(mdl_did_you_mean("capacty", keys, 5), "capacity");
-    ck_assert_str_eq(mdl_did_you_mean("kin", keys, 5), "kind");
-    ck_assert_str_eq(mdl_did_you_mean("servce", keys, 5), "service");
-}
-END_TEST
-
-START_TEST(test_did_you_mean_stays_quiet_when_far)
-{
-    static const char *const keys[] = { "servers", "p", "kind" };
-
-    ck_assert_ptr_null(mdl_did_you_mean("colour", keys, 3));
-    ck_assert_ptr_null(mdl_did_you_mean("srvrs", keys, 3));  /* 2 > 5/3 */
-    ck_assert_ptr_null(mdl_did_you_mean("kidn", keys, 3));   /* 2 > 4/3 */
-    ck_assert_ptr_null(mdl_did_you_mean("xyz", keys, 3));
-    ck_assert_ptr_null(mdl_did_you_mean("anything", keys, 0));
-    ck_assert_str_eq(mdl_did_you_mean("q", keys, 3), "p");  /* max(1, 0) */
-}
-END_TEST
-
-/* ------------------------------------------------------------------ */
-
 START_TEST(test_find_returns_index_or_minus_one)
 {
     mdl_topology *t = load_ok("tests/data/shop.gml");
@@ -695,6 +666,82 @@ START_TEST(test_find_returns_index_or_minus_one)
     ck_assert_int_eq(mdl_topology_find(t, "Payments"), -1);
     ck_assert_int_eq(mdl_topology_find(t, ""), -1);
     mdl_topology_free(t);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_types_reads_names_between_spaces_and_commas)
+{
+    const char *cur = " browse,checkout ,, search ", *w;
+    size_t len;
+
+    ck_assert_int_eq(mdl_edge_types_next(&cur, &w, &len), 1);
+    ck_assert_int_eq((int)len, 6);
+    ck_assert_int_eq(strncmp(w, "browse", len), 0);
+    ck_assert_int_eq(mdl_edge_types_next(&cur, &w, &len), 1);
+    ck_assert_int_eq(strncmp(w, "checkout", len), 0);
+    ck_assert_int_eq(mdl_edge_types_next(&cur, &w, &len), 1);
+    ck_assert_int_eq(strncmp(w, "search", len), 0);
+    ck_assert_int_eq((int)len, 6);
+    ck_assert_int_eq(mdl_edge_types_next(&cur, &w, &len), 0);
+    ck_assert_int_eq(mdl_edge_types_next(&cur, &w, &len), 0);
+    cur = NULL;
+    ck_assert_int_eq(mdl_edge_types_next(&cur, &w, &len), 0);
+    cur = " , ";
+    ck_assert_int_eq(mdl_edge_types_next(&cur, &w, &len), 0);
+}
+END_TEST
+
+START_TEST(test_types_names_whole_words_only)
+{
+    mdl_edge e = { .types = (char *)"browse, checkout" };
+
+    ck_assert(mdl_edge_names_type(&e, "browse"));
+    ck_assert(mdl_edge_names_type(&e, "checkout"));
+    ck_assert(!mdl_edge_names_type(&e, "brows"));
+    ck_assert(!mdl_edge_names_type(&e, "checkouts"));
+    ck_assert(!mdl_edge_names_type(&e, ""));
+    e.types = NULL;
+    ck_assert(!mdl_edge_names_type(&e, "browse"));
+}
+END_TEST
+
+/* A types list of separators alone names no class; an empty string is
+ * how igraph writes a missing attribute, so it means "all classes". */
+START_TEST(test_types_must_name_a_class)
+{
+    static const char *const bad[] = { " ", ",", " , ," };
+    char dir[512], path[600];
+    mdl_topology *t = NULL;
+    sim_diag d;
+    size_t i;
+
+    snprintf(dir, sizeof dir, "%s", tst_tmpdir());
+    snprintf(path, sizeof path, "%s/types.gml", dir);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[512], want[256];
+
+        snprintf(text, sizeof text, "graph [ directed 1\n"
+                 "  node [ id 0 label \"a\" ]\n"
+                 "  node [ id 1 label \"b\" ]\n"
+                 "  edge [ source 0 target 1 types \"%s\" ]\n]\n",
+                 bad[i]);
+        tst_write(dir, "types.gml", text);
+        ck_assert_int_eq(mdl_topology_load(&t, path, &d), SIM_EPARSE);
+        ck_assert_int_eq(d.line, 4);
+        snprintf(want, sizeof want, "edge 'a' -> 'b': types must name at "
+                 "least one request class, found '%s'", bad[i]);
+        ck_assert_str_eq(d.msg, want);
+    }
+    tst_write(dir, "types.gml", "graph [ directed 1\n"
+              "  node [ id 0 label \"a\" ]\n"
+              "  node [ id 1 label \"b\" ]\n"
+              "  edge [ source 0 target 1 types \"\" ]\n]\n");
+    ck_assert_int_eq(mdl_topology_load(&t, path, &d), SIM_OK);
+    ck_assert_ptr_null(t->edges[0].types);
+    mdl_topology_free(t);
+    tst_rm_tree(dir);
 }
 END_TEST
 
@@ -748,9 +795,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_check_sees_overrides);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("did_you_mean");
-    tcase_add_test(tc, test_did_you_mean_suggests_close_words);
-    tcase_add_test(tc, test_did_you_mean_stays_quiet_when_far);
+    tc = tcase_create("types");
+    tcase_add_test(tc, test_types_reads_names_between_spaces_and_commas);
+    tcase_add_test(tc, test_types_names_whole_words_only);
+    tcase_add_test(tc, test_types_must_name_a_class);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("find");

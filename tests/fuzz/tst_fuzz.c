@@ -324,6 +324,15 @@ static void check_scenario(const mdl_scenario *s)
     for (i = 0; i < s->topo->nedges && i < MAX_WALK; i++)
         for (j = 0; j < s->nclasses && j < MAX_WALK; j++)
             (void)mdl_scenario_edge_applies(s, i, j);
+    for (i = 0; i < s->ncalls; i++) {
+        const mdl_call_policy *cp = &s->calls[i];
+        if (!cp->key || cp->edge >= s->topo->nedges
+            || s->topo->edges[cp->edge].kind != MDL_EDGE_CALL)
+            tst_fuzz_fail("calls entry %zu: edge %zu", i, cp->edge);
+        for (j = 0; j < i && i < MAX_WALK; j++)
+            if (s->calls[j].edge == cp->edge)
+                tst_fuzz_fail("calls entries %zu and %zu: one edge", j, i);
+    }
 }
 
 /* ------------------------------------------------------------------ */
