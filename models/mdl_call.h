@@ -9,11 +9,16 @@
  * generation advances, so the answer of a callee that outlives it (an
  * orphan) finds a different generation and goes nowhere.
  *
- *   mdl__call_start --> PENDING --(callee chain ends: mdl__call_answer,
- *        |                 |        an event to the caller: on_answer)
- *        |                 |---> OK / FAILED --> freed (gen + 1)
- *        |                 `---> abandoned (mdl__call_abandon) --> freed
- *        `--(a policy refuses: chain start)--> refused outcome --> freed
+ *   mdl__call_start --(a policy refuses: mdl_chain_start)--.
+ *        |                                                  |
+ *        v                                                  v
+ *     PENDING --(the callee's chain ends: mdl__call_answer  on_answer:
+ *        |       schedules on_answer)---------------------> OK / FAILED
+ *        |--(mdl__call_arm's timer fires: on_timer)--.          |
+ *        `--(the caller gives up: mdl__call_abandon)-+-> FAILED |
+ *                                                    v          v
+ *                     settle: count, end the policies, free (gen + 1),
+ *                     start the next call of the edge's count, or join
  */
 #ifndef MDL_CALL_H
 #define MDL_CALL_H

@@ -2,17 +2,27 @@
  * mdl_visit.c - the callee's side: a visit from arrival to leaving, as
  * DESIGN.md section 3 describes it.
  *
- *   mdl__visit_arrive --(capacity full, or an admitter refuses)-->
- *     |                  refused: the visit answers its caller at once
+ * States (v->state) and the function that makes each transition:
+ *
+ *                 mdl__visit_arrive
+ *   (new) ----------------------------------> PRE
+ *     |  capacity full or an admitter refuses: answer(), failed
  *     v
- *   PRE: queued for a worker, then pre-work (`service`) -- work_done -->
- *   CALLING: stage 0 calls ... stage k calls -- calls_done -->
- *   POST: queued again (an event loop let go of its worker) or going on
- *         with the worker it kept (blocking), post-work (`post_service`,
- *         if any) -- work_done --> leave -->
- *   DONE: follow a forward edge (the same visit arrives at the next
- *         service: PRE again) or answer the caller (mdl__call_answer) or,
- *         at a root, end the request (mdl__request_end).
+ *   PRE: queued for a worker, then pre-work (`service`)
+ *     | mdl__visit_work_done
+ *     v
+ *   CALLING: next_stage() sends a stage's calls, mdl__visit_joined()
+ *     |      sends the next stage's when the last answer is in
+ *     | calls_done (no stage left, or one failed)
+ *     v
+ *   POST: post-work (`post_service`, if any), queued again if an event
+ *     |   loop let go of its worker, at once if it kept it (blocking)
+ *     | mdl__visit_work_done --> leave
+ *     v
+ *   DONE: leave() follows a forward edge (mdl__visit_arrive: the same
+ *         visit, PRE at the next service) or answer() replies to the
+ *         caller (mdl__call_answer) or, at a root, ends the request
+ *         (mdl__request_end).
  *
  *   next_stage sends the calls of one stage together (fork) and
  *   mdl__visit_joined moves on when the last has been answered (join).
