@@ -206,8 +206,6 @@ static inline void mdl__request_visited(mdl_net *net, flow *f, replica *r,
 }
 /* The request's root visit ended: count, observe, recycle. */
 void mdl__request_end(mdl_net *net, flow *f, int failed, double now);
-/* A visit of f is gone; the last one of an ended request frees it. */
-void mdl__request_unref(mdl_net *net, flow *f);
 
 /* mdl_visit.c: the callee side. */
 visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller);
@@ -224,10 +222,10 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, double now);
 void mdl__call_start(mdl_net *net, visit *from, int e, int left,
                      double now);
 /* The chain answering c ended (failed: it failed, or was refused); gen
- * is the generation of c its first visit was made for. The answer
- * reaches the caller as an event, if c is still that call. */
+ * is the generation of c its first visit was made for. If c is still
+ * that call, the caller gets the answer now, or as an event if later. */
 void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int failed,
-                      double now);
+                      int later, double now);
 /* The caller gives c up: c ends FAILED and the caller goes on; its
  * answer, if one comes, goes nowhere, and the callee's visit goes on as
  * an orphan. */

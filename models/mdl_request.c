@@ -106,13 +106,6 @@ static void event_end(mdl_net *net, flow *f, int failed, double now)
     }
 }
 
-void mdl__request_unref(mdl_net *net, flow *f)
-{
-    SIM_INVARIANT(f->visits > 0);
-    if (--f->visits == 0 && f->ended)
-        mdl__request_free(net, f);
-}
-
 void mdl__request_end(mdl_net *net, flow *f, int failed, double now)
 {
     double lat = now - f->t_start;

@@ -61,8 +61,10 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
 }
 
 /* The visit's chain ended (it left, or was refused): answer the caller,
- * or end the request. */
-static void answer(mdl_net *net, visit *v, double now)
+ * or end the request. A refusal happens inside the caller's loop of
+ * calls, so its answer waits for an event (later); a visit that leaves
+ * does so from its own event, and answers at once. */
+static void answer(mdl_net *net, visit *v, int later, double now)
 {
     mdl_call *c = v->caller;
     unsigned gen = v->caller_gen;
@@ -72,13 +74,18 @@ static void answer(mdl_net *net, visit *v, double now)
     SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds && !v->calls);
     v->state = VISIT_DONE;
     mdl_pool_put(&net->visits, v);
-    if (c) {
-        mdl__call_answer(net, c, gen, failed, now);
-        mdl__request_unref(net, f);
+    f->visits--;
+    if (!c) {
+        mdl__request_end(net, f, failed, now);
         return;
     }
-    f->visits--;
-    mdl__request_end(net, f, failed, now);
+    if (f->ended && f->visits == 0) {
+        /* The last orphan of an ended request: nobody waits on it. */
+        SIM_INVARIANT(c->gen != gen);
+        mdl__request_free(net, f);
+        return;
+    }
+    mdl__call_answer(net, c, gen, failed, later, now);
 }
 
 static void next_stage(mdl_net *net, visit *v, double now);
@@ -113,7 +120,7 @@ static void leave(mdl_net *net, visit *v, double now)
             }
         }
     }
-    answer(net, v, now);
+    answer(net, v, 0, now);
 }
 
 /* Calls are over (or there were none): post-work, then leave. */
@@ -223,7 +230,7 @@ void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
         r->rejected++;
         v->failed = 1;
         v->fl->rejected = 1;
-        answer(net, v, now);
+        answer(net, v, 1, now);
         return;
     }
     v->at = r;
