@@ -32,6 +32,7 @@
 #include "ana_plot.h"
 #include "ana_provenance.h"
 #include "ana_run.h"
+#include "ana_sweep.h"
 
 #define CURVE_POINTS 100    /* theory curve: intervals between from, to */
 
@@ -238,7 +239,7 @@ static int theory_curve(mdl_scenario *s, const char *dir, double from,
             rc = ana_theory_new(&th[i], s);
     }
     if (rc == SIM_OK)
-        rc = ana_plot_sweep_theory(dir, (size_t)m + 1, grid,
+        rc = ana_sweep_theory(dir, (size_t)m + 1, grid,
                                    (const ana_theory *const *)th, d);
     for (i = 0; i <= m; i++)
         ana_theory_free(th[i]);
@@ -340,7 +341,7 @@ int ana_run_sweep(mdl_scenario *s, const double *load, size_t n,
         rc = SIM_EINTR;             /* stopped before the first load */
     if (rc == SIM_OK
         && (rc = theory_curve(s, dir, load[0], load[k - 1], d)) == SIM_OK
-        && (rc = ana_plot_sweep_csv(dir, k, load, names, d)) == SIM_OK)
+        && (rc = ana_sweep_csv(dir, k, load, names, d)) == SIM_OK)
         rc = sweep_provenance(o, s, dir, k, n, d);
     if (rc == SIM_OK && !sim_sig_caught)
         rc = ana_plot_sweep(dir, o->gnuplot, d);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "../analysis/ana_gnuplot.h"
 #include "../analysis/ana_plot.h"
 #include "cli_int.h"
 
@@ -52,7 +53,7 @@ static int exists(const char *dir, const char *name)
 
 int cli__plot_dir(const char *dir, const char *shown, int quiet)
 {
-    char *gnuplot = ana_plot_gnuplot();
+    char *gnuplot = ana_gnuplot_find();
     int rc = SIM_OK, have_sum = exists(dir, "summary.csv");
     int have_sweep = exists(dir, "sweep.csv");
     unsigned drawn = 0;

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../analysis/ana_outdir.h"
-#include "../analysis/ana_plot.h"
+#include "../analysis/ana_gnuplot.h"
 #include "../analysis/ana_run.h"
 #include "../analysis/ana_theory.h"
 #include "../models/mdl_scenario.h"
@@ -315,7 +315,7 @@ static int sweep(const cli_opts *o)
         return cli__failed(rc, &d);
     }
     sim_sig_catch();
-    gnuplot = ana_plot_gnuplot();
+    gnuplot = ana_gnuplot_find();
     t.o = o;
     t.bottleneck = s->topo->services[k].name;
     t.shown = out.path;
