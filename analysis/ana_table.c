@@ -1,17 +1,16 @@
 /*
  * ana_table.c - CSV files read back as tables of strings (ana_table.h).
  *
- * libcsv hands over fields and ends of records but no line numbers, so
- * records are counted in the end-of-record callback, the header being
- * line 1. Every field is copied into its own string, row after row, so a
- * cell is f[(row + 1) * ncols + col].
+ * The records and their lines come from mdl_csv.h, the reader the
+ * loaders use too. Every field is copied into its own string, row after
+ * row, so a cell is f[(row + 1) * ncols + col].
  */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <csv.h>
+#include "../models/mdl_csv.h"
 #include "ana_table.h"
 
 void ana_table_destroy(ana_table *t)
@@ -24,60 +23,46 @@ void ana_table_destroy(ana_table *t)
     memset(t, 0, sizeof *t);
 }
 
-static void on_field(void *s, size_t len, void *ctx)
+/* One record: the header fixes the number of fields of every other. */
+static int on_record(void *ctx, const mdl_csv_rec *r)
 {
     ana_table *t = ctx;
-    char *c;
+    size_t i;
 
-    if (t->status != SIM_OK)
-        return;
-    if (t->nf == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        char **f = realloc(t->f, cap * sizeof *f);
-        if (!f) {
-            t->status = SIM_ENOMEM;
-            return;
-        }
+    if (t->records++ == 0)
+        t->ncols = r->n;
+    else if (r->n != t->ncols)
+        return sim_diag_set(t->d, t->path, (int)r->line, 0,
+                            "expected %zu fields, found %zu", t->ncols,
+                            r->n);
+    if (t->nf + r->n > t->cap) {
+        size_t cap = t->cap ? t->cap : 64;
+        char **f;
+
+        while (cap < t->nf + r->n)
+            cap *= 2;
+        if (!(f = realloc(t->f, cap * sizeof *f)))
+            return SIM_ENOMEM;
         t->f = f;
         t->cap = cap;
     }
-    c = malloc(len + 1);
-    if (!c) {
-        t->status = SIM_ENOMEM;
-        return;
+    for (i = 0; i < r->n; i++) {
+        char *c = malloc(r->len[i] + 1);
+
+        if (!c)
+            return SIM_ENOMEM;
+        memcpy(c, r->field[i], r->len[i] + 1);
+        t->f[t->nf++] = c;
     }
-    if (len)
-        memcpy(c, s, len);
-    c[len] = '\0';
-    t->f[t->nf++] = c;
-}
-
-static void on_record(int c, void *ctx)
-{
-    ana_table *t = ctx;
-    size_t n;
-
-    (void)c;
-    if (t->status != SIM_OK)
-        return;
-    n = t->nf - t->rowstart;
-    t->line++;
-    if (t->line == 1)
-        t->ncols = n;
-    else if (n != t->ncols)
-        t->status = sim_diag_set(t->d, t->path, (int)t->line, 0,
-                                 "expected %zu fields, found %zu", t->ncols,
-                                 n);
-    t->rowstart = t->nf;
+    return SIM_OK;
 }
 
 int ana_table_read(ana_table *t, const char *path, int *found,
                    sim_diag *d)
 {
-    struct csv_parser p;
-    char buf[8192];
-    size_t n;
+    mdl_csv_err e;
     FILE *f;
+    int rc;
 
     memset(t, 0, sizeof *t);
     snprintf(t->path, sizeof t->path, "%s", path);
@@ -93,28 +78,18 @@ int ana_table_read(ana_table *t, const char *path, int *found,
     }
     if (found)
         *found = 1;
-    if (csv_init(&p, 0) != 0) {
-        fclose(f);
-        return SIM_ENOMEM;
-    }
-    while (t->status == SIM_OK && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        if (csv_parse(&p, buf, n, on_field, on_record, t) != n
-            && t->status == SIM_OK)
-            t->status = sim_diag_set(d, path, (int)t->line + 1, 0,
-                                     "malformed CSV: %s",
-                                     csv_strerror(csv_error(&p)));
-    if (t->status == SIM_OK && ferror(f))
-        t->status = sim_diag_set(d, NULL, 0, 0, "cannot read '%s': %s",
-                                 path, strerror(errno));
-    if (t->status == SIM_OK)
-        csv_fini(&p, on_field, on_record, t);
-    csv_free(&p);
+    rc = mdl_csv_read(f, 0, on_record, t, &e);
+    if (e.kind == MDL_CSV_SYNTAX)
+        rc = sim_diag_set(d, path, (int)e.line, 0, "malformed CSV: %s",
+                          e.what);
+    else if (e.kind == MDL_CSV_READ)
+        rc = sim_diag_set(d, NULL, 0, 0, "cannot read '%s': %s", path,
+                          strerror(errno));
     fclose(f);
-    if (t->status == SIM_OK && t->line == 0)
-        t->status = sim_diag_set(d, path, 1, 0, "empty file, expected a "
-                                 "header row");
-    if (t->status != SIM_OK) {
-        int rc = t->status;
+    if (rc == SIM_OK && t->records == 0)
+        rc = sim_diag_set(d, path, 1, 0, "empty file, expected a header "
+                          "row");
+    if (rc != SIM_OK) {
         ana_table_destroy(t);
         return rc;
     }

@@ -23,9 +23,8 @@ typedef struct ana_table {
     size_t ncols;               /* fields in the header */
     char path[ANA_TABLE_PATH];  /* the file, for messages */
     /* private: the reader's state */
-    size_t cap, rowstart;
-    long line;                  /* records seen */
-    int status;
+    size_t cap;                 /* room in f */
+    size_t records;             /* seen so far, the header included */
     sim_diag *d;
 } ana_table;
 
