@@ -1,11 +1,9 @@
 /*
  * ana_plot.c - gnuplot scripts, their data files and images.
  *
- * Input is read back from the results folder with libcsv into a table of
- * strings (the header row names the columns; libcsv reports no lines, so
- * records are counted in the end-of-record callback, the header being
- * line 1). Nothing is taken from the simulation in memory: `qmesh plot
- * DIR` and `qmesh run --plot` draw the same pictures from the same files.
+ * Input is read back from the results folder's CSV files (ana_table.h).
+ * Nothing is taken from the simulation in memory: `qmesh plot DIR` and
+ * `qmesh run --plot` draw the same pictures from the same files.
  *
  * Each script is self-contained apart from its plot_*.dat files (plain
  * whitespace-separated columns, one block per scope separated by two blank
@@ -15,9 +13,8 @@
  *   do for [fmt in "png svg"] { set terminal ...; set output ...; plot }
  *
  * so one `gnuplot NAME.gp` redraws both images. Its output names start
- * with the variable out_prefix (empty unless set): qmesh runs
- * `gnuplot -e "out_prefix='.NAME.qmesh-PID-'" NAME.gp` and renames the images
- * into place, so images too are replaced atomically, like every file.
+ * with the variable out_prefix (empty unless set), which lets qmesh
+ * replace images atomically too (ana_gnuplot.h).
  *
  * The latency histogram: the collector's bins are 1/128 of a power of two
  * wide (0.5% relative), too fine to look at, so they are summed into 20
@@ -29,18 +26,15 @@
  * The x range runs from the 0.1% quantile to the largest bin, so a few
  * tiny latencies do not squeeze the picture into one corner.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <csv.h>
 #include "ana_file.h"
+#include "ana_gnuplot.h"
 #include "ana_plot.h"
+#include "ana_table.h"
 
 #define PATH_MAX_ 4096
 #define BINS_PER_DECADE 20
@@ -53,180 +47,8 @@
 #define C_P99 "#aa3377"
 
 /* ------------------------------------------------------------------ */
-/* Reading CSV files                                                    */
+/* Data files and script strings                                        */
 /* ------------------------------------------------------------------ */
-
-/* A CSV file as strings: row 0 is the header. */
-typedef struct table {
-    char **f;               /* owned: every field, row after row */
-    size_t nf, cap;
-    size_t ncols;           /* fields in the header */
-    size_t rowstart;        /* index in f of the current record */
-    long line;              /* records seen */
-    int status;
-    char path[PATH_MAX_];   /* the file, for messages */
-    sim_diag *d;            /* borrowed */
-} table;
-
-static void table_destroy(table *t)
-{
-    size_t i;
-
-    for (i = 0; i < t->nf; i++)
-        free(t->f[i]);
-    free(t->f);
-    memset(t, 0, sizeof *t);
-}
-
-static void on_field(void *s, size_t len, void *ctx)
-{
-    table *t = ctx;
-    char *c;
-
-    if (t->status != SIM_OK)
-        return;
-    if (t->nf == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        char **f = realloc(t->f, cap * sizeof *f);
-        if (!f) {
-            t->status = SIM_ENOMEM;
-            return;
-        }
-        t->f = f;
-        t->cap = cap;
-    }
-    c = malloc(len + 1);
-    if (!c) {
-        t->status = SIM_ENOMEM;
-        return;
-    }
-    if (len)
-        memcpy(c, s, len);
-    c[len] = '\0';
-    t->f[t->nf++] = c;
-}
-
-static void on_record(int c, void *ctx)
-{
-    table *t = ctx;
-    size_t n;
-
-    (void)c;
-    if (t->status != SIM_OK)
-        return;
-    n = t->nf - t->rowstart;
-    t->line++;
-    if (t->line == 1)
-        t->ncols = n;
-    else if (n != t->ncols)
-        t->status = sim_diag_set(t->d, t->path, (int)t->line, 0,
-                                 "expected %zu fields, found %zu", t->ncols,
-                                 n);
-    t->rowstart = t->nf;
-}
-
-/* Read path into t. A missing file is SIM_OK with *found = 0 when found
- * is not NULL, else an error. */
-static int table_read(table *t, const char *path, int *found, sim_diag *d)
-{
-    struct csv_parser p;
-    char buf[8192];
-    size_t n;
-    FILE *f;
-
-    memset(t, 0, sizeof *t);
-    snprintf(t->path, sizeof t->path, "%s", path);
-    t->d = d;
-    f = fopen(path, "rb");
-    if (!f) {
-        if (found && errno == ENOENT) {
-            *found = 0;
-            return SIM_OK;
-        }
-        return sim_diag_set(d, NULL, 0, 0, "cannot read '%s': %s", path,
-                            strerror(errno));
-    }
-    if (found)
-        *found = 1;
-    if (csv_init(&p, 0) != 0) {
-        fclose(f);
-        return SIM_ENOMEM;
-    }
-    while (t->status == SIM_OK && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        if (csv_parse(&p, buf, n, on_field, on_record, t) != n
-            && t->status == SIM_OK)
-            t->status = sim_diag_set(d, path, (int)t->line + 1, 0,
-                                     "malformed CSV: %s",
-                                     csv_strerror(csv_error(&p)));
-    if (t->status == SIM_OK && ferror(f))
-        t->status = sim_diag_set(d, NULL, 0, 0, "cannot read '%s': %s",
-                                 path, strerror(errno));
-    if (t->status == SIM_OK)
-        csv_fini(&p, on_field, on_record, t);
-    csv_free(&p);
-    fclose(f);
-    if (t->status == SIM_OK && t->line == 0)
-        t->status = sim_diag_set(d, path, 1, 0, "empty file, expected a "
-                                 "header row");
-    if (t->status != SIM_OK) {
-        int rc = t->status;
-        table_destroy(t);
-        return rc;
-    }
-    return SIM_OK;
-}
-
-static size_t table_rows(const table *t)
-{
-    return t->ncols ? t->nf / t->ncols - 1 : 0;
-}
-
-static const char *cell(const table *t, size_t row, size_t col)
-{
-    return t->f[(row + 1) * t->ncols + col];
-}
-
-/* Indices of the named columns into idx[]; SIM_EPARSE naming the first
- * one missing from the header. */
-static int columns(const table *t, const char *const *names, size_t *idx,
-                   sim_diag *d)
-{
-    size_t i, c;
-
-    for (i = 0; names[i]; i++) {
-        for (c = 0; c < t->ncols && strcmp(t->f[c], names[i]); c++)
-            ;
-        if (c == t->ncols)
-            return sim_diag_set(d, t->path, 1, 0, "missing column '%s' in "
-                                "the header", names[i]);
-        idx[i] = c;
-    }
-    return SIM_OK;
-}
-
-/* The number in a cell; an empty cell is NaN. */
-static int number(const table *t, size_t row, size_t col, double *x,
-                  sim_diag *d)
-{
-    const char *s = cell(t, row, col);
-    char *end;
-
-    if (!*s) {
-        *x = NAN;
-        return SIM_OK;
-    }
-    errno = 0;
-    *x = strtod(s, &end);
-    if (end == s || *end)
-        return sim_diag_set(d, t->path, (int)row + 2, (int)col + 1,
-                            "expected a number, found '%s'", s);
-    return SIM_OK;
-}
-
-/* ------------------------------------------------------------------ */
-/* Writing files atomically                                             */
-/* ------------------------------------------------------------------ */
-
 
 /* A number in a gnuplot data file. */
 static void dat_num(FILE *f, double x)
@@ -259,84 +81,8 @@ static void dat_str(FILE *f, const char *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* gnuplot                                                              */
+/* Titles and the frame of every script                                 */
 /* ------------------------------------------------------------------ */
-
-char *ana_plot_gnuplot(void)
-{
-    const char *path = getenv("PATH"), *s, *e;
-    char buf[PATH_MAX_];
-    struct stat st;
-
-    if (!path)
-        return NULL;
-    for (s = path; ; s = e + 1) {
-        e = strchr(s, ':');
-        if (!e)
-            e = s + strlen(s);
-        snprintf(buf, sizeof buf, "%.*s/gnuplot", e > s ? (int)(e - s) : 1,
-                 e > s ? s : ".");
-        if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)
-            && access(buf, X_OK) == 0)
-            return strdup(buf);
-        if (!*e)
-            return NULL;
-    }
-}
-
-/* Run `gnuplot -e "out_prefix='.NAME.qmesh-PID-'" NAME.gp` in dir and
- * rename its images to NAME.png and NAME.svg; images left by a killed run
- * carry qmesh's temporary name, so a later run removes them. */
-static int render(const char *dir, const char *gnuplot, const char *name,
-                  sim_diag *d)
-{
-    static const char *const ext[] = {"png", "svg"};
-    char prefix[128], arg[160], script[128], tmp[PATH_MAX_], fin[PATH_MAX_];
-    int wst, i, rc = SIM_OK;
-    pid_t pid;
-
-    snprintf(prefix, sizeof prefix, ".%s.qmesh-%ld-", name, (long)getpid());
-    snprintf(arg, sizeof arg, "out_prefix='%s'", prefix);
-    snprintf(script, sizeof script, "%s.gp", name);
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0)
-        return sim_diag_set(d, NULL, 0, 0, "cannot run gnuplot: %s",
-                            strerror(errno)), SIM_EIO;
-    if (pid == 0) {
-        int fd = open("/dev/null", O_RDONLY);
-        if (fd >= 0) {
-            dup2(fd, STDIN_FILENO);
-            close(fd);
-        }
-        if (chdir(dir) == 0)
-            execl(gnuplot, "gnuplot", "-e", arg, script, (char *)NULL);
-        _exit(127);
-    }
-    while (waitpid(pid, &wst, 0) < 0)
-        if (errno != EINTR)
-            return sim_diag_set(d, NULL, 0, 0, "cannot run gnuplot: %s",
-                                strerror(errno)), SIM_EIO;
-    if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
-        sim_diag_set(d, NULL, 0, 0, "gnuplot failed on '%s/%s' (%s %d)",
-                     dir, script, WIFEXITED(wst) ? "exit status" : "signal",
-                     WIFEXITED(wst) ? WEXITSTATUS(wst) : WTERMSIG(wst));
-        rc = SIM_EIO;
-    }
-    for (i = 0; i < 2; i++) {
-        snprintf(tmp, sizeof tmp, "%s/%s%s.%s", dir, prefix, name, ext[i]);
-        snprintf(fin, sizeof fin, "%s/%s.%s", dir, name, ext[i]);
-        if (rc == SIM_OK)
-            rc = ana_file_check_target(fin, d);
-        if (rc == SIM_OK && rename(tmp, fin) != 0) {
-            sim_diag_set(d, NULL, 0, 0, "gnuplot wrote no '%s': %s", fin,
-                         strerror(errno));
-            rc = SIM_EIO;
-        }
-        unlink(tmp);
-    }
-    return rc;
-}
 
 /* What to call the results in titles: the scenario's name from
  * provenance.csv, with "at load X" for a point of a load sweep. A folder
@@ -346,24 +92,24 @@ static void title_of(const char *dir, char *buf, size_t n)
 {
     char tmp[PATH_MAX_], *parts[3] = {NULL, NULL, NULL}, *s;
     const char *name = NULL, *load = NULL;
-    table t;
+    ana_table t;
     sim_diag d;
     int k, found = 0;
     size_t r;
 
     snprintf(tmp, sizeof tmp, "%s/provenance.csv", dir);
-    if (table_read(&t, tmp, &found, &d) == SIM_OK && found) {
-        for (r = 0; t.ncols == 2 && r < table_rows(&t); r++) {
-            if (!strcmp(cell(&t, r, 0), "name"))
-                name = cell(&t, r, 1);
-            else if (!strcmp(cell(&t, r, 0), "load"))
-                load = cell(&t, r, 1);
+    if (ana_table_read(&t, tmp, &found, &d) == SIM_OK && found) {
+        for (r = 0; t.ncols == 2 && r < ana_table_rows(&t); r++) {
+            if (!strcmp(ana_table_cell(&t, r, 0), "name"))
+                name = ana_table_cell(&t, r, 1);
+            else if (!strcmp(ana_table_cell(&t, r, 0), "load"))
+                load = ana_table_cell(&t, r, 1);
         }
         if (name && load)
             snprintf(buf, n, "%s at load %s", name, load);
         else if (name)
             snprintf(buf, n, "%s", name);
-        table_destroy(&t);
+        ana_table_destroy(&t);
         if (name)
             return;
     }
@@ -425,113 +171,7 @@ static void gp_tail(FILE *f)
 /* A results folder                                                     */
 /* ------------------------------------------------------------------ */
 
-/* One row of summary.csv with its theory. */
-typedef struct srow {
-    const char *scope, *metric;     /* borrowed from the table */
-    double mean, lo, hi, n, th;
-} srow;
-
-/* One row of latency_hist.csv. */
-typedef struct hrow {
-    const char *scope;
-    double lo, hi, count;
-} hrow;
-
-typedef struct results {
-    table sum, th, hist;
-    size_t nsum, nhist;
-    srow *s;
-    hrow *h;
-    int have_hist;
-} results;
-
-static void results_destroy(results *r)
-{
-    table_destroy(&r->sum);
-    table_destroy(&r->th);
-    table_destroy(&r->hist);
-    free(r->s);
-    free(r->h);
-}
-
-/* Theory values as a table (scope, metric, value): the value of one. */
-static double theory_lookup(const table *t, const size_t *ix,
-                            const char *scope, const char *metric)
-{
-    size_t i, n = table_rows(t);
-
-    for (i = 0; i < n; i++)
-        if (!strcmp(cell(t, i, ix[0]), scope)
-            && !strcmp(cell(t, i, ix[1]), metric)) {
-            char *end;
-            double x = strtod(cell(t, i, ix[2]), &end);
-            return end != cell(t, i, ix[2]) && !*end ? x : NAN;
-        }
-    return NAN;
-}
-
-static int results_read(results *r, const char *dir, sim_diag *d)
-{
-    static const char *const scols[] = {"scope", "metric", "mean", "ci_low",
-                                        "ci_high", "n", NULL};
-    static const char *const tcols[] = {"scope", "metric", "value", NULL};
-    static const char *const hcols[] = {"scope", "bin_low", "bin_high",
-                                        "count", NULL};
-    char path[PATH_MAX_];
-    size_t si[6], ti[3], hi[4], i;
-    int have_th, rc;
-
-    memset(r, 0, sizeof *r);
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    if ((rc = table_read(&r->sum, path, NULL, d)) != SIM_OK
-        || (rc = columns(&r->sum, scols, si, d)) != SIM_OK)
-        return rc;
-    snprintf(path, sizeof path, "%s/theory.csv", dir);
-    if ((rc = table_read(&r->th, path, &have_th, d)) != SIM_OK
-        || (have_th && (rc = columns(&r->th, tcols, ti, d)) != SIM_OK))
-        return rc;
-    snprintf(path, sizeof path, "%s/latency_hist.csv", dir);
-    if ((rc = table_read(&r->hist, path, &r->have_hist, d)) != SIM_OK
-        || (r->have_hist && (rc = columns(&r->hist, hcols, hi, d))
-            != SIM_OK))
-        return rc;
-
-    r->nsum = table_rows(&r->sum);
-    r->nhist = r->have_hist ? table_rows(&r->hist) : 0;
-    r->s = calloc(r->nsum + 1, sizeof *r->s);
-    r->h = calloc(r->nhist + 1, sizeof *r->h);
-    if (!r->s || !r->h)
-        return SIM_ENOMEM;
-    for (i = 0; i < r->nsum; i++) {
-        srow *x = &r->s[i];
-        x->scope = cell(&r->sum, i, si[0]);
-        x->metric = cell(&r->sum, i, si[1]);
-        if ((rc = number(&r->sum, i, si[2], &x->mean, d)) != SIM_OK
-            || (rc = number(&r->sum, i, si[3], &x->lo, d)) != SIM_OK
-            || (rc = number(&r->sum, i, si[4], &x->hi, d)) != SIM_OK
-            || (rc = number(&r->sum, i, si[5], &x->n, d)) != SIM_OK)
-            return rc;
-        x->th = have_th ? theory_lookup(&r->th, ti, x->scope, x->metric)
-                        : NAN;
-    }
-    for (i = 0; i < r->nhist; i++) {
-        hrow *x = &r->h[i];
-        x->scope = cell(&r->hist, i, hi[0]);
-        if ((rc = number(&r->hist, i, hi[1], &x->lo, d)) != SIM_OK
-            || (rc = number(&r->hist, i, hi[2], &x->hi, d)) != SIM_OK
-            || (rc = number(&r->hist, i, hi[3], &x->count, d)) != SIM_OK)
-            return rc;
-        if (!(x->lo >= 0) || !(x->hi >= x->lo) || !(x->count >= 0))
-            return sim_diag_set(d, r->hist.path, (int)i + 2, 0,
-                                "bad histogram bin [%s, %s] with count %s",
-                                cell(&r->hist, i, hi[1]),
-                                cell(&r->hist, i, hi[2]),
-                                cell(&r->hist, i, hi[3]));
-    }
-    return SIM_OK;
-}
-
-static const srow *find(const results *r, const char *scope,
+static const ana_srow *find(const ana_results *r, const char *scope,
                         const char *metric)
 {
     size_t i;
@@ -542,10 +182,10 @@ static const srow *find(const results *r, const char *scope,
     return NULL;
 }
 
-static double mean_of(const results *r, const char *scope,
+static double mean_of(const ana_results *r, const char *scope,
                       const char *metric)
 {
-    const srow *x = find(r, scope, metric);
+    const ana_srow *x = find(r, scope, metric);
 
     return x ? x->mean : NAN;
 }
@@ -615,7 +255,8 @@ static void scope_words(const char *scope, char *buf, size_t n)
 
 static int cmp_hrow(const void *a, const void *b)
 {
-    const hrow *x = *(const hrow *const *)a, *y = *(const hrow *const *)b;
+    const ana_hrow *x = *(const ana_hrow *const *)a;
+    const ana_hrow *y = *(const ana_hrow *const *)b;
 
     return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
@@ -628,11 +269,11 @@ typedef struct lat {
     double p[3];                /* ms: p50, p95, p99 (NaN if unknown) */
     double mean;                /* ms */
     double ymax;                /* largest share of one coarse bin (%) */
-    const hrow **rows;          /* owned array of borrowed rows, by bin */
+    const ana_hrow **rows;          /* owned array of borrowed rows, by bin */
     size_t nrows;
 } lat;
 
-static int lat_build(lat *L, const results *r, const char *scope)
+static int lat_build(lat *L, const ana_results *r, const char *scope)
 {
     static const char *const q[] = {"latency_p50", "latency_p95",
                                     "latency_p99"};
@@ -653,7 +294,7 @@ static int lat_build(lat *L, const results *r, const char *scope)
     qsort(L->rows, L->nrows, sizeof *L->rows, cmp_hrow);
     L->xmin = L->xmax = NAN;
     for (i = 0; i < L->nrows; i++) {
-        const hrow *h = L->rows[i];
+        const ana_hrow *h = L->rows[i];
         cum += h->count;
         if (isnan(L->xmin) && cum >= 0.001 * L->total)
             L->xmin = (h->lo > 0 ? h->lo : h->hi) * 1e3;
@@ -687,7 +328,7 @@ static void lat_data(lat *L, FILE *fh, FILE *fc, size_t block)
     fprintf(fc, "# block %zu: %s, %.0f requests\n"
             "# latency_ms fraction_at_most\n", block, L->scope, L->total);
     for (i = 0; i < L->nrows; i++) {
-        const hrow *h = L->rows[i];
+        const ana_hrow *h = L->rows[i];
         double mid = h->lo > 0 && isfinite(h->hi) ? sqrt(h->lo * h->hi)
                      : h->lo > 0 ? h->lo : h->hi;
         k = (long)floor(BINS_PER_DECADE * log10(mid * 1e3));
@@ -699,7 +340,7 @@ static void lat_data(lat *L, FILE *fh, FILE *fc, size_t block)
     if (L->nrows && (share = calloc((size_t)(kmax - kmin + 1),
                                     sizeof *share)) != NULL) {
         for (i = 0; i < L->nrows; i++) {
-            const hrow *h = L->rows[i];
+            const ana_hrow *h = L->rows[i];
             double mid = h->lo > 0 && isfinite(h->hi) ? sqrt(h->lo * h->hi)
                          : h->lo > 0 ? h->lo : h->hi;
             k = (long)floor(BINS_PER_DECADE * log10(mid * 1e3));
@@ -721,7 +362,7 @@ static void lat_data(lat *L, FILE *fh, FILE *fc, size_t block)
         free(share);
     }
     for (i = 0; i < L->nrows; i++) {
-        const hrow *h = L->rows[i];
+        const ana_hrow *h = L->rows[i];
         if (i == 0 && h->lo > 0) {
             dat_num(fc, h->lo * 1e3);
             dat_num(fc, 0);
@@ -775,7 +416,7 @@ static void lat_keys(FILE *f, const lat *L, size_t b)
                     pct_name[k], pct_name[k], b);
 }
 
-static int write_latency(const results *r, const char *dir,
+static int write_latency(const ana_results *r, const char *dir,
                          const char *gnuplot, sim_diag *d)
 {
     const char **sc = malloc((r->nhist + 1) * sizeof *sc);
@@ -807,7 +448,7 @@ static int write_latency(const results *r, const char *dir,
     if (rc == SIM_OK) {
         FILE *f = fg.f;
         double reps = NAN;
-        const srow *x = find(r, "system", "latency_mean");
+        const ana_srow *x = find(r, "system", "latency_mean");
 
         if (x)
             reps = x->n;
@@ -895,7 +536,7 @@ static int write_latency(const results *r, const char *dir,
     if (open_g)
         rc = ana_file_close(&fg, rc, d);
     if (rc == SIM_OK && gnuplot)
-        rc = render(dir, gnuplot, "latency", d);
+        rc = ana_gnuplot_render(dir, gnuplot, "latency", d);
     for (i = 0; i < n; i++)
         free(L[i].rows);
     free(L);
@@ -906,10 +547,10 @@ static int write_latency(const results *r, const char *dir,
 /* ---- stations ---- */
 
 /* One metric of one station: simulated mean, interval, theory. */
-static void station_cols(FILE *f, const results *r, const char *scope,
+static void station_cols(FILE *f, const ana_results *r, const char *scope,
                          const char *metric, int *have_ci, int *have_th)
 {
-    const srow *x = find(r, scope, metric);
+    const ana_srow *x = find(r, scope, metric);
     double m = x ? x->mean : NAN, lo = x ? x->lo : NAN, hi = x ? x->hi : NAN;
     double th = x ? x->th : NAN;
 
@@ -946,7 +587,7 @@ static void station_panel(FILE *f, const char *title, const char *ylabel,
     fputc('\n', f);
 }
 
-static int write_stations(const results *r, const char *dir,
+static int write_stations(const ana_results *r, const char *dir,
                           const char *gnuplot, sim_diag *d)
 {
     const char **sc = malloc((r->nsum + 1) * sizeof *sc);
@@ -1002,7 +643,7 @@ static int write_stations(const results *r, const char *dir,
         rc = ana_file_close(&fg, SIM_OK, d);
     }
     if (rc == SIM_OK && gnuplot)
-        rc = render(dir, gnuplot, "stations", d);
+        rc = ana_gnuplot_render(dir, gnuplot, "stations", d);
     free(sc);
     return rc;
 }
@@ -1010,8 +651,8 @@ static int write_stations(const results *r, const char *dir,
 int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
                      sim_diag *d)
 {
-    results r;
-    int rc = results_read(&r, dir, d);
+    ana_results r;
+    int rc = ana_table_results(&r, dir, d);
     size_t i, stations = 0;
 
     *drawn = 0;
@@ -1025,71 +666,13 @@ int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
         rc = write_stations(&r, dir, gnuplot, d);
         *drawn |= ANA_PLOT_STATIONS;
     }
-    results_destroy(&r);
+    ana_table_results_destroy(&r);
     return rc;
 }
 
 /* ------------------------------------------------------------------ */
 /* Load sweeps                                                          */
 /* ------------------------------------------------------------------ */
-
-int ana_plot_sweep_csv(const char *dir, size_t n, const double *load,
-                       const char *const *sub, sim_diag *d)
-{
-    ana_file a;
-    size_t i, j;
-    int rc = ana_file_open(&a, dir, "sweep.csv", d);
-
-    if (rc != SIM_OK)
-        return rc;
-    fputs("load,scope,metric,mean,ci_low,ci_high,n,theory\n", a.f);
-    for (i = 0; i < n && rc == SIM_OK; i++) {
-        char path[PATH_MAX_];
-        results r;
-
-        snprintf(path, sizeof path, "%s/%s", dir, sub[i]);
-        rc = results_read(&r, path, d);
-        for (j = 0; rc == SIM_OK && j < r.nsum; j++) {
-            const srow *x = &r.s[j];
-            const double v[] = {x->mean, x->lo, x->hi, x->n, x->th};
-            fprintf(a.f, "%.10g,", load[i]);
-            ana_csv_row(a.f, x->scope, x->metric, 5, v);
-        }
-        results_destroy(&r);
-    }
-    return ana_file_close(&a, rc, d);
-}
-
-int ana_plot_sweep_theory(const char *dir, size_t n, const double *load,
-                          const ana_theory *const *th, sim_diag *d)
-{
-    ana_file a;
-    size_t i, j, any = 0;
-    int rc;
-
-    for (i = 0; i < n; i++)
-        if (th[i] && th[i]->applies)
-            any++;
-    if (!any) {
-        char old[PATH_MAX_];
-        snprintf(old, sizeof old, "%s/sweep_theory.csv", dir);
-        unlink(old);
-        return SIM_OK;
-    }
-    if ((rc = ana_file_open(&a, dir, "sweep_theory.csv", d)) != SIM_OK)
-        return rc;
-    fputs("load,scope,metric,value\n", a.f);
-    for (i = 0; i < n; i++) {
-        if (!th[i] || !th[i]->applies)
-            continue;
-        for (j = 0; j < th[i]->n; j++) {
-            fprintf(a.f, "%.10g,", load[i]);
-            ana_csv_row(a.f, th[i]->v[j].scope, th[i]->v[j].metric, 1,
-                        &th[i]->v[j].value);
-        }
-    }
-    return ana_file_close(&a, SIM_OK, d);
-}
 
 /* One row of sweep.csv (th: the theory column) or of sweep_theory.csv
  * (mean: the value; the rest NaN). */
@@ -1106,7 +689,7 @@ static int cmp_wrow(const void *a, const void *b)
 }
 
 /* Read path (sweep.csv when full, else sweep_theory.csv) into rows. */
-static int sweep_read(table *t, const char *path, int full, int *found,
+static int sweep_read(ana_table *t, const char *path, int full, int *found,
                       wrow **out, size_t *nout, sim_diag *d)
 {
     static const char *const wcols[] = {"load", "scope", "metric", "mean",
@@ -1120,28 +703,29 @@ static int sweep_read(table *t, const char *path, int full, int *found,
 
     *out = NULL;
     *nout = 0;
-    if ((rc = table_read(t, path, found, d)) != SIM_OK)
+    if ((rc = ana_table_read(t, path, found, d)) != SIM_OK)
         return rc;
     if (found && !*found)
         return SIM_OK;
-    if ((rc = columns(t, full ? wcols : tcols, ix, d)) != SIM_OK)
+    if ((rc = ana_table_columns(t, full ? wcols : tcols, ix, d)) != SIM_OK)
         return rc;
-    n = table_rows(t);
+    n = ana_table_rows(t);
     w = calloc(n + 1, sizeof *w);
     if (!w)
         return SIM_ENOMEM;
     for (i = 0; i < n; i++) {
-        w[i].scope = cell(t, i, ix[1]);
-        w[i].metric = cell(t, i, ix[2]);
+        w[i].scope = ana_table_cell(t, i, ix[1]);
+        w[i].metric = ana_table_cell(t, i, ix[2]);
         w[i].lo = w[i].hi = w[i].n = w[i].th = NAN;
-        if ((rc = number(t, i, ix[0], &w[i].load, d)) != SIM_OK
-            || (rc = number(t, i, ix[3], &w[i].mean, d)) != SIM_OK
-            || (full && ((rc = number(t, i, ix[4], &w[i].lo, d)) != SIM_OK
-                         || (rc = number(t, i, ix[5], &w[i].hi, d))
+        if ((rc = ana_table_number(t, i, ix[0], &w[i].load, d)) != SIM_OK
+            || (rc = ana_table_number(t, i, ix[3], &w[i].mean, d)) != SIM_OK
+            || (full && ((rc = ana_table_number(t, i, ix[4], &w[i].lo, d))
                             != SIM_OK
-                         || (rc = number(t, i, ix[6], &w[i].n, d))
+                         || (rc = ana_table_number(t, i, ix[5], &w[i].hi, d))
                             != SIM_OK
-                         || (rc = number(t, i, ix[7], &w[i].th, d))
+                         || (rc = ana_table_number(t, i, ix[6], &w[i].n, d))
+                            != SIM_OK
+                         || (rc = ana_table_number(t, i, ix[7], &w[i].th, d))
                             != SIM_OK))) {
             free(w);
             return rc;
@@ -1281,7 +865,7 @@ static void sweep_panel(FILE *f, const char *title, size_t block, int c,
 int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
 {
     char path[PATH_MAX_], title[512], words[300];
-    table tw, tt;
+    ana_table tw, tt;
     wrow *w = NULL, *t = NULL;
     const wrow **s1 = NULL, **s2 = NULL;
     const char **sc = NULL;
@@ -1363,14 +947,14 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
         rc = ana_file_close(&fg, SIM_OK, d);
     }
     if (rc == SIM_OK && gnuplot)
-        rc = render(dir, gnuplot, "sweep", d);
+        rc = ana_gnuplot_render(dir, gnuplot, "sweep", d);
     free(h);
     free(s1);
     free(s2);
     free(sc);
     free(w);
     free(t);
-    table_destroy(&tw);
-    table_destroy(&tt);
+    ana_table_destroy(&tw);
+    ana_table_destroy(&tt);
     return rc;
 }

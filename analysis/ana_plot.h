@@ -24,40 +24,20 @@
  */
 #ifndef ANA_PLOT_H
 #define ANA_PLOT_H
-#include <stddef.h>
 #include "../sim/sim_err.h"
-#include "ana_theory.h"
-
-/* The gnuplot executable found on PATH, as a heap string the caller
- * frees, or NULL when there is none (or out of memory). */
-char *ana_plot_gnuplot(void);
 
 enum { ANA_PLOT_LATENCY = 1, ANA_PLOT_STATIONS = 2 };
 /* Write latency.gp and stations.gp with their data files into dir, from
  * the CSV files there, and render them with gnuplot (the path from
- * ana_plot_gnuplot()) unless gnuplot is NULL. The latency plot is left
+ * ana_gnuplot_find()) unless gnuplot is NULL. The latency plot is left
  * out when dir has no latency_hist.csv, the station plot when there are
  * no stations; *drawn gets the ANA_PLOT_* bits of those written. */
 int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
                      sim_diag *d);
 
-/* Write dir/sweep.csv, columns load,scope,metric,mean,ci_low,ci_high,n,
- * theory, from the results folders dir/sub[i] (relative to dir) of the
- * loads load[0..n-1]: every row of their summary.csv, with the value of
- * their theory.csv (empty when there is none). */
-int ana_plot_sweep_csv(const char *dir, size_t n, const double *load,
-                       const char *const *sub, sim_diag *d);
-
-/* Write dir/sweep_theory.csv, columns load,scope,metric,value: every
- * value of th[i] (borrowed; NULL or not applying: skipped) at load[i],
- * the theory curves of the sweep plot. When no th[i] applies, the file is
- * removed instead (an old one would belong to another model). */
-int ana_plot_sweep_theory(const char *dir, size_t n, const double *load,
-                          const ana_theory *const *th, sim_diag *d);
-
 /* Write sweep.gp with its data files into dir from dir/sweep.csv (and
- * dir/sweep_theory.csv when present) and render it unless gnuplot is
- * NULL. */
+ * dir/sweep_theory.csv when present; ana_sweep.h) and render it unless
+ * gnuplot is NULL. */
 int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d);
 
 #endif /* ANA_PLOT_H */

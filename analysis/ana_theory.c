@@ -212,17 +212,32 @@ static const ana_method M_KING = {
     L_LITTLE
 };
 
+/* The distributions theory knows, by name: each draws independent
+ * times from a fixed law of known mean and SCV, which is all the
+ * insensitive models (PS, delay, think times, M/G/1) need. NULL for any
+ * other. */
+static const char *known_dist(const mdl_dist *d)
+{
+    switch (d->kind) {
+    case MDL_DIST_EXP:          return "exponential";
+    case MDL_DIST_DET:          return "deterministic";
+    case MDL_DIST_UNIFORM:      return "uniform";
+    case MDL_DIST_ERLANG:       return "Erlang";
+    case MDL_DIST_HYPEREXP:     return "hyperexponential";
+    case MDL_DIST_LOGNORMAL:    return "lognormal";
+    case MDL_DIST_PARETO:       return "Pareto";
+    case MDL_DIST_GAMMA:        return "gamma";
+    case MDL_DIST_WEIBULL:      return "Weibull";
+    case MDL_DIST_EMPIRICAL:    return "empirical";
+    }
+    return NULL;
+}
+
 static const char *dist_name(const mdl_dist *d)
 {
-    static const char *const names[] = {
-        "exponential", "deterministic", "uniform", "Erlang",
-        "hyperexponential", "lognormal", "Pareto", "gamma", "Weibull",
-        "empirical"
-    };
+    const char *name = known_dist(d);
 
-    if ((size_t)d->kind < sizeof names / sizeof names[0])
-        return names[d->kind];
-    return "general";
+    return name ? name : "general";
 }
 
 /* ---- the result lists ---- */
@@ -344,7 +359,32 @@ static int put_quantiles(ana_theory *t, const char *prefix, const char *name,
     return SIM_OK;
 }
 
-/* ---- which model is it? ---- */
+/* ---- which model is it? ----
+ *
+ * An allow-list: a scenario has an exact solution only when each of its
+ * features is one that an exact model below is built of; any other gets
+ * "no exact solution" naming it. What the exact models accept:
+ *
+ *   feature          accepted
+ *   station kind     service (a queue); delay (infinite servers)
+ *   replicas         1 (a delay: any, nobody waits)
+ *   capacity         none; a station alone: M/M/c/K
+ *   discipline       FIFO with exponential service; PS with any known
+ *                    service distribution; a FIFO server alone: M/G/1
+ *   distributions    the kinds of known_dist()
+ *   post_service     none
+ *   edges            forward; call, from a non-blocking caller or a
+ *                    delay, one call per stage (count and p: visits
+ *                    in sequence, any); no publish
+ *   open workloads   Poisson arrivals
+ *   closed workload  one, of one class; think time: any known kind
+ *
+ * The switches below name every value of the model's enums and have no
+ * default, so a value added to one is a compiler warning here (-Wswitch)
+ * and, until it is listed, falls through to "no exact solution".
+ * Replica choice (lb) matters only with several replicas, which no exact
+ * model has; protocols only label edges.
+ */
 
 static int no_theory(ana_theory *t, const char *fmt, const char *a,
                      const char *b)
@@ -354,24 +394,64 @@ static int no_theory(ana_theory *t, const char *fmt, const char *a,
     return SIM_OK;
 }
 
-/* Does station v keep product form, and how to solve it? */
+#define UNKNOWN_DIST "has a service distribution theory does not know"
+
+/* Why station v keeps no product form, in words that follow its name;
+ * NULL when it does: a delay, or one replica without capacity, PS or
+ * FIFO with exponential service. */
 static const char *station_obstacle(const mdl_service *v)
 {
-    if (v->kind == MDL_SVC_DELAY)
-        return NULL;                /* M/G/inf: insensitive */
-    if (v->kind != MDL_SVC_SERVICE)
+    switch (v->kind) {
+    case MDL_SVC_DELAY:             /* M/G/inf: insensitive */
+        return known_dist(&v->service) ? NULL : UNKNOWN_DIST;
+    case MDL_SVC_SERVICE:
+        break;
+    case MDL_SVC_BROKER:
         return "is not a plain queueing station";
+    }
+    if (v->kind != MDL_SVC_SERVICE)
+        return "is a kind of station theory does not know";
     if (v->replicas != 1)
         return "has several replicas";
-    if (v->capacity > 0)
+    if (v->capacity != 0)
         return "has a finite capacity";
-    if (v->discipline == MDL_DISC_PS)
-        return NULL;                /* symmetric queue: insensitive */
-    if (v->discipline != MDL_DISC_FIFO)
+    switch (v->discipline) {
+    case MDL_DISC_PS:               /* symmetric queue: insensitive */
+        return known_dist(&v->service) ? NULL : UNKNOWN_DIST;
+    case MDL_DISC_FIFO:
+        return v->service.kind == MDL_DIST_EXP
+                   ? NULL : "is FIFO with non-exponential service";
+    case MDL_DISC_PRIORITY:
         return "has a priority discipline";
-    if (v->service.kind != MDL_DIST_EXP)
-        return "is FIFO with non-exponential service";
-    return NULL;
+    }
+    return "has a discipline theory does not know";
+}
+
+/* Why a station alone has no exact formula whatever its discipline and
+ * distribution (those the cases of single_station() tell), or NULL. */
+static const char *single_obstacle(const mdl_service *v)
+{
+    switch (v->kind) {
+    case MDL_SVC_DELAY:
+        return known_dist(&v->service) ? NULL : UNKNOWN_DIST;
+    case MDL_SVC_SERVICE:
+        break;
+    case MDL_SVC_BROKER:
+        return "is not a plain queueing station";
+    }
+    if (v->kind != MDL_SVC_SERVICE)
+        return "is a kind of station theory does not know";
+    if (v->replicas != 1)
+        return "has several replicas, each with a queue of its own";
+    if (!known_dist(&v->service))
+        return UNKNOWN_DIST;
+    switch (v->discipline) {
+    case MDL_DISC_FIFO:
+    case MDL_DISC_PS:
+    case MDL_DISC_PRIORITY:
+        return NULL;
+    }
+    return "has a discipline theory does not know";
 }
 
 /* The per-request values of a single station, exact or approximate, and
@@ -440,11 +520,15 @@ static int single_station(ana_theory *t, const mdl_scenario *s,
 {
     const mdl_service *v = &s->topo->services[0];
     const ana_method *how;
+    const char *why = single_obstacle(v);
     ana_station a;
     double mu = 1.0 / v->service.mean;
     int mm = v->service.kind == MDL_DIST_EXP, rc = SIM_OK, quant = 0;
 
-    if (v->kind == MDL_SVC_DELAY) {
+    if (why) {
+        return no_theory(t, "service '%s' %s: no exact formula", v->name,
+                         why);
+    } else if (v->kind == MDL_SVC_DELAY) {
         ana_mginf(lambda, v->service.mean, &a);
         snprintf(t->model, sizeof t->model, "M/G/inf");
         t->basis = "a delay station (infinite servers): nobody queues, and "
@@ -750,6 +834,7 @@ static int only_general_fifo(const mdl_topology *tp)
         const char *why = station_obstacle(v);
         if (why && !(v->kind == MDL_SVC_SERVICE && v->replicas == 1
                      && v->capacity == 0 && v->discipline == MDL_DISC_FIFO
+                     && known_dist(&v->service)
                      && isfinite(v->service.scv)))
             return 0;
     }
@@ -766,19 +851,29 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
     size_t e, e2, i;
 
     for (i = 0; i < tp->nservices; i++)
-        if (tp->services[i].post_service.mean > 0)
+        if (!(tp->services[i].post_service.mean == 0))
             return !no_theory(t, "service '%s' has post_service work after "
                               "its calls, %s", tp->services[i].name,
                               "which breaks product form");
     for (e = 0; e < tp->nedges; e++) {
         const mdl_edge *ed = &tp->edges[e];
         const mdl_service *v = &tp->services[ed->from];
-        if (ed->kind == MDL_EDGE_PUBLISH)
+        int known = 0;
+
+        switch (ed->kind) {
+        case MDL_EDGE_FORWARD:
+            continue;
+        case MDL_EDGE_PUBLISH:
             return !no_theory(t, "service '%s' publishes events: a "
                               "request forks into simultaneous arrivals, "
                               "%s", v->name, "which breaks product form");
-        if (ed->kind != MDL_EDGE_CALL)
-            continue;
+        case MDL_EDGE_CALL:
+            known = 1;
+            break;
+        }
+        if (!known)
+            return !no_theory(t, "service '%s' has an edge of a kind theory "
+                              "does not know%s", v->name, "");
         if (v->blocking && v->kind != MDL_SVC_DELAY)
             return !no_theory(t, "service '%s' is blocking: it holds a "
                               "worker while its calls are outstanding, %s",
@@ -804,6 +899,10 @@ static int solve(ana_theory *t, const mdl_scenario *s, const net *m)
         return SIM_OK;
     for (i = 0; i < s->nworkloads; i++) {
         const mdl_workload *w = &s->workloads[i];
+        if (w->closed && !known_dist(&w->think))
+            return no_theory(t, "workload '%s' has a think time "
+                             "distribution theory does not know%s",
+                             w->name, "");
         if (w->closed)
             nclosed++;
         else if (w->arrival.kind != MDL_DIST_EXP) {

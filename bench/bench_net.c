@@ -5,11 +5,13 @@
  *
  * The scenario's run block is replaced so that about CUSTOMERS requests
  * enter: duration = CUSTOMERS / (total arrival rate of the open workloads)
- * in s, no warm-up, one replication, no request limit. mdl_net_run() is
- * timed (CLOCK_MONOTONIC) for NTRIALS trials, trial t using replication
- * index t, and the medians of wall time, events/s and customers/s are
- * printed; customers are the requests that finished (the system
- * throughput metric times the duration).
+ * in s, no warm-up, one replication, no request limit. The model is built
+ * as `qmesh run` builds it (ana_run_init()); only the replication itself
+ * (ana_run_one(), the simulation alone) is timed (CLOCK_MONOTONIC), for
+ * NTRIALS trials, trial t using replication index t, and the medians of
+ * wall time, events/s and customers/s are printed; customers are the
+ * requests that finished (the system throughput metric times the
+ * duration).
  *
  * Memory must not grow with the run length: the calendar and request
  * pools grow to the peak number of pending events and requests, which
@@ -27,6 +29,7 @@
 #include <sys/resource.h>
 #include <gsl/gsl_errno.h>
 #include <igraph.h>
+#include "../analysis/ana_run.h"
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
 #include "../sim/sim_err.h"
@@ -70,46 +73,24 @@ static double median(double *x, size_t n)
     return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
 
-/* Total arrival rate (1/s) of the open workloads: sum of 1 / mean
- * inter-arrival time. */
-static double open_rate(const mdl_scenario *s)
-{
-    double rate = 0;
-    size_t i;
-
-    for (i = 0; i < s->nworkloads; i++)
-        if (!s->workloads[i].closed && s->workloads[i].arrival.mean > 0)
-            rate += 1.0 / s->workloads[i].arrival.mean;
-    return rate;
-}
-
-/* Index of the "system" throughput in the result vector. */
-static size_t system_throughput(const mdl_net *net)
-{
-    size_t i;
-
-    for (i = 0; i < mdl_net_nmetrics(net); i++)
-        if (!strcmp(mdl_net_scope(net, i), "system")
-            && !strcmp(mdl_net_metric(net, i), "throughput"))
-            return i;
-    sim_panic(__FILE__, __LINE__, "no system throughput metric");
-}
-
 /* Run replication rep for about customers requests. */
-static int run_once(mdl_net *net, mdl_scenario *s, double rate,
+static int run_once(ana_run *r, mdl_scenario *s, double rate,
                     double customers, unsigned rep, double *out, trial *t)
 {
+    size_t x = ana_run_metric(r, "system", "throughput");
     struct timespec t0;
     int rc;
 
+    if (x == mdl_net_nmetrics(r->net))
+        sim_panic(__FILE__, __LINE__, "no system throughput metric");
     s->duration = customers / rate;
     s->warmup = 0;
     s->replications = 1;
     s->requests = 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = mdl_net_run(net, rep, out, &t->events, NULL);
+    rc = ana_run_one(r, rep, out, &t->events);
     t->wall = seconds_since(&t0);
-    t->customers = out[system_throughput(net)] * s->duration;
+    t->customers = out[x] * s->duration;
     return rc;
 }
 
@@ -132,7 +113,7 @@ static int parse_customers(const char *arg, double *out)
 int main(int argc, char **argv)
 {
     mdl_scenario *s = NULL;
-    mdl_net *net = NULL;
+    ana_run r = {0};
     double *out = NULL;
     double customers, rate, rss_small, rss_big;
     double wall[NTRIALS], mev[NTRIALS], cps[NTRIALS];
@@ -153,7 +134,7 @@ int main(int argc, char **argv)
     memset(&d, 0, sizeof d);
     rc = mdl_scenario_load(&s, argv[1], NULL, 0, &d);
     if (rc == SIM_OK)
-        rc = mdl_net_new(&net, s, &d);
+        rc = ana_run_init(&r, s, &d);
     if (rc == SIM_EPARSE || rc == SIM_ENOTSUP) {
         fputs("bench_net: ", stderr);
         sim_diag_print(&d, stderr);
@@ -164,26 +145,26 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_net: %s\n", sim_strerror(rc));
         goto done;
     }
-    rate = open_rate(s);
+    rate = ana_run_open_rate(s);
     if (rate <= 0) {
         fprintf(stderr, "bench_net: %s: no open workload to set the run "
                 "length from\n", argv[1]);
         status = 2;
         goto done;
     }
-    out = malloc(mdl_net_result_len(net) * sizeof *out);
+    out = malloc(mdl_net_result_len(r.net) * sizeof *out);
     if (!out) {
         fputs("bench_net: out of memory\n", stderr);
         goto done;
     }
 
     /* A run one tenth as long first: its peak RSS is the baseline. */
-    rc = run_once(net, s, rate, customers / 10, 0, out, &small);
+    rc = run_once(&r, s, rate, customers / 10, 0, out, &small);
     if (rc != SIM_OK)
         goto sim_failed;
     rss_small = peak_rss_mib();
     for (i = 0; i < NTRIALS; i++) {
-        rc = run_once(net, s, rate, customers, i, out, &t[i]);
+        rc = run_once(&r, s, rate, customers, i, out, &t[i]);
         if (rc != SIM_OK)
             goto sim_failed;
         wall[i] = t[i].wall;
@@ -213,7 +194,7 @@ sim_failed:
     fprintf(stderr, "bench_net: %s: %s\n", argv[1], sim_strerror(rc));
 done:
     free(out);
-    mdl_net_free(net);
+    ana_run_destroy(&r);
     mdl_scenario_free(s);
     return status;
 }

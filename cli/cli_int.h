@@ -61,6 +61,7 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o);
 int cli__load(const cli_opts *o, mdl_scenario **s, int check);
 
 /* The commands, each in its own file. */
+extern const cli_cmd cli__run_cmd;      /* cli_run.c */
 extern const cli_cmd cli__theory_cmd;   /* cli_theory.c */
 extern const cli_cmd cli__plot_cmd;     /* cli_plot.c */
 extern const cli_cmd cli__graph_cmd;    /* cli_graph.c */
@@ -72,34 +73,13 @@ void cli__command_line(int argc, char **argv, char *buf, size_t n);
  * and return its exit status: 2 for bad input, else 1. */
 int cli__failed(int rc, const sim_diag *d);
 
-/* What one run produced: for a load sweep's table, the system's mean
- * latency, its interval and theory's value (NaN when there is none); and
- * how many replications finished. */
-typedef struct cli_result {
-    double mean, low, high, theory;
-    unsigned done;
-    int partial;                /* stopped by a signal before the end */
-} cli_result;
-
-/* Simulate s (borrowed, checked) and write its files, provenance.csv
- * included, into the folder dir: what `qmesh run` does for one scenario
- * (cli_main.c). load labels a sweep point (NULL otherwise). Prints the
- * table unless o->quiet. Returns the exit status with res filled; when
- * a signal stopped the run, the finished replications are written as a
- * partial result (EXIT_OK, res->partial) or, with none finished,
- * EXIT_RUNTIME. */
-int cli__run_one(const cli_opts *o, mdl_scenario *s, const char *dir,
-                 const char *load, cli_result *res);
-
 /* Write and render the plots of the results folder dir (`run --plot`),
  * telling what it drew under the name shown (dir's final name, when dir
  * is still a temporary). When gnuplot is missing, says so once on
- * stderr. Returns the exit status. */
+ * stderr (cli__tell_missing()). Returns the exit status (cli_plot.c). */
 int cli__plot_dir(const char *dir, const char *shown, int quiet);
-/* qmesh run SCENARIO --load FROM:TO:STEP: a results folder per load of
- * the bottleneck, sweep.csv and the sweep plot. Returns the exit status
- * (EXIT_INPUT for a load >= 1, before anything is simulated). */
-int cli__sweep(const cli_opts *o);
-
+/* Say, once per process, that gnuplot is missing and that dir holds the
+ * scripts and data. */
+void cli__tell_missing(const char *dir);
 
 #endif /* CLI_INT_H */

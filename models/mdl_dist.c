@@ -22,8 +22,9 @@
  * Every parametrisation sets mean and scv exactly from the parameters, so
  * the analytic layer can use them without sampling. Kind-specific
  * parameters live in p[] in the form the GSL sampler wants (see the table
- * above mdl_dist_sample()). An empirical distribution is read with libcsv
- * and owns a copy of its samples; it is drawn uniformly with replacement.
+ * above mdl_dist_sample()). An empirical distribution is read from a CSV
+ * file (mdl_csv.h) and owns a copy of its samples; it is drawn uniformly
+ * with replacement.
  *
  * mdl_dist_sample() is on the simulator's hot path: one switch, no
  * allocation, no checks (the parser has done them).
@@ -36,11 +37,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <csv.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "../sim/sim_err.h"
+#include "mdl_csv.h"
 #include "mdl_dist.h"
 #include "mdl_hint.h"
 #include "mdl_input.h"
@@ -637,11 +638,7 @@ static int build_weibull(parser *ps, const call *c, mdl_dist *d)
 /* Empirical distributions                                              */
 /* ------------------------------------------------------------------ */
 
-/* State of one libcsv pass. libcsv reports neither lines nor blank lines
- * by default: with CSV_REPALL_NL it calls the end-of-record callback for
- * every newline outside a record, with no fields before it, so lines are
- * counted there. The '\n' of a "\r\n" pair is such an empty record and is
- * not a new line; newlines inside quoted fields are. */
+/* State of one read of a sample file (mdl_csv.h counts its lines). */
 typedef struct csv_ctx {
     parser *ps;
     const arg *tok;         /* the file= argument, where errors point */
@@ -649,13 +646,7 @@ typedef struct csv_ctx {
     const char *path;
     const char *colname;    /* column by name, or NULL */
     long col;               /* 0-based selected column, -1 until known */
-    size_t field;           /* fields seen in this record */
-    long line;              /* line on which this record started */
-    long next_line;         /* line on which the next record starts */
-    long nl_in_fields;
-    int last_term;
-    int first;              /* this is the first record */
-    int status;
+    int first;              /* the next record is the first */
     double *v;
     size_t n, cap;
 } csv_ctx;
@@ -675,32 +666,36 @@ static int cell_number(const char *s, size_t len, double *x)
     return q != buf && *q == '\0';
 }
 
-static void csv_field(void *s, size_t len, void *data)
+/* One record: the header that names the column, or a sample. A first
+ * record whose cell is not a number is a header too. */
+static int csv_sample(void *data, const mdl_csv_rec *r)
 {
     csv_ctx *cx = data;
-    const char *cs = s;
+    const char *cs;
     double x, *nv;
-    size_t i, cap;
+    size_t i, len, cap;
+    int first = cx->first;
 
-    if (cx->status != SIM_OK)
-        return;
-    if (cx->field == 0)
-        cx->line = cx->next_line;
-    for (i = 0; i < len; i++)
-        if (cs[i] == '\n')
-            cx->nl_in_fields++;
-    if (cx->first && cx->colname) {
-        if (cx->col < 0 && strlen(cx->colname) == len
-            && memcmp(cx->colname, cs, len) == 0)
-            cx->col = (long)cx->field;
-        cx->field++;
-        return;
+    cx->first = 0;
+    if (first && cx->colname) {
+        for (i = 0; i < r->n && cx->col < 0; i++)
+            if (strlen(cx->colname) == r->len[i]
+                && memcmp(cx->colname, r->field[i], r->len[i]) == 0)
+                cx->col = (long)i;
+        if (cx->col < 0)
+            return fail(cx->ps, cx->coltok->tok, "no column '%s' in the "
+                        "header of %s", cx->colname, cx->path);
+        return SIM_OK;
     }
-    if ((long)cx->field++ != cx->col)
-        return;
+    if ((long)r->n <= cx->col)
+        return fail(cx->ps, (cx->coltok ? cx->coltok : cx->tok)->tok,
+                    "%s:%ld has no column %ld", cx->path, r->line,
+                    cx->col + 1);
+    cs = r->field[cx->col];
+    len = r->len[cx->col];
     if (!cell_number(cs, len, &x)) {
-        if (cx->first)
-            return;     /* a header */
+        if (first)
+            return SIM_OK;      /* a header */
         goto bad;
     }
     if (!(isfinite(x) && x >= 0))
@@ -708,47 +703,17 @@ static void csv_field(void *s, size_t len, void *data)
     if (cx->n == cx->cap) {
         cap = cx->cap ? 2 * cx->cap : 256;
         nv = realloc(cx->v, cap * sizeof *nv);
-        if (!nv) {
-            cx->status = SIM_ENOMEM;
-            return;
-        }
+        if (!nv)
+            return SIM_ENOMEM;
         cx->v = nv;
         cx->cap = cap;
     }
     cx->v[cx->n++] = x == 0 ? 0 : x;   /* no -0 */
-    return;
+    return SIM_OK;
 bad:
-    cx->status = fail(cx->ps, cx->tok->tok, "bad sample '%.*s' at %s:%ld; "
-                      "expected a finite number >= 0", (int)len, cs,
-                      cx->path, cx->line);
-}
-
-static void csv_record(int c, void *data)
-{
-    csv_ctx *cx = data;
-
-    if (cx->field == 0) {
-        /* A blank line, or the '\n' closing a "\r\n". */
-        if (!(c == '\n' && cx->last_term == '\r'))
-            cx->next_line++;
-        cx->last_term = c;
-        return;
-    }
-    if (cx->status == SIM_OK) {
-        if (cx->first && cx->colname && cx->col < 0)
-            cx->status = fail(cx->ps, cx->coltok->tok, "no column '%s' in "
-                              "the header of %s", cx->colname, cx->path);
-        else if ((long)cx->field <= cx->col)
-            cx->status = fail(cx->ps, (cx->coltok ? cx->coltok
-                                       : cx->tok)->tok,
-                              "%s:%ld has no column %ld", cx->path,
-                              cx->line, cx->col + 1);
-    }
-    cx->next_line = cx->line + 1 + cx->nl_in_fields;
-    cx->nl_in_fields = 0;
-    cx->field = 0;
-    cx->first = 0;
-    cx->last_term = c;
+    return fail(cx->ps, cx->tok->tok, "bad sample '%.*s' at %s:%ld; "
+                "expected a finite number >= 0", (int)len, cs, cx->path,
+                r->line);
 }
 
 /* Copy [s, e) into a new string; NULL when out of memory. */
@@ -765,46 +730,29 @@ static char *dup_span(const char *s, const char *e)
 
 static int read_samples(csv_ctx *cx)
 {
-    struct csv_parser cp;
-    char buf[8192], why[1024];
-    size_t got, total = 0;
+    char why[1024];
+    mdl_csv_err e;
     FILE *f;
-    int err;
+    int rc;
 
     /* A regular file of at most MDL_INPUT_MAX bytes: not /dev/zero. */
-    err = mdl_input_open(cx->path, "sample file", &f, why, sizeof why);
-    if (err == SIM_EPARSE)
+    rc = mdl_input_open(cx->path, "sample file", &f, why, sizeof why);
+    if (rc == SIM_EPARSE)
         return fail(cx->ps, cx->tok->tok, "%s", why);
-    if (err != SIM_OK)
-        return err;
-    if (csv_init(&cp, CSV_REPALL_NL) != 0) {
-        fclose(f);
-        return SIM_ENOMEM;
-    }
-    while (cx->status == SIM_OK && (got = fread(buf, 1, sizeof buf, f)) > 0) {
-        if ((total += got) > MDL_INPUT_MAX) {
-            cx->status = fail(cx->ps, cx->tok->tok, "sample file '%s' is "
-                              "larger than %zu MiB, the most qmesh reads",
-                              cx->path, MDL_INPUT_MAX >> 20);
-            break;
-        }
-        if (csv_parse(&cp, buf, got, csv_field, csv_record, cx) != got) {
-            err = csv_error(&cp);
-            if (cx->status == SIM_OK)
-                cx->status = err == CSV_ENOMEM || err == CSV_ETOOBIG
-                    ? SIM_ENOMEM
-                    : fail(cx->ps, cx->tok->tok, "cannot parse '%s': %s",
-                           cx->path, csv_strerror(err));
-        }
-    }
-    if (cx->status == SIM_OK && ferror(f))
-        cx->status = fail(cx->ps, cx->tok->tok, "cannot read '%s'",
-                          cx->path);
-    if (cx->status == SIM_OK)
-        csv_fini(&cp, csv_field, csv_record, cx);
-    csv_free(&cp);
+    if (rc != SIM_OK)
+        return rc;
+    rc = mdl_csv_read(f, MDL_INPUT_MAX, csv_sample, cx, &e);
     fclose(f);
-    return cx->status;
+    if (e.kind == MDL_CSV_TOOBIG)
+        return fail(cx->ps, cx->tok->tok, "sample file '%s' is larger than "
+                    "%zu MiB, the most qmesh reads", cx->path,
+                    MDL_INPUT_MAX >> 20);
+    if (e.kind == MDL_CSV_SYNTAX)
+        return fail(cx->ps, cx->tok->tok, "cannot parse '%s': %s", cx->path,
+                    e.what);
+    if (e.kind == MDL_CSV_READ)
+        return fail(cx->ps, cx->tok->tok, "cannot read '%s'", cx->path);
+    return rc;
 }
 
 static int build_empirical(parser *ps, const call *c, const char *base_dir,
@@ -823,10 +771,7 @@ static int build_empirical(parser *ps, const call *c, const char *base_dir,
     cx.tok = file;
     cx.coltok = column;
     cx.col = 0;             /* the first column by default */
-    cx.next_line = 1;
     cx.first = 1;
-    cx.last_term = -1;
-    cx.status = SIM_OK;
     if (file->s == file->e)
         return fail(ps, file->tok, "empty file name");
     if (column) {

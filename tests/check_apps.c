@@ -49,7 +49,7 @@ static double calls_out_of(const char *scenario, int only, int nmix,
     for (i = 0; i < mdl_net_nmetrics(m.net); i++)
         if (!strncmp(mdl_net_scope(m.net, i), prefix, strlen(prefix))
             && !strcmp(mdl_net_metric(m.net, i), "calls"))
-            total += m.rep.ci[i].mean;
+            total += m.rep->ci[i].mean;
     tst_model_free(&m);
     return total;
 }

@@ -46,7 +46,7 @@ static void coverage(const char *scenario, const char *duration,
         for (i = 0; i < nm; i++) {
             double want = ana_theory_get(m.th, mdl_net_scope(m.net, i),
                                          mdl_net_metric(m.net, i));
-            const ana_ci *ci = &m.rep.ci[i];
+            const ana_ci *ci = &m.rep->ci[i];
             if (isnan(want) || !(ci->high > ci->low))
                 continue;
             seen[i]++;

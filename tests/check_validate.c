@@ -8,6 +8,10 @@
  * a Bonferroni-corrected t interval (tst_model.h), which holds at any
  * seed with probability 0.999, and that the run was long enough for the
  * 95% interval of each headline mean to be narrower than +-4% of it.
+ *
+ * Theory must also know when it has no answer: a scenario with a feature
+ * outside the exact models' allow-list (ana_theory.c) is never called
+ * exact, whatever the feature.
  */
 #include <math.h>
 #include <stdio.h>
@@ -100,6 +104,102 @@ START_TEST(test_ecommerce_with_ps_station)
 }
 END_TEST
 
+/* ---- the allow-list ---- */
+
+/* The theory of scenario with the overrides; fails the test on error. */
+static ana_theory *theory_of(const char *scenario, const char *const *sets,
+                             size_t nsets, mdl_scenario **s)
+{
+    ana_theory *th = NULL;
+    sim_diag d;
+
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(mdl_scenario_load(s, tst_path(scenario), sets, nsets,
+                                       &d), SIM_OK);
+    ck_assert_int_eq(ana_theory_new(&th, *s), SIM_OK);
+    return th;
+}
+
+/* th gives no exact value, and its reason contains words. */
+static void not_exact(const ana_theory *th, const char *words)
+{
+    ck_assert_msg(!th->applies, "called exact: %s", th->model);
+    ck_assert_uint_eq(th->n, 0);
+    ck_assert(isnan(ana_theory_get(th, "system", "latency_mean")));
+    ck_assert_msg(strstr(th->why, words) != NULL, "'%s' does not say '%s'",
+                  th->why, words);
+}
+
+START_TEST(test_replicated_station_is_not_called_exact)
+{
+    /* Each replica queues on its own: no M/M/c, though servers is c. */
+    const char *const sets[] = {"services.server.replicas=2"};
+    mdl_scenario *s = NULL;
+    ana_theory *th = theory_of("scenarios/mmc.yaml", sets, 1, &s);
+
+    not_exact(th, "several replicas");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* A value of a feature that theory was not told about, as a kind added
+ * to the model later would be: each is reason enough to refuse. */
+START_TEST(test_feature_theory_does_not_know_is_not_called_exact)
+{
+    const char *const single[] = {"scenarios/mm1.yaml", "scenarios/md1.yaml",
+                                  "scenarios/mmck.yaml"};
+    mdl_scenario *s = NULL;
+    ana_theory *th;
+    size_t i;
+
+    for (i = 0; i < 3; i++) {
+        th = theory_of(single[i], NULL, 0, &s);
+        ck_assert(th->applies);          /* exact as shipped */
+        ana_theory_free(th);
+        s->topo->services[0].discipline = (mdl_discipline)3;
+        ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
+        not_exact(th, "discipline theory does not know");
+        ana_theory_free(th);
+        s->topo->services[0].discipline = MDL_DISC_FIFO;
+        s->topo->services[0].kind = (mdl_svc_kind)3;
+        ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
+        not_exact(th, "kind of station theory does not know");
+        ana_theory_free(th);
+        s->topo->services[0].kind = MDL_SVC_SERVICE;
+        s->topo->services[0].service.kind = (mdl_dist_kind)10;
+        ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
+        not_exact(th, "service distribution theory does not know");
+        ana_theory_free(th);
+        mdl_scenario_free(s);
+    }
+
+    /* In a network: a station, an edge, a workload. */
+    th = theory_of("scenarios/ecommerce.yaml", NULL, 0, &s);
+    ck_assert(th->applies);
+    ana_theory_free(th);
+    s->topo->services[1].service.kind = (mdl_dist_kind)10;  /* PS */
+    ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
+    not_exact(th, "service distribution theory does not know");
+    ana_theory_free(th);
+    s->topo->services[1].service.kind = MDL_DIST_EXP;
+    s->topo->edges[0].kind = (mdl_edge_kind)3;
+    ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
+    not_exact(th, "edge of a kind theory does not know");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+
+    th = theory_of("scenarios/closed.yaml", NULL, 0, &s);
+    ck_assert(th->applies);
+    ana_theory_free(th);
+    s->workloads[0].think.kind = (mdl_dist_kind)10;
+    ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
+    not_exact(th, "think time distribution theory does not know");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -119,6 +219,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_jackson_feedback_two_classes);
     tcase_add_test(tc, test_closed_network_mva);
     tcase_add_test(tc, test_ecommerce_with_ps_station);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("allow_list");
+    tcase_add_test(tc, test_replicated_station_is_not_called_exact);
+    tcase_add_test(tc, test_feature_theory_does_not_know_is_not_called_exact);
     suite_add_tcase(s, tc);
     return s;
 }

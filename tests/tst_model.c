@@ -8,25 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../sim/sim_rep.h"
 #include "tst.h"
 #include "tst_model.h"
-
-static int run_rep(void *ctx, unsigned rep, double *out, sim_diag *d)
-{
-    return mdl_net_run(ctx, rep, out, NULL, d);
-}
 
 void tst_model_run(tst_model *m, const char *scenario,
                    const char *const *sets, size_t nsets)
 {
-    sim_rep run;
-    unsigned char *done;
+    ana_run_opts two = {0};
     sim_diag d;
-    size_t len;
+    int rc;
 
     memset(m, 0, sizeof *m);
-    memset(&run, 0, sizeof run);
     memset(&d, 0, sizeof d);
     if (mdl_scenario_load(&m->s, tst_path(scenario), sets, nsets, &d)
         != SIM_OK)
@@ -35,34 +27,20 @@ void tst_model_run(tst_model *m, const char *scenario,
     if (tst_model_seed())
         m->s->seed = tst_model_seed();
     ck_assert_int_eq(ana_theory_stability(m->s, &d), SIM_OK);
-    ck_assert_int_eq(mdl_net_new(&m->net, m->s, &d), SIM_OK);
-    ck_assert_int_eq(ana_theory_new(&m->th, m->s), SIM_OK);
-    len = mdl_net_result_len(m->net);
-    m->results = malloc(m->s->replications * len * sizeof *m->results);
-    ck_assert_ptr_nonnull(m->results);
-    run.nreps = m->s->replications;
-    run.jobs = 2;
-    run.len = len;
-    run.fn = run_rep;
-    run.ctx = m->net;
-    run.results = m->results;
-    run.done = done = malloc(run.nreps);
-    ck_assert_ptr_nonnull(done);
-    if (sim_rep_run(&run) != SIM_OK)
-        fprintf(stderr, "%s: %s\n", scenario, run.diag.msg);
-    ck_assert_uint_eq(run.ndone, run.nreps);
-    free(done);
-    ck_assert_int_eq(ana_report_init(&m->rep, m->s, m->net, m->th,
-                                     m->s->replications, m->results),
-                     SIM_OK);
+    ck_assert_int_eq(ana_run_init(&m->run, m->s, &d), SIM_OK);
+    two.jobs = 2;
+    if ((rc = ana_run_reps(&m->run, &two)) != SIM_OK)
+        fprintf(stderr, "%s: %s\n", scenario, m->run.diag.msg);
+    ck_assert_int_eq(rc, SIM_OK);
+    ck_assert_uint_eq(m->run.done, m->run.nreps);
+    m->net = m->run.net;
+    m->th = m->run.th;
+    m->rep = &m->run.rep;
 }
 
 void tst_model_free(tst_model *m)
 {
-    ana_report_destroy(&m->rep);
-    free(m->results);
-    ana_theory_free(m->th);
-    mdl_net_free(m->net);
+    ana_run_destroy(&m->run);
     mdl_scenario_free(m->s);
 }
 
@@ -74,7 +52,7 @@ const ana_ci *tst_model_ci(const tst_model *m, const char *scope,
     for (i = 0; i < mdl_net_nmetrics(m->net); i++)
         if (!strcmp(mdl_net_scope(m->net, i), scope)
             && !strcmp(mdl_net_metric(m->net, i), metric))
-            return &m->rep.ci[i];
+            return &m->rep->ci[i];
     ck_abort_msg("no metric %s %s", scope, metric);
     return NULL;
 }
@@ -149,7 +127,7 @@ size_t tst_model_check_theory(const tst_model *m, const char *name,
         const char *scope = mdl_net_scope(m->net, i);
         const char *metric = mdl_net_metric(m->net, i);
         double want = ana_theory_get(m->th, scope, metric);
-        const ana_ci *ci = &m->rep.ci[i];
+        const ana_ci *ci = &m->rep->ci[i];
 
         if (isnan(want))
             continue;

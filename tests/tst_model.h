@@ -17,6 +17,7 @@
 #define TST_MODEL_H
 #include <stddef.h>
 #include "../analysis/ana_report.h"
+#include "../analysis/ana_run.h"
 #include "../analysis/ana_theory.h"
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
@@ -33,10 +34,10 @@
 
 typedef struct tst_model {
     mdl_scenario *s;
-    mdl_net *net;
-    ana_theory *th;
-    double *results;
-    ana_report rep;         /* rep.ci[i] is metric i's interval */
+    ana_run run;
+    const mdl_net *net;     /* run's, for short */
+    const ana_theory *th;
+    const ana_report *rep;  /* rep->ci[i] is metric i's interval */
     size_t ncovers;         /* tst_model_covers() calls so far */
 } tst_model;
 
