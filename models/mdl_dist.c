@@ -7,10 +7,8 @@
  *   dist  := ws name ws '(' ws [arg ws {',' ws arg ws}] ')' ws END
  *   arg   := key ws '=' ws value | value
  *   value := '"' any-but-quote '"' | run of characters up to ',' or ')'
- *   time  := number ws [s | ms | us | m | h]
- *   rate  := number ws ['/' ws (s | m | h)]
  *
- * with numbers read by strtod(). Every token is kept as a pointer into the
+ * with times, rates and plain numbers read by mdl_units.h. Every token is kept as a pointer into the
  * caller's text, so any error can name the token and its 1-based column.
  * Parameters are checked in two steps: each one by itself as it is read
  * (known name, not a duplicate, right unit), then the set of them against
@@ -45,19 +43,29 @@
 #include "mdl_dist.h"
 #include "mdl_hint.h"
 #include "mdl_input.h"
+#include "mdl_units.h"
 
 /* ------------------------------------------------------------------ */
 /* Error reporting                                                      */
 /* ------------------------------------------------------------------ */
 
 /* The text being parsed and where its errors go. err and err_col may be
- * NULL (mdl_parse_time() and mdl_parse_rate() report nothing). */
+ * NULL (the caller wants no message). */
 typedef struct parser {
     const char *text;
     char *err;
     size_t errlen;
     int *err_col;
 } parser;
+
+/* Point the error whose message is in ps->err at position at (inside
+ * ps->text; NULL: unknown) and return SIM_EPARSE. */
+static int blame(parser *ps, const char *at)
+{
+    if (ps->err_col)
+        *ps->err_col = at ? (int)(at - ps->text) + 1 : 1;
+    return SIM_EPARSE;
+}
 
 /* Record an error at position at (inside ps->text) and return SIM_EPARSE. */
 static int fail(parser *ps, const char *at, const char *fmt, ...)
@@ -72,9 +80,7 @@ static int fail(parser *ps, const char *at, const char *fmt, ...)
         vsnprintf(ps->err, ps->errlen, fmt, ap);
         va_end(ap);
     }
-    if (ps->err_col)
-        *ps->err_col = at ? (int)(at - ps->text) + 1 : 1;
-    return SIM_EPARSE;
+    return blame(ps, at);
 }
 
 /* Length of [s, e) as the int that "%.*s" wants. */
@@ -90,128 +96,11 @@ static const char *skip_ws(const char *s, const char *e)
     return s;
 }
 
-/* ------------------------------------------------------------------ */
-/* Numbers with units                                                   */
-/* ------------------------------------------------------------------ */
-
-typedef enum qty { QTY_TIME, QTY_RATE, QTY_NUMBER, QTY_TEXT } qty;
-
-/* A unit multiplies by mul and divides by div. Sub-second units divide,
- * so that "5ms" is 5/1000, the double nearest 0.005, not 5 * 0.001. */
-typedef struct unit {
-    const char *name;
-    double mul, div;
-} unit;
-
-static const unit time_units[] = {
-    {"s", 1, 1}, {"ms", 1, 1e3}, {"us", 1, 1e6}, {"m", 60, 1}, {"h", 3600, 1}
-};
-
-/* Seconds per unit of a rate's denominator: x/m = x/60 per second. */
-static const unit rate_units[] = {
-    {"s", 1, 1}, {"m", 1, 60}, {"h", 1, 3600}
-};
-
-static const unit *find_unit(const unit *units, size_t n, const char *s,
-                             const char *e)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (strlen(units[i].name) == (size_t)(e - s)
-            && memcmp(units[i].name, s, (size_t)(e - s)) == 0)
-            return &units[i];
-    return NULL;
-}
-
 static const char *scan_word(const char *s, const char *e)
 {
     while (s < e && (isalnum((unsigned char)*s) || *s == '_'))
         s++;
     return s;
-}
-
-/* Parse [s, e) of ps->text as a quantity of kind k into *out. The value
- * must be finite; its sign is for the caller to check. */
-static int parse_quantity(parser *ps, const char *s, const char *e, qty k,
-                          double *out)
-{
-    const char *num, *u, *w;
-    const unit *un = NULL;
-    char *q;
-    double x;
-
-    num = skip_ws(s, e);
-    while (e > num && isspace((unsigned char)e[-1]))
-        e--;
-    if (num == e)
-        return fail(ps, num, "missing value");
-    /* strtod() stops at ',', ')', '"' and white space, so it never runs
-     * past e even though [s, e) is not NUL-terminated. */
-    x = strtod(num, &q);
-    if (q == num || q > e)
-        return fail(ps, num, "expected a number, found '%.*s'", span(num, e),
-                    num);
-    /* strtod() also reads "inf", "nan" and hex floats; a value in a
-     * scenario file is a plain decimal. */
-    if (strspn(num, "0123456789+-.eE") < (size_t)(q - num))
-        return fail(ps, num, "expected a decimal number, found '%.*s'",
-                    span(num, e), num);
-    if (!isfinite(x))
-        return fail(ps, num, "value must be finite, found '%.*s'",
-                    span(num, q), num);
-    u = skip_ws(q, e);
-    if (u < e) {
-        if (k == QTY_NUMBER)
-            return fail(ps, u, "unexpected '%.*s' after number; a plain "
-                        "number is expected", span(u, e), u);
-        if (k == QTY_RATE) {
-            if (*u == '/')
-                u = skip_ws(u + 1, e);
-            w = scan_word(u, e);
-            if (w == u)
-                return fail(ps, u, "missing rate unit in '%.*s'; expected "
-                            "/s, /m or /h", span(num, e), num);
-            un = find_unit(rate_units, 3, u, w);
-            if (!un)
-                return fail(ps, u, "unknown rate unit '%.*s'; expected "
-                            "/s, /m or /h", span(u, w), u);
-        } else {
-            w = scan_word(u, e);
-            if (w == u)
-                return fail(ps, u, "unexpected '%.*s' after number; "
-                            "expected a time unit", span(u, e), u);
-            un = find_unit(time_units, 5, u, w);
-            if (!un)
-                return fail(ps, u, "unknown time unit '%.*s'; expected "
-                            "s, ms, us, m or h", span(u, w), u);
-        }
-        u = skip_ws(w, e);
-        if (u < e)
-            return fail(ps, u, "unexpected '%.*s' after '%.*s'", span(u, e),
-                        u, span(num, w), num);
-        x = x * un->mul / un->div;
-        if (!isfinite(x))
-            return fail(ps, num, "value must be finite, found '%.*s'",
-                        span(num, e), num);
-    }
-    *out = x;
-    return SIM_OK;
-}
-
-int mdl_parse_time(const char *text, double *seconds)
-{
-    parser ps = {text, NULL, 0, NULL};
-
-    return parse_quantity(&ps, text, text + strlen(text), QTY_TIME, seconds);
-}
-
-int mdl_parse_rate(const char *text, double *per_second)
-{
-    parser ps = {text, NULL, 0, NULL};
-
-    return parse_quantity(&ps, text, text + strlen(text), QTY_RATE,
-                          per_second);
 }
 
 /* ------------------------------------------------------------------ */
@@ -251,6 +140,12 @@ static const dist_spec specs[] = {
 };
 
 #define NSPECS (sizeof specs / sizeof specs[0])
+
+/* What a parameter measures: a quantity of mdl_units.h, or text. */
+typedef enum qty {
+    QTY_TIME = MDL_UNITS_TIME, QTY_RATE = MDL_UNITS_RATE,
+    QTY_NUMBER = MDL_UNITS_NUMBER, QTY_TEXT
+} qty;
 
 /* What a parameter name measures; the same name means the same thing in
  * every distribution. */
@@ -878,6 +773,18 @@ static int parse_value(parser *ps, const char *s, const char *e, arg *a,
                     s < e ? 1 : 0, s);
     a->tok = a->s = s;
     a->tok_end = a->e = t;
+    return SIM_OK;
+}
+
+/* Parse [s, e) of ps->text as a quantity of kind k into *out. */
+static int parse_quantity(parser *ps, const char *s, const char *e, qty k,
+                          double *out)
+{
+    const char *at = NULL;
+
+    if (mdl_units_parse(s, e, (mdl_units_kind)k, out, ps->err, ps->errlen,
+                        &at) != SIM_OK)
+        return blame(ps, at);
     return SIM_OK;
 }
 

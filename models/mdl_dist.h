@@ -15,7 +15,7 @@
  *   weibull(mean=5ms, shape=1.5)   | weibull(shape=1.5, scale=4ms)
  *   empirical(file=samples.csv)    | empirical(file=x.csv, column=latency)
  * Times take units s, ms, us, m (minutes), h; a bare number is seconds.
- * Rates take /s, /m, /h; a bare number is per second.
+ * Rates take /s, /m, /h; a bare number is per second (mdl_units.h).
  * Every value is in seconds after parsing. An mdl_dist owns its samples.
  */
 #ifndef MDL_DIST_H
@@ -38,13 +38,6 @@ typedef struct mdl_dist {
     double *samples;     /* private: EMPIRICAL only, owned */
     size_t nsamples;     /* private */
 } mdl_dist;
-
-/* Parse a time value such as "5ms", "2.5", "1m" into seconds.
- * Returns SIM_OK or SIM_EPARSE (value must be finite; sign is checked by
- * the caller). */
-int mdl_parse_time(const char *text, double *seconds);
-/* Parse a rate such as "200/s", "30/m", "12.5" into events per second. */
-int mdl_parse_rate(const char *text, double *per_second);
 
 /* Parse text into d. base_dir resolves a relative empirical file (NULL: the
  * working directory). On error returns SIM_EPARSE, leaves d zeroed, writes a

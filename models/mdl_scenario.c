@@ -28,6 +28,7 @@
 #include "mdl_input.h"
 #include "mdl_name.h"
 #include "mdl_scenario.h"
+#include "mdl_units.h"
 
 /* Deepest nesting of collections in a scenario; a real one needs 5. */
 #define YAML_DEPTH_MAX 64

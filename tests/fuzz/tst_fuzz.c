@@ -34,6 +34,7 @@
 #include "../../models/mdl_dist.h"
 #include "../../models/mdl_scenario.h"
 #include "../../models/mdl_topology.h"
+#include "../../models/mdl_units.h"
 #include "tst_fuzz.h"
 
 #ifndef TST_FUZZ_TOP
