@@ -20,16 +20,15 @@
  * Every parametrisation sets mean and scv exactly from the parameters, so
  * the analytic layer can use them without sampling. Kind-specific
  * parameters live in p[] in the form the GSL sampler wants (see the table
- * above mdl_dist_sample()). An empirical distribution is read from a CSV
- * file (mdl_csv.h) and owns a copy of its samples; it is drawn uniformly
- * with replacement.
+ * above mdl_dist_sample()). An empirical distribution is read from a
+ * sample file (mdl_empirical.h) and owns a copy of its samples; it is
+ * drawn uniformly with replacement.
  *
  * mdl_dist_sample() is on the simulator's hot path: one switch, no
  * allocation, no checks (the parser has done them).
  */
 #include <assert.h>
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,10 +38,9 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "../sim/sim_err.h"
-#include "mdl_csv.h"
 #include "mdl_dist.h"
+#include "mdl_empirical.h"
 #include "mdl_hint.h"
-#include "mdl_input.h"
 #include "mdl_units.h"
 
 /* ------------------------------------------------------------------ */
@@ -533,84 +531,6 @@ static int build_weibull(parser *ps, const call *c, mdl_dist *d)
 /* Empirical distributions                                              */
 /* ------------------------------------------------------------------ */
 
-/* State of one read of a sample file (mdl_csv.h counts its lines). */
-typedef struct csv_ctx {
-    parser *ps;
-    const arg *tok;         /* the file= argument, where errors point */
-    const arg *coltok;      /* the column= argument, or NULL */
-    const char *path;
-    const char *colname;    /* column by name, or NULL */
-    long col;               /* 0-based selected column, -1 until known */
-    int first;              /* the next record is the first */
-    double *v;
-    size_t n, cap;
-} csv_ctx;
-
-/* Whether [s, s+len) is one whole number (what makes a first row data). */
-static int cell_number(const char *s, size_t len, double *x)
-{
-    char buf[128], *q;
-
-    if (len == 0 || len >= sizeof buf)
-        return 0;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    *x = strtod(buf, &q);
-    while (isspace((unsigned char)*q))
-        q++;
-    return q != buf && *q == '\0';
-}
-
-/* One record: the header that names the column, or a sample. A first
- * record whose cell is not a number is a header too. */
-static int csv_sample(void *data, const mdl_csv_rec *r)
-{
-    csv_ctx *cx = data;
-    const char *cs;
-    double x, *nv;
-    size_t i, len, cap;
-    int first = cx->first;
-
-    cx->first = 0;
-    if (first && cx->colname) {
-        for (i = 0; i < r->n && cx->col < 0; i++)
-            if (strlen(cx->colname) == r->len[i]
-                && memcmp(cx->colname, r->field[i], r->len[i]) == 0)
-                cx->col = (long)i;
-        if (cx->col < 0)
-            return fail(cx->ps, cx->coltok->tok, "no column '%s' in the "
-                        "header of %s", cx->colname, cx->path);
-        return SIM_OK;
-    }
-    if ((long)r->n <= cx->col)
-        return fail(cx->ps, (cx->coltok ? cx->coltok : cx->tok)->tok,
-                    "%s:%ld has no column %ld", cx->path, r->line,
-                    cx->col + 1);
-    cs = r->field[cx->col];
-    len = r->len[cx->col];
-    if (!cell_number(cs, len, &x)) {
-        if (first)
-            return SIM_OK;      /* a header */
-        goto bad;
-    }
-    if (!(isfinite(x) && x >= 0))
-        goto bad;
-    if (cx->n == cx->cap) {
-        cap = cx->cap ? 2 * cx->cap : 256;
-        nv = realloc(cx->v, cap * sizeof *nv);
-        if (!nv)
-            return SIM_ENOMEM;
-        cx->v = nv;
-        cx->cap = cap;
-    }
-    cx->v[cx->n++] = x == 0 ? 0 : x;   /* no -0 */
-    return SIM_OK;
-bad:
-    return fail(cx->ps, cx->tok->tok, "bad sample '%.*s' at %s:%ld; "
-                "expected a finite number >= 0", (int)len, cs, cx->path,
-                r->line);
-}
-
 /* Copy [s, e) into a new string; NULL when out of memory. */
 static char *dup_span(const char *s, const char *e)
 {
@@ -623,113 +543,49 @@ static char *dup_span(const char *s, const char *e)
     return p;
 }
 
-static int read_samples(csv_ctx *cx)
-{
-    char why[1024];
-    mdl_csv_err e;
-    FILE *f;
-    int rc;
-
-    /* A regular file of at most MDL_INPUT_MAX bytes: not /dev/zero. */
-    rc = mdl_input_open(cx->path, "sample file", &f, why, sizeof why);
-    if (rc == SIM_EPARSE)
-        return fail(cx->ps, cx->tok->tok, "%s", why);
-    if (rc != SIM_OK)
-        return rc;
-    rc = mdl_csv_read(f, MDL_INPUT_MAX, csv_sample, cx, &e);
-    fclose(f);
-    if (e.kind == MDL_CSV_TOOBIG)
-        return fail(cx->ps, cx->tok->tok, "sample file '%s' is larger than "
-                    "%zu MiB, the most qmesh reads", cx->path,
-                    MDL_INPUT_MAX >> 20);
-    if (e.kind == MDL_CSV_SYNTAX)
-        return fail(cx->ps, cx->tok->tok, "cannot parse '%s': %s", cx->path,
-                    e.what);
-    if (e.kind == MDL_CSV_READ)
-        return fail(cx->ps, cx->tok->tok, "cannot read '%s'", cx->path);
-    return rc;
-}
-
 static int build_empirical(parser *ps, const call *c, const char *base_dir,
                            mdl_dist *d)
 {
     const arg *file = get(c, "file"), *column = get(c, "column");
-    csv_ctx cx;
-    char *name = NULL, *path = NULL, *q;
-    double sum, dev, var;
-    size_t i, len;
-    long idx;
-    int rc;
+    char *fname, *cname = NULL;
+    double *v = NULL, sum, dev, var;
+    size_t i, n = 0;
+    int about_column = 0, rc;
 
-    memset(&cx, 0, sizeof cx);
-    cx.ps = ps;
-    cx.tok = file;
-    cx.coltok = column;
-    cx.col = 0;             /* the first column by default */
-    cx.first = 1;
-    if (file->s == file->e)
-        return fail(ps, file->tok, "empty file name");
-    if (column) {
-        if (column->s == column->e)
-            return fail(ps, column->tok, "empty column name");
-        if (!(name = dup_span(column->s, column->e)))
-            return SIM_ENOMEM;
-        for (q = name; isdigit((unsigned char)*q); q++)
-            ;
-        if (*q == '\0') {
-            /* All digits: a 1-based index. */
-            errno = 0;
-            idx = strtol(name, NULL, 10);
-            if (idx < 1 || errno == ERANGE) {
-                rc = fail(ps, column->tok, "column must be >= 1, found "
-                          "'%s'", name);
-                goto out;
-            }
-            cx.col = idx - 1;
-        } else {
-            cx.colname = name;
-            cx.col = -1;
-        }
-    }
-    /* A relative path is relative to base_dir (the scenario's directory),
-     * not to wherever qmesh was started. */
-    len = (size_t)(file->e - file->s);
-    if (file->s[0] == '/' || !base_dir || !*base_dir) {
-        path = dup_span(file->s, file->e);
-    } else if ((path = malloc(strlen(base_dir) + len + 2))) {
-        sprintf(path, "%s/%.*s", base_dir, (int)len, file->s);
-    }
-    if (!path) {
+    fname = dup_span(file->s, file->e);
+    if (column)
+        cname = dup_span(column->s, column->e);
+    if (!fname || (column && !cname)) {
         rc = SIM_ENOMEM;
         goto out;
     }
-    cx.path = path;
-    if ((rc = read_samples(&cx)) != SIM_OK)
+    /* Its messages go straight into ps->err; they point at the argument
+     * at fault. */
+    rc = mdl_empirical_read(base_dir, fname, cname, &v, &n, ps->err,
+                            ps->errlen, &about_column);
+    if (rc == SIM_EPARSE)
+        rc = blame(ps, (about_column ? column : file)->tok);
+    if (rc != SIM_OK)
         goto out;
-    if (cx.n == 0) {
-        rc = fail(ps, file->tok, "no samples in '%s'", path);
-        goto out;
-    }
     /* Drawing uniformly with replacement gives exactly the samples'
      * population moments: mean = sum x / n, var = sum (x - mean)^2 / n,
      * computed in two passes for accuracy. */
-    for (sum = 0, i = 0; i < cx.n; i++)
-        sum += cx.v[i];
-    d->mean = sum / (double)cx.n;
-    for (var = 0, i = 0; i < cx.n; i++) {
-        dev = cx.v[i] - d->mean;
+    for (sum = 0, i = 0; i < n; i++)
+        sum += v[i];
+    d->mean = sum / (double)n;
+    for (var = 0, i = 0; i < n; i++) {
+        dev = v[i] - d->mean;
         var += dev * dev;
     }
-    var /= (double)cx.n;
+    var /= (double)n;
     d->scv = d->mean > 0 ? var / (d->mean * d->mean) : 0;
-    d->samples = cx.v;
-    d->nsamples = cx.n;
-    cx.v = NULL;
-    rc = SIM_OK;
+    d->samples = v;
+    d->nsamples = n;
+    v = NULL;
 out:
-    free(cx.v);
-    free(path);
-    free(name);
+    free(v);
+    free(cname);
+    free(fname);
     return rc;
 }
 
