@@ -27,6 +27,7 @@
 #include "mdl_hint.h"
 #include "mdl_input.h"
 #include "mdl_name.h"
+#include "mdl_dist_parse.h"
 #include "mdl_scenario.h"
 #include "mdl_units.h"
 

@@ -42,6 +42,7 @@
 #include <strings.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include "mdl_dist_parse.h"
 #include "mdl_hint.h"
 #include "mdl_input.h"
 #include "mdl_name.h"
