@@ -1,22 +1,11 @@
 /*
- * mdl_dist.h - probability distributions of times, written in the one
- * string syntax of scenario and topology files, sampled through GSL.
+ * mdl_dist.h - probability distributions of times, sampled through GSL:
+ * exponential, constant, uniform, Erlang, two-phase hyperexponential,
+ * lognormal, Pareto, gamma, Weibull and empirical (drawn from samples).
  *
- * Syntax (whitespace allowed around tokens; names case-sensitive):
- *   exp(mean=5ms) | exp(rate=200/s) | exp(5ms)      exponential
- *   poisson(rate=200/s)                             exponential inter-arrivals
- *   det(2ms) | det(value=2ms)                       constant
- *   uniform(1ms, 3ms) | uniform(min=1ms, max=3ms)
- *   erlang(k=3, mean=5ms)
- *   hyperexp(mean=5ms, cv=3)       two-phase, balanced means, cv >= 1
- *   lognormal(mean=5ms, cv=1.5)
- *   pareto(mean=5ms, shape=2.5)    | pareto(scale=1ms, shape=2.5); shape > 1
- *   gamma(mean=5ms, cv=0.5)        | gamma(shape=2, scale=2.5ms)
- *   weibull(mean=5ms, shape=1.5)   | weibull(shape=1.5, scale=4ms)
- *   empirical(file=samples.csv)    | empirical(file=x.csv, column=latency)
- * Times take units s, ms, us, m (minutes), h; a bare number is seconds.
- * Rates take /s, /m, /h; a bare number is per second.
- * Every value is in seconds after parsing. An mdl_dist owns its samples.
+ * A distribution is made by mdl_dist_parse() from its text form
+ * (mdl_dist_parse.h), by mdl_dist_exp() or by mdl_dist_copy(). Every time
+ * is in seconds. An mdl_dist owns its samples.
  */
 #ifndef MDL_DIST_H
 #define MDL_DIST_H
@@ -39,21 +28,6 @@ typedef struct mdl_dist {
     size_t nsamples;     /* private */
 } mdl_dist;
 
-/* Parse a time value such as "5ms", "2.5", "1m" into seconds.
- * Returns SIM_OK or SIM_EPARSE (value must be finite; sign is checked by
- * the caller). */
-int mdl_parse_time(const char *text, double *seconds);
-/* Parse a rate such as "200/s", "30/m", "12.5" into events per second. */
-int mdl_parse_rate(const char *text, double *per_second);
-
-/* Parse text into d. base_dir resolves a relative empirical file (NULL: the
- * working directory). On error returns SIM_EPARSE, leaves d zeroed, writes a
- * message (lower case, naming the bad part, e.g. "unknown distribution
- * 'expo'; did you mean 'exp'?") into err and the 1-based column of the bad
- * part within text into *err_col (1 when unknown). Parameters must be
- * positive and finite where the distribution needs it. */
-int mdl_dist_parse(mdl_dist *d, const char *text, const char *base_dir,
-                   char *err, size_t errlen, int *err_col);
 /* An exponential distribution with the given mean (s). */
 void mdl_dist_exp(mdl_dist *d, double mean);
 /* Deep copy src into dst (dst is overwritten, not freed first).

@@ -12,6 +12,7 @@
 #include <yaml.h>
 #include "../sim/sim_err.h"
 #include "mdl_dist.h"
+#include "mdl_dist_parse.h"
 #include "mdl_hint.h"
 #include "mdl_scenario_int.h"
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mdl_dist.h"
+#include "mdl_dist_parse.h"
 #include "mdl_hint.h"
 #include "mdl_topology.h"
 #include "mdl_topology_int.h"

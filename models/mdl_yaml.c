@@ -23,9 +23,11 @@
 #include <yaml.h>
 #include "../sim/sim_err.h"
 #include "mdl_dist.h"
+#include "mdl_dist_parse.h"
 #include "mdl_hint.h"
 #include "mdl_name.h"
 #include "mdl_scenario_int.h"
+#include "mdl_units.h"
 
 /* Deepest nesting of collections in a scenario; a real one needs 5. */
 #define YAML_DEPTH_MAX 64

@@ -15,6 +15,8 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "../models/mdl_dist.h"
+#include "../models/mdl_dist_parse.h"
+#include "../models/mdl_units.h"
 #include "../sim/sim_err.h"
 #include "tst.h"
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
+#include "../models/mdl_dist_parse.h"
 #include "../models/mdl_station.h"
 #include "../sim/sim_cal.h"
 #include "../sim/sim_err.h"

@@ -32,8 +32,10 @@
 #include <gsl/gsl_rng.h>
 #include <igraph.h>
 #include "../../models/mdl_dist.h"
+#include "../../models/mdl_dist_parse.h"
 #include "../../models/mdl_scenario.h"
 #include "../../models/mdl_topology.h"
+#include "../../models/mdl_units.h"
 #include "tst_fuzz.h"
 
 #ifndef TST_FUZZ_TOP
