@@ -27,27 +27,6 @@
 /* Per-distribution checks and parametrisations                         */
 /* ------------------------------------------------------------------ */
 
-/* Record an error at position at (inside ps->text) and return SIM_EPARSE. */
-static int fail(parser *ps, const char *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(parser *ps, const char *at, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = mdl__dist_vfail(ps, at, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-/* Length of [s, e) as the int that "%.*s" wants. */
-static int span(const char *s, const char *e)
-{
-    return (int)(e - s);
-}
-
 static int need_positive(parser *ps, const arg *a, const char *name)
 {
     if (a->x > 0)

@@ -63,6 +63,28 @@ int mdl__dist_blame(parser *ps, const char *at);
  * mdl__dist_blame() does and return SIM_EPARSE. */
 int mdl__dist_vfail(parser *ps, const char *at, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+
+/* Record an error at position at (inside ps->text) and return SIM_EPARSE:
+ * mdl__dist_vfail() for the two files' many messages. */
+static inline int fail(parser *ps, const char *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static inline int fail(parser *ps, const char *at, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = mdl__dist_vfail(ps, at, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Length of [s, e) as the int that "%.*s" wants. */
+static inline int span(const char *s, const char *e)
+{
+    return (int)(e - s);
+}
 /* Check the arguments of c, which fit a whole form of c->spec, and set d
  * from them: kind, mean, scv and the sampler's parameters. base_dir
  * resolves a relative empirical file. Returns SIM_OK; SIM_EPARSE through

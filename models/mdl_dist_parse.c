@@ -49,27 +49,6 @@ int mdl__dist_vfail(parser *ps, const char *at, const char *fmt, va_list ap)
     return mdl__dist_blame(ps, at);
 }
 
-/* Record an error at position at (inside ps->text) and return SIM_EPARSE. */
-static int fail(parser *ps, const char *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(parser *ps, const char *at, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = mdl__dist_vfail(ps, at, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-/* Length of [s, e) as the int that "%.*s" wants. */
-static int span(const char *s, const char *e)
-{
-    return (int)(e - s);
-}
-
 static const char *skip_ws(const char *s, const char *e)
 {
     while (s < e && isspace((unsigned char)*s))
