@@ -197,9 +197,8 @@ void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out)
         const char *unit = "";
         char mean[32], lo[32], hi[32], thv[32], err[32] = "", ci_txt[80];
 
-        /* Rejections and failures only matter where they happen. */
-        if ((!strcmp(metric, "rejected") || !strcmp(metric, "failed"))
-            && ci->mean == 0.0 && !(th > 0))
+        /* Outcomes such as rejections only matter where they happen. */
+        if (mdl_net_metric_quiet(r->net, m) && ci->mean == 0.0 && !(th > 0))
             continue;
         if (!shown(rows, scope, metric, th)) {
             hidden++;

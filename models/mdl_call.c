@@ -46,6 +46,19 @@ static void call_end(mdl_net *net, mdl_call *c, double now)
     mdl_pool_put(&net->calls, c);
 }
 
+/* Why the caller's request fails when c failed it: a timeout here, or
+ * the cause the callee's answer carried (a refusal deep down makes the
+ * request rejected), or, for a refusal here, a rejection. */
+static int cause_of(const mdl_call *c)
+{
+    if (c->outcome == MDL_CALL_TIMEOUT)
+        return MDL_REQ_TIMED_OUT;
+    if (c->cause)
+        return c->cause;
+    return c->outcome == MDL_CALL_REJECTED ? MDL_REQ_REJECTED
+                                           : MDL_REQ_FAILED;
+}
+
 /* The parent's call c ended: count it, go on with the sequence on its
  * edge, or join. */
 static void settle(mdl_net *net, mdl_call *c, double now)
@@ -54,13 +67,16 @@ static void settle(mdl_net *net, mdl_call *c, double now)
     visit *parent = c->parent;
     int e = c->edge, left = c->left;
 
-    if (c->outcome == MDL_CALL_FAILED) {
-        es->failed++;
-        parent->failed = 1;
-        left = 0;
-    } else {
+    if (c->outcome == MDL_CALL_OK) {
         es->ok++;
         sim_tally_add(&es->lat, now - c->t_start);
+    } else {
+        es->failed++;
+        es->timeouts += c->outcome == MDL_CALL_TIMEOUT;
+        es->errors += c->outcome == MDL_CALL_ERROR;
+        if (!parent->cause)
+            parent->cause = cause_of(c);
+        left = 0;               /* the rest of the sequence is off */
     }
     call_end(net, c, now);
     if (left > 0) {
@@ -72,15 +88,17 @@ static void settle(mdl_net *net, mdl_call *c, double now)
         mdl__visit_joined(net, parent, now);
 }
 
+#define OUTCOME_BITS 3
+
 static void on_answer(sim_cal *cal, sim_event *ev)
 {
     mdl_call *c = ev->obj;
-    unsigned gen = (unsigned)(ev->arg >> 2);
+    unsigned gen = (unsigned)(ev->arg >> OUTCOME_BITS);
 
     if (c->gen != gen)
         return;                 /* abandoned: the answer goes nowhere */
     SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
-    c->outcome = (int)(ev->arg & 3);
+    c->outcome = (int)(ev->arg & ((1 << OUTCOME_BITS) - 1));
     settle(c->parent->at->sv->net, c, sim_cal_now(cal));
 }
 
@@ -89,68 +107,11 @@ static void on_answer(sim_cal *cal, sim_event *ev)
 static void answer_later(mdl_net *net, mdl_call *c, unsigned gen,
                          int outcome)
 {
-    SIM_INVARIANT(outcome > MDL_CALL_PENDING && outcome <= 3);
+    SIM_INVARIANT(outcome > MDL_CALL_PENDING
+                  && outcome < 1 << OUTCOME_BITS);
     mdl__schedule(net, 0.0, on_answer, c,
-                  (long)((unsigned long)gen << 2 | (unsigned long)outcome));
-}
-
-void mdl__call_start(mdl_net *net, visit *from, int e, int left,
-                     double now)
-{
-    edge_rt *es = &net->es[e];
-    mdl_call *c = mdl_pool_get(&net->calls);
-    visit *v;
-
-    if (!c) {
-        mdl__nomem(net);
-        return;
-    }
-    c->parent = from;
-    c->callee = NULL;
-    c->edge = e;
-    c->left = left;
-    c->attempt = 1;
-    c->t_start = now;
-    c->deadline = INFINITY;
-    c->timer = NULL;
-    c->outcome = MDL_CALL_PENDING;
-    c->prev = NULL;
-    c->next = from->calls;
-    if (from->calls)
-        from->calls->prev = c;
-    from->calls = c;
-    es->count++;
-    c->seen = 0;
-    if (es->chain.n) {
-        int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
-        if (rc != MDL_PASS) {
-            /* Refused before it went out; answered like any call, so
-             * the caller never goes on inside its own loop of calls. */
-            answer_later(net, c, c->gen, rc);
-            return;
-        }
-    }
-    if (!(v = mdl__visit_new(net, from->fl, c)))
-        return;
-    c->callee = v;
-    mdl__visit_arrive(net, v, net->t->edges[e].to, now);
-}
-
-void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int failed,
-                      int later, double now)
-{
-    int outcome = failed ? MDL_CALL_FAILED : MDL_CALL_OK;
-
-    if (c->gen != gen)
-        return;                 /* abandoned: nobody waits */
-    c->callee = NULL;
-    if (later) {
-        answer_later(net, c, gen, outcome);
-        return;
-    }
-    SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
-    c->outcome = outcome;
-    settle(net, c, now);
+                  (long)((unsigned long)gen << OUTCOME_BITS
+                         | (unsigned long)outcome));
 }
 
 static void on_timer(sim_cal *cal, sim_event *ev)
@@ -175,7 +136,77 @@ void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
 {
     /* The callee's visit goes on (an orphan); its caller_gen no longer
      * matches once c is freed. */
-    c->outcome = MDL_CALL_FAILED;
+    c->outcome = MDL_CALL_TIMEOUT;
     c->callee = NULL;
+    settle(net, c, now);
+}
+
+void mdl__call_start(mdl_net *net, visit *from, int e, int left,
+                     double now)
+{
+    edge_rt *es = &net->es[e];
+    mdl_call *c = mdl_pool_get(&net->calls);
+    double wait;
+    visit *v;
+
+    if (!c) {
+        mdl__nomem(net);
+        return;
+    }
+    c->parent = from;
+    c->callee = NULL;
+    c->edge = e;
+    c->left = left;
+    c->attempt = 1;
+    c->t_start = now;
+    /* A call's deadline is the earlier of its own and its caller's
+     * (gRPC deadline propagation). */
+    c->deadline = from->deadline;
+    if (es->deadline > 0 && now + es->deadline < c->deadline)
+        c->deadline = now + es->deadline;
+    c->timer = NULL;
+    c->outcome = MDL_CALL_PENDING;
+    c->cause = 0;
+    c->prev = NULL;
+    c->next = from->calls;
+    if (from->calls)
+        from->calls->prev = c;
+    from->calls = c;
+    es->count++;
+    c->seen = 0;
+    if (es->chain.n) {
+        int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
+        if (rc != MDL_PASS) {
+            /* Refused before it went out; answered like any call, so
+             * the caller never goes on inside its own loop of calls. */
+            answer_later(net, c, c->gen, rc);
+            return;
+        }
+    }
+    if (!(v = mdl__visit_new(net, from->fl, c)))
+        return;
+    c->callee = v;
+    /* The caller waits until the attempt's timeout or the deadline. */
+    wait = c->deadline - now;
+    if (es->timeout > 0 && es->timeout < wait)
+        wait = es->timeout;
+    if (wait < INFINITY)
+        mdl__call_arm(net, c, wait > 0 ? wait : 0);
+    mdl__visit_arrive(net, v, net->t->edges[e].to, now);
+}
+
+void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
+                      int cause, int later, double now)
+{
+    if (c->gen != gen)
+        return;                 /* abandoned: nobody waits */
+    c->callee = NULL;
+    c->cause = cause;
+    if (later) {
+        answer_later(net, c, gen, outcome);
+        return;
+    }
+    SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
+    c->outcome = outcome;
     settle(net, c, now);
 }

@@ -24,7 +24,13 @@
 #define MDL_CALL_H
 #include "../sim/sim_cal.h"
 
-enum { MDL_CALL_PENDING, MDL_CALL_OK, MDL_CALL_FAILED };
+/* How a call ended: answered; the callee failed (a 5xx); the callee, or
+ * a policy before the call went out, refused it; the caller stopped
+ * waiting (its per-attempt timeout or its deadline). */
+enum {
+    MDL_CALL_PENDING, MDL_CALL_OK, MDL_CALL_ERROR, MDL_CALL_REJECTED,
+    MDL_CALL_TIMEOUT
+};
 
 struct visit;
 
@@ -42,6 +48,8 @@ typedef struct mdl_call {
     double deadline;        /* read-only: s; +inf: none */
     sim_event *timer;       /* private: NULL: none */
     int seen;               /* private: policies that saw it start */
+    int cause;              /* private: why the request fails, if it
+                               does because of this call (MDL_REQ_*) */
     int outcome;            /* read-only: MDL_CALL_* */
     unsigned gen;           /* read-only: generation of this object */
 } mdl_call;

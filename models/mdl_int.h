@@ -55,7 +55,6 @@ typedef struct flow {
     double t_start;         /* s */
     int cls;                /* class of the request (or of its publisher) */
     int pub;                /* publishing edge, or -1 for a request */
-    int rejected;           /* a visit of it was refused at admission */
     int ended;              /* the request has ended; orphans may remain */
     long visits;            /* its visits alive: the flow is freed when it
                                has ended and the last has gone */
@@ -75,7 +74,9 @@ struct visit {
     int state;              /* VISIT_* */
     int stage;              /* current stage of calls */
     int pending;            /* calls of the stage not yet answered */
-    int failed;             /* a call failed, or it was refused */
+    int cause;              /* 0, or why it fails (MDL_REQ_*): it was
+                               refused, or a call of it failed */
+    double deadline;        /* s, absolute; +inf: none */
     mdl_call *calls;        /* outstanding calls, doubly linked */
     double t_arrive;        /* s */
     double t_calls;         /* the calls began (s) */
@@ -91,6 +92,7 @@ struct replica {
     sim_tally resp, callee;
     double arrivals, rejected, departures;
     double self;            /* time of successful requests here (s) */
+    double orphan_work;     /* work done for callers that gave up (s) */
 };
 
 typedef struct stage {
@@ -122,7 +124,7 @@ struct service {
 typedef struct cls {
     sim_tally lat;
     sim_hist *hist;
-    double entered, ok, rejected, failed;
+    double entered, ok, rejected, failed, timed_out;
 } cls;
 
 typedef struct wl {
@@ -137,6 +139,9 @@ typedef struct wl {
 typedef struct edge_rt {
     sim_tally lat;          /* call: issue to reply; publish: event latency */
     double count, ok, failed;
+    double timeouts, errors;    /* calls ended so, among the failed */
+    double timeout;         /* per attempt (s); 0: none */
+    double deadline;        /* per call, all attempts (s); 0: none */
     mdl_chain chain;        /* consulted as each call starts and ends */
 } edge_rt;
 
@@ -165,6 +170,8 @@ struct mdl_net {
     void *observer_ctx;
     int oom;
     int may_fail;           /* some request can fail: keep ledgers */
+    int timers;             /* some call has a timeout or a deadline:
+                               orphans are possible */
     size_t nmetrics;
     metric *metrics;
 };
@@ -204,8 +211,9 @@ static inline void mdl__request_visited(mdl_net *net, flow *f, replica *r,
     else
         mdl__request_ledger(net, f, r, self);
 }
-/* The request's root visit ended: count, observe, recycle. */
-void mdl__request_end(mdl_net *net, flow *f, int failed, double now);
+/* The request's root visit ended, with cause 0 (it succeeded) or why it
+ * failed (MDL_REQ_*): count, observe, recycle. */
+void mdl__request_end(mdl_net *net, flow *f, int cause, double now);
 
 /* mdl_visit.c: the callee side. */
 visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller);
@@ -214,21 +222,23 @@ void mdl__visit_arrive(mdl_net *net, visit *v, int sv, double now);
 /* The last call of v's stage has been answered. */
 void mdl__visit_joined(mdl_net *net, visit *v, double now);
 /* The station callback of every replica: a piece of a visit's work is
- * finished. */
-void mdl__visit_work_done(mdl_station *st, mdl_work *w, double now);
+ * finished, or was dropped past its deadline. */
+void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
+                          double now);
 
 /* mdl_call.c: the caller side. */
 /* Make a call on edge e from v, with `left` more to make after it. */
 void mdl__call_start(mdl_net *net, visit *from, int e, int left,
                      double now);
-/* The chain answering c ended (failed: it failed, or was refused); gen
- * is the generation of c its first visit was made for. If c is still
- * that call, the caller gets the answer now, or as an event if later. */
-void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int failed,
-                      int later, double now);
-/* The caller gives c up: c ends FAILED and the caller goes on; its
- * answer, if one comes, goes nowhere, and the callee's visit goes on as
- * an orphan. */
+/* The chain answering c ended with outcome (MDL_CALL_*) and, if it
+ * failed, cause (MDL_REQ_*: why); gen is the generation of c its first
+ * visit was made for. If c is still that call, the caller gets the
+ * answer now, or as an event if later. */
+void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
+                      int cause, int later, double now);
+/* The caller stops waiting for c: c ends in a timeout and the caller
+ * goes on; the answer, if one comes, goes nowhere, and the callee's
+ * visit goes on as an orphan. */
 void mdl__call_abandon(mdl_net *net, mdl_call *c, double now);
 /* Abandon c after delay s unless it has ended by then (a timeout). */
 void mdl__call_arm(mdl_net *net, mdl_call *c, double delay);

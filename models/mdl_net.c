@@ -299,7 +299,19 @@ static int seed_streams(mdl_net *net, unsigned rep)
     return SIM_OK;
 }
 
-/* Can a request fail: a capacity, an admission chain, a call policy? */
+/* Can a caller stop waiting: a timeout or a deadline on some edge? */
+static int has_timers(const mdl_net *net)
+{
+    size_t i;
+
+    for (i = 0; i < net->nedges; i++)
+        if (net->es[i].timeout > 0 || net->es[i].deadline > 0)
+            return 1;
+    return 0;
+}
+
+/* Can a request fail: a capacity, an admission chain, a call policy, a
+ * caller that stops waiting? */
 static int may_fail(const mdl_net *net)
 {
     size_t i;
@@ -310,7 +322,7 @@ static int may_fail(const mdl_net *net)
     for (i = 0; i < net->nedges; i++)
         if (net->es[i].chain.n > 0)
             return 1;
-    return 0;
+    return net->timers;
 }
 
 static void reset_state(mdl_net *net)
@@ -318,6 +330,7 @@ static void reset_state(mdl_net *net)
     size_t i;
     int r;
 
+    net->timers = has_timers(net);
     net->may_fail = may_fail(net);
     for (i = 0; i < net->nsv; i++) {
         service *sv = &net->sv[i];

@@ -36,6 +36,9 @@ const char *mdl_net_scope(const mdl_net *net, size_t i);
 const char *mdl_net_metric(const mdl_net *net, size_t i);
 /* "s" for a time, "1/s" for a rate, "" for a count, ratio or fraction. */
 const char *mdl_net_metric_unit(const mdl_net *net, size_t i);
+/* Nonzero for an outcome that matters only where it happens (rejected,
+ * failed, timeouts...): a table may leave out its zeros. */
+int mdl_net_metric_quiet(const mdl_net *net, size_t i);
 /* The largest value metric i can take: 1 for a fraction (availability,
  * rejected, failed, p_wait, the utilization of a queueing station), else
  * +inf. No metric is negative. */
@@ -53,7 +56,7 @@ void mdl_net_set_progress(mdl_net *net, void (*fn)(void *ctx, double frac),
                           void *ctx);
 
 /* A finished request, as an observer sees it. */
-enum { MDL_REQ_OK, MDL_REQ_REJECTED, MDL_REQ_FAILED };
+enum { MDL_REQ_OK, MDL_REQ_REJECTED, MDL_REQ_FAILED, MDL_REQ_TIMED_OUT };
 typedef struct mdl_net_req {
     uint64_t id;            /* unique in the replication, increasing in
                                the order requests start */

@@ -25,7 +25,6 @@ flow *mdl__request_new(mdl_net *net, int c, double now)
     f->pub = -1;
     f->led.n = 0;
     f->led.next = NULL;
-    f->rejected = 0;
     f->ended = 0;
     f->visits = 0;
     f->key = net->next_key++;
@@ -94,11 +93,11 @@ static void ledger_close(mdl_net *net, flow *f, int ok)
 }
 
 /* A published event reached the end of its chain. */
-static void event_end(mdl_net *net, flow *f, int failed, double now)
+static void event_end(mdl_net *net, flow *f, int cause, double now)
 {
     edge_rt *es = &net->es[f->pub];
 
-    if (failed) {
+    if (cause) {
         es->failed++;
     } else {
         es->ok++;
@@ -106,7 +105,7 @@ static void event_end(mdl_net *net, flow *f, int failed, double now)
     }
 }
 
-void mdl__request_end(mdl_net *net, flow *f, int failed, double now)
+void mdl__request_end(mdl_net *net, flow *f, int cause, double now)
 {
     double lat = now - f->t_start;
     cls *c;
@@ -115,15 +114,15 @@ void mdl__request_end(mdl_net *net, flow *f, int failed, double now)
     SIM_INVARIANT(net->active >= 0 && !f->ended);
     f->ended = 1;
     if (f->pub >= 0) {
-        event_end(net, f, failed, now);
+        event_end(net, f, cause, now);
         if (f->visits == 0)
             mdl__request_free(net, f);
         return;
     }
     c = &net->cl[f->cls];
     if (net->may_fail)
-        ledger_close(net, f, !failed);
-    if (!failed) {
+        ledger_close(net, f, !cause);
+    if (!cause) {
         net->sys_time += lat;
         sim_tally_add(&c->lat, lat);
         sim_hist_add(c->hist, lat);
@@ -131,9 +130,12 @@ void mdl__request_end(mdl_net *net, flow *f, int failed, double now)
         sim_hist_add(net->sys.hist, lat);
         c->ok++;
         net->sys.ok++;
-    } else if (f->rejected) {
+    } else if (cause == MDL_REQ_REJECTED) {
         c->rejected++;
         net->sys.rejected++;
+    } else if (cause == MDL_REQ_TIMED_OUT) {
+        c->timed_out++;
+        net->sys.timed_out++;
     } else {
         c->failed++;
         net->sys.failed++;
@@ -141,8 +143,7 @@ void mdl__request_end(mdl_net *net, flow *f, int failed, double now)
     if (net->observer) {
         mdl_net_req r = {
             f->key, f->cls, f->t_start, now,
-            !failed ? MDL_REQ_OK
-            : f->rejected ? MDL_REQ_REJECTED : MDL_REQ_FAILED
+            cause ? cause : MDL_REQ_OK
         };
         net->observer(net->observer_ctx, &r);
     }

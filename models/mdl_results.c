@@ -37,6 +37,8 @@ typedef struct metric_def {
     const char *unit;       /* "s", "1/s" or "" */
     int range;
     getter get;
+    int quiet;              /* an outcome that matters only where it
+                               happens: the table leaves out zeros */
 } metric_def;
 
 struct metric {
@@ -62,7 +64,7 @@ static double quantile_or_nan(const sim_hist *h, double p)
 
 static double done_of(const cls *c)
 {
-    return c->ok + c->rejected + c->failed;
+    return c->ok + c->rejected + c->failed + c->timed_out;
 }
 
 static double req_lat_mean(const at *x, const void *o)
@@ -127,16 +129,26 @@ static double req_failed(const at *x, const void *o)
     return done > 0 ? c->failed / done : NAN;
 }
 
+static double req_timed_out(const at *x, const void *o)
+{
+    const cls *c = o;
+    double done = done_of(c);
+
+    (void)x;
+    return done > 0 ? c->timed_out / done : NAN;
+}
+
 static const metric_def REQ[] = {
-    { "latency_mean", "s", ANY, req_lat_mean },
-    { "latency_p50", "s", ANY, req_p50 },
-    { "latency_p95", "s", ANY, req_p95 },
-    { "latency_p99", "s", ANY, req_p99 },
-    { "latency_p999", "s", ANY, req_p999 },
-    { "availability", "", FRACTION, req_avail },
-    { "throughput", "1/s", ANY, req_throughput },
-    { "rejected", "", FRACTION, req_rejected },
-    { "failed", "", FRACTION, req_failed },
+    { "latency_mean", "s", ANY, req_lat_mean, 0 },
+    { "latency_p50", "s", ANY, req_p50, 0 },
+    { "latency_p95", "s", ANY, req_p95, 0 },
+    { "latency_p99", "s", ANY, req_p99, 0 },
+    { "latency_p999", "s", ANY, req_p999, 0 },
+    { "availability", "", FRACTION, req_avail, 0 },
+    { "throughput", "1/s", ANY, req_throughput, 0 },
+    { "rejected", "", FRACTION, req_rejected, 1 },
+    { "failed", "", FRACTION, req_failed, 1 },
+    { "timed_out", "", FRACTION, req_timed_out, 1 },
 };
 
 /* ---- services: sums and pooled means over their replicas ---- */
@@ -279,20 +291,46 @@ static double svc_share(const at *x, const void *o)
     return t > 0 ? SUM((const service *)o, self) / t : NAN;
 }
 
+/* Share of its work (service time) done for callers that had stopped
+ * waiting, or whose callers above had. */
+static double svc_orphaned(const at *x, const void *o)
+{
+    const service *sv = o;
+    double work = 0;
+    int r;
+
+    (void)x;
+    for (r = 0; r < sv->nrep; r++)
+        work += sv->rep[r].st.work.n * sv->rep[r].st.work.mean;
+    return work > 0 ? SUM(sv, orphan_work) / work : 0.0;
+}
+
+/* Share of accepted arrivals dropped unstarted past their deadline. */
+static double svc_dropped(const at *x, const void *o)
+{
+    const service *sv = o;
+    double arr = SUM(sv, arrivals), rej = SUM(sv, rejected);
+
+    (void)x;
+    return arr > rej ? SUM(sv, st.dropped) / (arr - rej) : 0.0;
+}
+
 static const metric_def SVC[] = {
-    { "utilization", "", UTILIZATION, svc_util },
-    { "jobs_mean", "", ANY, svc_jobs },
-    { "queue_mean", "", ANY, svc_queue },
-    { "wait_mean", "s", ANY, svc_wait },
-    { "p_wait", "", FRACTION, svc_p_wait },
-    { "work_mean", "s", ANY, svc_work },
-    { "callee_mean", "s", ANY, svc_callee },
-    { "response_mean", "s", ANY, svc_response },
-    { "visits", "", ANY, svc_visits },
-    { "throughput", "1/s", ANY, svc_throughput },
-    { "rejected", "", FRACTION, svc_rejected },
-    { "self_per_request", "s", ANY, svc_self },
-    { "self_share", "", ANY, svc_share },
+    { "utilization", "", UTILIZATION, svc_util, 0 },
+    { "jobs_mean", "", ANY, svc_jobs, 0 },
+    { "queue_mean", "", ANY, svc_queue, 0 },
+    { "wait_mean", "s", ANY, svc_wait, 0 },
+    { "p_wait", "", FRACTION, svc_p_wait, 0 },
+    { "work_mean", "s", ANY, svc_work, 0 },
+    { "callee_mean", "s", ANY, svc_callee, 0 },
+    { "response_mean", "s", ANY, svc_response, 0 },
+    { "visits", "", ANY, svc_visits, 0 },
+    { "throughput", "1/s", ANY, svc_throughput, 0 },
+    { "rejected", "", FRACTION, svc_rejected, 1 },
+    { "self_per_request", "s", ANY, svc_self, 0 },
+    { "self_share", "", ANY, svc_share, 0 },
+    { "orphaned", "", FRACTION, svc_orphaned, 1 },
+    { "deadline_dropped", "", FRACTION, svc_dropped, 1 },
 };
 
 /* ---- replicas and stages ---- */
@@ -319,10 +357,10 @@ static double rep_throughput(const at *x, const void *o)
 }
 
 static const metric_def REP[] = {
-    { "utilization", "", UTILIZATION, rep_util },
-    { "jobs_mean", "", ANY, rep_jobs },
-    { "response_mean", "s", ANY, rep_response },
-    { "throughput", "1/s", ANY, rep_throughput },
+    { "utilization", "", UTILIZATION, rep_util, 0 },
+    { "jobs_mean", "", ANY, rep_jobs, 0 },
+    { "response_mean", "s", ANY, rep_response, 0 },
+    { "throughput", "1/s", ANY, rep_throughput, 0 },
 };
 
 static double stage_duration(const at *x, const void *o)
@@ -332,7 +370,7 @@ static double stage_duration(const at *x, const void *o)
 }
 
 static const metric_def STAGE[] = {
-    { "duration_mean", "s", ANY, stage_duration },
+    { "duration_mean", "s", ANY, stage_duration, 0 },
 };
 
 /* ---- edges ---- */
@@ -364,15 +402,36 @@ static double pub_throughput(const at *x, const void *o)
     return ((const edge_rt *)o)->ok / x->span;
 }
 
+static double call_share(const edge_rt *es, double n)
+{
+    double ended = es->ok + es->failed;
+
+    return ended > 0 ? n / ended : NAN;
+}
+
+static double call_timeouts(const at *x, const void *o)
+{
+    (void)x;
+    return call_share(o, ((const edge_rt *)o)->timeouts);
+}
+
+static double call_errors(const at *x, const void *o)
+{
+    (void)x;
+    return call_share(o, ((const edge_rt *)o)->errors);
+}
+
 static const metric_def CALL[] = {
-    { "latency_mean", "s", ANY, edge_lat },
-    { "calls", "", ANY, call_count },
+    { "latency_mean", "s", ANY, edge_lat, 0 },
+    { "calls", "", ANY, call_count, 0 },
+    { "timeouts", "", FRACTION, call_timeouts, 1 },
+    { "errors", "", FRACTION, call_errors, 1 },
 };
 
 static const metric_def PUB[] = {
-    { "latency_mean", "s", ANY, edge_lat },
-    { "availability", "", FRACTION, pub_avail },
-    { "throughput", "1/s", ANY, pub_throughput },
+    { "latency_mean", "s", ANY, edge_lat, 0 },
+    { "availability", "", FRACTION, pub_avail, 0 },
+    { "throughput", "1/s", ANY, pub_throughput, 0 },
 };
 
 /* ---- building the list ---- */
@@ -482,7 +541,7 @@ static void reset_cls(cls *c)
 {
     sim_tally_reset(&c->lat);
     sim_hist_reset(c->hist);
-    c->entered = c->ok = c->rejected = c->failed = 0;
+    c->entered = c->ok = c->rejected = c->failed = c->timed_out = 0;
 }
 
 void mdl__results_reset(mdl_net *net, double now)
@@ -499,6 +558,7 @@ void mdl__results_reset(mdl_net *net, double now)
             sim_tally_reset(&rp->resp);
             sim_tally_reset(&rp->callee);
             rp->arrivals = rp->rejected = rp->departures = rp->self = 0;
+            rp->orphan_work = 0;
         }
         for (k = 0; k < (size_t)sv->nstages; k++)
             sim_tally_reset(&sv->stages[k].dur);
@@ -508,6 +568,7 @@ void mdl__results_reset(mdl_net *net, double now)
     for (i = 0; i < net->nedges; i++) {
         sim_tally_reset(&net->es[i].lat);
         net->es[i].count = net->es[i].ok = net->es[i].failed = 0;
+        net->es[i].timeouts = net->es[i].errors = 0;
     }
     reset_cls(&net->sys);
     net->sys_time = 0;
@@ -550,6 +611,11 @@ const char *mdl_net_metric(const mdl_net *net, size_t i)
 const char *mdl_net_metric_unit(const mdl_net *net, size_t i)
 {
     return net->metrics[i].def->unit;
+}
+
+int mdl_net_metric_quiet(const mdl_net *net, size_t i)
+{
+    return net->metrics[i].def->quiet;
 }
 
 double mdl_net_metric_max(const mdl_net *net, size_t i)

@@ -25,6 +25,11 @@
  *
  *   remove: QUEUED, SERVING or SHARING --> IDLE (no done callback)
  *
+ * Deadline checks: at a station that checks, a first piece whose expiry
+ * has passed when it would get a worker (or a share) is dropped instead,
+ * unserved, and the worker goes to the next in line (Baccelli, Boyer and
+ * Hebuterne's impatience, checked when service would begin).
+ *
  * Accounting, as a visit sees it: a FIFO piece's wait is the time from
  * asking to getting a worker; under PS it is the stretch beyond the
  * demand itself. Both go into w->self with the demand.
@@ -41,6 +46,7 @@ int mdl_station_init(mdl_station *st, int c, int ps, mdl_work_done done)
     st->ps = ps;
     st->done = done;
     st->slow = 1.0;
+    st->check = 0;
     st->heap = NULL;
     st->hcap = 0;
     if (ps) {
@@ -80,6 +86,20 @@ void mdl_station_reset_stats(mdl_station *st, double now)
     sim_tally_reset(&st->wait);
     sim_tally_reset(&st->work);
     st->waited = 0;
+    st->dropped = 0;
+}
+
+/* Is w a first piece past its expiry, at a station that checks? */
+static int expired(const mdl_station *st, const mdl_work *w, double now)
+{
+    return st->check && w->first && now > w->expires;
+}
+
+static void drop(mdl_station *st, mdl_work *w, double now)
+{
+    st->dropped++;
+    w->state = MDL_WORK_IDLE;
+    st->done(st, w, 1, now);
 }
 
 static void nomem(mdl_station *st)
@@ -119,7 +139,7 @@ static void on_served(sim_cal *cal, sim_event *ev)
     SIM_INVARIANT(w->state == MDL_WORK_SERVING && w->ev == ev);
     w->ev = NULL;               /* the calendar releases ev itself */
     w->state = MDL_WORK_IDLE;
-    st->done(st, w, sim_cal_now(cal));
+    st->done(st, w, 0, sim_cal_now(cal));
 }
 
 /* w has a worker now: work its piece. */
@@ -154,13 +174,18 @@ static void unlink_line(mdl_station *st, mdl_work *w, double now)
 
 void mdl_station_let_go(mdl_station *st, mdl_work *w, double now)
 {
-    mdl_work *next = st->qhead;
+    mdl_work *next;
 
     SIM_INVARIANT(w->state == MDL_WORK_IDLE && w->holds);
     w->holds = 0;
-    if (next) {
-        /* The worker goes straight to the next in line. */
+    /* The worker goes straight to the next in line still wanted. The
+     * line is read afresh each time: a dropped piece's owner may act. */
+    while ((next = st->qhead)) {
         unlink_line(st, next, now);
+        if (expired(st, next, now)) {
+            drop(st, next, now);
+            continue;
+        }
         next->holds = 1;
         start(st, next, now);
         return;
@@ -257,6 +282,10 @@ static void ps_take(mdl_station *st, size_t i)
 
 static void ps_enter(mdl_station *st, mdl_work *w, double now)
 {
+    if (expired(st, w, now)) {
+        drop(st, w, now);
+        return;
+    }
     ps_advance(st, now);
     if ((size_t)st->nps >= st->hcap) {
         size_t cap = 2 * st->hcap;
@@ -300,7 +329,7 @@ static void on_shared(sim_cal *cal, sim_event *ev)
     w->self += stretch;
     if (w->first)
         sim_tally_add(&st->wait, stretch);
-    st->done(st, w, now);
+    st->done(st, w, 0, now);
 }
 
 /* ---- both ---- */
@@ -318,6 +347,10 @@ void mdl_station_serve(mdl_station *st, mdl_work *w, double now)
         return;
     }
     if (st->busy < st->c) {
+        if (expired(st, w, now)) {
+            drop(st, w, now);
+            return;
+        }
         set_busy(st, now, st->busy + 1);
         w->holds = 1;
         start(st, w, now);

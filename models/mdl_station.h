@@ -33,6 +33,9 @@ typedef struct mdl_work {
     const mdl_dist *dist;       /* public: demand of the next piece */
     int first;                  /* public: the visit's first piece: its
                                    wait counts in wait and p_wait */
+    double expires;             /* public: at a station that checks, a
+                                   first piece not started by then (s)
+                                   is dropped; +inf: never */
     double self;                /* public: time queued or working here,
                                    summed over pieces (s); the caller
                                    zeroes it, the station adds to it */
@@ -47,8 +50,10 @@ typedef struct mdl_work {
 } mdl_work;
 
 typedef struct mdl_station mdl_station;
-/* A piece is finished; w is IDLE (holding its worker, if FIFO). */
-typedef void (*mdl_work_done)(mdl_station *st, mdl_work *w, double now);
+/* A piece is finished (w is IDLE, holding its worker if FIFO), or, with
+ * dropped set, was dropped unstarted past its expiry (IDLE, no worker). */
+typedef void (*mdl_work_done)(mdl_station *st, mdl_work *w, int dropped,
+                              double now);
 
 struct mdl_station {
     int c;                      /* read-only: workers; INT_MAX: delay */
@@ -57,9 +62,12 @@ struct mdl_station {
     long nq;                    /* read-only: waiting for a worker */
     double slow;                /* public: demand multiplier, 1 = full
                                    speed */
+    int check;                  /* public: drop first pieces past their
+                                   expiry instead of starting them */
     sim_twa busy_twa, queue_twa;    /* read-only */
     sim_tally wait, work;       /* read-only: first pieces' wait, demand */
     double waited;              /* read-only: first pieces that waited */
+    double dropped;             /* read-only: first pieces dropped */
     /* private */
     sim_cal *cal;
     gsl_rng *rng;

@@ -37,6 +37,7 @@
  * Random streams: per service, `route` draws call probabilities and
  * forward edges, `lb` the replica, `service` the work (in the station).
  */
+#include <math.h>
 #include "../sim/sim_err.h"
 #include "mdl_int.h"
 
@@ -54,7 +55,8 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
     v->caller_gen = caller ? caller->gen : 0;
     v->w.state = MDL_WORK_IDLE;
     v->w.holds = 0;
-    v->failed = 0;
+    v->cause = 0;
+    v->deadline = caller ? caller->deadline : INFINITY;
     v->calls = NULL;
     v->pending = 0;
     return v;
@@ -62,21 +64,24 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
 
 /* The visit's chain ended (it left, or was refused): answer the caller,
  * or end the request. A refusal happens inside the caller's loop of
- * calls, so its answer waits for an event (later); a visit that leaves
- * does so from its own event, and answers at once. */
-static void answer(mdl_net *net, visit *v, int later, double now)
+ * calls, so its answer waits for an event; a visit that leaves does so
+ * from its own event, and answers at once. */
+static void answer(mdl_net *net, visit *v, int refused, double now)
 {
     mdl_call *c = v->caller;
     unsigned gen = v->caller_gen;
     flow *f = v->fl;
-    int failed = v->failed;
+    int cause = v->cause;
+    /* Refused here, or failed because of a call of its own. */
+    int outcome = !cause ? MDL_CALL_OK
+                : refused ? MDL_CALL_REJECTED : MDL_CALL_ERROR;
 
     SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds && !v->calls);
     v->state = VISIT_DONE;
     mdl_pool_put(&net->visits, v);
     f->visits--;
     if (!c) {
-        mdl__request_end(net, f, failed, now);
+        mdl__request_end(net, f, cause, now);
         return;
     }
     if (f->ended && f->visits == 0) {
@@ -85,7 +90,7 @@ static void answer(mdl_net *net, visit *v, int later, double now)
         mdl__request_free(net, f);
         return;
     }
-    mdl__call_answer(net, c, gen, failed, later, now);
+    mdl__call_answer(net, c, gen, outcome, cause, refused, now);
 }
 
 static void next_stage(mdl_net *net, visit *v, double now);
@@ -107,7 +112,7 @@ static void leave(mdl_net *net, visit *v, double now)
     sim_twa_set(&r->jobs, now, r->n);
     sim_tally_add(&r->resp, now - v->t_arrive);
     v->state = VISIT_DONE;
-    if (!v->failed && sv->nfwd > 0) {
+    if (!v->cause && sv->nfwd > 0) {
         double u = gsl_rng_uniform(sv->route_rng), cum = 0;
         for (i = 0; i < sv->nfwd; i++) {
             int e = sv->fwd[i];
@@ -130,7 +135,7 @@ static void calls_done(mdl_net *net, visit *v, double now)
 
     if (r->sv->nstages > 0)
         sim_tally_add(&r->callee, now - v->t_calls);
-    if (v->failed || !r->sv->has_post) {
+    if (v->cause || !r->sv->has_post) {
         leave(net, v, now);
         return;
     }
@@ -140,13 +145,34 @@ static void calls_done(mdl_net *net, visit *v, double now)
     mdl_station_serve(&r->st, &v->w, now);
 }
 
-/* The station finished a piece of v's work: after pre-work the calls
- * begin, after post-work the visit leaves. */
-void mdl__visit_work_done(mdl_station *st, mdl_work *w, double now)
+/* Was v's work done for nobody: did its caller, or a caller above it,
+ * stop waiting? (A caller's call is followed up only while its
+ * generation matches: then it is still the same call.) */
+static int orphaned(const visit *v)
+{
+    for (; v->caller; v = v->caller->parent)
+        if (v->caller->gen != v->caller_gen)
+            return 1;
+    return 0;
+}
+
+/* The station finished a piece of v's work, or dropped it unstarted past
+ * its deadline: after pre-work the calls begin, after post-work (or a
+ * drop) the visit leaves. */
+void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
+                          double now)
 {
     visit *v = (visit *)w;
-    mdl_net *net = ((replica *)st)->sv->net;
+    replica *r = (replica *)st;
+    mdl_net *net = r->sv->net;
 
+    if (dropped) {
+        v->cause = MDL_REQ_TIMED_OUT;
+        leave(net, v, now);
+        return;
+    }
+    if (net->timers && orphaned(v))
+        r->orphan_work += w->demand;
     if (v->state == VISIT_POST) {
         leave(net, v, now);
         return;
@@ -209,7 +235,7 @@ void mdl__visit_joined(mdl_net *net, visit *v, double now)
 {
     SIM_INVARIANT(v->state == VISIT_CALLING && v->pending == 0 && !v->calls);
     sim_tally_add(&v->at->sv->stages[v->stage].dur, now - v->t_stage);
-    if (v->failed) {
+    if (v->cause) {
         calls_done(net, v, now);
         return;
     }
@@ -228,8 +254,7 @@ void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
     if ((r->cap > 0 && r->n >= r->cap)
         || (sv->admit.n && !mdl_admission_admit(&sv->admit, now))) {
         r->rejected++;
-        v->failed = 1;
-        v->fl->rejected = 1;
+        v->cause = MDL_REQ_REJECTED;
         answer(net, v, 1, now);
         return;
     }
@@ -239,6 +264,7 @@ void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
     v->w.dist = &sv->svc->service;
     v->w.first = 1;
     v->w.self = 0;
+    v->w.expires = v->deadline;
     r->n++;
     sim_twa_set(&r->jobs, now, r->n);
     mdl_station_serve(&r->st, &v->w, now);

@@ -59,7 +59,6 @@ static void on_think_end(sim_cal *cal, sim_event *ev)
     f->pub = -1;
     f->led.n = 0;
     f->led.next = NULL;
-    f->rejected = 0;
     f->ended = 0;
     f->visits = 0;
     f->key = net->next_key++;

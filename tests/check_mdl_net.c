@@ -286,7 +286,7 @@ static int probe_start(void *self, mdl_call *c, double now)
         p->reused = c;      /* the pool handed the same object out again */
     if (p->timeout > 0)
         mdl__call_arm(p->net, c, p->timeout);
-    return p->refuse ? MDL_CALL_FAILED : MDL_PASS;
+    return p->refuse ? MDL_CALL_REJECTED : MDL_PASS;
 }
 
 static void probe_end(void *self, const mdl_call *c, double now)
@@ -323,7 +323,7 @@ static void on_p_to_q(mdl_net *net, void *ctx)
 }
 
 /* p (one blocking worker, 1 ms) calls q (10 ms) and gives up after 6 ms.
- * c1: calls at 1001, gives up at 1007 and fails; c2 gets the worker at
+ * c1: calls at 1001, gives up at 1007 and times out; c2 gets the worker at
  * 1007, calls at 1008 in the same call object, and c1's orphan answers
  * at 1011 while c2 waits: that answer must go nowhere, so c2 gives up at
  * 1014 too (had it arrived, c2 would have succeeded at 1011); c3 calls at
@@ -337,9 +337,9 @@ START_TEST(test_abandoned_call_answer_goes_nowhere)
 
     p.timeout = 0.006;
     run_det_with(&s, sets, 3, on_p_to_q, &cs);
-    finished(&s, 0, 0, 1000, 1007, MDL_REQ_FAILED);
-    finished(&s, 1, 1, 1001, 1014, MDL_REQ_FAILED);
-    finished(&s, 2, 2, 1002, 1021, MDL_REQ_FAILED);
+    finished(&s, 0, 0, 1000, 1007, MDL_REQ_TIMED_OUT);
+    finished(&s, 1, 1, 1001, 1014, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 2, 1002, 1021, MDL_REQ_TIMED_OUT);
     ck_assert_ptr_nonnull(p.reused);
     ck_assert_int_eq(p.started, 3);
     ck_assert_int_eq(p.failed, 3);
@@ -366,9 +366,9 @@ START_TEST(test_answered_call_cancels_its_timer)
 }
 END_TEST
 
-/* The second policy of the chain refuses every call: each request fails
- * right after p's 1 ms, without reaching q; the first policy hears every
- * call end as failed, the refusing one hears nothing more. */
+/* The second policy of the chain refuses every call: each request is
+ * rejected right after p's 1 ms, without reaching q; the first policy
+ * hears every call end as failed, the refusing one hears nothing more. */
 START_TEST(test_policy_chain_refusal_fails_the_call_at_once)
 {
     static const char *const sets[] = { AT("p") };
@@ -378,9 +378,9 @@ START_TEST(test_policy_chain_refusal_fails_the_call_at_once)
 
     p[1].refuse = 1;
     run_det_with(&s, sets, 3, on_p_to_q, &cs);
-    finished(&s, 0, 0, 1000, 1001, MDL_REQ_FAILED);
-    finished(&s, 1, 1, 1001, 1002, MDL_REQ_FAILED);
-    finished(&s, 2, 2, 1002, 1003, MDL_REQ_FAILED);
+    finished(&s, 0, 0, 1000, 1001, MDL_REQ_REJECTED);
+    finished(&s, 1, 1, 1001, 1002, MDL_REQ_REJECTED);
+    finished(&s, 2, 2, 1002, 1003, MDL_REQ_REJECTED);
     ck_assert_int_eq(p[0].started, 3);
     ck_assert_int_eq(p[0].failed, 3);
     ck_assert_int_eq(p[1].started, 3);

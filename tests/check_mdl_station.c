@@ -33,12 +33,12 @@ typedef struct bench {
     int oom;
 } bench;
 
-static void done(mdl_station *st, mdl_work *w, double now)
+static void done(mdl_station *st, mdl_work *w, int dropped, double now)
 {
     bench *b = (bench *)((char *)st - offsetof(bench, st));
     piece *p = (piece *)w;
 
-    p->done_at = now;
+    p->done_at = dropped ? -2 : now;
     b->order[b->n++] = p->id;
 }
 
@@ -61,6 +61,7 @@ static void setup(bench *b, int c, int ps)
         b->p[i].done_at = -1;
         b->p[i].w.dist = &b->d10;
         b->p[i].w.first = 1;
+        b->p[i].w.expires = INFINITY;
     }
 }
 
