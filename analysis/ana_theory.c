@@ -378,6 +378,8 @@ static int put_quantiles(ana_theory *t, const char *prefix, const char *name,
  *                    in sequence, any); no publish
  *   open workloads   Poisson arrivals
  *   closed workload  one, of one class; think time: any known kind
+ *   call policies    none (an empty entry of `calls:`)
+ *   deadline_check   off
  *
  * The switches below name every value of the model's enums and have no
  * default, so a value added to one is a compiler warning here (-Wswitch)
@@ -850,6 +852,18 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
     const mdl_topology *tp = s->topo;
     size_t e, e2, i;
 
+    /* Call policies: none is part of an exact model. A policy entry
+     * that sets nothing ("a->b": {}) changes nothing. */
+    for (i = 0; i < s->ncalls; i++)
+        if (s->calls[i].timeout > 0 || s->calls[i].deadline > 0)
+            return !no_theory(t, "calls '%s' %s", s->calls[i].key,
+                              "has a timeout or a deadline: callers give "
+                              "up, which no exact model here includes");
+    for (i = 0; i < tp->nservices; i++)
+        if (tp->services[i].deadline_check)
+            return !no_theory(t, "service '%s' %s", tp->services[i].name,
+                              "checks deadlines, which no exact model "
+                              "here includes");
     for (i = 0; i < tp->nservices; i++)
         if (!(tp->services[i].post_service.mean == 0))
             return !no_theory(t, "service '%s' has post_service work after "

@@ -191,6 +191,8 @@ static inline sim_event *mdl__schedule(mdl_net *net, double delay,
 
 /* mdl_request.c: requests and the time they spent where. */
 flow *mdl__request_new(mdl_net *net, int cls, double now);
+/* Make f a new request of class cls, starting now, with the next key. */
+void mdl__request_begin(mdl_net *net, flow *f, int cls, double now);
 void mdl__request_free(mdl_net *net, flow *f);
 /* A request (or event) enters the system at service sv. */
 void mdl__request_enter(mdl_net *net, flow *f, int sv, double now);

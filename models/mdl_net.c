@@ -166,6 +166,7 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
                                  !delay && v->discipline == MDL_DISC_PS,
                                  mdl__visit_work_done) != SIM_OK)
                 goto nomem;
+            rp->st.check = v->deadline_check;
         }
     }
     for (i = 0; i < net->ncls; i++) {
@@ -184,6 +185,11 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         if (w->first < 0)
             w->first = (int)i;
         w->n++;
+    }
+    for (i = 0; i < s->ncalls; i++) {
+        edge_rt *es = &net->es[s->calls[i].edge];
+        es->timeout = s->calls[i].timeout;
+        es->deadline = s->calls[i].deadline;
     }
     if (build_applies(net) != SIM_OK || mdl__results_build(net) != SIM_OK)
         goto nomem;

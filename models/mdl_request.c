@@ -12,14 +12,8 @@
 #include "../sim/sim_err.h"
 #include "mdl_int.h"
 
-flow *mdl__request_new(mdl_net *net, int c, double now)
+void mdl__request_begin(mdl_net *net, flow *f, int c, double now)
 {
-    flow *f = mdl_pool_get(&net->flows);
-
-    if (!f) {
-        mdl__nomem(net);
-        return NULL;
-    }
     f->t_start = now;
     f->cls = c;
     f->pub = -1;
@@ -28,6 +22,17 @@ flow *mdl__request_new(mdl_net *net, int c, double now)
     f->ended = 0;
     f->visits = 0;
     f->key = net->next_key++;
+}
+
+flow *mdl__request_new(mdl_net *net, int c, double now)
+{
+    flow *f = mdl_pool_get(&net->flows);
+
+    if (!f) {
+        mdl__nomem(net);
+        return NULL;
+    }
+    mdl__request_begin(net, f, c, now);
     return f;
 }
 

@@ -59,10 +59,14 @@ typedef struct mdl_class {
  * policies (DESIGN.md section 4). No policy is simulated yet and the
  * loader refuses every one, so an entry changes nothing; it is kept for
  * the engine, with where it was written. */
+/* One entry of `calls:`. A policy field added here must also be refused
+ * by the allow-list of exact models (analysis/ana_theory.c). */
 typedef struct mdl_call_policy {
     char *key;              /* owned: the key as written, "a->b" or "a->b#1" */
     size_t edge;            /* index in topo->edges of a call edge */
     int line, col;          /* of the key; 0 when a --set added it */
+    double timeout;         /* per attempt (s); 0: none */
+    double deadline;        /* whole call (s); 0: none */
 } mdl_call_policy;
 
 typedef struct mdl_scenario {

@@ -16,9 +16,10 @@
  * A key names a call edge as its metric scope does (mdl_net.h):
  * "caller->callee", or "caller->callee#K" for the K-th, from 0 in file
  * order, of the call edges between the two services. Names hold neither
- * "->" nor '#' (mdl_name.h), so a key splits one way only. The call
- * policies of DESIGN.md section 4 are known keys, each refused as not
- * simulated yet; any other key is unknown.
+ * "->" nor '#' (mdl_name.h), so a key splits one way only. Of the call
+ * policies of DESIGN.md section 4, timeout and deadline are simulated;
+ * the others are known keys, each refused as not simulated yet; any
+ * other key is unknown.
  */
 static int policy_later(ctx *c, const char *key, yaml_node_t *k,
                         yaml_node_t *v, void *arg)
@@ -30,9 +31,11 @@ static int policy_later(ctx *c, const char *key, yaml_node_t *k,
                          "supported yet", key, cp->key);
 }
 
+#define POL(field) .off = offsetof(mdl_call_policy, field)
+
 static const key_desc policy_keys[] = {
-    { "timeout", KEY_SET, .set = policy_later },
-    { "deadline", KEY_SET, .set = policy_later },
+    { "timeout", KEY_TIME, 0, MDL_TIME_MAX, 0, POL(timeout) },
+    { "deadline", KEY_TIME, 0, MDL_TIME_MAX, 0, POL(deadline) },
     { "retry", KEY_SET, .set = policy_later },
     { "hedge", KEY_SET, .set = policy_later },
     { "breaker", KEY_SET, .set = policy_later },

@@ -45,6 +45,9 @@ typedef enum {
     MDL_LB_ROUND_ROBIN, MDL_LB_RANDOM, MDL_LB_LEAST, MDL_LB_P2C, MDL_LB_HASH
 } mdl_lb;
 
+/* A field that changes what a service does must also be refused by the
+ * allow-list of exact models (analysis/ana_theory.c) unless one of them
+ * includes it. */
 typedef struct mdl_service {
     char *name;                 /* owned, unique */
     int servers;                /* workers per replica, >= 1 */
@@ -55,6 +58,8 @@ typedef struct mdl_service {
     long capacity;              /* per replica, queue + in service; 0 = unlimited */
     mdl_discipline discipline;
     int blocking;               /* 0 or 1 */
+    int deadline_check;         /* 0 or 1: drop work whose deadline has
+                                   passed before it starts */
     mdl_svc_kind kind;
     mdl_lb lb;                  /* replica choice: round_robin (default),
                                    random, least (fewest outstanding), p2c

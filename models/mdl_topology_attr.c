@@ -97,6 +97,8 @@ static const attr_desc vertex_attrs[] = {
       SVC(discipline) },
     { "blocking", ATTR_BOOL, WORDS(booleans, NELEM(booleans)),
       SVC(blocking) },
+    { "deadline_check", ATTR_BOOL, WORDS(booleans, NELEM(booleans)),
+      SVC(deadline_check) },
     { "kind", ATTR_WORD, WORDS(svc_kinds, NSIMULATED_KINDS), SVC(kind) },
     { "lb", ATTR_WORD, WORDS(lbs, NELEM(lbs)), SVC(lb) },
 };

@@ -54,14 +54,7 @@ static void on_think_end(sim_cal *cal, sim_event *ev)
     mdl_net *net = w->net;
 
     /* A new request of the same customer: a fresh class draw and key. */
-    f->cls = pick_class(net, w);
-    f->t_start = sim_cal_now(cal);
-    f->pub = -1;
-    f->led.n = 0;
-    f->led.next = NULL;
-    f->ended = 0;
-    f->visits = 0;
-    f->key = net->next_key++;
+    mdl__request_begin(net, f, pick_class(net, w), sim_cal_now(cal));
     start_request(net, f, f->t_start);
 }
 

@@ -39,13 +39,16 @@ static void observe(void *ctx, const mdl_net_req *r)
 
 /* Called on the built net before it runs, to install hooks. */
 typedef void (*setup_fn)(mdl_net *net, void *ctx);
+/* Called after the run with its result vector. */
+typedef void (*after_fn)(const mdl_net *net, const double *res, void *ctx);
 
-/* Run tests/data/det.yaml with the overrides until 3 requests finished,
- * after setup (may be NULL). */
-static void run_det_with(seen *out, const char *const *sets, size_t nsets,
-                         setup_fn setup, void *ctx)
+/* Run tests/data/det.yaml with the overrides until 3 requests finished
+ * (unless a set says otherwise), after setup (may be NULL); then after
+ * (may be NULL). */
+static void run_det_full(seen *out, const char *const *sets, size_t nsets,
+                         setup_fn setup, after_fn after, void *ctx)
 {
-    const char *all[16];
+    const char *all[17];
     mdl_scenario *s = NULL;
     mdl_net *net = NULL;
     double *res;
@@ -53,9 +56,9 @@ static void run_det_with(seen *out, const char *const *sets, size_t nsets,
     size_t i;
 
     ck_assert_uint_lt(nsets, 15);
+    all[0] = "run.requests=3";
     for (i = 0; i < nsets; i++)
-        all[i] = sets[i];
-    all[nsets] = "run.requests=3";
+        all[i + 1] = sets[i];
     memset(&d, 0, sizeof d);
     memset(out, 0, sizeof *out);
     if (mdl_scenario_load(&s, tst_path("tests/data/det.yaml"), all,
@@ -68,15 +71,37 @@ static void run_det_with(seen *out, const char *const *sets, size_t nsets,
     if (setup)
         setup(net, ctx);
     ck_assert_int_eq(mdl_net_run(net, 0, res, NULL, &d), SIM_OK);
-    ck_assert_int_eq(out->n, 3);
+    ck_assert_int_eq(out->n, (int)s->requests);
+    if (after)
+        after(net, res, ctx);
     free(res);
     mdl_net_free(net);
     mdl_scenario_free(s);
 }
 
+static void run_det_with(seen *out, const char *const *sets, size_t nsets,
+                         setup_fn setup, void *ctx)
+{
+    run_det_full(out, sets, nsets, setup, NULL, ctx);
+}
+
 static void run_det(seen *out, const char *const *sets, size_t nsets)
 {
     run_det_with(out, sets, nsets, NULL, NULL);
+}
+
+/* The value of (scope, metric) in a result vector. */
+static double value_of(const mdl_net *net, const double *res,
+                       const char *scope, const char *name)
+{
+    size_t m;
+
+    for (m = 0; m < mdl_net_nmetrics(net); m++)
+        if (!strcmp(mdl_net_scope(net, m), scope)
+            && !strcmp(mdl_net_metric(net, m), name))
+            return res[m];
+    ck_abort_msg("no metric %s %s", scope, name);
+    return NAN;
 }
 
 /* The k-th request to finish was customer who's, started at start ms and
@@ -435,6 +460,68 @@ START_TEST(test_admission_refusal_is_a_rejection)
 }
 END_TEST
 
+/* ---- timeouts and deadlines from the scenario ---- */
+
+static void h_to_i_timed_out(const mdl_net *net, const double *res,
+                             void *ctx)
+{
+    (void)ctx;
+    /* c1's and c2's calls from h to i ended in timeouts (c3's was still
+     * out when the run stopped). */
+    ck_assert_double_eq(value_of(net, res, "call:h->i", "timeouts"), 1.0);
+    ck_assert_double_eq(value_of(net, res, "call:g->h", "timeouts"), 1.0);
+}
+
+/* g calls h with a 5 ms deadline, h calls i (10 ms) without one of its
+ * own: h's call inherits what is left (gRPC), so both give up at the
+ * same instant, 5 ms after g's call began. c1: g works to 1001, h to
+ * 1002, both calls end at 1006: the request times out at 1006. */
+START_TEST(test_deadline_propagates_down_the_chain)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.deadline=5ms"
+    };
+    seen s;
+
+    run_det_full(&s, sets, 4, NULL, h_to_i_timed_out, NULL);
+    finished(&s, 0, 0, 1000, 1006, MDL_REQ_TIMED_OUT);
+    finished(&s, 1, 1, 1001, 1007, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 2, 1002, 1008, MDL_REQ_TIMED_OUT);
+}
+END_TEST
+
+static void k_dropped_one(const mdl_net *net, const double *res, void *ctx)
+{
+    const replica *k = &net->sv[mdl_topology_find(net->t, "k")].rep[0];
+
+    (void)res;
+    (void)ctx;
+    ck_assert_double_eq(k->st.dropped, 1);
+    ck_assert_double_eq_tol(k->orphan_work, 0.010, 1e-12);
+}
+
+/* x calls k (one worker, 10 ms) with a 15 ms deadline; k checks
+ * deadlines. c1 is served 1000-1010. c2 starts at 1010 (deadline 1016),
+ * so it is served, but its caller gives up at 1016 and the work ending
+ * at 1020 is orphaned. c3's turn comes at 1020, past its deadline 1017:
+ * it is dropped unserved (its caller gave up at 1017), and c1's next
+ * request, at 2010, finds k free. */
+START_TEST(test_deadline_check_drops_work_past_its_deadline)
+{
+    static const char *const sets[] = {
+        AT("x"), "calls.x->k.deadline=15ms", "services.k.deadline_check=1",
+        "run.requests=4"
+    };
+    seen s;
+
+    run_det_full(&s, sets, 6, NULL, k_dropped_one, NULL);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1016, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 2, 1002, 1017, MDL_REQ_TIMED_OUT);
+    finished(&s, 3, 0, 2010, 2020, MDL_REQ_OK);
+}
+END_TEST
+
 /* A model that cannot be written in a file (the cycle check rejects it)
  * is made by pointing an edge elsewhere after the net is built: the
  * watchdog is the engine's own last line of defence. */
@@ -521,6 +608,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_answered_call_cancels_its_timer);
     tcase_add_test(tc, test_policy_chain_refusal_fails_the_call_at_once);
     tcase_add_test(tc, test_admission_refusal_is_a_rejection);
+    tcase_add_test(tc, test_deadline_propagates_down_the_chain);
+    tcase_add_test(tc, test_deadline_check_drops_work_past_its_deadline);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);

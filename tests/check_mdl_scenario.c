@@ -683,8 +683,10 @@ static const calls_case calls_cases[] = {
       "calls 'cart->pay' must be a mapping, found a value" },
     { "  cart->pay: [timeout]", 6, 14,
       "calls 'cart->pay' must be a mapping, found a list" },
-    { "  cart->pay: { timeout: 800ms }", 6, 16,
-      "call policy 'timeout' in calls 'cart->pay' is not supported yet" },
+    { "  cart->pay: { timeout: -800ms }", 6, 25,
+      "'timeout' must be zero or positive, found '-800ms'" },
+    { "  cart->pay: { deadline: soon }", 6, 26,
+      "'deadline' must be a time such as 10m, 30s or 250ms, found 'soon'" },
     { "  cart->pay:\n    retry: { attempts: 3 }", 7, 5,
       "call policy 'retry' in calls 'cart->pay' is not supported yet" },
     { "  cart->pay: { timout: 800ms }", 6, 16,
@@ -760,13 +762,15 @@ START_TEST(test_calls_with_empty_entries_change_nothing)
 }
 END_TEST
 
-/* Overrides walk into the block like any other; one that adds a policy
- * is refused as the file's would be, naming the override. */
+/* Overrides walk into the block like any other: they set a policy of an
+ * entry, or add an entry; one that adds a policy not simulated yet is
+ * refused as the file's would be, naming the override. */
 START_TEST(test_set_goes_through_the_calls_block)
 {
     static const char *const seed[] = { "run.seed=7" };
     static const char *const policy[] = { "calls.cart->pay.timeout=1s" };
     static const char *const entry[] = { "calls.front->cart#1.deadline=2s" };
+    static const char *const later[] = { "calls.cart->pay.fallback=1" };
     mdl_scenario *s;
     sim_diag d;
 
@@ -776,15 +780,24 @@ START_TEST(test_set_goes_through_the_calls_block)
     ck_assert_uint_eq(s->ncalls, 1);
     mdl_scenario_free(s);
     ck_assert_int_eq(load_calls("  cart->pay: {}", policy, 1, &s, &d),
-                     SIM_EPARSE);
-    ck_assert_str_eq(d.msg, "in --set 'calls.cart->pay.timeout=1s': call "
-                            "policy 'timeout' in calls 'cart->pay' is not "
-                            "supported yet");
+                     SIM_OK);
+    ck_assert_uint_eq(s->ncalls, 1);
+    ck_assert_double_eq(s->calls[0].timeout, 1.0);
+    ck_assert_double_eq(s->calls[0].deadline, 0.0);
+    mdl_scenario_free(s);
     ck_assert_int_eq(load_calls("  cart->pay: {}", entry, 1, &s, &d),
+                     SIM_OK);
+    ck_assert_uint_eq(s->ncalls, 2);
+    ck_assert_str_eq(s->calls[1].key, "front->cart#1");
+    ck_assert_uint_eq(s->calls[1].edge, 2);
+    ck_assert_double_eq(s->calls[1].deadline, 2.0);
+    ck_assert_int_eq(s->calls[1].line, 0);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(load_calls("  cart->pay: {}", later, 1, &s, &d),
                      SIM_EPARSE);
-    ck_assert_str_eq(d.msg, "in --set 'calls.front->cart#1.deadline=2s': "
-                            "call policy 'deadline' in calls "
-                            "'front->cart#1' is not supported yet");
+    ck_assert_str_eq(d.msg, "in --set 'calls.cart->pay.fallback=1': call "
+                            "policy 'fallback' in calls 'cart->pay' is not "
+                            "supported yet");
 }
 END_TEST
 

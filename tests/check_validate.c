@@ -143,6 +143,26 @@ START_TEST(test_replicated_station_is_not_called_exact)
 }
 END_TEST
 
+/* Callers that give up, and servers that drop late work, are in no
+ * exact model: the M/M/1 behind a timeout is not M/M/1 any more. */
+START_TEST(test_timeouts_and_deadline_checks_are_not_called_exact)
+{
+    const char *const check[] = {
+        "calls.client->server.timeout=0", "services.server.deadline_check=1"
+    };
+    mdl_scenario *s = NULL;
+    ana_theory *th = theory_of("tests/data/timeout.yaml", NULL, 0, &s);
+
+    not_exact(th, "calls 'client->server' has a timeout or a deadline");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+    th = theory_of("tests/data/timeout.yaml", check, 2, &s);
+    not_exact(th, "service 'server' checks deadlines");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 /* A value of a feature that theory was not told about, as a kind added
  * to the model later would be: each is reason enough to refuse. */
 START_TEST(test_feature_theory_does_not_know_is_not_called_exact)
@@ -222,6 +242,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("allow_list");
     tcase_add_test(tc, test_replicated_station_is_not_called_exact);
+    tcase_add_test(tc, test_timeouts_and_deadline_checks_are_not_called_exact);
     tcase_add_test(tc, test_feature_theory_does_not_know_is_not_called_exact);
     suite_add_tcase(s, tc);
     return s;

@@ -1,0 +1,102 @@
+/*
+ * check_timeouts.c - timeouts, deadlines and deadline checks against
+ * their closed forms, on an M/M/1 server (rate mu) behind a client that
+ * does no work (tests/data/timeout.yaml: lambda = 50/s, mu = 100/s,
+ * tau = 20 ms). Expected values are worked out here.
+ *
+ * Timeout: the server's sojourn W is exponential with rate
+ * theta = mu - lambda; the caller stops waiting at tau, the server goes
+ * on (its load is unchanged), so availability = P(W <= tau).
+ *
+ * Deadline with a deadline check at the server: a request whose wait
+ * would pass tau is dropped unserved when its turn comes, so only the
+ * work of requests whose virtual wait V at arrival is at most tau enters
+ * (M/M/1 with deterministic impatience; Baccelli, Boyer and Hebuterne
+ * 1984). By level crossing, V has an atom p0 at 0, density
+ * p0 lambda e^{-theta x} on (0, tau] and p0 lambda e^{-theta tau}
+ * e^{-mu (x - tau)} beyond.
+ */
+#include <math.h>
+#include "tst.h"
+#include "tst_model.h"
+
+#define LAMBDA 50.0
+#define MU 100.0
+#define TAU 0.020
+#define THETA (MU - LAMBDA)
+
+/* E[S 1{W > tau}] / E[S]: the share of the server's work done after its
+ * caller gave up. W = Wq + S with Wq independent of S: Wq = 0 with
+ * probability 1 - rho, else exponential with rate theta, so
+ *   E[S 1{W > tau}] = int_0^tau s mu e^{-mu s} rho e^{-theta (tau - s)} ds
+ *                   + int_tau^inf s mu e^{-mu s} ds
+ *   = e^{-theta tau} (1 - e^{-lambda tau} (1 + lambda tau)) / lambda
+ *     + e^{-mu tau} (tau + 1 / mu). */
+static double orphaned_share(void)
+{
+    double a = exp(-THETA * TAU)
+               * (1 - exp(-LAMBDA * TAU) * (1 + LAMBDA * TAU)) / LAMBDA;
+    double b = exp(-MU * TAU) * (TAU + 1 / MU);
+
+    return (a + b) * MU;
+}
+
+START_TEST(test_timeout_cuts_an_exponential_sojourn)
+{
+    double late = exp(-THETA * TAU);
+    tst_model m;
+
+    tst_model_run(&m, "tests/data/timeout.yaml", NULL, 0);
+    tst_model_covers(&m, "class:req", "availability", 1 - late);
+    tst_model_covers(&m, "class:req", "timed_out", late);
+    tst_model_covers(&m, "call:client->server", "timeouts", late);
+    /* The successful: E[W | W <= tau] */
+    tst_model_covers(&m, "class:req", "latency_mean",
+                     1 / THETA - TAU * late / (1 - late));
+    /* The server does all the work, a part of it for nobody. */
+    tst_model_covers(&m, "service:server", "utilization", LAMBDA / MU);
+    tst_model_covers(&m, "service:server", "orphaned", orphaned_share());
+    tst_model_free(&m);
+}
+END_TEST
+
+START_TEST(test_deadline_check_is_deterministic_impatience)
+{
+    static const char *const sets[] = {
+        "calls.client->server.timeout=0",
+        "calls.client->server.deadline=20ms",
+        "services.server.deadline_check=1"
+    };
+    double e = exp(-THETA * TAU), p0, dropped, avail;
+    tst_model m;
+
+    p0 = 1 / (1 + LAMBDA * (1 - e) / THETA + LAMBDA * e / MU);
+    dropped = p0 * LAMBDA * e / MU;
+    /* Served in time: V = v <= tau and S <= tau - v. */
+    avail = p0 * ((1 - exp(-MU * TAU))
+                  + LAMBDA * ((1 - e) / THETA
+                              - exp(-MU * TAU) * (exp(LAMBDA * TAU) - 1)
+                                / LAMBDA));
+    tst_model_run(&m, "tests/data/timeout.yaml", sets, 3);
+    tst_model_covers(&m, "service:server", "deadline_dropped", dropped);
+    tst_model_covers(&m, "service:server", "utilization",
+                     LAMBDA / MU * (1 - dropped));
+    tst_model_covers(&m, "class:req", "availability", avail);
+    tst_model_covers(&m, "class:req", "timed_out", 1 - avail);
+    tst_model_free(&m);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("timeouts");
+    TCase *tc = tcase_create("mm1");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_timeout_cuts_an_exponential_sojourn);
+    tcase_add_test(tc, test_deadline_check_is_deterministic_impatience);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) { return tst_run(make_suite); }
