@@ -193,9 +193,6 @@ static inline sim_event *mdl__schedule(mdl_net *net, double delay,
 flow *mdl__request_new(mdl_net *net, int cls, double now);
 /* Make f a new request of class cls, starting now, with the next key. */
 void mdl__request_begin(mdl_net *net, flow *f, int cls, double now);
-void mdl__request_free(mdl_net *net, flow *f);
-/* A request (or event) enters the system at service sv. */
-void mdl__request_enter(mdl_net *net, flow *f, int sv, double now);
 /* Publish an event on edge e from request `from`: a flow of its own. */
 void mdl__request_publish(mdl_net *net, const flow *from, int e,
                           double now);
@@ -256,5 +253,22 @@ int mdl__results_build(mdl_net *net);
 void mdl__results_free(mdl_net *net);
 void mdl__results_reset(mdl_net *net, double now);
 void mdl__results_collect(const mdl_net *net, double now, double *out);
+
+/* ---- small steps of the hot path, inlined ---- */
+
+static inline void mdl__request_free(mdl_net *net, flow *f)
+{
+    mdl_pool_put(&net->flows, f);
+}
+
+/* A request (or event) enters the system at service sv. */
+static inline void mdl__request_enter(mdl_net *net, flow *f, int sv,
+                                      double now)
+{
+    visit *v = mdl__visit_new(net, f, NULL);
+
+    if (v)
+        mdl__visit_arrive(net, v, sv, now);
+}
 
 #endif /* MDL_INT_H */

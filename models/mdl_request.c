@@ -36,19 +36,6 @@ flow *mdl__request_new(mdl_net *net, int c, double now)
     return f;
 }
 
-void mdl__request_free(mdl_net *net, flow *f)
-{
-    mdl_pool_put(&net->flows, f);
-}
-
-void mdl__request_enter(mdl_net *net, flow *f, int sv, double now)
-{
-    visit *v = mdl__visit_new(net, f, NULL);
-
-    if (v)
-        mdl__visit_arrive(net, v, sv, now);
-}
-
 void mdl__request_publish(mdl_net *net, const flow *from, int e,
                           double now)
 {

@@ -66,15 +66,12 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
  * or end the request. A refusal happens inside the caller's loop of
  * calls, so its answer waits for an event; a visit that leaves does so
  * from its own event, and answers at once. */
-static void answer(mdl_net *net, visit *v, int refused, double now)
+static inline void answer(mdl_net *net, visit *v, int refused, double now)
 {
     mdl_call *c = v->caller;
     unsigned gen = v->caller_gen;
     flow *f = v->fl;
     int cause = v->cause;
-    /* Refused here, or failed because of a call of its own. */
-    int outcome = !cause ? MDL_CALL_OK
-                : refused ? MDL_CALL_REJECTED : MDL_CALL_ERROR;
 
     SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds && !v->calls);
     v->state = VISIT_DONE;
@@ -90,7 +87,11 @@ static void answer(mdl_net *net, visit *v, int refused, double now)
         mdl__request_free(net, f);
         return;
     }
-    mdl__call_answer(net, c, gen, outcome, cause, refused, now);
+    /* Refused here, or failed because of a call of its own. */
+    mdl__call_answer(net, c, gen, !cause ? MDL_CALL_OK
+                                 : refused ? MDL_CALL_REJECTED
+                                           : MDL_CALL_ERROR,
+                     cause, refused, now);
 }
 
 static void next_stage(mdl_net *net, visit *v, double now);

@@ -25,7 +25,7 @@ static int pick_class(const mdl_net *net, wl *w)
     return w->first + i;
 }
 
-static void start_request(mdl_net *net, flow *f, double now)
+static inline void start_request(mdl_net *net, flow *f, double now)
 {
     net->active++;
     net->cl[f->cls].entered++;
