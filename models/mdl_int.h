@@ -248,7 +248,39 @@ void mdl__workload_start(mdl_net *net);
  * unless orphans of f still run; f is freed when nothing needs it. */
 void mdl__workload_done(mdl_net *net, flow *f);
 
-/* mdl_results.c */
+/* mdl_metrics.c: what each kind of scope reports. */
+
+/* What a metric's getter may read: the net, the clock and the measured
+ * span (after warm-up). */
+typedef struct metric_at {
+    const mdl_net *net;
+    double now, span;       /* s */
+} metric_at;
+
+/* The range of a metric's values: any (>= 0), a fraction, or a
+ * utilization (a fraction except at a delay station). */
+enum { MDL_RANGE_ANY, MDL_RANGE_FRACTION, MDL_RANGE_UTILIZATION };
+
+typedef struct metric_def {
+    const char *name;
+    const char *unit;       /* "s", "1/s" or "" */
+    int range;              /* MDL_RANGE_* */
+    double (*get)(const metric_at *x, const void *obj);
+    int quiet;              /* an outcome that matters only where it
+                               happens: the table leaves out zeros */
+} metric_def;
+
+typedef struct metric_set {
+    const metric_def *defs;
+    size_t n;
+} metric_set;
+
+/* Getters read a cls (requests), service, replica, stage or edge_rt. */
+extern const metric_set MDL__REQ_METRICS, MDL__SVC_METRICS,
+    MDL__REP_METRICS, MDL__STAGE_METRICS, MDL__CALL_METRICS,
+    MDL__PUB_METRICS;
+
+/* mdl_results.c: the result vector. */
 int mdl__results_build(mdl_net *net);
 void mdl__results_free(mdl_net *net);
 void mdl__results_reset(mdl_net *net, double now);

@@ -1,0 +1,409 @@
+/*
+ * mdl_metrics.c - what each kind of scope reports: one table per kind
+ * (requests, services, replicas, stages, calls, publishes) naming each
+ * metric, its unit, its range and the function that reads it from the
+ * net's counters. The tables alone drive the names, units, ranges and
+ * values of the results (mdl_results.c).
+ *
+ * Rates are over the measured span (after warm-up); shares of outcomes
+ * over the requests (or calls) that finished; means are NaN with no
+ * observation.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include "mdl_int.h"
+
+#define NELEM(a) (sizeof (a) / sizeof *(a))
+#define SET(defs) { (defs), NELEM(defs) }
+
+static double mean_or_nan(const sim_tally *t)
+{
+    return t->n > 0 ? t->mean : NAN;
+}
+
+static double quantile_or_nan(const sim_hist *h, double p)
+{
+    return h->n ? sim_hist_quantile(h, p) : NAN;
+}
+
+/* ---- requests: the system and each class ---- */
+
+static double done_of(const cls *c)
+{
+    return c->ok + c->rejected + c->failed + c->timed_out;
+}
+
+static double req_lat_mean(const metric_at *x, const void *o)
+{
+    (void)x;
+    return mean_or_nan(&((const cls *)o)->lat);
+}
+
+static double req_p50(const metric_at *x, const void *o)
+{
+    (void)x;
+    return quantile_or_nan(((const cls *)o)->hist, 0.50);
+}
+
+static double req_p95(const metric_at *x, const void *o)
+{
+    (void)x;
+    return quantile_or_nan(((const cls *)o)->hist, 0.95);
+}
+
+static double req_p99(const metric_at *x, const void *o)
+{
+    (void)x;
+    return quantile_or_nan(((const cls *)o)->hist, 0.99);
+}
+
+static double req_p999(const metric_at *x, const void *o)
+{
+    (void)x;
+    return quantile_or_nan(((const cls *)o)->hist, 0.999);
+}
+
+static double req_avail(const metric_at *x, const void *o)
+{
+    const cls *c = o;
+    double done = done_of(c);
+
+    (void)x;
+    return done > 0 ? c->ok / done : NAN;
+}
+
+static double req_throughput(const metric_at *x, const void *o)
+{
+    return ((const cls *)o)->ok / x->span;
+}
+
+static double req_rejected(const metric_at *x, const void *o)
+{
+    const cls *c = o;
+    double done = done_of(c);
+
+    (void)x;
+    return done > 0 ? c->rejected / done : NAN;
+}
+
+static double req_failed(const metric_at *x, const void *o)
+{
+    const cls *c = o;
+    double done = done_of(c);
+
+    (void)x;
+    return done > 0 ? c->failed / done : NAN;
+}
+
+static double req_timed_out(const metric_at *x, const void *o)
+{
+    const cls *c = o;
+    double done = done_of(c);
+
+    (void)x;
+    return done > 0 ? c->timed_out / done : NAN;
+}
+
+static const metric_def REQ[] = {
+    { "latency_mean", "s", MDL_RANGE_ANY, req_lat_mean, 0 },
+    { "latency_p50", "s", MDL_RANGE_ANY, req_p50, 0 },
+    { "latency_p95", "s", MDL_RANGE_ANY, req_p95, 0 },
+    { "latency_p99", "s", MDL_RANGE_ANY, req_p99, 0 },
+    { "latency_p999", "s", MDL_RANGE_ANY, req_p999, 0 },
+    { "availability", "", MDL_RANGE_FRACTION, req_avail, 0 },
+    { "throughput", "1/s", MDL_RANGE_ANY, req_throughput, 0 },
+    { "rejected", "", MDL_RANGE_FRACTION, req_rejected, 1 },
+    { "failed", "", MDL_RANGE_FRACTION, req_failed, 1 },
+    { "timed_out", "", MDL_RANGE_FRACTION, req_timed_out, 1 },
+};
+
+/* ---- services: sums and pooled means over their replicas ---- */
+
+static double sum_of(const service *sv, size_t offset)
+{
+    double x = 0;
+    int r;
+
+    for (r = 0; r < sv->nrep; r++)
+        x += *(const double *)((const char *)&sv->rep[r] + offset);
+    return x;
+}
+
+/* Pooled mean of one tally over the replicas (NaN with no observation). */
+static double pooled(const service *sv, size_t offset)
+{
+    double n = 0, sum = 0;
+    int r;
+
+    for (r = 0; r < sv->nrep; r++) {
+        const sim_tally *t = (const sim_tally *)((const char *)&sv->rep[r]
+                                                 + offset);
+        n += t->n;
+        sum += t->n * t->mean;
+    }
+    return n > 0 ? sum / n : NAN;
+}
+
+#define SUM(sv, field) sum_of(sv, offsetof(replica, field))
+#define POOLED(sv, field) pooled(sv, offsetof(replica, field))
+
+static double svc_util(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double util = 0;
+    int r;
+
+    for (r = 0; r < sv->nrep; r++)
+        util += mdl_station_utilization(&sv->rep[r].st, x->now);
+    return sv->rep[0].st.c == INT_MAX ? util : util / sv->nrep;
+}
+
+static double svc_jobs(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double jobs = 0;
+    int r;
+
+    for (r = 0; r < sv->nrep; r++)
+        jobs += sim_twa_mean(&sv->rep[r].jobs, x->now);
+    return jobs;
+}
+
+static double svc_queue(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double queue = 0;
+    int r;
+
+    for (r = 0; r < sv->nrep; r++)
+        queue += sim_twa_mean(&sv->rep[r].st.queue_twa, x->now);
+    return queue;
+}
+
+static double svc_wait(const metric_at *x, const void *o)
+{
+    (void)x;
+    return POOLED((const service *)o, st.wait);
+}
+
+/* Accepted arrivals that found no free worker. */
+static double svc_p_wait(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double arr = SUM(sv, arrivals), rej = SUM(sv, rejected);
+
+    (void)x;
+    return arr > rej ? SUM(sv, st.waited) / (arr - rej) : NAN;
+}
+
+static double svc_work(const metric_at *x, const void *o)
+{
+    (void)x;
+    return POOLED((const service *)o, st.work);
+}
+
+static double svc_callee(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+
+    (void)x;
+    return sv->nstages > 0 ? POOLED(sv, callee) : 0.0;
+}
+
+static double svc_response(const metric_at *x, const void *o)
+{
+    (void)x;
+    return POOLED((const service *)o, resp);
+}
+
+static double svc_visits(const metric_at *x, const void *o)
+{
+    double entered = x->net->sys.entered;
+
+    return entered > 0 ? SUM((const service *)o, arrivals) / entered : NAN;
+}
+
+static double svc_throughput(const metric_at *x, const void *o)
+{
+    return SUM((const service *)o, departures) / x->span;
+}
+
+static double svc_rejected(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double arr = SUM(sv, arrivals);
+
+    (void)x;
+    return arr > 0 ? SUM(sv, rejected) / arr : 0.0;
+}
+
+/* Over successful requests only, the ones latency_mean is about: a
+ * rejected request's zero would pull it below the latency it is a part
+ * of. */
+static double svc_self(const metric_at *x, const void *o)
+{
+    double ok = x->net->sys.ok;
+
+    return ok > 0 ? SUM((const service *)o, self) / ok : NAN;
+}
+
+/* Share of successful requests' latency spent here (queueing and
+ * working, not waiting on callees); parallel calls can make the shares of
+ * a request add up to more than 1. */
+static double svc_share(const metric_at *x, const void *o)
+{
+    double t = x->net->sys_time;
+
+    return t > 0 ? SUM((const service *)o, self) / t : NAN;
+}
+
+/* Share of its work (service time) done for callers that had stopped
+ * waiting, or whose callers above had. */
+static double svc_orphaned(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double work = 0;
+    int r;
+
+    (void)x;
+    for (r = 0; r < sv->nrep; r++)
+        work += sv->rep[r].st.work.n * sv->rep[r].st.work.mean;
+    return work > 0 ? SUM(sv, orphan_work) / work : 0.0;
+}
+
+/* Share of accepted arrivals dropped unstarted past their deadline. */
+static double svc_dropped(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double arr = SUM(sv, arrivals), rej = SUM(sv, rejected);
+
+    (void)x;
+    return arr > rej ? SUM(sv, st.dropped) / (arr - rej) : 0.0;
+}
+
+static const metric_def SVC[] = {
+    { "utilization", "", MDL_RANGE_UTILIZATION, svc_util, 0 },
+    { "jobs_mean", "", MDL_RANGE_ANY, svc_jobs, 0 },
+    { "queue_mean", "", MDL_RANGE_ANY, svc_queue, 0 },
+    { "wait_mean", "s", MDL_RANGE_ANY, svc_wait, 0 },
+    { "p_wait", "", MDL_RANGE_FRACTION, svc_p_wait, 0 },
+    { "work_mean", "s", MDL_RANGE_ANY, svc_work, 0 },
+    { "callee_mean", "s", MDL_RANGE_ANY, svc_callee, 0 },
+    { "response_mean", "s", MDL_RANGE_ANY, svc_response, 0 },
+    { "visits", "", MDL_RANGE_ANY, svc_visits, 0 },
+    { "throughput", "1/s", MDL_RANGE_ANY, svc_throughput, 0 },
+    { "rejected", "", MDL_RANGE_FRACTION, svc_rejected, 1 },
+    { "self_per_request", "s", MDL_RANGE_ANY, svc_self, 0 },
+    { "self_share", "", MDL_RANGE_ANY, svc_share, 0 },
+    { "orphaned", "", MDL_RANGE_FRACTION, svc_orphaned, 1 },
+    { "deadline_dropped", "", MDL_RANGE_FRACTION, svc_dropped, 1 },
+};
+
+/* ---- replicas and stages ---- */
+
+static double rep_util(const metric_at *x, const void *o)
+{
+    return mdl_station_utilization(&((const replica *)o)->st, x->now);
+}
+
+static double rep_jobs(const metric_at *x, const void *o)
+{
+    return sim_twa_mean(&((const replica *)o)->jobs, x->now);
+}
+
+static double rep_response(const metric_at *x, const void *o)
+{
+    (void)x;
+    return mean_or_nan(&((const replica *)o)->resp);
+}
+
+static double rep_throughput(const metric_at *x, const void *o)
+{
+    return ((const replica *)o)->departures / x->span;
+}
+
+static const metric_def REP[] = {
+    { "utilization", "", MDL_RANGE_UTILIZATION, rep_util, 0 },
+    { "jobs_mean", "", MDL_RANGE_ANY, rep_jobs, 0 },
+    { "response_mean", "s", MDL_RANGE_ANY, rep_response, 0 },
+    { "throughput", "1/s", MDL_RANGE_ANY, rep_throughput, 0 },
+};
+
+static double stage_duration(const metric_at *x, const void *o)
+{
+    (void)x;
+    return mean_or_nan(&((const stage *)o)->dur);
+}
+
+static const metric_def STAGE[] = {
+    { "duration_mean", "s", MDL_RANGE_ANY, stage_duration, 0 },
+};
+
+/* ---- edges ---- */
+
+static double edge_lat(const metric_at *x, const void *o)
+{
+    (void)x;
+    return mean_or_nan(&((const edge_rt *)o)->lat);
+}
+
+/* Calls per request. */
+static double call_count(const metric_at *x, const void *o)
+{
+    double entered = x->net->sys.entered;
+
+    return entered > 0 ? ((const edge_rt *)o)->count / entered : NAN;
+}
+
+static double pub_avail(const metric_at *x, const void *o)
+{
+    const edge_rt *es = o;
+
+    (void)x;
+    return es->ok + es->failed > 0 ? es->ok / (es->ok + es->failed) : NAN;
+}
+
+static double pub_throughput(const metric_at *x, const void *o)
+{
+    return ((const edge_rt *)o)->ok / x->span;
+}
+
+static double call_share(const edge_rt *es, double n)
+{
+    double ended = es->ok + es->failed;
+
+    return ended > 0 ? n / ended : NAN;
+}
+
+static double call_timeouts(const metric_at *x, const void *o)
+{
+    (void)x;
+    return call_share(o, ((const edge_rt *)o)->timeouts);
+}
+
+static double call_errors(const metric_at *x, const void *o)
+{
+    (void)x;
+    return call_share(o, ((const edge_rt *)o)->errors);
+}
+
+static const metric_def CALL[] = {
+    { "latency_mean", "s", MDL_RANGE_ANY, edge_lat, 0 },
+    { "calls", "", MDL_RANGE_ANY, call_count, 0 },
+    { "timeouts", "", MDL_RANGE_FRACTION, call_timeouts, 1 },
+    { "errors", "", MDL_RANGE_FRACTION, call_errors, 1 },
+};
+
+static const metric_def PUB[] = {
+    { "latency_mean", "s", MDL_RANGE_ANY, edge_lat, 0 },
+    { "availability", "", MDL_RANGE_FRACTION, pub_avail, 0 },
+    { "throughput", "1/s", MDL_RANGE_ANY, pub_throughput, 0 },
+};
+
+const metric_set MDL__REQ_METRICS = SET(REQ);
+const metric_set MDL__SVC_METRICS = SET(SVC);
+const metric_set MDL__REP_METRICS = SET(REP);
+const metric_set MDL__STAGE_METRICS = SET(STAGE);
+const metric_set MDL__CALL_METRICS = SET(CALL);
+const metric_set MDL__PUB_METRICS = SET(PUB);
