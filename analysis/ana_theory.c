@@ -854,11 +854,16 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
 
     /* Call policies: none is part of an exact model. A policy entry
      * that sets nothing ("a->b": {}) changes nothing. */
-    for (i = 0; i < s->ncalls; i++)
+    for (i = 0; i < s->ncalls; i++) {
         if (s->calls[i].timeout > 0 || s->calls[i].deadline > 0)
             return !no_theory(t, "calls '%s' %s", s->calls[i].key,
                               "has a timeout or a deadline: callers give "
                               "up, which no exact model here includes");
+        if (s->calls[i].retry.attempts > 1)
+            return !no_theory(t, "calls '%s' %s", s->calls[i].key,
+                              "retries, which no exact model here "
+                              "includes");
+    }
     for (i = 0; i < tp->nservices; i++)
         if (tp->services[i].deadline_check)
             return !no_theory(t, "service '%s' %s", tp->services[i].name,

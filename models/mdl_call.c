@@ -67,6 +67,9 @@ static void settle(mdl_net *net, mdl_call *c, double now)
     visit *parent = c->parent;
     int e = c->edge, left = c->left;
 
+    es->attempts += c->attempt;
+    es->retry.active--;
+    es->retry.retrying -= c->retrying;
     if (c->outcome == MDL_CALL_OK) {
         es->ok++;
         sim_tally_add(&es->lat, now - c->t_start);
@@ -88,6 +91,64 @@ static void settle(mdl_net *net, mdl_call *c, double now)
         mdl__visit_joined(net, parent, now);
 }
 
+static void on_timer(sim_cal *cal, sim_event *ev);
+static void on_backoff(sim_cal *cal, sim_event *ev);
+
+/* Send attempt c->attempt to a replica of the callee, picked afresh
+ * (Envoy), and wait until its timeout or the deadline. */
+static void attempt_start(mdl_net *net, mdl_call *c, double now)
+{
+    edge_rt *es = &net->es[c->edge];
+    visit *v = mdl__visit_new(net, c->parent->fl, c);
+    double wait;
+
+    if (!v)
+        return;
+    c->callee = v;
+    wait = c->deadline - now;
+    if (es->timeout > 0 && es->timeout < wait)
+        wait = es->timeout;
+    if (wait < INFINITY)
+        mdl__call_arm(net, c, wait > 0 ? wait : 0);
+    mdl__visit_arrive(net, v, net->t->edges[c->edge].to, now);
+}
+
+/* The current attempt of c ended with outcome (cause: why its callee
+ * failed, if it did): try again after a backoff if the policy allows and
+ * the deadline has not passed, else settle the call. */
+static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
+                        double now)
+{
+    edge_rt *es = &net->es[c->edge];
+
+    SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
+    c->callee = NULL;
+    if (es->retry.p) {
+        mdl_retry_count(&es->retry, outcome);
+        if (outcome != MDL_CALL_OK && c->attempt > 0 && now < c->deadline
+            && mdl_retry_allows(&es->retry, outcome, c->attempt,
+                                c->retrying)) {
+            double wait = mdl_retry_backoff(&es->retry, c->attempt,
+                                            c->parent->at->sv->retry_rng);
+            if (!c->retrying) {
+                c->retrying = 1;
+                es->retry.retrying++;
+            }
+            if (c->timer)
+                sim_cal_cancel(net->cal, c->timer);
+            c->gen++;           /* the ended attempt's answers go nowhere */
+            c->attempt++;
+            if (wait > c->deadline - now)
+                wait = c->deadline - now;
+            c->timer = mdl__schedule(net, wait, on_backoff, c, (long)c->gen);
+            return;
+        }
+    }
+    c->outcome = outcome;
+    c->cause = cause;
+    settle(net, c, now);
+}
+
 #define OUTCOME_BITS 3
 
 static void on_answer(sim_cal *cal, sim_event *ev)
@@ -97,13 +158,13 @@ static void on_answer(sim_cal *cal, sim_event *ev)
 
     if (c->gen != gen)
         return;                 /* abandoned: the answer goes nowhere */
-    SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
-    c->outcome = (int)(ev->arg & ((1 << OUTCOME_BITS) - 1));
-    settle(c->parent->at->sv->net, c, sim_cal_now(cal));
+    attempt_end(c->parent->at->sv->net, c,
+                (int)(ev->arg & ((1 << OUTCOME_BITS) - 1)), c->cause,
+                sim_cal_now(cal));
 }
 
 /* Deliver outcome to c's caller as an event (generation and outcome
- * travel in the event's argument). */
+ * travel in the event's argument, the cause in c). */
 static void answer_later(mdl_net *net, mdl_call *c, unsigned gen,
                          int outcome)
 {
@@ -114,6 +175,9 @@ static void answer_later(mdl_net *net, mdl_call *c, unsigned gen,
                          | (unsigned long)outcome));
 }
 
+/* The attempt's timeout or the call's deadline: the caller stops
+ * waiting; the callee's visit goes on as an orphan, its answer finding
+ * another generation. */
 static void on_timer(sim_cal *cal, sim_event *ev)
 {
     mdl_call *c = ev->obj;
@@ -122,7 +186,28 @@ static void on_timer(sim_cal *cal, sim_event *ev)
     SIM_INVARIANT(c->timer == ev && c->gen == (unsigned)ev->arg
                   && c->outcome == MDL_CALL_PENDING);
     c->timer = NULL;            /* the calendar releases ev itself */
-    mdl__call_abandon(c->parent->at->sv->net, c, sim_cal_now(cal));
+    attempt_end(c->parent->at->sv->net, c, MDL_CALL_TIMEOUT, 0,
+                sim_cal_now(cal));
+}
+
+/* The backoff is over: the next attempt, unless the deadline came
+ * first. */
+static void on_backoff(sim_cal *cal, sim_event *ev)
+{
+    mdl_call *c = ev->obj;
+    mdl_net *net = c->parent->at->sv->net;
+    double now = sim_cal_now(cal);
+
+    SIM_INVARIANT(c->timer == ev && c->gen == (unsigned)ev->arg
+                  && c->outcome == MDL_CALL_PENDING);
+    c->timer = NULL;
+    if (now >= c->deadline) {
+        c->outcome = MDL_CALL_TIMEOUT;
+        c->cause = 0;
+        settle(net, c, now);
+        return;
+    }
+    attempt_start(net, c, now);
 }
 
 void mdl__call_arm(mdl_net *net, mdl_call *c, double delay)
@@ -132,22 +217,11 @@ void mdl__call_arm(mdl_net *net, mdl_call *c, double delay)
     c->timer = mdl__schedule(net, delay, on_timer, c, (long)c->gen);
 }
 
-void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
-{
-    /* The callee's visit goes on (an orphan); its caller_gen no longer
-     * matches once c is freed. */
-    c->outcome = MDL_CALL_TIMEOUT;
-    c->callee = NULL;
-    settle(net, c, now);
-}
-
 void mdl__call_start(mdl_net *net, visit *from, int e, int left,
                      double now)
 {
     edge_rt *es = &net->es[e];
     mdl_call *c = mdl_pool_get(&net->calls);
-    double wait;
-    visit *v;
 
     if (!c) {
         mdl__nomem(net);
@@ -158,6 +232,7 @@ void mdl__call_start(mdl_net *net, visit *from, int e, int left,
     c->edge = e;
     c->left = left;
     c->attempt = 1;
+    c->retrying = 0;
     c->t_start = now;
     /* A call's deadline is the earlier of its own and its caller's
      * (gRPC deadline propagation). */
@@ -173,26 +248,20 @@ void mdl__call_start(mdl_net *net, visit *from, int e, int left,
         from->calls->prev = c;
     from->calls = c;
     es->count++;
+    es->retry.active++;
     c->seen = 0;
     if (es->chain.n) {
         int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
         if (rc != MDL_PASS) {
-            /* Refused before it went out; answered like any call, so
-             * the caller never goes on inside its own loop of calls. */
+            /* Refused before it went out: no attempt. Answered like any
+             * call, so the caller never goes on inside its own loop of
+             * calls. */
+            c->attempt = 0;
             answer_later(net, c, c->gen, rc);
             return;
         }
     }
-    if (!(v = mdl__visit_new(net, from->fl, c)))
-        return;
-    c->callee = v;
-    /* The caller waits until the attempt's timeout or the deadline. */
-    wait = c->deadline - now;
-    if (es->timeout > 0 && es->timeout < wait)
-        wait = es->timeout;
-    if (wait < INFINITY)
-        mdl__call_arm(net, c, wait > 0 ? wait : 0);
-    mdl__visit_arrive(net, v, net->t->edges[e].to, now);
+    attempt_start(net, c, now);
 }
 
 void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
@@ -200,13 +269,10 @@ void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
 {
     if (c->gen != gen)
         return;                 /* abandoned: nobody waits */
-    c->callee = NULL;
-    c->cause = cause;
     if (later) {
+        c->cause = cause;
         answer_later(net, c, gen, outcome);
         return;
     }
-    SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
-    c->outcome = outcome;
-    settle(net, c, now);
+    attempt_end(net, c, outcome, cause, now);
 }

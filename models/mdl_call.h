@@ -3,22 +3,27 @@
  * (mdl_policy.h) see of it.
  *
  * A call is made by a visit waiting on it (its parent) on one call edge.
- * It is PENDING from mdl__call_start() until it is answered (OK or
- * FAILED), refused before it went out by a policy (the outcome that
- * policy chose), or abandoned by its caller. Then it is freed and its
- * generation advances, so the answer of a callee that outlives it (an
- * orphan) finds a different generation and goes nowhere.
+ * It is PENDING from mdl__call_start() until its last attempt is
+ * answered (OK, ERROR, REJECTED) or given up (TIMEOUT), or a policy
+ * refuses it before any attempt. An attempt that ends otherwise than OK
+ * may be retried (mdl_retry.h) after a backoff. Whenever an attempt is
+ * left behind, and when the call is freed, its generation advances, so
+ * the answer of a callee that outlives it (an orphan) finds another
+ * generation and goes nowhere.
  *
- *   mdl__call_start --(a policy refuses: mdl_chain_start)--.
- *        |                                                  |
- *        v                                                  v
- *     PENDING --(the callee's chain ends: mdl__call_answer  on_answer:
- *        |       schedules on_answer)---------------------> OK / FAILED
- *        |--(mdl__call_arm's timer fires: on_timer)--.          |
- *        `--(the caller gives up: mdl__call_abandon)-+-> FAILED |
- *                                                    v          v
- *                     settle: count, end the policies, free (gen + 1),
- *                     start the next call of the edge's count, or join
+ *   mdl__call_start ---(a policy refuses: mdl_chain_start)----------.
+ *        |                                                           |
+ *        v                                                           |
+ *     ATTEMPT (attempt_start: a visit, replica picked afresh) <--.   |
+ *        | the callee's chain ends (mdl__call_answer; on_answer  |   |
+ *        | after a refusal), or the timeout or deadline passes   |   |
+ *        | (on_timer)                                            |   |
+ *        v                                                       |   |
+ *   attempt_end --(retry allowed, deadline ahead)--> BACKOFF ----'   |
+ *        | otherwise                  (on_backoff; at the deadline   |
+ *        v                             it settles as a timeout)      v
+ *   settle: count, end the policies, free (gen + 1), start the next call
+ *           of the edge's count, or join                 (on_answer)
  */
 #ifndef MDL_CALL_H
 #define MDL_CALL_H
@@ -43,11 +48,14 @@ typedef struct mdl_call {
     int edge;               /* read-only: topology edge index */
     int left;               /* read-only: calls still to make on the edge
                                after this one (its count) */
-    int attempt;            /* read-only: 1 for the first try */
+    int attempt;            /* read-only: 1 for the first try; 0 when a
+                               policy refused it before any */
     double t_start;         /* read-only: s */
     double deadline;        /* read-only: s; +inf: none */
     sim_event *timer;       /* private: NULL: none */
     int seen;               /* private: policies that saw it start */
+    int retrying;           /* private: in a retry (counts in the edge's
+                               retry budget) */
     int cause;              /* private: why the request fails, if it
                                does because of this call (MDL_REQ_*) */
     int outcome;            /* read-only: MDL_CALL_* */

@@ -30,6 +30,7 @@
 #include "mdl_net.h"
 #include "mdl_policy.h"
 #include "mdl_pool.h"
+#include "mdl_retry.h"
 #include "mdl_station.h"
 
 typedef struct replica replica;
@@ -119,6 +120,7 @@ struct service {
     int has_post;
     mdl_admission admit;    /* server-side admission chain */
     gsl_rng *svc_rng, *route_rng, *lb_rng;
+    gsl_rng *retry_rng;     /* backoffs of its calls */
 };
 
 typedef struct cls {
@@ -140,6 +142,9 @@ typedef struct edge_rt {
     sim_tally lat;          /* call: issue to reply; publish: event latency */
     double count, ok, failed;
     double timeouts, errors;    /* calls ended so, among the failed */
+    double attempts;        /* tries of the calls that ended */
+    const mdl_retry_policy *retry_policy;   /* NULL: none */
+    mdl_retry retry;        /* its run-time state */
     double timeout;         /* per attempt (s); 0: none */
     double deadline;        /* per call, all attempts (s); 0: none */
     mdl_chain chain;        /* consulted as each call starts and ends */
@@ -235,11 +240,9 @@ void mdl__call_start(mdl_net *net, visit *from, int e, int left,
  * answer now, or as an event if later. */
 void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
                       int cause, int later, double now);
-/* The caller stops waiting for c: c ends in a timeout and the caller
- * goes on; the answer, if one comes, goes nowhere, and the callee's
- * visit goes on as an orphan. */
-void mdl__call_abandon(mdl_net *net, mdl_call *c, double now);
-/* Abandon c after delay s unless it has ended by then (a timeout). */
+/* Stop waiting for c's current attempt after delay s unless it has
+ * ended by then: it ends in a timeout (and may be retried); the callee's
+ * visit goes on as an orphan whose answer goes nowhere. */
 void mdl__call_arm(mdl_net *net, mdl_call *c, double delay);
 
 /* mdl_workload.c */

@@ -388,11 +388,19 @@ static double call_errors(const metric_at *x, const void *o)
     return call_share(o, ((const edge_rt *)o)->errors);
 }
 
+/* Tries per call, retries included. */
+static double call_attempts(const metric_at *x, const void *o)
+{
+    (void)x;
+    return call_share(o, ((const edge_rt *)o)->attempts);
+}
+
 static const metric_def CALL[] = {
     { "latency_mean", "s", MDL_RANGE_ANY, edge_lat, 0 },
     { "calls", "", MDL_RANGE_ANY, call_count, 0 },
     { "timeouts", "", MDL_RANGE_FRACTION, call_timeouts, 1 },
     { "errors", "", MDL_RANGE_FRACTION, call_errors, 1 },
+    { "attempts", "", MDL_RANGE_ANY, call_attempts, 0 },
 };
 
 static const metric_def PUB[] = {

@@ -190,6 +190,7 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         edge_rt *es = &net->es[s->calls[i].edge];
         es->timeout = s->calls[i].timeout;
         es->deadline = s->calls[i].deadline;
+        es->retry_policy = &s->calls[i].retry;
     }
     if (build_applies(net) != SIM_OK || mdl__results_build(net) != SIM_OK)
         goto nomem;
@@ -212,7 +213,9 @@ static void free_run_state(mdl_net *net)
         gsl_rng_free(net->sv[i].svc_rng);
         gsl_rng_free(net->sv[i].route_rng);
         gsl_rng_free(net->sv[i].lb_rng);
+        gsl_rng_free(net->sv[i].retry_rng);
         net->sv[i].svc_rng = net->sv[i].route_rng = net->sv[i].lb_rng = NULL;
+        net->sv[i].retry_rng = NULL;
     }
     for (i = 0; i < net->nwl; i++) {
         gsl_rng_free(net->wls[i].rng);
@@ -292,7 +295,8 @@ static int seed_streams(mdl_net *net, unsigned rep)
         sv->svc_rng = stream(net, rep, "service", sv->svc->name);
         sv->route_rng = stream(net, rep, "route", sv->svc->name);
         sv->lb_rng = stream(net, rep, "lb", sv->svc->name);
-        if (!sv->svc_rng || !sv->route_rng || !sv->lb_rng)
+        sv->retry_rng = stream(net, rep, "retry", sv->svc->name);
+        if (!sv->svc_rng || !sv->route_rng || !sv->lb_rng || !sv->retry_rng)
             return SIM_ENOMEM;
     }
     for (i = 0; i < net->nwl; i++) {
@@ -336,6 +340,8 @@ static void reset_state(mdl_net *net)
     size_t i;
     int r;
 
+    for (i = 0; i < net->nedges; i++)
+        mdl_retry_start(&net->es[i].retry, net->es[i].retry_policy);
     net->timers = has_timers(net);
     net->may_fail = may_fail(net);
     for (i = 0; i < net->nsv; i++) {

@@ -161,6 +161,7 @@ void mdl__results_reset(mdl_net *net, double now)
         sim_tally_reset(&net->es[i].lat);
         net->es[i].count = net->es[i].ok = net->es[i].failed = 0;
         net->es[i].timeouts = net->es[i].errors = 0;
+        net->es[i].attempts = 0;
     }
     reset_cls(&net->sys);
     net->sys_time = 0;

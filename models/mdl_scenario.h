@@ -59,6 +59,25 @@ typedef struct mdl_class {
  * policies (DESIGN.md section 4). No policy is simulated yet and the
  * loader refuses every one, so an entry changes nothing; it is kept for
  * the engine, with where it was written. */
+/* Outcomes a retry policy retries (bits of mdl_retry_policy.on). */
+enum {
+    MDL_RETRY_ON_ERROR = 1, MDL_RETRY_ON_TIMEOUT = 2, MDL_RETRY_ON_REJECTED = 4
+};
+
+/* A call edge's retry policy: Envoy's retries (fully jittered backoff,
+ * retry budget) with gRPC's attempts and retry throttling. */
+typedef struct mdl_retry_policy {
+    long attempts;          /* tries in all, the first included; 0: none */
+    unsigned on;            /* MDL_RETRY_ON_* */
+    double base, cap;       /* backoff: retry n waits U(0, min(cap,
+                               base (2^n - 1))) (s) */
+    double budget_percent;  /* concurrent retries at most this % of the
+                               calls outstanding on the edge; 0: none */
+    long budget_min;        /* ... but always this many */
+    double throttle_tokens; /* gRPC retryThrottling maxTokens; 0: none */
+    double throttle_ratio;  /* tokens a success gives back */
+} mdl_retry_policy;
+
 /* One entry of `calls:`. A policy field added here must also be refused
  * by the allow-list of exact models (analysis/ana_theory.c). */
 typedef struct mdl_call_policy {
@@ -67,6 +86,7 @@ typedef struct mdl_call_policy {
     int line, col;          /* of the key; 0 when a --set added it */
     double timeout;         /* per attempt (s); 0: none */
     double deadline;        /* whole call (s); 0: none */
+    mdl_retry_policy retry;
 } mdl_call_policy;
 
 typedef struct mdl_scenario {

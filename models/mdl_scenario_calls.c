@@ -10,16 +10,23 @@
 #include <string.h>
 #include <yaml.h>
 #include "../sim/sim_err.h"
+#include "mdl_hint.h"
 #include "mdl_scenario_int.h"
+#include "mdl_units.h"
 
 /*
  * A key names a call edge as its metric scope does (mdl_net.h):
  * "caller->callee", or "caller->callee#K" for the K-th, from 0 in file
  * order, of the call edges between the two services. Names hold neither
  * "->" nor '#' (mdl_name.h), so a key splits one way only. Of the call
- * policies of DESIGN.md section 4, timeout and deadline are simulated;
- * the others are known keys, each refused as not simulated yet; any
- * other key is unknown.
+ * policies of DESIGN.md section 4, timeout, deadline and retry are
+ * simulated; the others are known keys, each refused as not simulated
+ * yet; any other key is unknown.
+ *
+ * retry follows Envoy where both systems have a setting (one retry
+ * unless attempts says otherwise; backoff jitter(base=25ms) with a cap
+ * of ten times the base; every failure retried unless `on` says which)
+ * and gRPC for throttling.
  */
 static int policy_later(ctx *c, const char *key, yaml_node_t *k,
                         yaml_node_t *v, void *arg)
@@ -32,11 +39,180 @@ static int policy_later(ctx *c, const char *key, yaml_node_t *k,
 }
 
 #define POL(field) .off = offsetof(mdl_call_policy, field)
+#define RETRY(field) .off = offsetof(mdl_retry_policy, field)
+
+#define ATTEMPTS_MAX 100
+#define BACKOFF_BASE 0.025      /* s, Envoy's default */
+#define BACKOFF_CAP_TIMES 10    /* Envoy: the cap is 10 x the base */
+
+/* `on`: a list of outcomes, or one. */
+static int read_on(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+                   void *arg)
+{
+    static const char *const words[] = { "error", "timeout", "rejected" };
+    mdl_retry_policy *r = arg;
+    yaml_node_item_t *it, *first, *top;
+    size_t i;
+
+    (void)k;
+    if (v->type == YAML_SEQUENCE_NODE) {
+        first = v->data.sequence.items.start;
+        top = v->data.sequence.items.top;
+    } else {
+        first = NULL;
+        top = NULL;
+    }
+    r->on = 0;
+    for (it = first; v->type != YAML_SEQUENCE_NODE || it < top; it++) {
+        yaml_node_t *n = v->type == YAML_SEQUENCE_NODE
+                         ? yaml_document_get_node(&c->doc, *it) : v;
+        const char *t = mdl__yaml_want_scalar(c, n, key), *hint;
+
+        if (!t)
+            return SIM_EPARSE;
+        for (i = 0; i < NKEYS(words) && strcmp(t, words[i]); i++)
+            ;
+        if (i == NKEYS(words)) {
+            hint = mdl_hint(t, words, NKEYS(words));
+            return mdl__yaml_err(c, n, 0, "'on' names outcomes to retry: "
+                                 "error, timeout or rejected, found '%s'%s%s%s",
+                                 t, hint ? "; did you mean '" : "",
+                                 hint ? hint : "", hint ? "'?" : "");
+        }
+        r->on |= 1u << i;
+        if (v->type != YAML_SEQUENCE_NODE)
+            break;
+    }
+    if (!r->on)
+        return mdl__yaml_err(c, v, 0, "'on' must name at least one "
+                             "outcome: error, timeout or rejected");
+    return SIM_OK;
+}
+
+/* `backoff`: "jitter(base=25ms, cap=250ms)", either part optional. */
+static int read_backoff(ctx *c, const char *key, yaml_node_t *k,
+                        yaml_node_t *v, void *arg)
+{
+    mdl_retry_policy *r = arg;
+    const char *t = mdl__yaml_want_scalar(c, v, key), *p, *end;
+    char part[64];
+    int cap_set = 0;
+
+    (void)k;
+    if (!t)
+        return SIM_EPARSE;
+    if (strncmp(t, "jitter(", 7) || !(end = strrchr(t, ')')) || end[1])
+        return mdl__yaml_err(c, v, 0, "'backoff' must be jitter(base=TIME, "
+                             "cap=TIME), found '%s'", t);
+    for (p = t + 7; p < end; ) {
+        const char *comma = memchr(p, ',', (size_t)(end - p)), *eq;
+        const char *stop = comma ? comma : end;
+        double x;
+
+        while (p < stop && *p == ' ')
+            p++;
+        eq = memchr(p, '=', (size_t)(stop - p));
+        if (!eq || stop - eq - 1 >= (long)sizeof part)
+            return mdl__yaml_err(c, v, (int)(p - t), "'backoff' takes "
+                                 "base=TIME and cap=TIME, found '%.*s'",
+                                 (int)(stop - p), p);
+        memcpy(part, eq + 1, (size_t)(stop - eq - 1));
+        part[stop - eq - 1] = '\0';
+        if (mdl_parse_time(part, &x) != SIM_OK || !(x > 0)
+            || x > MDL_TIME_MAX)
+            return mdl__yaml_err(c, v, (int)(eq + 1 - t), "'backoff' needs "
+                                 "a positive time, found '%s'", part);
+        if (eq - p == 4 && !strncmp(p, "base", 4))
+            r->base = x;
+        else if (eq - p == 3 && !strncmp(p, "cap", 3)) {
+            r->cap = x;
+            cap_set = 1;
+        } else
+            return mdl__yaml_err(c, v, (int)(p - t), "'backoff' takes base "
+                                 "and cap, found '%.*s'", (int)(eq - p), p);
+        p = comma ? comma + 1 : end;
+    }
+    if (!cap_set)
+        r->cap = BACKOFF_CAP_TIMES * r->base;
+    if (r->cap < r->base)
+        return mdl__yaml_err(c, v, 0, "'backoff' cap %g s is below its "
+                             "base %g s", r->cap, r->base);
+    return SIM_OK;
+}
+
+static const key_desc budget_keys[] = {
+    { "percent", KEY_NUMBER, 0, 100, 1, RETRY(budget_percent) },
+    { "min", KEY_LONG, 0, 1e9, 0, RETRY(budget_min) },
+};
+static const map_desc budget_map = MAP("retry budget key", budget_keys);
+
+static const key_desc throttle_keys[] = {
+    { "tokens", KEY_NUMBER, 0, 1000, 1, RETRY(throttle_tokens) },
+    { "ratio", KEY_NUMBER, 0, 1, 1, RETRY(throttle_ratio) },
+};
+static const map_desc throttle_map = MAP("retry throttle key",
+                                         throttle_keys);
+
+static int read_budget(ctx *c, const char *key, yaml_node_t *k,
+                       yaml_node_t *v, void *arg)
+{
+    mdl_retry_policy *r = arg;
+
+    (void)key;
+    r->budget_min = 3;          /* Envoy's min_retry_concurrency */
+    r->budget_percent = 20;     /* Envoy's budget_percent */
+    (void)k;
+    return mdl__yaml_walk(c, v, "'budget'", &budget_map, r);
+}
+
+static int read_throttle(ctx *c, const char *key, yaml_node_t *k,
+                         yaml_node_t *v, void *arg)
+{
+    mdl_retry_policy *r = arg;
+    int rc;
+
+    (void)key;
+    (void)k;
+    rc = mdl__yaml_walk(c, v, "'throttle'", &throttle_map, r);
+    if (rc == SIM_OK && !(r->throttle_tokens > 0 && r->throttle_ratio > 0))
+        return mdl__yaml_err(c, v, 0, "'throttle' needs tokens and ratio");
+    return rc;
+}
+
+static const key_desc retry_keys[] = {
+    { "attempts", KEY_LONG, 1, ATTEMPTS_MAX, 0, RETRY(attempts) },
+    { "on", KEY_SET, .set = read_on },
+    { "backoff", KEY_SET, .set = read_backoff },
+    { "budget", KEY_SET, .set = read_budget },
+    { "throttle", KEY_SET, .set = read_throttle },
+};
+static const map_desc retry_map = MAP("retry key", retry_keys);
+
+/* `retry`: Envoy's defaults for what is left out. */
+static int read_retry(ctx *c, const char *key, yaml_node_t *k,
+                      yaml_node_t *v, void *arg)
+{
+    mdl_call_policy *cp = arg;
+    mdl_retry_policy *r = &cp->retry;
+    char where[300];
+    int rc;
+
+    (void)key;
+    (void)k;
+    r->on = MDL_RETRY_ON_ERROR | MDL_RETRY_ON_TIMEOUT | MDL_RETRY_ON_REJECTED;
+    r->base = BACKOFF_BASE;
+    r->cap = BACKOFF_CAP_TIMES * BACKOFF_BASE;
+    snprintf(where, sizeof where, "'retry' of calls '%s'", cp->key);
+    rc = mdl__yaml_walk(c, v, where, &retry_map, r);
+    if (rc == SIM_OK && !r->attempts)
+        r->attempts = 2;        /* Envoy: num_retries 1 */
+    return rc;
+}
 
 static const key_desc policy_keys[] = {
     { "timeout", KEY_TIME, 0, MDL_TIME_MAX, 0, POL(timeout) },
     { "deadline", KEY_TIME, 0, MDL_TIME_MAX, 0, POL(deadline) },
-    { "retry", KEY_SET, .set = policy_later },
+    { "retry", KEY_SET, .set = read_retry },
     { "hedge", KEY_SET, .set = policy_later },
     { "breaker", KEY_SET, .set = policy_later },
     { "bulkhead", KEY_SET, .set = policy_later },

@@ -87,6 +87,8 @@ typedef enum {
     KEY_SEED,           /* a non-negative integer, into a uint64_t */
     KEY_LEVEL,          /* a number in (lo, hi), ends excluded, into a
                            double */
+    KEY_NUMBER,         /* a number at most hi and at least lo, or
+                           above lo when lo_open, into a double */
     KEY_SET             /* read by set(), given the target */
 } key_type;
 

@@ -176,6 +176,21 @@ static int table_pair(ctx *c, const char *key, yaml_node_t *k,
                                  "integer, found '%s'", key, t);
         return SIM_OK;
     }
+    case KEY_NUMBER: {
+        char *end;
+        double num;
+        if (!(t = mdl__yaml_want_scalar(c, v, key)))
+            return SIM_EPARSE;
+        num = strtod(t, &end);
+        if (end == t || *end || !(kd->lo_open ? num > kd->lo : num >= kd->lo)
+            || !(num <= kd->hi))
+            return mdl__yaml_err(c, v, 0, "'%s' must be a number %s %g and "
+                                 "at most %g, found '%s'", key,
+                                 kd->lo_open ? "above" : "of at least",
+                                 kd->lo, kd->hi, t);
+        *(double *)field = num;
+        return SIM_OK;
+    }
     case KEY_LEVEL: {
         char *end;
         double level;

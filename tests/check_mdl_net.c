@@ -522,6 +522,74 @@ START_TEST(test_deadline_check_drops_work_past_its_deadline)
 }
 END_TEST
 
+static void k_took_five(const mdl_net *net, const double *res, void *ctx)
+{
+    const replica *k = &net->sv[mdl_topology_find(net->t, "k")].rep[0];
+
+    (void)res;
+    (void)ctx;
+    ck_assert_double_eq(k->arrivals, 5);    /* c1, and two tries of c2, c3 */
+}
+
+/* x calls k (one worker, 10 ms) and gives up after 15 ms, with one retry
+ * after a backoff of at most 3e-12 s. c1 is served 1000-1010. c2 waits
+ * behind it, times out at 1016 and tries again, queueing behind c3
+ * (which arrived at 1002); c3 times out at 1017 and tries again behind
+ * c2's second try. c2's first try (1010-1020) and c3's (1020-1030) are
+ * orphans; c2's second try starts at 1030, too late for its timeout at
+ * 1031; c3's second try times out at 1032. */
+START_TEST(test_retry_after_a_timeout_queues_again)
+{
+    static const char *const sets[] = {
+        AT("x"), "calls.x->k.timeout=15ms", "calls.x->k.retry.attempts=2",
+        "calls.x->k.retry.backoff=jitter(base=1e-12)"
+    };
+    seen s;
+
+    run_det_full(&s, sets, 6, NULL, k_took_five, NULL);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1031, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 2, 1002, 1032, MDL_REQ_TIMED_OUT);
+}
+END_TEST
+
+/* The same with a retry budget of 10% and no minimum: with three calls
+ * out at most, 10% allows no retry at all (Envoy floors it). */
+START_TEST(test_retry_budget_can_forbid_retries)
+{
+    static const char *const sets[] = {
+        AT("x"), "calls.x->k.timeout=15ms", "calls.x->k.retry.attempts=2",
+        "calls.x->k.retry.budget.percent=10", "calls.x->k.retry.budget.min=0"
+    };
+    seen s;
+
+    run_det(&s, sets, 7);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1016, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 2, 1002, 1017, MDL_REQ_TIMED_OUT);
+}
+END_TEST
+
+/* gRPC throttling with 4 tokens: c1's success keeps 4 (the cap), c2's
+ * timeout leaves 3 (> 2: it retries), c3's leaves 2 (not > 2: it does
+ * not). c2's second try waits behind c3's first and times out at 1031. */
+START_TEST(test_retry_throttle_stops_retries_at_half_the_tokens)
+{
+    static const char *const sets[] = {
+        AT("x"), "calls.x->k.timeout=15ms", "calls.x->k.retry.attempts=2",
+        "calls.x->k.retry.backoff=jitter(base=1e-12)",
+        "calls.x->k.retry.throttle.tokens=4",
+        "calls.x->k.retry.throttle.ratio=0.1"
+    };
+    seen s;
+
+    run_det(&s, sets, 8);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 1, 2, 1002, 1017, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 1, 1001, 1031, MDL_REQ_TIMED_OUT);
+}
+END_TEST
+
 /* A model that cannot be written in a file (the cycle check rejects it)
  * is made by pointing an edge elsewhere after the net is built: the
  * watchdog is the engine's own last line of defence. */
@@ -610,6 +678,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_admission_refusal_is_a_rejection);
     tcase_add_test(tc, test_deadline_propagates_down_the_chain);
     tcase_add_test(tc, test_deadline_check_drops_work_past_its_deadline);
+    tcase_add_test(tc, test_retry_after_a_timeout_queues_again);
+    tcase_add_test(tc, test_retry_budget_can_forbid_retries);
+    tcase_add_test(tc, test_retry_throttle_stops_retries_at_half_the_tokens);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);

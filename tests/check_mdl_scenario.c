@@ -687,8 +687,21 @@ static const calls_case calls_cases[] = {
       "'timeout' must be zero or positive, found '-800ms'" },
     { "  cart->pay: { deadline: soon }", 6, 26,
       "'deadline' must be a time such as 10m, 30s or 250ms, found 'soon'" },
-    { "  cart->pay:\n    retry: { attempts: 3 }", 7, 5,
-      "call policy 'retry' in calls 'cart->pay' is not supported yet" },
+    { "  cart->pay:\n    hedge: { delay: 50ms }", 7, 5,
+      "call policy 'hedge' in calls 'cart->pay' is not supported yet" },
+    { "  cart->pay: { retry: { attempts: 0 } }", 6, 35,
+      "'attempts' must be between 1 and 100, found '0'" },
+    { "  cart->pay: { retry: { on: [eror] } }", 6, 30,
+      "'on' names outcomes to retry: error, timeout or rejected, found "
+      "'eror'; did you mean 'error'?" },
+    { "  cart->pay: { retry: { backoff: \"jitter(base=-1ms)\" } }", 6, 46,
+      "'backoff' needs a positive time, found '-1ms'" },
+    { "  cart->pay: { retry: { budget: { percent: 150 } } }", 6, 44,
+      "'percent' must be a number above 0 and at most 100, found '150'" },
+    { "  cart->pay: { retry: { throttle: { tokens: 10 } } }", 6, 35,
+      "'throttle' needs tokens and ratio" },
+    { "  cart->pay: { retry: { tries: 3 } }", 6, 25,
+      "unknown retry key 'tries' in 'retry' of calls 'cart->pay'" },
     { "  cart->pay: { timout: 800ms }", 6, 16,
       "unknown call policy key 'timout' in calls 'cart->pay'; did you "
       "mean 'timeout'?" },
@@ -758,6 +771,47 @@ START_TEST(test_calls_with_empty_entries_change_nothing)
     ck_assert_int_eq(load_calls("  {}", NULL, 0, &s, &d), SIM_OK);
     ck_assert_uint_eq(s->ncalls, 0);
     ck_assert_ptr_null(s->calls);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* A retry takes Envoy's defaults for what it leaves out: one retry of
+ * any failure after a backoff of jitter(base=25ms, cap=250ms); a budget
+ * of 20% and 3; the cap ten times a base given alone. */
+START_TEST(test_retry_defaults_follow_envoy)
+{
+    const mdl_retry_policy *r;
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls("  cart->pay: { retry: {} }", NULL, 0, &s,
+                                &d), SIM_OK);
+    r = &s->calls[0].retry;
+    ck_assert_int_eq(r->attempts, 2);
+    ck_assert_uint_eq(r->on, MDL_RETRY_ON_ERROR | MDL_RETRY_ON_TIMEOUT
+                             | MDL_RETRY_ON_REJECTED);
+    ck_assert_double_eq(r->base, 0.025);
+    ck_assert_double_eq(r->cap, 0.25);
+    ck_assert_double_eq(r->budget_percent, 0);
+    ck_assert_double_eq(r->throttle_tokens, 0);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(load_calls("  cart->pay:\n"
+                                "    retry:\n"
+                                "      attempts: 3\n"
+                                "      on: timeout\n"
+                                "      backoff: \"jitter(base=10ms)\"\n"
+                                "      budget: {}\n"
+                                "      throttle: { tokens: 10, ratio: 0.1 }",
+                                NULL, 0, &s, &d), SIM_OK);
+    r = &s->calls[0].retry;
+    ck_assert_int_eq(r->attempts, 3);
+    ck_assert_uint_eq(r->on, MDL_RETRY_ON_TIMEOUT);
+    ck_assert_double_eq(r->base, 0.010);
+    ck_assert_double_eq(r->cap, 0.100);
+    ck_assert_double_eq(r->budget_percent, 20);
+    ck_assert_int_eq(r->budget_min, 3);
+    ck_assert_double_eq(r->throttle_tokens, 10);
+    ck_assert_double_eq(r->throttle_ratio, 0.1);
     mdl_scenario_free(s);
 }
 END_TEST
@@ -859,6 +913,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_calls_name_edges_as_metric_scopes_do);
     tcase_add_test(tc, test_calls_with_empty_entries_change_nothing);
     tcase_add_test(tc, test_set_goes_through_the_calls_block);
+    tcase_add_test(tc, test_retry_defaults_follow_envoy);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("stability");

@@ -1,5 +1,5 @@
 /*
- * check_timeouts.c - timeouts, deadlines and deadline checks against
+ * check_timeouts.c - timeouts, deadlines, deadline checks and retries against
  * their closed forms, on an M/M/1 server (rate mu) behind a client that
  * does no work (tests/data/timeout.yaml: lambda = 50/s, mu = 100/s,
  * tau = 20 ms). Expected values are worked out here.
@@ -15,6 +15,12 @@
  * 1984). By level crossing, V has an atom p0 at 0, density
  * p0 lambda e^{-theta x} on (0, tau] and p0 lambda e^{-theta tau}
  * e^{-mu (x - tau)} beyond.
+ *
+ * Retries (tests/data/retry.yaml): n tries, each given up after tau, on
+ * an infinite-server station, so each try fails independently with
+ * q = e^{-mu tau}: the call fails with q^n and makes (1 - q^n) / (1 - q)
+ * tries on average, and the station's mean number busy is lambda times
+ * that times 1/mu (given-up tries run to the end).
  */
 #include <math.h>
 #include "tst.h"
@@ -87,6 +93,23 @@ START_TEST(test_deadline_check_is_deterministic_impatience)
 }
 END_TEST
 
+START_TEST(test_retries_of_independent_timeouts)
+{
+    double lambda = 100, mu = 100, tau = 0.010, n = 3;
+    double q = exp(-mu * tau), tries = (1 - pow(q, n)) / (1 - q);
+    tst_model m;
+
+    tst_model_run(&m, "tests/data/retry.yaml", NULL, 0);
+    tst_model_covers(&m, "class:req", "availability", 1 - pow(q, n));
+    tst_model_covers(&m, "class:req", "timed_out", pow(q, n));
+    tst_model_covers(&m, "call:client->server", "attempts", tries);
+    tst_model_covers(&m, "call:client->server", "timeouts", pow(q, n));
+    tst_model_covers(&m, "service:server", "utilization",
+                     lambda * tries / mu);
+    tst_model_free(&m);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("timeouts");
@@ -95,6 +118,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_timeout_cuts_an_exponential_sojourn);
     tcase_add_test(tc, test_deadline_check_is_deterministic_impatience);
+    tcase_add_test(tc, test_retries_of_independent_timeouts);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -143,13 +143,14 @@ START_TEST(test_replicated_station_is_not_called_exact)
 }
 END_TEST
 
-/* Callers that give up, and servers that drop late work, are in no
- * exact model: the M/M/1 behind a timeout is not M/M/1 any more. */
+/* Callers that give up or retry, and servers that drop late work, are
+ * in no exact model: the M/M/1 behind a timeout is not M/M/1 any more. */
 START_TEST(test_timeouts_and_deadline_checks_are_not_called_exact)
 {
     const char *const check[] = {
         "calls.client->server.timeout=0", "services.server.deadline_check=1"
     };
+    const char *const retry[] = { "calls.client->server.timeout=0" };
     mdl_scenario *s = NULL;
     ana_theory *th = theory_of("tests/data/timeout.yaml", NULL, 0, &s);
 
@@ -158,6 +159,10 @@ START_TEST(test_timeouts_and_deadline_checks_are_not_called_exact)
     mdl_scenario_free(s);
     th = theory_of("tests/data/timeout.yaml", check, 2, &s);
     not_exact(th, "service 'server' checks deadlines");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+    th = theory_of("tests/data/retry.yaml", retry, 1, &s);
+    not_exact(th, "calls 'client->server' retries");
     ana_theory_free(th);
     mdl_scenario_free(s);
 }
