@@ -864,6 +864,10 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
                               "retries, which no exact model here "
                               "includes");
     }
+    if (s->nfailures > 0)
+        return !no_theory(t, "the scenario injects failures%s%s", "",
+                          " (failures:), which no exact model here "
+                          "includes");
     for (i = 0; i < tp->nservices; i++)
         if (tp->services[i].deadline_check)
             return !no_theory(t, "service '%s' %s", tp->services[i].name,

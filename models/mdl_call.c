@@ -93,16 +93,24 @@ static void settle(mdl_net *net, mdl_call *c, double now)
 
 static void on_timer(sim_cal *cal, sim_event *ev);
 static void on_backoff(sim_cal *cal, sim_event *ev);
+static void answer_later(mdl_net *net, mdl_call *c, unsigned gen,
+                         int outcome);
 
 /* Send attempt c->attempt to a replica of the callee, picked afresh
  * (Envoy), and wait until its timeout or the deadline. */
 static void attempt_start(mdl_net *net, mdl_call *c, double now)
 {
     edge_rt *es = &net->es[c->edge];
-    visit *v = mdl__visit_new(net, c->parent->fl, c);
+    visit *v;
     double wait;
 
-    if (!v)
+    if (es->partitioned) {
+        /* Across a partition the connection fails at once. */
+        c->cause = MDL_REQ_FAILED;
+        answer_later(net, c, c->gen, MDL_CALL_ERROR);
+        return;
+    }
+    if (!(v = mdl__visit_new(net, c->parent->fl, c)))
         return;
     c->callee = v;
     wait = c->deadline - now;

@@ -94,6 +94,9 @@ struct replica {
     double arrivals, rejected, departures;
     double self;            /* time of successful requests here (s) */
     double orphan_work;     /* work done for callers that gave up (s) */
+    double errors;          /* visits that left with an error */
+    int nslow;              /* slow-downs in force (mdl_failure.c) */
+    double err_p;           /* an injected error's probability, or 0 */
 };
 
 typedef struct stage {
@@ -121,9 +124,11 @@ struct service {
     mdl_admission admit;    /* server-side admission chain */
     gsl_rng *svc_rng, *route_rng, *lb_rng;
     gsl_rng *retry_rng;     /* backoffs of its calls */
+    gsl_rng *fail_rng;      /* injected errors */
 };
 
 typedef struct cls {
+    int closed;             /* sent by a closed workload */
     sim_tally lat;
     sim_hist *hist;
     double entered, ok, rejected, failed, timed_out;
@@ -145,6 +150,7 @@ typedef struct edge_rt {
     double attempts;        /* tries of the calls that ended */
     const mdl_retry_policy *retry_policy;   /* NULL: none */
     mdl_retry retry;        /* its run-time state */
+    int partitioned;        /* partitions in force: attempts fail */
     double timeout;         /* per attempt (s); 0: none */
     double deadline;        /* per call, all attempts (s); 0: none */
     mdl_chain chain;        /* consulted as each call starts and ends */
@@ -244,6 +250,10 @@ void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
  * ended by then: it ends in a timeout (and may be retried); the callee's
  * visit goes on as an orphan whose answer goes nowhere. */
 void mdl__call_arm(mdl_net *net, mdl_call *c, double delay);
+
+/* mdl_failure.c: switch the scenario's failures on and off over their
+ * windows (those from 0 at once). */
+void mdl__failures_start(mdl_net *net);
 
 /* mdl_workload.c */
 void mdl__workload_start(mdl_net *net);

@@ -282,6 +282,16 @@ static double svc_dropped(const metric_at *x, const void *o)
     return arr > rej ? SUM(sv, st.dropped) / (arr - rej) : 0.0;
 }
 
+/* Share of the visits that left answering an error. */
+static double svc_errors(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double dep = SUM(sv, departures);
+
+    (void)x;
+    return dep > 0 ? SUM(sv, errors) / dep : 0.0;
+}
+
 static const metric_def SVC[] = {
     { "utilization", "", MDL_RANGE_UTILIZATION, svc_util, 0 },
     { "jobs_mean", "", MDL_RANGE_ANY, svc_jobs, 0 },
@@ -298,6 +308,7 @@ static const metric_def SVC[] = {
     { "self_share", "", MDL_RANGE_ANY, svc_share, 0 },
     { "orphaned", "", MDL_RANGE_FRACTION, svc_orphaned, 1 },
     { "deadline_dropped", "", MDL_RANGE_FRACTION, svc_dropped, 1 },
+    { "errors", "", MDL_RANGE_FRACTION, svc_errors, 1 },
 };
 
 /* ---- replicas and stages ---- */

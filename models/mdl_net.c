@@ -170,6 +170,7 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         }
     }
     for (i = 0; i < net->ncls; i++) {
+        net->cl[i].closed = s->workloads[s->classes[i].workload].closed;
         net->cl[i].hist = malloc(sizeof *net->cl[i].hist);
         if (!net->cl[i].hist)
             goto nomem;
@@ -214,8 +215,9 @@ static void free_run_state(mdl_net *net)
         gsl_rng_free(net->sv[i].route_rng);
         gsl_rng_free(net->sv[i].lb_rng);
         gsl_rng_free(net->sv[i].retry_rng);
+        gsl_rng_free(net->sv[i].fail_rng);
         net->sv[i].svc_rng = net->sv[i].route_rng = net->sv[i].lb_rng = NULL;
-        net->sv[i].retry_rng = NULL;
+        net->sv[i].retry_rng = net->sv[i].fail_rng = NULL;
     }
     for (i = 0; i < net->nwl; i++) {
         gsl_rng_free(net->wls[i].rng);
@@ -296,7 +298,9 @@ static int seed_streams(mdl_net *net, unsigned rep)
         sv->route_rng = stream(net, rep, "route", sv->svc->name);
         sv->lb_rng = stream(net, rep, "lb", sv->svc->name);
         sv->retry_rng = stream(net, rep, "retry", sv->svc->name);
-        if (!sv->svc_rng || !sv->route_rng || !sv->lb_rng || !sv->retry_rng)
+        sv->fail_rng = stream(net, rep, "fail", sv->svc->name);
+        if (!sv->svc_rng || !sv->route_rng || !sv->lb_rng || !sv->retry_rng
+            || !sv->fail_rng)
             return SIM_ENOMEM;
     }
     for (i = 0; i < net->nwl; i++) {
@@ -340,8 +344,10 @@ static void reset_state(mdl_net *net)
     size_t i;
     int r;
 
-    for (i = 0; i < net->nedges; i++)
+    for (i = 0; i < net->nedges; i++) {
         mdl_retry_start(&net->es[i].retry, net->es[i].retry_policy);
+        net->es[i].partitioned = 0;
+    }
     net->timers = has_timers(net);
     net->may_fail = may_fail(net);
     for (i = 0; i < net->nsv; i++) {
@@ -351,6 +357,8 @@ static void reset_state(mdl_net *net)
             replica *rp = &sv->rep[r];
             mdl_station_start(&rp->st, net->cal, sv->svc_rng, &net->oom);
             rp->n = 0;
+            rp->nslow = 0;
+            rp->err_p = 0;
             rp->jobs.value = 0;
         }
     }
@@ -467,6 +475,7 @@ int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
     if (rc != SIM_OK)
         goto done;
     reset_state(net);
+    mdl__failures_start(net);
     mdl__workload_start(net);
     if (s->warmup > 0 && !net->oom)
         mdl__schedule(net, s->warmup, on_warmup_end, net, 0);

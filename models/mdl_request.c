@@ -144,5 +144,8 @@ void mdl__request_end(mdl_net *net, flow *f, int cause, double now)
     if (net->progress && (++net->ticks & 0xffff) == 0)
         net->progress(net->progress_ctx,
                       now / (net->s->warmup + net->s->duration));
-    mdl__workload_done(net, f);
+    if (f->visits == 0 && !c->closed)
+        mdl__request_free(net, f);      /* the common case, inline */
+    else
+        mdl__workload_done(net, f);
 }

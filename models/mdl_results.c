@@ -151,6 +151,7 @@ void mdl__results_reset(mdl_net *net, double now)
             sim_tally_reset(&rp->callee);
             rp->arrivals = rp->rejected = rp->departures = rp->self = 0;
             rp->orphan_work = 0;
+            rp->errors = 0;
         }
         for (k = 0; k < (size_t)sv->nstages; k++)
             sim_tally_reset(&sv->stages[k].dur);

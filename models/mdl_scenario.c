@@ -159,6 +159,7 @@ int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d)
 typedef struct top_arg {
     yaml_node_t *name, *description, *topology, *workload, *run, *services;
     yaml_node_t *calls;
+    yaml_node_t *failures;
 } top_arg;
 
 #define TOP(field) .off = offsetof(top_arg, field)
@@ -171,6 +172,7 @@ static const key_desc top_keys[] = {
     { "run", KEY_NODE, TOP(run) },
     { "services", KEY_NODE, TOP(services) },
     { "calls", KEY_NODE, TOP(calls) },
+    { "failures", KEY_NODE, TOP(failures) },
 };
 static const map_desc top_map = MAP("key", top_keys);
 
@@ -253,6 +255,9 @@ static int read_scenario(ctx *c)
     if ((rc = mdl_topology_check_cycles(s->topo, c->d)) != SIM_OK)
         return rc;
     if (top.calls && (rc = mdl__scenario_calls_read(c, top.calls)) != SIM_OK)
+        return rc;
+    if (top.failures
+        && (rc = mdl__scenario_failures_read(c, top.failures)) != SIM_OK)
         return rc;
     if (!(v = top.workload))
         return mdl__yaml_err(c, root, 0, "missing key 'workload' (who sends "
@@ -375,6 +380,7 @@ void mdl_scenario_free(mdl_scenario *s)
     for (i = 0; i < s->ncalls; i++)
         free(s->calls[i].key);
     free(s->calls);
+    free(s->failures);
     mdl_topology_free(s->topo);
     free(s->path);
     free(s->dir);

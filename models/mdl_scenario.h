@@ -59,6 +59,30 @@ typedef struct mdl_class {
  * policies (DESIGN.md section 4). No policy is simulated yet and the
  * loader refuses every one, so an entry changes nothing; it is kept for
  * the engine, with where it was written. */
+/* Failure modes of `failures:` (DESIGN.md section 4). */
+typedef enum mdl_fail_mode {
+    MDL_FAIL_SLOW,          /* service times times factor */
+    MDL_FAIL_ERROR,         /* the work is done, then an error (p) */
+    MDL_FAIL_PARTITION,     /* calls on an edge fail at once */
+    MDL_FAIL_CRASH,         /* planned: refused at load */
+    MDL_FAIL_HANG,          /* planned: refused at load */
+    MDL_FAIL_UPDOWN         /* planned: refused at load */
+} mdl_fail_mode;
+
+/* One injected failure, over the window [at, at + len) of simulated
+ * time from the start of a replication (warm-up included). */
+typedef struct mdl_failure {
+    mdl_fail_mode mode;
+    int service;            /* its service, or -1 (a partition) */
+    size_t edge;            /* a partition's call edge */
+    double at;              /* s */
+    double len;             /* s; +inf: to the end of the run */
+    long replicas;          /* the first k replicas; 0: all */
+    double factor;          /* slow: > 0 */
+    double p;               /* error: probability, in (0, 1] */
+    int line;               /* where it is written; 0: unknown */
+} mdl_failure;
+
 /* Outcomes a retry policy retries (bits of mdl_retry_policy.on). */
 enum {
     MDL_RETRY_ON_ERROR = 1, MDL_RETRY_ON_TIMEOUT = 2, MDL_RETRY_ON_REJECTED = 4
@@ -108,6 +132,8 @@ typedef struct mdl_scenario {
     int workload_line;      /* line of the `workload:` key */
     size_t ncalls;
     mdl_call_policy *calls; /* owned, in file order, each edge at most once */
+    size_t nfailures;
+    mdl_failure *failures;  /* owned, in file order */
 } mdl_scenario;
 
 /* Read path, apply the overrides sets[0..nsets-1] ("a.b.c=value"), load

@@ -240,8 +240,9 @@ static void edge_names(char *buf, size_t size, const char *a, const char *b,
 
 /* The call edge from service from to service to that key names, into
  * *out; hash is the '#' in key, or NULL. */
-static int call_edge(ctx *c, yaml_node_t *k, const char *key, int from,
-                     int to, const char *hash, size_t *out)
+static int call_edge(ctx *c, yaml_node_t *k, const char *what,
+                     const char *key, int from, int to, const char *hash,
+                     size_t *out)
 {
     const mdl_topology *t = c->s->topo;
     const char *a = t->services[from].name, *b = t->services[to].name;
@@ -258,9 +259,9 @@ static int call_edge(ctx *c, yaml_node_t *k, const char *key, int from,
         errno = 0;
         x = *p >= '0' && *p <= '9' ? strtoull(p, &end, 10) : 0;
         if (*p < '0' || *p > '9' || *end)
-            return mdl__yaml_err(c, k, at, "calls '%s': '#' must be "
+            return mdl__yaml_err(c, k, at, "%s '%s': '#' must be "
                                  "followed by the number of an edge, such "
-                                 "as #0", key);
+                                 "as #0", what, key);
         want = errno == ERANGE || x > SIZE_MAX ? (size_t)-1 : (size_t)x;
     }
     for (i = 0; i < t->nedges; i++) {
@@ -274,23 +275,61 @@ static int call_edge(ctx *c, yaml_node_t *k, const char *key, int from,
             *out = i;
     }
     if (n == 0 && other)
-        return mdl__yaml_err(c, k, 0, "calls '%s': the edge from '%s' to "
-                             "'%s' is a %s edge; call policies apply to "
-                             "call edges", key, a, b, other);
+        return mdl__yaml_err(c, k, 0, "%s '%s': the edge from '%s' to "
+                             "'%s' is a %s edge, not a call edge", what, key,
+                             a, b, other);
     if (n == 0)
-        return mdl__yaml_err(c, k, 0, "calls '%s': no call edge from '%s' "
-                             "to '%s' in topology %s", key, a, b, t->path);
+        return mdl__yaml_err(c, k, 0, "%s '%s': no call edge from '%s' "
+                             "to '%s' in topology %s", what, key, a, b, t->path);
     edge_names(names, sizeof names, a, b, n);
     if (!hash && n > 1)
-        return mdl__yaml_err(c, k, 0, "calls '%s': '%s' calls '%s' over %zu "
-                             "edges; name one of %s", key, a, b, n, names);
+        return mdl__yaml_err(c, k, 0, "%s '%s': '%s' calls '%s' over %zu "
+                             "edges; name one of %s", what, key, a, b, n, names);
     if (want >= n && n == 1)
-        return mdl__yaml_err(c, k, at, "calls '%s': '%s' calls '%s' over one "
-                             "edge; name it %s->%s", key, a, b, a, b);
+        return mdl__yaml_err(c, k, at, "%s '%s': '%s' calls '%s' over one "
+                             "edge; name it %s->%s", what, key, a, b, a, b);
     if (want >= n)
-        return mdl__yaml_err(c, k, at, "calls '%s': '%s' calls '%s' over %zu "
-                             "edges; name one of %s", key, a, b, n, names);
+        return mdl__yaml_err(c, k, at, "%s '%s': '%s' calls '%s' over %zu "
+                             "edges; name one of %s", what, key, a, b, n, names);
     return SIM_OK;
+}
+
+/* The call edge key names ("a->b" or "a->b#K"), into *edge; what names
+ * the key in messages ("calls", "edge"). */
+int mdl__scenario_call_edge(ctx *c, yaml_node_t *k, const char *key,
+                            const char *what, size_t *edge)
+{
+    mdl_scenario *s = c->s;
+    const char *arrow = strstr(key, "->"), *callee, *hash;
+    char *name[2] = { NULL, NULL }, where[300];
+    int svc[2] = { -1, -1 }, i, rc = SIM_OK;
+
+    if (!arrow)
+        return mdl__yaml_err(c, k, 0, "%s key '%s' must name a call edge as "
+                             "'caller->callee' or 'caller->callee#K'", what,
+                             key);
+    callee = arrow + 2;
+    hash = strchr(callee, '#');
+    name[0] = strndup(key, (size_t)(arrow - key));
+    name[1] = strndup(callee, hash ? (size_t)(hash - callee)
+                                   : strlen(callee));
+    snprintf(where, sizeof where, "in %s '%s'", what, key);
+    for (i = 0; i < 2 && rc == SIM_OK; i++) {
+        int at = mdl__yaml_quote_shift(k) + (i ? (int)(callee - key) : 0);
+
+        if (!name[i])
+            rc = SIM_ENOMEM;
+        else if (!strcmp(name[i], "*"))
+            rc = mdl__yaml_err(c, k, at, "'*' in %s '%s' is not "
+                               "supported yet; name one edge", what, key);
+        else if ((svc[i] = mdl_topology_find(s->topo, name[i])) < 0)
+            rc = mdl__scenario_unknown_service(c, k, at, name[i], where);
+    }
+    free(name[0]);
+    free(name[1]);
+    if (rc == SIM_OK)
+        rc = call_edge(c, k, what, key, svc[0], svc[1], hash, edge);
+    return rc;
 }
 
 /* One entry of `calls:`: the edge its key names, once only, and a mapping
@@ -299,38 +338,13 @@ static int call_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
                      void *arg)
 {
     mdl_scenario *s = c->s;
-    const char *arrow = strstr(key, "->"), *callee, *hash;
-    char *name[2] = { NULL, NULL }, where[300];
+    char where[300];
     mdl_call_policy *cp;
     size_t edge = 0, j;
-    int svc[2] = { -1, -1 }, i, rc = SIM_OK;
+    int rc;
 
     (void)arg;
-    if (!arrow)
-        return mdl__yaml_err(c, k, 0, "calls key '%s' must name a call edge as "
-                             "'caller->callee' or 'caller->callee#K'", key);
-    callee = arrow + 2;
-    hash = strchr(callee, '#');
-    name[0] = strndup(key, (size_t)(arrow - key));
-    name[1] = strndup(callee, hash ? (size_t)(hash - callee)
-                                   : strlen(callee));
-    snprintf(where, sizeof where, "in calls '%s'", key);
-    for (i = 0; i < 2 && rc == SIM_OK; i++) {
-        int at = mdl__yaml_quote_shift(k) + (i ? (int)(callee - key) : 0);
-
-        if (!name[i])
-            rc = SIM_ENOMEM;
-        else if (!strcmp(name[i], "*"))
-            rc = mdl__yaml_err(c, k, at, "'*' in calls '%s' is not "
-                               "supported yet; name one edge", key);
-        else if ((svc[i] = mdl_topology_find(s->topo, name[i])) < 0)
-            rc = mdl__scenario_unknown_service(c, k, at, name[i], where);
-    }
-    free(name[0]);
-    free(name[1]);
-    if (rc == SIM_OK)
-        rc = call_edge(c, k, key, svc[0], svc[1], hash, &edge);
-    if (rc != SIM_OK)
+    if ((rc = mdl__scenario_call_edge(c, k, key, "calls", &edge)) != SIM_OK)
         return rc;
     for (j = 0; j < s->ncalls; j++) {
         const mdl_call_policy *old = &s->calls[j];

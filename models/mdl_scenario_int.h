@@ -110,6 +110,10 @@ typedef struct map_desc {
 #define MAP(noun, keys) { (noun), (keys), NKEYS(keys) }
 #define KEYS_MAX 16     /* the longest table */
 
+/* Read the value node v as descriptor kd says (any type but KEY_SET)
+ * into target + kd->off. */
+int mdl__yaml_read_value(ctx *c, const key_desc *kd, yaml_node_t *v,
+                         void *target);
 /* Read mapping m by its table md into target; where names it in
  * messages. */
 int mdl__yaml_walk(ctx *c, yaml_node_t *m, const char *where,
@@ -154,5 +158,11 @@ int mdl__scenario_workload_read(ctx *c, yaml_node_t *v);
 int mdl__scenario_workload_check_types(ctx *c);
 /* Read the `calls:` mapping v into c->s->calls. */
 int mdl__scenario_calls_read(ctx *c, yaml_node_t *v);
+/* The call edge that key (text of node k) names, "a->b" or "a->b#K",
+ * into *edge; what names the key in messages ("calls", "edge"). */
+int mdl__scenario_call_edge(ctx *c, yaml_node_t *k, const char *key,
+                            const char *what, size_t *edge);
+/* Read the `failures:` list v into c->s->failures. */
+int mdl__scenario_failures_read(ctx *c, yaml_node_t *v);
 
 #endif /* MDL_SCENARIO_INT_H */

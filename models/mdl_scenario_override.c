@@ -4,7 +4,9 @@
  *
  * Overrides from the command line edit libyaml's tree before it is read:
  * an existing scalar gets its value replaced, missing keys are appended
- * as new nodes. Nodes touched by an override are remembered so that an
+ * as new nodes (a list when the next part of the path is an index), and
+ * the index one past the end of a list appends an item, so
+ * `--set failures.0.mode=slow` makes a failures list if there is none. Nodes touched by an override are remembered so that an
  * error in one quotes the override instead of a file position that would
  * not contain the bad value.
  */
@@ -28,6 +30,23 @@ const char *mdl__scenario_override_find(ctx *c, const yaml_node_t *n)
         if (c->ovr[i].node == idx)
             return c->ovr[i].text;
     return NULL;
+}
+
+/* Is seg a list index (digits only)? */
+static int is_index(const char *seg)
+{
+    return *seg && strspn(seg, "0123456789") == strlen(seg);
+}
+
+/* A new node to hold the path's next segment: a list when it is an
+ * index, else a mapping. Returns its index, 0 when out of memory. */
+static int new_container(ctx *c, const char *next)
+{
+    return is_index(next)
+           ? yaml_document_add_sequence(&c->doc, NULL,
+                                        YAML_BLOCK_SEQUENCE_STYLE)
+           : yaml_document_add_mapping(&c->doc, NULL,
+                                       YAML_BLOCK_MAPPING_STYLE);
 }
 
 static int remember(ctx *c, int node, const char *text)
@@ -66,6 +85,19 @@ int mdl__scenario_override_apply(ctx *c, const char *text)
             long i = strtol(seg, &end, 10);
             long len = n->data.sequence.items.top
                        - n->data.sequence.items.start;
+            if (i == len && next && is_index(seg)) {
+                /* One past the end: a new item (a failure, say). */
+                found = new_container(c, next);
+                if (!found
+                    || !yaml_document_append_sequence_item(&c->doc, cur,
+                                                           found)
+                    || remember(c, found, text) != SIM_OK) {
+                    rc = SIM_ENOMEM;
+                    break;
+                }
+                cur = found;
+                continue;
+            }
             if (end == seg || *end || i < 0 || i >= len) {
                 rc = sim_diag_set(c->d, NULL, 0, 0, "--set '%s': '%s' is "
                                   "not an index of a list of %ld", text, seg,
@@ -89,8 +121,7 @@ int mdl__scenario_override_apply(ctx *c, const char *text)
                 int k = yaml_document_add_scalar(&c->doc, NULL,
                                                  (yaml_char_t *)seg, -1,
                                                  YAML_PLAIN_SCALAR_STYLE);
-                found = next ? yaml_document_add_mapping(
-                                   &c->doc, NULL, YAML_BLOCK_MAPPING_STYLE)
+                found = next ? new_container(c, next)
                              : yaml_document_add_scalar(
                                    &c->doc, NULL, (yaml_char_t *)(eq + 1), -1,
                                    YAML_PLAIN_SCALAR_STYLE);

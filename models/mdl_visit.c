@@ -96,6 +96,18 @@ static inline void answer(mdl_net *net, visit *v, int refused, double now)
 
 static void next_stage(mdl_net *net, visit *v, double now);
 
+/* A visit leaving r that failed, or may fail by an injected error
+ * (mdl_failure.c: the work is done, the answer is an error, with
+ * probability err_p): count it. Out of line: leave() is hot. */
+static __attribute__((noinline)) void fail_or_not(visit *v, replica *r)
+{
+    if (!v->cause && r->err_p > 0
+        && gsl_rng_uniform(r->sv->fail_rng) < r->err_p)
+        v->cause = MDL_REQ_FAILED;
+    if (v->cause)
+        r->errors++;
+}
+
 /* The visit is over here: let go, leave, go on or answer. */
 static void leave(mdl_net *net, visit *v, double now)
 {
@@ -104,6 +116,8 @@ static void leave(mdl_net *net, visit *v, double now)
     int i;
 
     mdl_station_release(&r->st, &v->w, now);
+    if (__builtin_expect(v->cause || r->err_p > 0, 0))
+        fail_or_not(v, r);
     SIM_INVARIANT(r->n > 0);
     r->n--;
     r->departures++;

@@ -127,11 +127,7 @@ static int table_pair(ctx *c, const char *key, yaml_node_t *k,
 {
     const walk_arg *w = arg;
     const key_desc *kd = NULL;
-    char *field;
-    const char *t;
     size_t i;
-    long x;
-    int rc;
 
     for (i = 0; i < w->md->nkeys && !kd; i++)
         if (!strcmp(w->md->keys[i].name, key))
@@ -148,13 +144,25 @@ static int table_pair(ctx *c, const char *key, yaml_node_t *k,
         return mdl__yaml_err(c, k, 0, "unknown %s '%s' in %s", w->md->noun, key,
                              w->where);
     }
-    field = (char *)w->target + kd->off;
+    if (kd->type == KEY_SET)
+        return kd->set(c, key, k, v, w->target);
+    return mdl__yaml_read_value(c, kd, v, w->target);
+}
+
+int mdl__yaml_read_value(ctx *c, const key_desc *kd, yaml_node_t *v,
+                         void *target)
+{
+    const char *key = kd->name, *t;
+    char *field = (char *)target + kd->off;
+    long x;
+    int rc;
+
     switch (kd->type) {
     case KEY_NODE:
         *(yaml_node_t **)field = v;
         return SIM_OK;
     case KEY_SET:
-        return kd->set(c, key, k, v, w->target);
+        return SIM_EINVAL;      /* table_pair() calls set() itself */
     case KEY_TIME:
         return parse_time(c, v, key, kd->lo_open, kd->hi, (double *)field);
     case KEY_LONG:

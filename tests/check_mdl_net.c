@@ -590,6 +590,60 @@ START_TEST(test_retry_throttle_stops_retries_at_half_the_tokens)
 }
 END_TEST
 
+/* ---- injected failures ---- */
+
+/* s is twice as slow from 1005 to 1015 ms: c1 began before (1000-1010),
+ * c2 begins in the window and takes 20 ms (1010-1030), c3 after it. */
+START_TEST(test_slow_window_doubles_work_begun_in_it)
+{
+    static const char *const sets[] = {
+        "failures.0.service=s", "failures.0.mode=slow",
+        "failures.0.factor=2", "failures.0.at=1.005", "failures.0.for=10ms"
+    };
+    seen s;
+
+    run_det(&s, sets, 5);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1030, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1040, MDL_REQ_OK);
+}
+END_TEST
+
+/* s answers with an error from 1005 to 1015 ms: c1, leaving at 1010,
+ * fails; c2 and c3 leave after the window. */
+START_TEST(test_error_window_fails_visits_leaving_in_it)
+{
+    static const char *const sets[] = {
+        "failures.0.service=s", "failures.0.mode=error",
+        "failures.0.at=1.005", "failures.0.for=10ms"
+    };
+    seen s;
+
+    run_det(&s, sets, 4);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_FAILED);
+    finished(&s, 1, 1, 1001, 1020, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1030, MDL_REQ_OK);
+}
+END_TEST
+
+/* p -> q is cut from 1000.5 to 1001.5 ms: c1's call at 1001 fails at
+ * once and p's worker is free; c2's call at 1002 goes through (1012),
+ * and c3, which waited for the worker, calls at 1013 (1023). */
+START_TEST(test_partition_fails_calls_at_once)
+{
+    static const char *const sets[] = {
+        AT("p"), "failures.0.edge=p->q", "failures.0.mode=partition",
+        "failures.0.at=1.0005", "failures.0.for=1ms"
+    };
+    seen s;
+
+    run_det(&s, sets, 7);
+    finished(&s, 0, 0, 1000, 1001, MDL_REQ_FAILED);
+    finished(&s, 1, 1, 1001, 1012, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1023, MDL_REQ_OK);
+}
+END_TEST
+
 /* A model that cannot be written in a file (the cycle check rejects it)
  * is made by pointing an edge elsewhere after the net is built: the
  * watchdog is the engine's own last line of defence. */
@@ -681,6 +735,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_retry_after_a_timeout_queues_again);
     tcase_add_test(tc, test_retry_budget_can_forbid_retries);
     tcase_add_test(tc, test_retry_throttle_stops_retries_at_half_the_tokens);
+    tcase_add_test(tc, test_slow_window_doubles_work_begun_in_it);
+    tcase_add_test(tc, test_error_window_fails_visits_leaving_in_it);
+    tcase_add_test(tc, test_partition_fails_calls_at_once);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);

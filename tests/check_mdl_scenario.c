@@ -658,8 +658,8 @@ static const calls_case calls_cases[] = {
       "calls 'cart->front': no call edge from 'cart' to 'front' in "
       "topology %s" },
     { "  pay->log: {}", 6, 3,
-      "calls 'pay->log': the edge from 'pay' to 'log' is a forward edge; "
-      "call policies apply to call edges" },
+      "calls 'pay->log': the edge from 'pay' to 'log' is a forward edge, "
+      "not a call edge" },
     { "  front->cart#2: {}", 6, 14,
       "calls 'front->cart#2': 'front' calls 'cart' over 2 edges; name one "
       "of front->cart#0, front->cart#1" },
@@ -771,6 +771,88 @@ START_TEST(test_calls_with_empty_entries_change_nothing)
     ck_assert_int_eq(load_calls("  {}", NULL, 0, &s, &d), SIM_OK);
     ck_assert_uint_eq(s->ncalls, 0);
     ck_assert_ptr_null(s->calls);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* failures: each error at its line and column, from the mode's keys to
+ * the window's. The block follows an empty calls: (line 6), so the
+ * failure is on line 8. */
+static const calls_case failure_cases[] = {
+    { "  - { service: pay, mode: slo }", 8, 27,
+      "unknown failure mode 'slo'; did you mean 'slow'?" },
+    { "  - { service: pay, mode: crash }", 8, 27,
+      "failure mode 'crash' is not supported yet" },
+    { "  - { service: paj, mode: error }", 8, 16,
+      "unknown service 'paj' in 'failures'; did you mean 'pay'?" },
+    { "  - { service: pay, mode: slow }", 8, 5,
+      "a slow-down needs its 'factor' (5: work takes 5 times as long)" },
+    { "  - { service: pay, mode: slow, factor: 0 }", 8, 41,
+      "'factor' must be a number above 0 and at most 1e+06, found '0'" },
+    { "  - { service: pay, mode: error, p: 1.5 }", 8, 37,
+      "'p' must be a number above 0 and at most 1, found '1.5'" },
+    { "  - { service: pay, mode: error, factor: 2 }", 8, 42,
+      "'factor' applies to failures of mode slow, not 'error'" },
+    { "  - { service: pay, mode: error, for: 10s }", 8, 39,
+      "a failure window with 'for' needs 'at', when it begins" },
+    { "  - { service: pay, mode: error, at: -1s }", 8, 38,
+      "'at' must be zero or positive, found '-1s'" },
+    { "  - { edge: pay->log, mode: partition }", 8, 13,
+      "edge 'pay->log': the edge from 'pay' to 'log' is a forward edge, "
+      "not a call edge" },
+    { "  - { service: pay, mode: partition }", 8, 16,
+      "a partition cuts an 'edge', not a service" },
+    { "  - { service: pay, mode: error, replicas: 2 }", 8, 44,
+      "'replicas' must be between 1 and 1, found '2'" },
+    { "  - { service: pay, mode: error, colour: red }", 8, 34,
+      "unknown failure key 'colour' in a failure" },
+};
+
+START_TEST(test_failure_error_names_line_column_and_key)
+{
+    const calls_case *fc = &failure_cases[_i];
+    char block[512], want[1024];
+    mdl_scenario *s;
+    sim_diag d;
+
+    snprintf(block, sizeof block, "  {}\nfailures:\n%s", fc->block);
+    ck_assert_int_eq(load_calls(block, NULL, 0, &s, &d), SIM_EPARSE);
+    ck_assert_ptr_null(s);
+    snprintf(want, sizeof want, fc->msg, tst_path("tests/data/calls.gml"));
+    ck_assert_str_eq(d.msg, want);
+    ck_assert_int_eq(d.line, fc->line);
+    ck_assert_int_eq(d.col, fc->col);
+}
+END_TEST
+
+/* A failure list as the engine gets it, windows and defaults filled. */
+START_TEST(test_failures_are_read_with_their_windows)
+{
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls("  {}\nfailures:\n"
+                                "  - { service: pay, mode: slow, factor: 5,"
+                                " at: 300s, for: 1m }\n"
+                                "  - { service: cart, mode: error, p: 0.3 }\n"
+                                "  - { edge: front->cart#1, mode: partition,"
+                                " at: 10s }",
+                                NULL, 0, &s, &d), SIM_OK);
+    ck_assert_uint_eq(s->nfailures, 3);
+    ck_assert_int_eq(s->failures[0].mode, MDL_FAIL_SLOW);
+    ck_assert_int_eq(s->failures[0].service,
+                     mdl_topology_find(s->topo, "pay"));
+    ck_assert_double_eq(s->failures[0].factor, 5);
+    ck_assert_double_eq(s->failures[0].at, 300);
+    ck_assert_double_eq(s->failures[0].len, 60);
+    ck_assert_int_eq(s->failures[1].mode, MDL_FAIL_ERROR);
+    ck_assert_double_eq(s->failures[1].p, 0.3);
+    ck_assert_double_eq(s->failures[1].at, 0);
+    ck_assert(isinf(s->failures[1].len));
+    ck_assert_int_eq(s->failures[2].mode, MDL_FAIL_PARTITION);
+    ck_assert_uint_eq(s->failures[2].edge, 2);
+    ck_assert_double_eq(s->failures[2].at, 10);
+    ck_assert(isinf(s->failures[2].len));
     mdl_scenario_free(s);
 }
 END_TEST
@@ -914,6 +996,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_calls_with_empty_entries_change_nothing);
     tcase_add_test(tc, test_set_goes_through_the_calls_block);
     tcase_add_test(tc, test_retry_defaults_follow_envoy);
+    tcase_add_test(tc, test_failures_are_read_with_their_windows);
+    tcase_add_loop_test(tc, test_failure_error_names_line_column_and_key, 0,
+                        (int)(sizeof failure_cases
+                              / sizeof failure_cases[0]));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("stability");

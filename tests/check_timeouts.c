@@ -20,7 +20,10 @@
  * an infinite-server station, so each try fails independently with
  * q = e^{-mu tau}: the call fails with q^n and makes (1 - q^n) / (1 - q)
  * tries on average, and the station's mean number busy is lambda times
- * that times 1/mu (given-up tries run to the end).
+ * that times 1/mu (given-up tries run to the end). With errors
+ * injected with probability q instead (failures: mode error), the same
+ * holds with that q, and the server answers a share q of its visits with
+ * an error.
  */
 #include <math.h>
 #include "tst.h"
@@ -110,6 +113,30 @@ START_TEST(test_retries_of_independent_timeouts)
 }
 END_TEST
 
+START_TEST(test_retries_of_independent_errors)
+{
+    static const char *const sets[] = {
+        "calls.client->server.timeout=0",
+        "calls.client->server.retry.on=error",
+        "failures.0.service=server", "failures.0.mode=error",
+        "failures.0.p=0.3"
+    };
+    double lambda = 100, mu = 100, q = 0.3, n = 3;
+    double tries = (1 - pow(q, n)) / (1 - q);
+    tst_model m;
+
+    tst_model_run(&m, "tests/data/retry.yaml", sets, 5);
+    tst_model_covers(&m, "class:req", "availability", 1 - pow(q, n));
+    tst_model_covers(&m, "class:req", "failed", pow(q, n));
+    tst_model_covers(&m, "call:client->server", "attempts", tries);
+    tst_model_covers(&m, "call:client->server", "errors", pow(q, n));
+    tst_model_covers(&m, "service:server", "errors", q);
+    tst_model_covers(&m, "service:server", "utilization",
+                     lambda * tries / mu);
+    tst_model_free(&m);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("timeouts");
@@ -119,6 +146,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_timeout_cuts_an_exponential_sojourn);
     tcase_add_test(tc, test_deadline_check_is_deterministic_impatience);
     tcase_add_test(tc, test_retries_of_independent_timeouts);
+    tcase_add_test(tc, test_retries_of_independent_errors);
     suite_add_tcase(s, tc);
     return s;
 }
