@@ -863,6 +863,10 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
             return !no_theory(t, "calls '%s' %s", s->calls[i].key,
                               "retries, which no exact model here "
                               "includes");
+        if (s->calls[i].breaker.on)
+            return !no_theory(t, "calls '%s' %s", s->calls[i].key,
+                              "has a circuit breaker, which no exact model "
+                              "here includes");
     }
     if (s->nfailures > 0)
         return !no_theory(t, "the scenario injects failures%s%s", "",

@@ -31,13 +31,9 @@ static void unlink_call(visit *parent, mdl_call *c)
         c->next->prev = c->prev;
 }
 
-/* End c with its outcome: the policies hear of it, then it is freed. */
-static void call_end(mdl_net *net, mdl_call *c, double now)
+/* c has ended: free it, its timer cancelled. */
+static void call_end(mdl_net *net, mdl_call *c)
 {
-    edge_rt *es = &net->es[c->edge];
-
-    if (c->seen)
-        mdl_chain_end(&es->chain, c, now, c->seen);
     if (c->timer)
         sim_cal_cancel(net->cal, c->timer);
     c->timer = NULL;
@@ -67,7 +63,8 @@ static void settle(mdl_net *net, mdl_call *c, double now)
     visit *parent = c->parent;
     int e = c->edge, left = c->left;
 
-    es->attempts += c->attempt;
+    es->attempts += c->sent;
+    es->short_circuited += c->refused;
     es->retry.active--;
     es->retry.retrying -= c->retrying;
     if (c->outcome == MDL_CALL_OK) {
@@ -81,7 +78,7 @@ static void settle(mdl_net *net, mdl_call *c, double now)
             parent->cause = cause_of(c);
         left = 0;               /* the rest of the sequence is off */
     }
-    call_end(net, c, now);
+    call_end(net, c);
     if (left > 0) {
         mdl__call_start(net, parent, e, left - 1, now);
         return;
@@ -104,6 +101,21 @@ static void attempt_start(mdl_net *net, mdl_call *c, double now)
     visit *v;
     double wait;
 
+    c->t_attempt = now;
+    c->seen = 0;
+    c->refused = 0;
+    if (es->chain.n) {
+        int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
+        if (rc != MDL_PASS) {
+            /* Refused before it went out (a breaker short-circuits it);
+             * answered like any attempt, so the caller never goes on
+             * inside its own loop of calls. */
+            c->refused = 1;
+            answer_later(net, c, c->gen, rc);
+            return;
+        }
+    }
+    c->sent++;
     if (es->partitioned) {
         /* Across a partition the connection fails at once. */
         c->cause = MDL_REQ_FAILED;
@@ -131,9 +143,12 @@ static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
 
     SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
     c->callee = NULL;
+    if (c->seen)
+        mdl_chain_end(&es->chain, c, outcome, now, c->seen);
+    c->seen = 0;
     if (es->retry.p) {
         mdl_retry_count(&es->retry, outcome);
-        if (outcome != MDL_CALL_OK && c->attempt > 0 && now < c->deadline
+        if (outcome != MDL_CALL_OK && now < c->deadline
             && mdl_retry_allows(&es->retry, outcome, c->attempt,
                                 c->retrying)) {
             double wait = mdl_retry_backoff(&es->retry, c->attempt,
@@ -257,18 +272,7 @@ void mdl__call_start(mdl_net *net, visit *from, int e, int left,
     from->calls = c;
     es->count++;
     es->retry.active++;
-    c->seen = 0;
-    if (es->chain.n) {
-        int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
-        if (rc != MDL_PASS) {
-            /* Refused before it went out: no attempt. Answered like any
-             * call, so the caller never goes on inside its own loop of
-             * calls. */
-            c->attempt = 0;
-            answer_later(net, c, c->gen, rc);
-            return;
-        }
-    }
+    c->sent = 0;
     attempt_start(net, c, now);
 }
 

@@ -48,14 +48,16 @@ typedef struct mdl_call {
     int edge;               /* read-only: topology edge index */
     int left;               /* read-only: calls still to make on the edge
                                after this one (its count) */
-    int attempt;            /* read-only: 1 for the first try; 0 when a
-                               policy refused it before any */
+    int attempt;            /* read-only: 1 for the first try */
     double t_start;         /* read-only: s */
+    double t_attempt;       /* read-only: the current attempt began (s) */
     double deadline;        /* read-only: s; +inf: none */
     sim_event *timer;       /* private: NULL: none */
     int seen;               /* private: policies that saw it start */
     int retrying;           /* private: in a retry (counts in the edge's
                                retry budget) */
+    int sent;               /* private: attempts that went out */
+    int refused;            /* private: a policy refused the last one */
     int cause;              /* private: why the request fails, if it
                                does because of this call (MDL_REQ_*) */
     int outcome;            /* read-only: MDL_CALL_* */

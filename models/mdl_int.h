@@ -27,6 +27,7 @@
 #include "../sim/sim_cal.h"
 #include "../sim/sim_stat.h"
 #include "mdl_balancer.h"
+#include "mdl_breaker.h"
 #include "mdl_net.h"
 #include "mdl_policy.h"
 #include "mdl_pool.h"
@@ -148,6 +149,9 @@ typedef struct edge_rt {
     double count, ok, failed;
     double timeouts, errors;    /* calls ended so, among the failed */
     double attempts;        /* tries of the calls that ended */
+    double short_circuited; /* calls whose last try a policy refused */
+    mdl_breaker *breaker;   /* owned; NULL: none */
+    mdl_policy breaker_hook;    /* the breaker in the chain */
     const mdl_retry_policy *retry_policy;   /* NULL: none */
     mdl_retry retry;        /* its run-time state */
     int partitioned;        /* partitions in force: attempts fail */

@@ -406,12 +406,29 @@ static double call_attempts(const metric_at *x, const void *o)
     return call_share(o, ((const edge_rt *)o)->attempts);
 }
 
+/* Calls whose last try a breaker short-circuited. */
+static double call_short(const metric_at *x, const void *o)
+{
+    (void)x;
+    return call_share(o, ((const edge_rt *)o)->short_circuited);
+}
+
+/* Fraction of the measured time its breaker was open. */
+static double call_breaker_open(const metric_at *x, const void *o)
+{
+    const edge_rt *es = o;
+
+    return es->breaker ? sim_twa_mean(&es->breaker->open_twa, x->now) : 0.0;
+}
+
 static const metric_def CALL[] = {
     { "latency_mean", "s", MDL_RANGE_ANY, edge_lat, 0 },
     { "calls", "", MDL_RANGE_ANY, call_count, 0 },
     { "timeouts", "", MDL_RANGE_FRACTION, call_timeouts, 1 },
     { "errors", "", MDL_RANGE_FRACTION, call_errors, 1 },
     { "attempts", "", MDL_RANGE_ANY, call_attempts, 0 },
+    { "short_circuited", "", MDL_RANGE_FRACTION, call_short, 1 },
+    { "breaker_open", "", MDL_RANGE_FRACTION, call_breaker_open, 1 },
 };
 
 static const metric_def PUB[] = {

@@ -192,6 +192,18 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         es->timeout = s->calls[i].timeout;
         es->deadline = s->calls[i].deadline;
         es->retry_policy = &s->calls[i].retry;
+        if (s->calls[i].breaker.on) {
+            if (!(es->breaker = malloc(sizeof *es->breaker))
+                || mdl_breaker_init(es->breaker, &s->calls[i].breaker)
+                   != SIM_OK) {
+                free(es->breaker);
+                es->breaker = NULL;
+                goto nomem;
+            }
+            es->breaker_hook = mdl_breaker_hook(es->breaker);
+            es->chain.n = 1;
+            es->chain.p = &es->breaker_hook;
+        }
     }
     if (build_applies(net) != SIM_OK || mdl__results_build(net) != SIM_OK)
         goto nomem;
@@ -253,6 +265,11 @@ void mdl_net_free(mdl_net *net)
     for (i = 0; net->cl && i < net->ncls; i++)
         free(net->cl[i].hist);
     mdl__results_free(net);
+    for (i = 0; net->es && i < net->nedges; i++)
+        if (net->es[i].breaker) {
+            mdl_breaker_destroy(net->es[i].breaker);
+            free(net->es[i].breaker);
+        }
     free(net->applies);
     free(net->sv);
     free(net->cl);
@@ -347,6 +364,8 @@ static void reset_state(mdl_net *net)
     for (i = 0; i < net->nedges; i++) {
         mdl_retry_start(&net->es[i].retry, net->es[i].retry_policy);
         net->es[i].partitioned = 0;
+        if (net->es[i].breaker)
+            mdl_breaker_start(net->es[i].breaker);
     }
     net->timers = has_timers(net);
     net->may_fail = may_fail(net);

@@ -3,10 +3,10 @@
  * client-side policies on each call edge, and an admission chain on each
  * service.
  *
- * A call edge's chain is consulted in order as each call starts (a
- * policy may refuse it: a breaker that is open, a budget that is spent)
- * and, in reverse order, as it ends with its outcome (a breaker counts
- * it). A service's admission chain is consulted in order when a visit
+ * A call edge's chain is consulted in order as each attempt of a call
+ * starts (a policy may refuse it: a breaker that is open) and, in
+ * reverse order, as it ends with its outcome (a breaker counts it):
+ * Resilience4j's order, with the retry outside the breaker. A service's admission chain is consulted in order when a visit
  * arrives, after its capacity (a bulkhead or rate limit may refuse it),
  * and told when an admitted visit leaves. Each hook's `self` is the
  * pattern's own state, owned by whoever installed it. Chains are empty
@@ -22,8 +22,9 @@ typedef struct mdl_policy {
     /* MDL_PASS, or the outcome (MDL_CALL_FAILED) c ends with at once,
      * without going out. A policy may shape c: its deadline, a timer. */
     int (*start)(void *self, mdl_call *c, double now);
-    /* c has ended with c->outcome. NULL: not interested. */
-    void (*end)(void *self, const mdl_call *c, double now);
+    /* c's current attempt, begun at c->t_attempt, has ended with outcome
+     * (MDL_CALL_*). NULL: not interested. */
+    void (*end)(void *self, const mdl_call *c, int outcome, double now);
     void *self;
 } mdl_policy;
 
@@ -62,15 +63,16 @@ static inline int mdl_chain_start(const mdl_chain *ch, mdl_call *c,
     return MDL_PASS;
 }
 
-/* c has ended: tell the first `seen` policies, innermost first. */
+/* c's attempt has ended with outcome: tell the first `seen` policies,
+ * innermost first. */
 static inline void mdl_chain_end(const mdl_chain *ch, const mdl_call *c,
-                                 double now, int seen)
+                                 int outcome, double now, int seen)
 {
     int i;
 
     for (i = seen - 1; i >= 0; i--)
         if (ch->p[i].end)
-            ch->p[i].end(ch->p[i].self, c, now);
+            ch->p[i].end(ch->p[i].self, c, outcome, now);
 }
 
 /* Nonzero when every admitter admits; a refusal tells those that had

@@ -163,6 +163,9 @@ void mdl__results_reset(mdl_net *net, double now)
         net->es[i].count = net->es[i].ok = net->es[i].failed = 0;
         net->es[i].timeouts = net->es[i].errors = 0;
         net->es[i].attempts = 0;
+        net->es[i].short_circuited = 0;
+        if (net->es[i].breaker)
+            mdl_breaker_reset_stats(net->es[i].breaker, now);
     }
     reset_cls(&net->sys);
     net->sys_time = 0;

@@ -102,6 +102,20 @@ typedef struct mdl_retry_policy {
     double throttle_ratio;  /* tokens a success gives back */
 } mdl_retry_policy;
 
+/* A call edge's circuit breaker (Resilience4j's CircuitBreaker; its
+ * defaults are those of CircuitBreakerConfig). */
+typedef struct mdl_breaker_policy {
+    int on;                 /* a breaker is configured */
+    int time_based;         /* window in seconds, else in outcomes */
+    long window;            /* 100 */
+    long min_calls;         /* 100 */
+    double failure_rate;    /* %, 50 */
+    double slow_rate;       /* %, 100 */
+    double slow_duration;   /* s, 60 */
+    double open_for;        /* s, 60 */
+    long half_open_calls;   /* 10 */
+} mdl_breaker_policy;
+
 /* One entry of `calls:`. A policy field added here must also be refused
  * by the allow-list of exact models (analysis/ana_theory.c). */
 typedef struct mdl_call_policy {
@@ -111,6 +125,7 @@ typedef struct mdl_call_policy {
     double timeout;         /* per attempt (s); 0: none */
     double deadline;        /* whole call (s); 0: none */
     mdl_retry_policy retry;
+    mdl_breaker_policy breaker;
 } mdl_call_policy;
 
 typedef struct mdl_scenario {

@@ -3,6 +3,7 @@
  * one call edge of the topology, each value its call policies.
  */
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,8 +20,8 @@
  * "caller->callee", or "caller->callee#K" for the K-th, from 0 in file
  * order, of the call edges between the two services. Names hold neither
  * "->" nor '#' (mdl_name.h), so a key splits one way only. Of the call
- * policies of DESIGN.md section 4, timeout, deadline and retry are
- * simulated; the others are known keys, each refused as not simulated
+ * policies of DESIGN.md section 4, timeout, deadline, retry and breaker
+ * are simulated; the others are known keys, each refused as not simulated
  * yet; any other key is unknown.
  *
  * retry follows Envoy where both systems have a setting (one retry
@@ -179,6 +180,110 @@ static int read_throttle(ctx *c, const char *key, yaml_node_t *k,
     return rc;
 }
 
+#define BRK(field) .off = offsetof(mdl_breaker_policy, field)
+#define WINDOW_MAX 1000000      /* outcomes, or seconds */
+
+/* `window`: a count of outcomes (100) or a time ("10s", whole seconds). */
+static int read_window(ctx *c, const char *key, yaml_node_t *k,
+                       yaml_node_t *v, void *arg)
+{
+    mdl_breaker_policy *b = arg;
+    const char *t = mdl__yaml_want_scalar(c, v, key);
+    char *end;
+    double x;
+    long n;
+
+    (void)k;
+    if (!t)
+        return SIM_EPARSE;
+    n = strtol(t, &end, 10);
+    if (end != t && !*end) {
+        if (n < 1 || n > WINDOW_MAX)
+            return mdl__yaml_err(c, v, 0, "'window' must hold 1 to %d "
+                                 "outcomes, found '%s'", WINDOW_MAX, t);
+        b->window = n;
+        b->time_based = 0;
+        return SIM_OK;
+    }
+    if (mdl_parse_time(t, &x) != SIM_OK || !(x >= 1) || x > WINDOW_MAX
+        || x != floor(x))
+        return mdl__yaml_err(c, v, 0, "'window' must be a count of calls "
+                             "such as 100 or whole seconds such as 10s, "
+                             "found '%s'", t);
+    b->window = (long)x;
+    b->time_based = 1;
+    return SIM_OK;
+}
+
+/* A rate threshold: "50%" or 50, above 0 and at most 100. */
+static int read_rate(ctx *c, const char *key, yaml_node_t *v, double *out)
+{
+    const char *t = mdl__yaml_want_scalar(c, v, key);
+    char *end;
+    double x;
+
+    if (!t)
+        return SIM_EPARSE;
+    x = strtod(t, &end);
+    if (end != t && *end == '%')
+        end++;
+    if (end == t || *end || !(x > 0 && x <= 100))
+        return mdl__yaml_err(c, v, 0, "'%s' must be a percentage above 0 "
+                             "and at most 100 such as 50%%, found '%s'", key,
+                             t);
+    *out = x;
+    return SIM_OK;
+}
+
+static int read_failure_rate(ctx *c, const char *key, yaml_node_t *k,
+                             yaml_node_t *v, void *arg)
+{
+    (void)k;
+    return read_rate(c, key, v, &((mdl_breaker_policy *)arg)->failure_rate);
+}
+
+static int read_slow_rate(ctx *c, const char *key, yaml_node_t *k,
+                          yaml_node_t *v, void *arg)
+{
+    (void)k;
+    return read_rate(c, key, v, &((mdl_breaker_policy *)arg)->slow_rate);
+}
+
+static const key_desc breaker_keys[] = {
+    { "window", KEY_SET, .set = read_window },
+    { "min_calls", KEY_LONG, 1, WINDOW_MAX, 0, BRK(min_calls) },
+    { "failure_rate", KEY_SET, .set = read_failure_rate },
+    { "slow_call_rate", KEY_SET, .set = read_slow_rate },
+    { "slow_call_duration", KEY_TIME, 0, MDL_TIME_MAX, 1,
+      BRK(slow_duration) },
+    { "open_for", KEY_TIME, 0, MDL_TIME_MAX, 1, BRK(open_for) },
+    { "half_open_calls", KEY_LONG, 1, WINDOW_MAX, 0, BRK(half_open_calls) },
+};
+static const map_desc breaker_map = MAP("breaker key", breaker_keys);
+
+/* `breaker`: Resilience4j's defaults for what is left out. */
+static int read_breaker(ctx *c, const char *key, yaml_node_t *k,
+                        yaml_node_t *v, void *arg)
+{
+    mdl_call_policy *cp = arg;
+    mdl_breaker_policy *b = &cp->breaker;
+    char where[300];
+
+    (void)key;
+    (void)k;
+    b->on = 1;
+    b->time_based = 0;
+    b->window = 100;
+    b->min_calls = 100;
+    b->failure_rate = 50;
+    b->slow_rate = 100;
+    b->slow_duration = 60;
+    b->open_for = 60;
+    b->half_open_calls = 10;
+    snprintf(where, sizeof where, "'breaker' of calls '%s'", cp->key);
+    return mdl__yaml_walk(c, v, where, &breaker_map, b);
+}
+
 static const key_desc retry_keys[] = {
     { "attempts", KEY_LONG, 1, ATTEMPTS_MAX, 0, RETRY(attempts) },
     { "on", KEY_SET, .set = read_on },
@@ -214,7 +319,7 @@ static const key_desc policy_keys[] = {
     { "deadline", KEY_TIME, 0, MDL_TIME_MAX, 0, POL(deadline) },
     { "retry", KEY_SET, .set = read_retry },
     { "hedge", KEY_SET, .set = policy_later },
-    { "breaker", KEY_SET, .set = policy_later },
+    { "breaker", KEY_SET, .set = read_breaker },
     { "bulkhead", KEY_SET, .set = policy_later },
     { "fallback", KEY_SET, .set = policy_later },
 };

@@ -314,12 +314,14 @@ static int probe_start(void *self, mdl_call *c, double now)
     return p->refuse ? MDL_CALL_REJECTED : MDL_PASS;
 }
 
-static void probe_end(void *self, const mdl_call *c, double now)
+static void probe_end(void *self, const mdl_call *c, int outcome,
+                      double now)
 {
     probe *p = self;
 
     (void)now;
-    if (c->outcome == MDL_CALL_OK)
+    (void)c;
+    if (outcome == MDL_CALL_OK)
         p->ok++;
     else
         p->failed++;
@@ -644,6 +646,28 @@ START_TEST(test_partition_fails_calls_at_once)
 }
 END_TEST
 
+/* x calls k (one worker, 10 ms) with a 5 ms timeout and a breaker that
+ * opens at 50% failures of 2 outcomes, for 1 s. c1 times out at 1005,
+ * c2 at 1006: the breaker opens. c3, let through at 1002, times out at
+ * 1007 (an outcome while open counts for nothing). c1 comes back at
+ * 2005, before 2006: short-circuited, rejected at once. */
+START_TEST(test_breaker_opens_and_short_circuits)
+{
+    static const char *const sets[] = {
+        AT("x"), "calls.x->k.timeout=5ms", "calls.x->k.breaker.window=2",
+        "calls.x->k.breaker.min_calls=2", "calls.x->k.breaker.open_for=1s",
+        "calls.x->k.breaker.half_open_calls=1", "run.requests=4"
+    };
+    seen s;
+
+    run_det(&s, sets, 9);
+    finished(&s, 0, 0, 1000, 1005, MDL_REQ_TIMED_OUT);
+    finished(&s, 1, 1, 1001, 1006, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 2, 1002, 1007, MDL_REQ_TIMED_OUT);
+    finished(&s, 3, 0, 2005, 2005, MDL_REQ_REJECTED);
+}
+END_TEST
+
 /* A model that cannot be written in a file (the cycle check rejects it)
  * is made by pointing an edge elsewhere after the net is built: the
  * watchdog is the engine's own last line of defence. */
@@ -738,6 +762,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_slow_window_doubles_work_begun_in_it);
     tcase_add_test(tc, test_error_window_fails_visits_leaving_in_it);
     tcase_add_test(tc, test_partition_fails_calls_at_once);
+    tcase_add_test(tc, test_breaker_opens_and_short_circuits);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);

@@ -700,6 +700,17 @@ static const calls_case calls_cases[] = {
       "'percent' must be a number above 0 and at most 100, found '150'" },
     { "  cart->pay: { retry: { throttle: { tokens: 10 } } }", 6, 35,
       "'throttle' needs tokens and ratio" },
+    { "  cart->pay: { breaker: { window: 10.5s } }", 6, 35,
+      "'window' must be a count of calls such as 100 or whole seconds "
+      "such as 10s, found '10.5s'" },
+    { "  cart->pay: { breaker: { failure_rate: 150% } }", 6, 41,
+      "'failure_rate' must be a percentage above 0 and at most 100 such "
+      "as 50%, found '150%'" },
+    { "  cart->pay: { breaker: { half_open_calls: 0 } }", 6, 44,
+      "'half_open_calls' must be between 1 and 1000000, found '0'" },
+    { "  cart->pay: { breaker: { open: 10s } }", 6, 27,
+      "unknown breaker key 'open' in 'breaker' of calls 'cart->pay'; "
+      "did you mean 'open_for'?" },
     { "  cart->pay: { retry: { tries: 3 } }", 6, 25,
       "unknown retry key 'tries' in 'retry' of calls 'cart->pay'" },
     { "  cart->pay: { timout: 800ms }", 6, 16,
@@ -857,6 +868,42 @@ START_TEST(test_failures_are_read_with_their_windows)
 }
 END_TEST
 
+/* A breaker takes Resilience4j's defaults for what it leaves out. */
+START_TEST(test_breaker_defaults_follow_resilience4j)
+{
+    const mdl_breaker_policy *b;
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls("  cart->pay: { breaker: {} }\n"
+                                "  front->cart#0:\n"
+                                "    breaker: { window: 10s, failure_rate: "
+                                "25%, slow_call_rate: 80,\n"
+                                "      slow_call_duration: 2s, open_for: 30s,"
+                                " half_open_calls: 3, min_calls: 5 }",
+                                NULL, 0, &s, &d), SIM_OK);
+    b = &s->calls[0].breaker;
+    ck_assert(b->on && !b->time_based);
+    ck_assert_int_eq(b->window, 100);
+    ck_assert_int_eq(b->min_calls, 100);
+    ck_assert_double_eq(b->failure_rate, 50);
+    ck_assert_double_eq(b->slow_rate, 100);
+    ck_assert_double_eq(b->slow_duration, 60);
+    ck_assert_double_eq(b->open_for, 60);
+    ck_assert_int_eq(b->half_open_calls, 10);
+    b = &s->calls[1].breaker;
+    ck_assert(b->on && b->time_based);
+    ck_assert_int_eq(b->window, 10);
+    ck_assert_int_eq(b->min_calls, 5);
+    ck_assert_double_eq(b->failure_rate, 25);
+    ck_assert_double_eq(b->slow_rate, 80);
+    ck_assert_double_eq(b->slow_duration, 2);
+    ck_assert_double_eq(b->open_for, 30);
+    ck_assert_int_eq(b->half_open_calls, 3);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 /* A retry takes Envoy's defaults for what it leaves out: one retry of
  * any failure after a backoff of jitter(base=25ms, cap=250ms); a budget
  * of 20% and 3; the cap ten times a base given alone. */
@@ -996,6 +1043,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_calls_with_empty_entries_change_nothing);
     tcase_add_test(tc, test_set_goes_through_the_calls_block);
     tcase_add_test(tc, test_retry_defaults_follow_envoy);
+    tcase_add_test(tc, test_breaker_defaults_follow_resilience4j);
     tcase_add_test(tc, test_failures_are_read_with_their_windows);
     tcase_add_loop_test(tc, test_failure_error_names_line_column_and_key, 0,
                         (int)(sizeof failure_cases
