@@ -104,6 +104,7 @@ static void attempt_start(mdl_net *net, mdl_call *c, double now)
     c->t_attempt = now;
     c->seen = 0;
     c->refused = 0;
+    c->cause = 0;               /* none from an earlier attempt */
     if (es->chain.n) {
         int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
         if (rc != MDL_PASS) {
