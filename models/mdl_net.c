@@ -342,11 +342,13 @@ static int has_timers(const mdl_net *net)
 }
 
 /* Can a request fail: a capacity, an admission chain, a call policy, a
- * caller that stops waiting? */
+ * caller that stops waiting, an injected failure? */
 static int may_fail(const mdl_net *net)
 {
     size_t i;
 
+    if (net->s->nfailures > 0)
+        return 1;
     for (i = 0; i < net->nsv; i++)
         if (net->sv[i].rep[0].cap > 0 || net->sv[i].admit.n > 0)
             return 1;

@@ -611,6 +611,16 @@ START_TEST(test_slow_window_doubles_work_begun_in_it)
 }
 END_TEST
 
+static void self_of_the_successful(const mdl_net *net, const double *res,
+                                   void *ctx)
+{
+    (void)ctx;
+    /* c2 waited 9 ms and worked 10, c3 waited 18 and worked 10: 47 ms
+     * over 2 successful requests; c1's failed 10 ms is not counted. */
+    ck_assert_double_eq_tol(value_of(net, res, "service:s",
+                                     "self_per_request"), 0.0235, 1e-12);
+}
+
 /* s answers with an error from 1005 to 1015 ms: c1, leaving at 1010,
  * fails; c2 and c3 leave after the window. */
 START_TEST(test_error_window_fails_visits_leaving_in_it)
@@ -621,7 +631,7 @@ START_TEST(test_error_window_fails_visits_leaving_in_it)
     };
     seen s;
 
-    run_det(&s, sets, 4);
+    run_det_full(&s, sets, 4, NULL, self_of_the_successful, NULL);
     finished(&s, 0, 0, 1000, 1010, MDL_REQ_FAILED);
     finished(&s, 1, 1, 1001, 1020, MDL_REQ_OK);
     finished(&s, 2, 2, 1002, 1030, MDL_REQ_OK);
