@@ -1,8 +1,10 @@
 /*
  * mdl_int.h - the engine's run-time objects, shared by the modules that
  * make up mdl_net: requests (mdl_request.c), the visit and call
- * lifecycle (mdl_visit.c, mdl_call.c), workloads (mdl_workload.c) and
- * results (mdl_results.c). Nothing outside models/ includes it.
+ * lifecycle (mdl_visit.c, mdl_call.c), injected failures
+ * (mdl_failure.c), workloads (mdl_workload.c), the metric tables and
+ * results (mdl_metrics.c, mdl_results.c). Nothing outside models/
+ * includes it.
  *
  * Objects and who owns them:
  *   flow     one request from a workload, or one published event: its

@@ -6,10 +6,15 @@
  *   mdl_station    a replica's workers: FIFO, processor sharing, delay
  *   mdl_balancer   which replica takes a call
  *   mdl_visit      the callee's side: arrival, work, stages, leaving
- *   mdl_call       the caller's side: calls, answers, policy chains
+ *   mdl_call       the caller's side: attempts, answers, timeouts,
+ *                  deadlines, backoffs, the policy chain
+ *   mdl_retry      whether to try again: policy, budget, throttle
+ *   mdl_breaker    the circuit breaker, a policy of the chain
+ *   mdl_failure    injected failures switched on and off
  *   mdl_request    requests from start to end, ledgers, outcomes
  *   mdl_workload   open and closed workloads, class mixes
- *   mdl_results    the metric table and the result vector
+ *   mdl_metrics    what each kind of scope reports
+ *   mdl_results    the result vector
  *   mdl_pool       pooled objects, so the event loop does not allocate
  * This file builds them from the topology and scenario (stages of calls
  * per service, forward edges, which edges apply to which class), seeds
@@ -17,9 +22,10 @@
  * advance (a deadlock, or time standing still) from one that finished.
  *
  * Random streams: one per workload (arrivals, think times, class mix),
- * and per service for service times, call probabilities and routing, and
- * replica choice; named after the workload or service, so that common
- * random numbers survive edits elsewhere in the topology.
+ * and per service for service times, call probabilities and routing,
+ * replica choice, retry backoffs and injected errors; named after the
+ * workload or service, so that common random numbers survive edits
+ * elsewhere in the topology.
  */
 #include <limits.h>
 #include <stddef.h>
