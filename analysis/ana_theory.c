@@ -398,21 +398,34 @@ static int no_theory(ana_theory *t, const char *fmt, const char *a,
 
 #define UNKNOWN_DIST "has a service distribution theory does not know"
 
+/* What v's kind alone says: a delay station (M/G/inf, insensitive) has
+ * an exact form when theory knows its distribution; a queue (*queue set,
+ * NULL returned) depends on the rest; any other kind has none. */
+static const char *kind_obstacle(const mdl_service *v, int *queue)
+{
+    *queue = 0;
+    switch (v->kind) {
+    case MDL_SVC_DELAY:
+        return known_dist(&v->service) ? NULL : UNKNOWN_DIST;
+    case MDL_SVC_SERVICE:
+        *queue = 1;
+        return NULL;
+    case MDL_SVC_BROKER:
+        return "is not a plain queueing station";
+    }
+    return "is a kind of station theory does not know";
+}
+
 /* Why station v keeps no product form, in words that follow its name;
  * NULL when it does: a delay, or one replica without capacity, PS or
  * FIFO with exponential service. */
 static const char *station_obstacle(const mdl_service *v)
 {
-    switch (v->kind) {
-    case MDL_SVC_DELAY:             /* M/G/inf: insensitive */
-        return known_dist(&v->service) ? NULL : UNKNOWN_DIST;
-    case MDL_SVC_SERVICE:
-        break;
-    case MDL_SVC_BROKER:
-        return "is not a plain queueing station";
-    }
-    if (v->kind != MDL_SVC_SERVICE)
-        return "is a kind of station theory does not know";
+    int queue;
+    const char *why = kind_obstacle(v, &queue);
+
+    if (!queue)
+        return why;
     if (v->replicas != 1)
         return "has several replicas";
     if (v->capacity != 0)
@@ -433,16 +446,11 @@ static const char *station_obstacle(const mdl_service *v)
  * distribution (those the cases of single_station() tell), or NULL. */
 static const char *single_obstacle(const mdl_service *v)
 {
-    switch (v->kind) {
-    case MDL_SVC_DELAY:
-        return known_dist(&v->service) ? NULL : UNKNOWN_DIST;
-    case MDL_SVC_SERVICE:
-        break;
-    case MDL_SVC_BROKER:
-        return "is not a plain queueing station";
-    }
-    if (v->kind != MDL_SVC_SERVICE)
-        return "is a kind of station theory does not know";
+    int queue;
+    const char *why = kind_obstacle(v, &queue);
+
+    if (!queue)
+        return why;
     if (v->replicas != 1)
         return "has several replicas, each with a queue of its own";
     if (!known_dist(&v->service))

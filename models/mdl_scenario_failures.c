@@ -47,16 +47,14 @@ static const char *const modes[] = {
 };
 #define NSIMULATED 3            /* the first three */
 
-/* A time value of key at node v, into *x: at >= 0, for > 0. */
-static int read_time(ctx *c, yaml_node_t *v, const char *key, int positive,
-                     double *x)
+/* A time at node v, into *x: at (>= 0) or, when positive, for (> 0). */
+static int read_time(ctx *c, yaml_node_t *v, int positive, double *x)
 {
     static const key_desc at_desc = { "at", KEY_TIME, 0, MDL_TIME_MAX, 0,
                                       .off = 0 };
     static const key_desc for_desc = { "for", KEY_TIME, 0, MDL_TIME_MAX, 1,
                                        .off = 0 };
 
-    (void)key;
     return mdl__yaml_read_value(c, positive ? &for_desc : &at_desc, v, x);
 }
 
@@ -167,9 +165,9 @@ static int read_failure(ctx *c, yaml_node_t *n)
                              "needs 'at', when it begins");
     f.at = 0;
     f.len = INFINITY;
-    if (a.at && (rc = read_time(c, a.at, "at", 0, &f.at)) != SIM_OK)
+    if (a.at && (rc = read_time(c, a.at, 0, &f.at)) != SIM_OK)
         return rc;
-    if (a.len && (rc = read_time(c, a.len, "for", 1, &f.len)) != SIM_OK)
+    if (a.len && (rc = read_time(c, a.len, 1, &f.len)) != SIM_OK)
         return rc;
     if (!(grown = realloc(s->failures, (s->nfailures + 1) * sizeof *grown)))
         return SIM_ENOMEM;

@@ -182,7 +182,7 @@ void mdl_station_let_go(mdl_station *st, mdl_work *w, double now)
      * line is read afresh each time: a dropped piece's owner may act. */
     while ((next = st->qhead)) {
         unlink_line(st, next, now);
-        if (st->check && expired(st, next, now)) {
+        if (expired(st, next, now)) {
             drop(st, next, now);
             continue;
         }

@@ -122,11 +122,8 @@ static const attr_desc edge_attrs[] = {
 /* Value parsers                                                       */
 /* ------------------------------------------------------------------ */
 
-/* Parse text as an integer in [lo, hi]. Numbers written as reals with no
- * fractional part ("4.0", as GML and GraphML doubles print) are accepted.
- * Returns 1 on success, 2 for an integer above hi (*out untouched: it may
- * not fit a long), 0 for anything else. */
-static int parse_integer(const char *text, double lo, double hi, long *out)
+/* Parse text as a finite real. Returns 1 on success. */
+static int parse_real(const char *text, double *out)
 {
     char *end;
     double x;
@@ -137,7 +134,21 @@ static int parse_integer(const char *text, double lo, double hi, long *out)
         return 0;
     while (*end == ' ' || *end == '\t')
         end++;
-    if (*end || !isfinite(x) || x < lo)
+    if (*end || !isfinite(x))
+        return 0;
+    *out = x;
+    return 1;
+}
+
+/* Parse text as an integer in [lo, hi]. Numbers written as reals with no
+ * fractional part ("4.0", as GML and GraphML doubles print) are accepted.
+ * Returns 1 on success, 2 for an integer above hi (*out untouched: it may
+ * not fit a long), 0 for anything else. */
+static int parse_integer(const char *text, double lo, double hi, long *out)
+{
+    double x;
+
+    if (!parse_real(text, &x) || x < lo)
         return 0;
     if (x > hi)
         return x == floor(x) ? 2 : 0;
@@ -163,24 +174,6 @@ static int set_count(const char *key, const char *value, long lo, long hi,
         snprintf(err, errlen, "%s must be %s, found '%s'", key, what, value);
         return SIM_EPARSE;
     }
-}
-
-/* Parse text as a finite real. Returns 1 on success. */
-static int parse_real(const char *text, double *out)
-{
-    char *end;
-    double x;
-
-    errno = 0;
-    x = strtod(text, &end);
-    if (end == text || errno == ERANGE)
-        return 0;
-    while (*end == ' ' || *end == '\t')
-        end++;
-    if (*end || !isfinite(x))
-        return 0;
-    *out = x;
-    return 1;
 }
 
 /* Index of text in words[0..n-1], or -1. */
