@@ -186,7 +186,9 @@ struct mdl_net {
     void (*observer)(void *ctx, const mdl_net_req *r);
     void *observer_ctx;
     int oom;
-    int may_fail;           /* some request can fail: keep ledgers */
+    int may_fail;           /* some request can fail: keep ledgers; every
+                               way a request can fail must be listed in
+                               mdl_net.c's may_fail() */
     int timers;             /* some call has a timeout or a deadline:
                                orphans are possible */
     size_t nmetrics;
