@@ -130,9 +130,11 @@ static int matches(const char *list, const char *scope)
     return 0;
 }
 
-/* Whether the table shows a row: see ana_rows. */
+/* Whether the table shows a row: see ana_rows. An outcome that departs
+ * from its usual value (notable: errors, a service down) is shown for
+ * services and calls too. */
 static int shown(const ana_rows *rows, const char *scope, const char *metric,
-                 double th)
+                 double th, int notable)
 {
     if (rows && rows->all)
         return 1;
@@ -140,6 +142,9 @@ static int shown(const ana_rows *rows, const char *scope, const char *metric,
         return matches(rows->show, scope);
     if (!strcmp(scope, "system") || !strncmp(scope, "class:", 6)
         || !isnan(th))
+        return 1;
+    if (notable && (!strncmp(scope, "service:", 8)
+                    || !strncmp(scope, "call:", 5)))
         return 1;
     return !strncmp(scope, "service:", 8)
            && (!strcmp(metric, "utilization")
@@ -173,8 +178,12 @@ void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out)
 
     for (m = 0; m < nm; m++) {
         const char *scope = mdl_net_scope(r->net, m);
+        double usual;
+        int notable = mdl_net_metric_quiet(r->net, m, &usual)
+                      && r->ci[m].mean != usual;
         if (shown(rows, scope, mdl_net_metric(r->net, m),
-                  ana_theory_get(r->th, scope, mdl_net_metric(r->net, m)))
+                  ana_theory_get(r->th, scope, mdl_net_metric(r->net, m)),
+                  notable)
             && (int)strlen(scope) > w)
             w = (int)strlen(scope);
     }
@@ -195,12 +204,14 @@ void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out)
         const ana_ci *ci = &r->ci[m];
         double th = ana_theory_get(r->th, scope, metric), scale = 1.0;
         const char *unit = "";
+        double usual;
+        int quiet = mdl_net_metric_quiet(r->net, m, &usual);
         char mean[32], lo[32], hi[32], thv[32], err[32] = "", ci_txt[80];
 
         /* Outcomes such as rejections only matter where they happen. */
-        if (mdl_net_metric_quiet(r->net, m) && ci->mean == 0.0 && !(th > 0))
+        if (quiet && ci->mean == usual && !(th > 0))
             continue;
-        if (!shown(rows, scope, metric, th)) {
+        if (!shown(rows, scope, metric, th, quiet)) {
             hidden++;
             continue;
         }

@@ -187,6 +187,12 @@ void mdl_breaker_record(mdl_breaker *b, double now, int failed,
     }
 }
 
+void mdl_breaker_release(mdl_breaker *b)
+{
+    if (b->state == MDL_BREAKER_HALF_OPEN && b->half_permits > b->half_calls)
+        b->half_permits--;
+}
+
 static int hook_start(void *self, mdl_call *c, double now)
 {
     (void)c;
@@ -195,8 +201,11 @@ static int hook_start(void *self, mdl_call *c, double now)
 
 static void hook_end(void *self, const mdl_call *c, int outcome, double now)
 {
-    mdl_breaker_record(self, now, outcome != MDL_CALL_OK,
-                       now - c->t_attempt);
+    if (outcome == MDL_CALL_PENDING)
+        mdl_breaker_release(self);
+    else
+        mdl_breaker_record(self, now, outcome != MDL_CALL_OK,
+                           now - c->t_attempt);
 }
 
 mdl_policy mdl_breaker_hook(mdl_breaker *b)

@@ -68,6 +68,10 @@ int mdl_breaker_permit(mdl_breaker *b, double now);
  * (s). */
 void mdl_breaker_record(mdl_breaker *b, double now, int failed,
                         double duration);
+/* An attempt let through was cancelled before it ended: it counts for
+ * nothing, and a trial permit it held in HALF_OPEN is given back
+ * (Resilience4j's releasePermission). */
+void mdl_breaker_release(mdl_breaker *b);
 /* b as a client-side policy of an edge's chain (mdl_policy.h): each
  * attempt asks it, and tells it its outcome and duration. */
 mdl_policy mdl_breaker_hook(mdl_breaker *b);

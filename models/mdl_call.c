@@ -241,6 +241,20 @@ void mdl__call_arm(mdl_net *net, mdl_call *c, double delay)
     c->timer = mdl__schedule(net, delay, on_timer, c, (long)c->gen);
 }
 
+void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
+{
+    edge_rt *es = &net->es[c->edge];
+
+    if (c->seen)
+        mdl_chain_end(&es->chain, c, MDL_CALL_PENDING, now, c->seen);
+    es->attempts += c->sent;
+    es->short_circuited += c->refused;
+    es->retry.active--;
+    es->retry.retrying -= c->retrying;
+    es->failed++;
+    call_end(net, c);
+}
+
 void mdl__call_start(mdl_net *net, visit *from, int e, int left,
                      double now)
 {

@@ -85,6 +85,8 @@ struct visit {
     double t_arrive;        /* s */
     double t_calls;         /* the calls began (s) */
     double t_stage;         /* the current stage began (s) */
+    visit *rprev, *rnext;   /* the visits its replica holds, kept while
+                               failures can strike them (net->track) */
 };
 
 struct replica {
@@ -97,9 +99,15 @@ struct replica {
     double arrivals, rejected, departures;
     double self;            /* time of successful requests here (s) */
     double orphan_work;     /* work done for callers that gave up (s) */
-    double errors;          /* visits that left with an error */
+    double errors;          /* visits that answered with an error */
+    double refused;         /* arrivals refused while down (errors) */
     int nslow;              /* slow-downs in force (mdl_failure.c) */
     double err_p;           /* an injected error's probability, or 0 */
+    int cold;               /* visits take the slow path: err_p > 0, or
+                               net->track (mdl__replica_cold) */
+    int down;               /* crashes in force: it refuses visits */
+    int hung;               /* hangs in force: it answers none */
+    visit *held;            /* the visits it holds, when net->track */
 };
 
 typedef struct stage {
@@ -128,6 +136,9 @@ struct service {
     gsl_rng *svc_rng, *route_rng, *lb_rng;
     gsl_rng *retry_rng;     /* backoffs of its calls */
     gsl_rng *fail_rng;      /* injected errors */
+    gsl_rng *updown_rng;    /* times up and down; NULL: no updown */
+    int nup;                /* replicas neither down nor hung */
+    sim_twa up;             /* of nup */
 };
 
 typedef struct cls {
@@ -191,6 +202,9 @@ struct mdl_net {
                                mdl_net.c's may_fail() */
     int timers;             /* some call has a timeout or a deadline:
                                orphans are possible */
+    int track;              /* replicas can crash or hang: each keeps
+                               the list of the visits it holds */
+    struct updown *ud;      /* owned: updown state per struck replica */
     size_t nmetrics;
     metric *metrics;
 };
@@ -258,9 +272,19 @@ void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
  * ended by then: it ends in a timeout (and may be retried); the callee's
  * visit goes on as an orphan whose answer goes nowhere. */
 void mdl__call_arm(mdl_net *net, mdl_call *c, double delay);
+/* c's caller is gone: stop waiting, and free c. Its callee goes on as an
+ * orphan; its policies hear that the attempt was cancelled
+ * (MDL_CALL_PENDING), and the edge counts the call as failed. */
+void mdl__call_abandon(mdl_net *net, mdl_call *c, double now);
+
+/* Fail v, held at its replica (crashed, or restarting after a hang): its
+ * work and calls are dropped, its caller gets an error. */
+void mdl__visit_fail(mdl_net *net, visit *v, double now);
 
 /* mdl_failure.c: switch the scenario's failures on and off over their
  * windows (those from 0 at once). */
+int mdl__failures_build(mdl_net *net);
+void mdl__failures_free(mdl_net *net);
 void mdl__failures_start(mdl_net *net);
 
 /* mdl_workload.c */
@@ -282,13 +306,18 @@ typedef struct metric_at {
  * utilization (a fraction except at a delay station). */
 enum { MDL_RANGE_ANY, MDL_RANGE_FRACTION, MDL_RANGE_UTILIZATION };
 
+/* Shown always; left out of the table at 0 (an outcome: rejected,
+ * timeouts...); at 1 (a service's up). */
+enum { MDL_QUIET_NO, MDL_QUIET_ZERO, MDL_QUIET_ONE };
+
 typedef struct metric_def {
     const char *name;
     const char *unit;       /* "s", "1/s" or "" */
     int range;              /* MDL_RANGE_* */
     double (*get)(const metric_at *x, const void *obj);
-    int quiet;              /* an outcome that matters only where it
-                               happens: the table leaves out zeros */
+    int quiet;              /* MDL_QUIET_*: a metric that matters only
+                               where it departs from its usual value,
+                               which the table leaves out */
 } metric_def;
 
 typedef struct metric_set {
@@ -308,6 +337,12 @@ void mdl__results_reset(mdl_net *net, double now);
 void mdl__results_collect(const mdl_net *net, double now, double *out);
 
 /* ---- small steps of the hot path, inlined ---- */
+
+/* Set r->cold after err_p or net->track changed. */
+static inline void mdl__replica_cold(const mdl_net *net, replica *r)
+{
+    r->cold = r->err_p > 0 || net->track;
+}
 
 static inline void mdl__request_free(mdl_net *net, flow *f)
 {

@@ -282,14 +282,23 @@ static double svc_dropped(const metric_at *x, const void *o)
     return arr > rej ? SUM(sv, st.dropped) / (arr - rej) : 0.0;
 }
 
-/* Share of the visits that left answering an error. */
+/* Share of the visits answered (those that left, and those refused by
+ * a crashed replica) that were answered with an error. */
 static double svc_errors(const metric_at *x, const void *o)
 {
     const service *sv = o;
-    double dep = SUM(sv, departures);
+    double answered = SUM(sv, departures) + SUM(sv, refused);
 
     (void)x;
-    return dep > 0 ? SUM(sv, errors) / dep : 0.0;
+    return answered > 0 ? SUM(sv, errors) / answered : 0.0;
+}
+
+/* Time-average share of its replicas up (mdl_failure.c). */
+static double svc_up(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+
+    return sim_twa_mean(&sv->up, x->now) / sv->nrep;
 }
 
 static const metric_def SVC[] = {
@@ -309,6 +318,7 @@ static const metric_def SVC[] = {
     { "orphaned", "", MDL_RANGE_FRACTION, svc_orphaned, 1 },
     { "deadline_dropped", "", MDL_RANGE_FRACTION, svc_dropped, 1 },
     { "errors", "", MDL_RANGE_FRACTION, svc_errors, 1 },
+    { "up", "", MDL_RANGE_FRACTION, svc_up, MDL_QUIET_ONE },
 };
 
 /* ---- replicas and stages ---- */

@@ -10,7 +10,8 @@
  *                  deadlines, backoffs, the policy chain
  *   mdl_retry      whether to try again: policy, budget, throttle
  *   mdl_breaker    the circuit breaker, a policy of the chain
- *   mdl_failure    injected failures switched on and off
+ *   mdl_failure    injected failures switched on and off; crashes,
+ *                  hangs, replicas going up and down
  *   mdl_request    requests from start to end, ledgers, outcomes
  *   mdl_workload   open and closed workloads, class mixes
  *   mdl_metrics    what each kind of scope reports
@@ -23,7 +24,8 @@
  *
  * Random streams: one per workload (arrivals, think times, class mix),
  * and per service for service times, call probabilities and routing,
- * replica choice, retry backoffs and injected errors; named after the
+ * replica choice, retry backoffs, injected errors and times up and down
+ * (only where a service goes up and down); named after the
  * workload or service, so that common random numbers survive edits
  * elsewhere in the topology.
  */
@@ -211,7 +213,8 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
             es->chain.p = &es->breaker_hook;
         }
     }
-    if (build_applies(net) != SIM_OK || mdl__results_build(net) != SIM_OK)
+    if (build_applies(net) != SIM_OK || mdl__results_build(net) != SIM_OK
+        || mdl__failures_build(net) != SIM_OK)
         goto nomem;
     *out = net;
     return SIM_OK;
@@ -234,8 +237,10 @@ static void free_run_state(mdl_net *net)
         gsl_rng_free(net->sv[i].lb_rng);
         gsl_rng_free(net->sv[i].retry_rng);
         gsl_rng_free(net->sv[i].fail_rng);
+        gsl_rng_free(net->sv[i].updown_rng);
         net->sv[i].svc_rng = net->sv[i].route_rng = net->sv[i].lb_rng = NULL;
         net->sv[i].retry_rng = net->sv[i].fail_rng = NULL;
+        net->sv[i].updown_rng = NULL;
     }
     for (i = 0; i < net->nwl; i++) {
         gsl_rng_free(net->wls[i].rng);
@@ -271,6 +276,7 @@ void mdl_net_free(mdl_net *net)
     for (i = 0; net->cl && i < net->ncls; i++)
         free(net->cl[i].hist);
     mdl__results_free(net);
+    mdl__failures_free(net);
     for (i = 0; net->es && i < net->nedges; i++)
         if (net->es[i].breaker) {
             mdl_breaker_destroy(net->es[i].breaker);
@@ -324,6 +330,15 @@ static int seed_streams(mdl_net *net, unsigned rep)
         sv->fail_rng = stream(net, rep, "fail", sv->svc->name);
         if (!sv->svc_rng || !sv->route_rng || !sv->lb_rng || !sv->retry_rng
             || !sv->fail_rng)
+            return SIM_ENOMEM;
+    }
+    /* Only services that go up and down draw from `updown`. */
+    for (i = 0; i < net->s->nfailures; i++) {
+        const mdl_failure *f = &net->s->failures[i];
+        service *sv = &net->sv[f->service >= 0 ? f->service : 0];
+        if (f->mode != MDL_FAIL_UPDOWN || sv->updown_rng)
+            continue;
+        if (!(sv->updown_rng = stream(net, rep, "updown", sv->svc->name)))
             return SIM_ENOMEM;
     }
     for (i = 0; i < net->nwl; i++) {
@@ -386,8 +401,13 @@ static void reset_state(mdl_net *net)
             rp->n = 0;
             rp->nslow = 0;
             rp->err_p = 0;
+            mdl__replica_cold(net, rp);
+            rp->down = rp->hung = 0;
+            rp->held = NULL;
             rp->jobs.value = 0;
         }
+        sv->nup = sv->nrep;
+        sv->up.value = sv->nrep;
     }
     net->oom = 0;
     net->next_key = 0;

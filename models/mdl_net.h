@@ -36,9 +36,11 @@ const char *mdl_net_scope(const mdl_net *net, size_t i);
 const char *mdl_net_metric(const mdl_net *net, size_t i);
 /* "s" for a time, "1/s" for a rate, "" for a count, ratio or fraction. */
 const char *mdl_net_metric_unit(const mdl_net *net, size_t i);
-/* Nonzero for an outcome that matters only where it happens (rejected,
- * failed, timeouts...): a table may leave out its zeros. */
-int mdl_net_metric_quiet(const mdl_net *net, size_t i);
+/* Nonzero for a metric that matters only where it departs from its
+ * usual value, written to *usual: an outcome such as rejected, failed or
+ * timeouts (usually 0), a service's up (usually 1). A table may leave
+ * out the usual values. */
+int mdl_net_metric_quiet(const mdl_net *net, size_t i, double *usual);
 /* The largest value metric i can take: 1 for a fraction (availability,
  * rejected, failed, p_wait, the utilization of a queueing station), else
  * +inf. No metric is negative. */

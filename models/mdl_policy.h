@@ -23,7 +23,9 @@ typedef struct mdl_policy {
      * without going out. A policy may shape c: its deadline, a timer. */
     int (*start)(void *self, mdl_call *c, double now);
     /* c's current attempt, begun at c->t_attempt, has ended with outcome
-     * (MDL_CALL_*). NULL: not interested. */
+     * (MDL_CALL_*), or was cancelled (MDL_CALL_PENDING: its caller is
+     * gone): count nothing, give back what the attempt held. NULL: not
+     * interested. */
     void (*end)(void *self, const mdl_call *c, int outcome, double now);
     void *self;
 } mdl_policy;

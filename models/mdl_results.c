@@ -151,8 +151,9 @@ void mdl__results_reset(mdl_net *net, double now)
             sim_tally_reset(&rp->callee);
             rp->arrivals = rp->rejected = rp->departures = rp->self = 0;
             rp->orphan_work = 0;
-            rp->errors = 0;
+            rp->errors = rp->refused = 0;
         }
+        sim_twa_reset(&sv->up, now);
         for (k = 0; k < (size_t)sv->nstages; k++)
             sim_tally_reset(&sv->stages[k].dur);
     }
@@ -210,9 +211,12 @@ const char *mdl_net_metric_unit(const mdl_net *net, size_t i)
     return net->metrics[i].def->unit;
 }
 
-int mdl_net_metric_quiet(const mdl_net *net, size_t i)
+int mdl_net_metric_quiet(const mdl_net *net, size_t i, double *usual)
 {
-    return net->metrics[i].def->quiet;
+    int q = net->metrics[i].def->quiet;
+
+    *usual = q == MDL_QUIET_ONE ? 1.0 : 0.0;
+    return q != 0;
 }
 
 double mdl_net_metric_max(const mdl_net *net, size_t i)

@@ -380,6 +380,10 @@ void mdl_scenario_free(mdl_scenario *s)
     for (i = 0; i < s->ncalls; i++)
         free(s->calls[i].key);
     free(s->calls);
+    for (i = 0; i < s->nfailures; i++) {
+        mdl_dist_destroy(&s->failures[i].mttf);
+        mdl_dist_destroy(&s->failures[i].mttr);
+    }
     free(s->failures);
     mdl_topology_free(s->topo);
     free(s->path);

@@ -64,9 +64,9 @@ typedef enum mdl_fail_mode {
     MDL_FAIL_SLOW,          /* service times times factor */
     MDL_FAIL_ERROR,         /* the work is done, then an error (p) */
     MDL_FAIL_PARTITION,     /* calls on an edge fail at once */
-    MDL_FAIL_CRASH,         /* planned: refused at load */
-    MDL_FAIL_HANG,          /* planned: refused at load */
-    MDL_FAIL_UPDOWN         /* planned: refused at load */
+    MDL_FAIL_CRASH,         /* replicas refuse, and fail what they hold */
+    MDL_FAIL_HANG,          /* replicas accept and never answer */
+    MDL_FAIL_UPDOWN         /* replicas crash and recover by turns */
 } mdl_fail_mode;
 
 /* One injected failure, over the window [at, at + len) of simulated
@@ -80,6 +80,7 @@ typedef struct mdl_failure {
     long replicas;          /* the first k replicas; 0: all */
     double factor;          /* slow: > 0 */
     double p;               /* error: probability, in (0, 1] */
+    mdl_dist mttf, mttr;    /* updown: time up, time down; owned */
     int line;               /* where it is written; 0: unknown */
 } mdl_failure;
 

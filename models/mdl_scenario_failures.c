@@ -1,11 +1,13 @@
 /*
  * mdl_scenario_failures.c - the `failures:` block of a scenario: a list
  * of failures injected over a window of simulated time (DESIGN.md
- * section 4). Simulated so far: `slow` (a service's work takes factor
- * times as long), `error` (a service does the work, then answers with an
- * error, with probability p) and `partition` (calls on a call edge fail
- * at once, as a connection failure does). `crash`, `hang` and `updown`
- * are known modes, refused as not supported yet.
+ * section 4): `slow` (a service's work takes factor times as long),
+ * `error` (a service does the work, then answers with an error, with
+ * probability p), `partition` (calls on a call edge fail at once, as a
+ * connection failure does), `crash` (replicas refuse and drop what they
+ * hold), `hang` (replicas accept and never answer) and `updown`
+ * (replicas crash and recover by turns, after times drawn from `mttf`
+ * and `mttr`). mdl_failure.c simulates them.
  *
  * A window is `at` (s from the start of a replication, warm-up
  * included) and `for` (its length); without `for` it lasts to the end,
@@ -45,7 +47,6 @@ static const map_desc fail_map = MAP("failure key", fail_keys);
 static const char *const modes[] = {
     "slow", "error", "partition", "crash", "hang", "updown"
 };
-#define NSIMULATED 3            /* the first three */
 
 /* A time at node v, into *x: at (>= 0) or, when positive, for (> 0). */
 static int read_time(ctx *c, yaml_node_t *v, int positive, double *x)
@@ -68,6 +69,30 @@ static int only_for(ctx *c, yaml_node_t *n, const char *key,
                          "not '%s'", key, modes_ok, mode);
 }
 
+/* An updown's times to failure and to repair: distributions with a
+ * positive mean, or the replicas would flip in zero time. */
+static int read_updown(ctx *c, yaml_node_t *n, const fail_arg *a,
+                       mdl_failure *f)
+{
+    yaml_node_t *v[2] = { a->mttf, a->mttr };
+    mdl_dist *d[2] = { &f->mttf, &f->mttr };
+    static const char *const key[2] = { "mttf", "mttr" };
+    int i, rc;
+
+    for (i = 0; i < 2; i++) {
+        if (!v[i])
+            return mdl__yaml_err(c, n, 0, "an updown failure needs '%s', a "
+                                 "distribution such as \"exp(mean=%s)\"",
+                                 key[i], i ? "5m" : "1h");
+        if ((rc = mdl__yaml_parse_dist(c, v[i], key[i], d[i])) != SIM_OK)
+            return rc;
+        if (!(d[i]->mean > 0))
+            return mdl__yaml_err(c, v[i], 0, "'%s' must have a positive "
+                                 "mean", key[i]);
+    }
+    return SIM_OK;
+}
+
 static int read_failure(ctx *c, yaml_node_t *n)
 {
     mdl_scenario *s = c->s;
@@ -82,8 +107,8 @@ static int read_failure(ctx *c, yaml_node_t *n)
     if ((rc = mdl__yaml_walk(c, n, "a failure", &fail_map, &a)) != SIM_OK)
         return rc;
     if (!a.mode)
-        return mdl__yaml_err(c, n, 0, "failure has no 'mode' (slow, error "
-                             "or partition)");
+        return mdl__yaml_err(c, n, 0, "failure has no 'mode' (slow, error, "
+                             "partition, crash, hang or updown)");
     if (!(mode = mdl__yaml_want_scalar(c, a.mode, "mode")))
         return SIM_EPARSE;
     for (i = 0; i < NKEYS(modes) && strcmp(mode, modes[i]); i++)
@@ -94,9 +119,6 @@ static int read_failure(ctx *c, yaml_node_t *n)
                              mode, hint ? "; did you mean '" : "",
                              hint ? hint : "", hint ? "'?" : "");
     }
-    if (i >= NSIMULATED)
-        return mdl__yaml_err(c, a.mode, 0, "failure mode '%s' is not "
-                             "supported yet", mode);
     f.mode = (mdl_fail_mode)i;
     f.line = mdl__scenario_override_find(c, n) ? 0
              : (int)n->start_mark.line + 1;
@@ -114,8 +136,8 @@ static int read_failure(ctx *c, yaml_node_t *n)
         if ((rc = mdl__scenario_call_edge(c, a.edge, key, "edge", &f.edge))
             != SIM_OK)
             return rc;
-        if ((rc = only_for(c, a.replicas, "replicas", mode, "slow or error"))
-            != SIM_OK)
+        if ((rc = only_for(c, a.replicas, "replicas", mode, "slow, error, "
+                           "crash, hang or updown")) != SIM_OK)
             return rc;
     } else {
         const char *name;
@@ -141,8 +163,10 @@ static int read_failure(ctx *c, yaml_node_t *n)
                        "factor", mode, "slow")) != SIM_OK
         || (rc = only_for(c, f.mode == MDL_FAIL_ERROR ? NULL : a.p, "p",
                           mode, "error")) != SIM_OK
-        || (rc = only_for(c, a.mttf, "mttf", mode, "updown")) != SIM_OK
-        || (rc = only_for(c, a.mttr, "mttr", mode, "updown")) != SIM_OK)
+        || (rc = only_for(c, f.mode == MDL_FAIL_UPDOWN ? NULL : a.mttf,
+                          "mttf", mode, "updown")) != SIM_OK
+        || (rc = only_for(c, f.mode == MDL_FAIL_UPDOWN ? NULL : a.mttr,
+                          "mttr", mode, "updown")) != SIM_OK)
         return rc;
     if (f.mode == MDL_FAIL_SLOW) {
         static const key_desc factor_desc = { "factor", KEY_NUMBER, 0, 1e6,
@@ -169,8 +193,13 @@ static int read_failure(ctx *c, yaml_node_t *n)
         return rc;
     if (a.len && (rc = read_time(c, a.len, 1, &f.len)) != SIM_OK)
         return rc;
-    if (!(grown = realloc(s->failures, (s->nfailures + 1) * sizeof *grown)))
-        return SIM_ENOMEM;
+    rc = f.mode == MDL_FAIL_UPDOWN ? read_updown(c, n, &a, &f) : SIM_OK;
+    if (rc != SIM_OK || !(grown = realloc(s->failures, (s->nfailures + 1)
+                                                       * sizeof *grown))) {
+        mdl_dist_destroy(&f.mttf);
+        mdl_dist_destroy(&f.mttr);
+        return rc != SIM_OK ? rc : SIM_ENOMEM;
+    }
     s->failures = grown;
     s->failures[s->nfailures++] = f;
     return SIM_OK;

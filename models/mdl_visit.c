@@ -24,6 +24,14 @@
  *         caller (mdl__call_answer) or, at a root, ends the request
  *         (mdl__request_end).
  *
+ *   A crashed replica (mdl_failure.c) refuses an arriving visit with an
+ *   error; one that crashes, or restarts after a hang, fails every visit
+ *   it holds wherever it is (mdl__visit_fail: work taken back, calls
+ *   abandoned, the caller answered by an event). A hung replica holds
+ *   arriving visits unserved, and a visit whose calls are answered
+ *   there does not go on. To find what it holds, each replica lists its
+ *   visits, only in a model where replicas can crash or hang.
+ *
  *   next_stage sends the calls of one stage together (fork) and
  *   mdl__visit_joined moves on when the last has been answered (join).
  *   A stage whose edges were all skipped (p, types) or are publishes
@@ -64,9 +72,11 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
 
 /* The visit's chain ended (it left, or was refused): answer the caller,
  * or end the request. A refusal happens inside the caller's loop of
- * calls, so its answer waits for an event; a visit that leaves does so
- * from its own event, and answers at once. */
-static inline void answer(mdl_net *net, visit *v, int refused, double now)
+ * calls, and a failure struck by a crash anywhere, so their answers wait
+ * for an event (later); a visit that leaves does so from its own event,
+ * and answers at once. */
+static inline void answer(mdl_net *net, visit *v, int refused, int later,
+                          double now)
 {
     mdl_call *c = v->caller;
     unsigned gen = v->caller_gen;
@@ -91,21 +101,45 @@ static inline void answer(mdl_net *net, visit *v, int refused, double now)
     mdl__call_answer(net, c, gen, !cause ? MDL_CALL_OK
                                  : refused ? MDL_CALL_REJECTED
                                            : MDL_CALL_ERROR,
-                     cause, refused, now);
+                     cause, later, now);
+}
+
+/* The visits a replica holds, listed while failures can strike them. */
+static void hold(replica *r, visit *v)
+{
+    v->rprev = NULL;
+    v->rnext = r->held;
+    if (r->held)
+        r->held->rprev = v;
+    r->held = v;
+}
+
+static void unhold(replica *r, visit *v)
+{
+    if (v->rprev)
+        v->rprev->rnext = v->rnext;
+    else
+        r->held = v->rnext;
+    if (v->rnext)
+        v->rnext->rprev = v->rprev;
 }
 
 static void next_stage(mdl_net *net, visit *v, double now);
 
 /* A visit leaving r that failed, or may fail by an injected error
  * (mdl_failure.c: the work is done, the answer is an error, with
- * probability err_p): count it. Out of line: leave() is hot. */
-static __attribute__((noinline)) void fail_or_not(visit *v, replica *r)
+ * probability err_p): count it; and take it off r's list, if r keeps
+ * one. Out of line: leave() is hot. */
+static __attribute__((noinline)) void leave_cold(mdl_net *net, visit *v,
+                                                 replica *r)
 {
     if (!v->cause && r->err_p > 0
         && gsl_rng_uniform(r->sv->fail_rng) < r->err_p)
         v->cause = MDL_REQ_FAILED;
     if (v->cause)
         r->errors++;
+    if (net->track)
+        unhold(r, v);
 }
 
 /* The visit is over here: let go, leave, go on or answer. */
@@ -116,8 +150,8 @@ static void leave(mdl_net *net, visit *v, double now)
     int i;
 
     mdl_station_release(&r->st, &v->w, now);
-    if (__builtin_expect(v->cause || r->err_p > 0, 0))
-        fail_or_not(v, r);
+    if (__builtin_expect(v->cause | r->cold, 0))
+        leave_cold(net, v, r);
     SIM_INVARIANT(r->n > 0);
     r->n--;
     r->departures++;
@@ -140,7 +174,7 @@ static void leave(mdl_net *net, visit *v, double now)
             }
         }
     }
-    answer(net, v, 0, now);
+    answer(net, v, 0, 0, now);
 }
 
 /* Calls are over (or there were none): post-work, then leave. */
@@ -249,6 +283,8 @@ static void next_stage(mdl_net *net, visit *v, double now)
 void mdl__visit_joined(mdl_net *net, visit *v, double now)
 {
     SIM_INVARIANT(v->state == VISIT_CALLING && v->pending == 0 && !v->calls);
+    if (__builtin_expect(v->at->cold, 0) && v->at->hung)
+        return;                 /* held by a hung replica: never goes on */
     sim_tally_add(&v->at->sv->stages[v->stage].dur, now - v->t_stage);
     if (v->cause) {
         calls_done(net, v, now);
@@ -258,20 +294,18 @@ void mdl__visit_joined(mdl_net *net, visit *v, double now)
     next_stage(net, v, now);
 }
 
-void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
+/* v arrives at r: refused (capacity, admission) and answered, or let in
+ * (returns 1). */
+static inline int admit(mdl_net *net, visit *v, replica *r, double now)
 {
-    service *sv = &net->sv[svi];
-    replica *r = &sv->rep[mdl_balancer_pick(&sv->lb, v->fl->key, sv->lb_rng,
-                                            &sv->rep[0].n, sizeof *r)];
+    service *sv = r->sv;
 
-    SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds);
-    r->arrivals++;
     if ((r->cap > 0 && r->n >= r->cap)
         || (sv->admit.n && !mdl_admission_admit(&sv->admit, now))) {
         r->rejected++;
         v->cause = MDL_REQ_REJECTED;
-        answer(net, v, 1, now);
-        return;
+        answer(net, v, 1, 1, now);
+        return 0;
     }
     v->at = r;
     v->t_arrive = now;
@@ -282,5 +316,59 @@ void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
     v->w.expires = v->deadline;
     r->n++;
     sim_twa_set(&r->jobs, now, r->n);
-    mdl_station_serve(&r->st, &v->w, now);
+    return 1;
+}
+
+/* mdl__visit_arrive where replicas can crash or hang (mdl_failure.c):
+ * a crashed replica refuses the connection, an error as Envoy counts a
+ * connection failure; a hung one holds the visit unserved. */
+static __attribute__((noinline)) void arrive_listed(mdl_net *net, visit *v,
+                                                    replica *r, double now)
+{
+    if (r->down) {
+        r->errors++;
+        r->refused++;
+        v->cause = MDL_REQ_FAILED;
+        answer(net, v, 0, 1, now);
+        return;
+    }
+    if (!admit(net, v, r, now))
+        return;
+    hold(r, v);
+    if (!r->hung)
+        mdl_station_serve(&r->st, &v->w, now);
+}
+
+void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
+{
+    service *sv = &net->sv[svi];
+    replica *r = &sv->rep[mdl_balancer_pick(&sv->lb, v->fl->key, sv->lb_rng,
+                                            &sv->rep[0].n, sizeof *r)];
+
+    SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds);
+    r->arrivals++;
+    if (__builtin_expect(r->cold, 0) && net->track)
+        arrive_listed(net, v, r, now);
+    else if (admit(net, v, r, now))
+        mdl_station_serve(&r->st, &v->w, now);
+}
+
+void mdl__visit_fail(mdl_net *net, visit *v, double now)
+{
+    replica *r = v->at;
+
+    mdl_station_remove(&r->st, &v->w, now);
+    while (v->calls)
+        mdl__call_abandon(net, v->calls, now);
+    v->pending = 0;
+    v->cause = MDL_REQ_FAILED;
+    r->errors++;
+    unhold(r, v);
+    SIM_INVARIANT(r->n > 0);
+    r->n--;
+    r->departures++;
+    if (r->sv->admit.n)
+        mdl_admission_leave(&r->sv->admit, now);
+    sim_twa_set(&r->jobs, now, r->n);
+    answer(net, v, 0, 1, now);
 }

@@ -144,6 +144,35 @@ START_TEST(test_half_open_closes_or_opens_again)
 }
 END_TEST
 
+/* A trial cancelled before its outcome (its caller crashed) gives its
+ * permit back (Resilience4j's releasePermission); a call cancelled while
+ * CLOSED counts for nothing. */
+START_TEST(test_cancelled_trial_gives_its_permit_back)
+{
+    mdl_breaker_policy p = policy(2, 2);
+    mdl_breaker b;
+
+    p.half_open_calls = 2;
+    ck_assert_int_eq(mdl_breaker_init(&b, &p), SIM_OK);
+    ck_assert(mdl_breaker_permit(&b, 1));
+    mdl_breaker_release(&b);
+    ck_assert_int_eq(b.calls, 0);
+    fail_one(&b, 1);
+    fail_one(&b, 2);
+    ck_assert(mdl_breaker_permit(&b, 70));          /* trial 1 */
+    ck_assert(mdl_breaker_permit(&b, 70));          /* trial 2 */
+    ck_assert(!mdl_breaker_permit(&b, 70));
+    mdl_breaker_release(&b);                        /* trial 2 cancelled */
+    ck_assert_int_eq(b.half_permits, 1);
+    ck_assert(mdl_breaker_permit(&b, 71));          /* another trial */
+    mdl_breaker_record(&b, 72, 0, 0.001);
+    ck_assert_int_eq(b.state, MDL_BREAKER_HALF_OPEN);
+    mdl_breaker_record(&b, 72, 0, 0.001);
+    ck_assert_int_eq(b.state, MDL_BREAKER_CLOSED);
+    mdl_breaker_destroy(&b);
+}
+END_TEST
+
 /* Successful but slow calls open it at the slow-call rate. */
 START_TEST(test_slow_calls_open_it)
 {
@@ -210,6 +239,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_min_calls_is_at_most_the_count_window);
     tcase_add_test(tc, test_open_waits_then_half_open_lets_trials_through);
     tcase_add_test(tc, test_half_open_closes_or_opens_again);
+    tcase_add_test(tc, test_cancelled_trial_gives_its_permit_back);
     tcase_add_test(tc, test_slow_calls_open_it);
     tcase_add_test(tc, test_time_window_forgets_old_seconds);
     tcase_add_test(tc, test_time_open_is_measured);

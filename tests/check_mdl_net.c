@@ -743,6 +743,153 @@ START_TEST(test_scopes_count_from_0_and_skip_stages_of_publishes)
 }
 END_TEST
 
+/* ---- crashes, hangs, replicas going up and down ---- */
+
+#define K_FAILS "failures.0.service=k"
+
+/* k answered errors with an error, refused of them at once, and holds
+ * n requests at the end. */
+static void k_counts(const mdl_net *net, double errors, double refused,
+                     long n)
+{
+    const replica *k = &net->sv[mdl_topology_find(net->t, "k")].rep[0];
+
+    ck_assert_double_eq(k->errors, errors);
+    ck_assert_double_eq(k->refused, refused);
+    ck_assert_int_eq(k->n, n);
+}
+
+static void k_failed_three_held(const mdl_net *net, const double *res,
+                                void *ctx)
+{
+    (void)res;
+    (void)ctx;
+    k_counts(net, 3, 0, 0);
+}
+
+/* x calls k (one worker, 10 ms); k crashes at 1005 for 10 ms. c1 is in
+ * service, c2 and c3 wait: all three fail at once, their callers told by
+ * events in the order the replica lets go of them, newest first. */
+START_TEST(test_crash_fails_the_requests_it_holds)
+{
+    static const char *const sets[] = {
+        AT("x"), K_FAILS, "failures.0.mode=crash", "failures.0.at=1.005s",
+        "failures.0.for=10ms"
+    };
+    seen s;
+
+    run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL, k_failed_three_held, NULL);
+    finished(&s, 0, 2, 1002, 1005, MDL_REQ_FAILED);
+    finished(&s, 1, 1, 1001, 1005, MDL_REQ_FAILED);
+    finished(&s, 2, 0, 1000, 1005, MDL_REQ_FAILED);
+}
+END_TEST
+
+static void k_refused_three(const mdl_net *net, const double *res, void *ctx)
+{
+    (void)ctx;
+    k_counts(net, 3, 3, 2);     /* c2's and c3's next */
+    /* up 1 s of the 2.01 s the run lasted */
+    ck_assert_double_eq_tol(value_of(net, res, "service:k", "up"),
+                            1.01 / 2.01, 1e-12);
+}
+
+/* k is down from 0.5 to 1.5 s: c1, c2 and c3 are refused at once with
+ * an error; c1's next request, at 2000, is served. */
+START_TEST(test_crashed_replica_refuses_with_an_error)
+{
+    static const char *const sets[] = {
+        AT("x"), K_FAILS, "failures.0.mode=crash", "failures.0.at=0.5s",
+        "failures.0.for=1s", "run.requests=4"
+    };
+    seen s;
+
+    run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL, k_refused_three, NULL);
+    finished(&s, 0, 0, 1000, 1000, MDL_REQ_FAILED);
+    finished(&s, 1, 1, 1001, 1001, MDL_REQ_FAILED);
+    finished(&s, 2, 2, 1002, 1002, MDL_REQ_FAILED);
+    finished(&s, 3, 0, 2000, 2010, MDL_REQ_OK);
+}
+END_TEST
+
+/* k hangs from 1005 for a second; x gives up after 15 ms. c1's work
+ * stops half done, c2 and c3 wait for nothing: each call times out. */
+START_TEST(test_hang_is_escaped_only_by_a_timeout)
+{
+    static const char *const sets[] = {
+        AT("x"), K_FAILS, "failures.0.mode=hang", "failures.0.at=1.005s",
+        "failures.0.for=1s", "calls.x->k.timeout=15ms"
+    };
+    seen s;
+
+    run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL, NULL, NULL);
+    finished(&s, 0, 0, 1000, 1015, MDL_REQ_TIMED_OUT);
+    finished(&s, 1, 1, 1001, 1016, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 2, 1002, 1017, MDL_REQ_TIMED_OUT);
+}
+END_TEST
+
+static void k_failed_three_at_restart(const mdl_net *net, const double *res,
+                                      void *ctx)
+{
+    (void)ctx;
+    k_counts(net, 3, 0, 2);
+    /* c1's work stopped at 1005 and the second one took 10 ms: 15 ms of
+     * the 2.03 s */
+    ck_assert_double_eq_tol(value_of(net, res, "service:k", "utilization"),
+                            0.015 / 2.03, 1e-12);
+}
+
+/* Without a timeout the callers wait until k restarts at 1020, when
+ * what it holds fails; c1's next request, at 2020, is served. */
+START_TEST(test_hung_replica_fails_what_it_holds_when_it_restarts)
+{
+    static const char *const sets[] = {
+        AT("x"), K_FAILS, "failures.0.mode=hang", "failures.0.at=1.005s",
+        "failures.0.for=15ms", "run.requests=4"
+    };
+    seen s;
+
+    run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL, k_failed_three_at_restart, NULL);
+    finished(&s, 0, 2, 1002, 1020, MDL_REQ_FAILED);
+    finished(&s, 1, 1, 1001, 1020, MDL_REQ_FAILED);
+    finished(&s, 2, 0, 1000, 1020, MDL_REQ_FAILED);
+    finished(&s, 3, 0, 2020, 2030, MDL_REQ_OK);
+}
+END_TEST
+
+static void k_up_and_down(const mdl_net *net, const double *res, void *ctx)
+{
+    (void)ctx;
+    k_counts(net, 3, 3, 0);
+    /* up [0, 1.5) and [2.5, 3.02]: 2.02 s of 3.02 */
+    ck_assert_double_eq_tol(value_of(net, res, "service:k", "up"),
+                            2.02 / 3.02, 1e-12);
+}
+
+/* k is up for 1.5 s, down for 1 s, and so on (det times). The first
+ * round is served as usual; the second, from 2010, finds k down; c1's
+ * third request, at 3010, finds it up again. */
+START_TEST(test_updown_alternates_up_and_down)
+{
+    static const char *const sets[] = {
+        AT("x"), K_FAILS, "failures.0.mode=updown",
+        "failures.0.mttf=det(1500ms)", "failures.0.mttr=det(1s)",
+        "run.requests=7"
+    };
+    seen s;
+
+    run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL, k_up_and_down, NULL);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1020, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1030, MDL_REQ_OK);
+    finished(&s, 3, 0, 2010, 2010, MDL_REQ_FAILED);
+    finished(&s, 4, 1, 2021, 2021, MDL_REQ_FAILED);
+    finished(&s, 5, 2, 2032, 2032, MDL_REQ_FAILED);
+    finished(&s, 6, 0, 3010, 3020, MDL_REQ_OK);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("mdl_net");
@@ -766,6 +913,11 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_admission_refusal_is_a_rejection);
     tcase_add_test(tc, test_deadline_propagates_down_the_chain);
     tcase_add_test(tc, test_deadline_check_drops_work_past_its_deadline);
+    tcase_add_test(tc, test_crash_fails_the_requests_it_holds);
+    tcase_add_test(tc, test_crashed_replica_refuses_with_an_error);
+    tcase_add_test(tc, test_hang_is_escaped_only_by_a_timeout);
+    tcase_add_test(tc, test_hung_replica_fails_what_it_holds_when_it_restarts);
+    tcase_add_test(tc, test_updown_alternates_up_and_down);
     tcase_add_test(tc, test_retry_after_a_timeout_queues_again);
     tcase_add_test(tc, test_retry_budget_can_forbid_retries);
     tcase_add_test(tc, test_retry_throttle_stops_retries_at_half_the_tokens);

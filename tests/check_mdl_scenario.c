@@ -792,8 +792,20 @@ END_TEST
 static const calls_case failure_cases[] = {
     { "  - { service: pay, mode: slo }", 8, 27,
       "unknown failure mode 'slo'; did you mean 'slow'?" },
-    { "  - { service: pay, mode: crash }", 8, 27,
-      "failure mode 'crash' is not supported yet" },
+    { "  - { service: pay, mode: updown, mttr: \"exp(mean=5m)\" }", 8, 5,
+      "an updown failure needs 'mttf', a distribution such as "
+      "\"exp(mean=1h)\"" },
+    { "  - { service: pay, mode: updown, mttf: \"exp(mean=1h)\" }", 8, 5,
+      "an updown failure needs 'mttr', a distribution such as "
+      "\"exp(mean=5m)\"" },
+    { "  - { service: pay, mode: updown, mttf: \"det(0)\", mttr: 1m }", 8,
+      41, "'mttf' must have a positive mean" },
+    { "  - { service: pay, mode: crash, mttf: \"exp(mean=1h)\" }", 8, 40,
+      "'mttf' applies to failures of mode updown, not 'crash'" },
+    { "  - { service: pay, mode: hang, p: 0.5 }", 8, 36,
+      "'p' applies to failures of mode error, not 'hang'" },
+    { "  - { service: pay, mode: crash, replicas: 0 }", 8, 44,
+      "'replicas' must be between 1 and 1, found '0'" },
     { "  - { service: paj, mode: error }", 8, 16,
       "unknown service 'paj' in 'failures'; did you mean 'pay'?" },
     { "  - { service: pay, mode: slow }", 8, 5,
@@ -847,9 +859,24 @@ START_TEST(test_failures_are_read_with_their_windows)
                                 " at: 300s, for: 1m }\n"
                                 "  - { service: cart, mode: error, p: 0.3 }\n"
                                 "  - { edge: front->cart#1, mode: partition,"
-                                " at: 10s }",
+                                " at: 10s }\n"
+                                "  - { service: pay, mode: crash, at: 1s,"
+                                " for: 2s, replicas: 1 }\n"
+                                "  - { service: cart, mode: hang }\n"
+                                "  - { service: pay, mode: updown, mttf: "
+                                "\"exp(mean=1h)\", mttr: \"det(5m)\" }",
                                 NULL, 0, &s, &d), SIM_OK);
-    ck_assert_uint_eq(s->nfailures, 3);
+    ck_assert_uint_eq(s->nfailures, 6);
+    ck_assert_int_eq(s->failures[3].mode, MDL_FAIL_CRASH);
+    ck_assert_int_eq(s->failures[3].replicas, 1);
+    ck_assert_double_eq(s->failures[3].len, 2);
+    ck_assert_int_eq(s->failures[4].mode, MDL_FAIL_HANG);
+    ck_assert(isinf(s->failures[4].len));
+    ck_assert_int_eq(s->failures[5].mode, MDL_FAIL_UPDOWN);
+    ck_assert_int_eq(s->failures[5].mttf.kind, MDL_DIST_EXP);
+    ck_assert_double_eq(s->failures[5].mttf.mean, 3600);
+    ck_assert_int_eq(s->failures[5].mttr.kind, MDL_DIST_DET);
+    ck_assert_double_eq(s->failures[5].mttr.mean, 300);
     ck_assert_int_eq(s->failures[0].mode, MDL_FAIL_SLOW);
     ck_assert_int_eq(s->failures[0].service,
                      mdl_topology_find(s->topo, "pay"));

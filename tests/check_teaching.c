@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../analysis/ana_avail.h"
 #include "../analysis/ana_queue.h"
 #include "tst.h"
 #include "tst_model.h"
@@ -213,6 +214,28 @@ START_TEST(test_series_availability)
 }
 END_TEST
 
+/* Lesson 8, simulated: parts that go up and down, composed in series
+ * (gateway, app tier, db) and in parallel (two app replicas, a retry
+ * sent by round robin to the other): ana_avail's formulas. */
+START_TEST(test_series_and_parallel_up_and_down)
+{
+    double a_gw = 999.0 / 1000, a_app = 99.0 / 100, a_db = 199.0 / 200;
+    double tier[2] = { a_app, a_app }, page[3];
+    tst_model m;
+
+    page[0] = a_gw;
+    page[1] = ana_avail_parallel(2, tier);
+    page[2] = a_db;
+    tst_model_run(&m, "scenarios/teaching/availability.yaml", NULL, 0);
+    tst_model_covers(&m, "class:page", "availability",
+                     ana_avail_series(3, page));
+    tst_model_covers(&m, "service:gateway", "up", a_gw);
+    tst_model_covers(&m, "service:app", "up", a_app);
+    tst_model_covers(&m, "service:db", "up", a_db);
+    tst_model_free(&m);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("teaching");
@@ -227,6 +250,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_jackson);
     tcase_add_test(tc, test_closed_mva_and_bounds);
     tcase_add_test(tc, test_series_availability);
+    tcase_add_test(tc, test_series_and_parallel_up_and_down);
     suite_add_tcase(s, tc);
     return s;
 }
