@@ -112,6 +112,30 @@ START_TEST(test_breaker_lets_through_a_known_number_of_calls)
 }
 END_TEST
 
+/* The shipped cascade (scenarios/cascade.yaml): a slow payment takes
+ * down browsing, which never calls it, through the threads that buying
+ * holds; a timeout and a breaker on checkout->payment
+ * (cascade_cured.yaml) keep browsing whole. Measured: 0.80 and 565 ms
+ * against 1 and 26 ms, intervals under +-0.01 and +-35 ms. */
+START_TEST(test_cascade_and_its_cure)
+{
+    tst_model m;
+
+    tst_model_run(&m, "scenarios/cascade.yaml", NULL, 0);
+    ck_assert_double_lt(tst_model_ci(&m, "class:browse",
+                                     "availability")->mean, 0.9);
+    ck_assert_double_gt(tst_model_ci(&m, "class:browse",
+                                     "latency_p99")->mean, 0.2);
+    tst_model_free(&m);
+    tst_model_run(&m, "scenarios/cascade_cured.yaml", NULL, 0);
+    ck_assert_double_gt(tst_model_ci(&m, "class:browse",
+                                     "availability")->mean, 0.99);
+    ck_assert_double_lt(tst_model_ci(&m, "class:browse",
+                                     "latency_p99")->mean, 0.05);
+    tst_model_free(&m);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("failures");
@@ -122,6 +146,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_parallel_availability_with_retries_over_replicas);
     tcase_add_test(tc, test_crash_window_fails_its_share);
     tcase_add_test(tc, test_breaker_lets_through_a_known_number_of_calls);
+    tcase_add_test(tc, test_cascade_and_its_cure);
     suite_add_tcase(s, tc);
     return s;
 }
