@@ -64,8 +64,21 @@ static int build_ring(mdl_balancer *b, const mdl_service *svc)
 
 int mdl_balancer_init(mdl_balancer *b, const mdl_service *svc)
 {
+    return mdl_balancer_init_slots(b, svc, svc->replicas);
+}
+
+void mdl_balancer_resize(mdl_balancer *b, int n)
+{
+    b->n = n;
+    if (b->rr >= n)
+        b->rr = 0;
+}
+
+int mdl_balancer_init_slots(mdl_balancer *b, const mdl_service *svc,
+                            int slots)
+{
     b->policy = svc->lb;
-    b->n = svc->replicas;
+    b->n = slots;
     b->rr = 0;
     b->ring = NULL;
     b->ring_rep = NULL;
@@ -131,7 +144,10 @@ int mdl_balancer_choose(mdl_balancer *b, uint64_t key, gsl_rng *rng,
             else
                 hi = mid;
         }
-        return b->ring_rep[lo == b->nring ? 0 : lo];
+        for (lo %= b->nring; b->ring_rep[lo] >= b->n;
+             lo = (lo + 1) % b->nring)
+            ;
+        return b->ring_rep[lo];
     case MDL_LB_ROUND_ROBIN:
     default:
         a = b->rr;

@@ -26,6 +26,15 @@ typedef struct mdl_balancer {
 /* A balancer over the replicas of svc (its name seeds the hash ring).
  * Returns SIM_OK or SIM_ENOMEM (b can be destroyed either way). */
 int mdl_balancer_init(mdl_balancer *b, const mdl_service *svc);
+/* The same over `slots` replicas, of which only the first n take calls
+ * (mdl_balancer_resize). */
+int mdl_balancer_init_slots(mdl_balancer *b, const mdl_service *svc,
+                            int slots);
+/* Only replicas 0 .. n-1 take calls from now on (an autoscaled service:
+ * the others are starting or draining). On the hash ring a key whose
+ * replica is out goes on to the next point, as a consistent hash does
+ * when a member leaves. */
+void mdl_balancer_resize(mdl_balancer *b, int n);
 void mdl_balancer_destroy(mdl_balancer *b);
 /* Back to the first replica for round robin (a new replication). */
 void mdl_balancer_reset(mdl_balancer *b);

@@ -28,6 +28,7 @@
 #include <gsl/gsl_rng.h>
 #include "../sim/sim_cal.h"
 #include "../sim/sim_stat.h"
+#include "mdl_autoscale.h"
 #include "mdl_balancer.h"
 #include "mdl_breaker.h"
 #include "mdl_net.h"
@@ -124,7 +125,8 @@ struct service {
     mdl_net *net;
     const mdl_service *svc;
     int idx;
-    int nrep;
+    int nrep;               /* replicas, or slots for them when it
+                               autoscales (mdl_autoscale.h) */
     replica *rep;           /* owned, nrep */
     mdl_balancer lb;
     int nstages;
@@ -137,6 +139,7 @@ struct service {
     gsl_rng *retry_rng;     /* backoffs of its calls */
     gsl_rng *fail_rng;      /* injected errors */
     gsl_rng *updown_rng;    /* times up and down; NULL: no updown */
+    mdl_autoscaler *as;     /* owned; NULL: a fixed number of replicas */
     int nup;                /* replicas neither down nor hung */
     sim_twa up;             /* of nup */
 };

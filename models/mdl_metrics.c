@@ -148,6 +148,14 @@ static double pooled(const service *sv, size_t offset)
 #define SUM(sv, field) sum_of(sv, offsetof(replica, field))
 #define POOLED(sv, field) pooled(sv, offsetof(replica, field))
 
+/* Replicas provisioned (ready or starting), time-averaged. */
+static double svc_replicas(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+
+    return sv->as ? sim_twa_mean(&sv->as->replicas, x->now) : sv->nrep;
+}
+
 static double svc_util(const metric_at *x, const void *o)
 {
     const service *sv = o;
@@ -156,7 +164,10 @@ static double svc_util(const metric_at *x, const void *o)
 
     for (r = 0; r < sv->nrep; r++)
         util += mdl_station_utilization(&sv->rep[r].st, x->now);
-    return sv->rep[0].st.c == INT_MAX ? util : util / sv->nrep;
+    if (sv->rep[0].st.c == INT_MAX)
+        return util;
+    /* Autoscaled: per worker of the replicas provisioned. */
+    return util / (sv->as ? svc_replicas(x, o) : sv->nrep);
 }
 
 static double svc_jobs(const metric_at *x, const void *o)
@@ -319,6 +330,7 @@ static const metric_def SVC[] = {
     { "deadline_dropped", "", MDL_RANGE_FRACTION, svc_dropped, 1 },
     { "errors", "", MDL_RANGE_FRACTION, svc_errors, 1 },
     { "up", "", MDL_RANGE_FRACTION, svc_up, MDL_QUIET_ONE },
+    { "replicas_mean", "", MDL_RANGE_ANY, svc_replicas, 0 },
 };
 
 /* ---- replicas and stages ---- */

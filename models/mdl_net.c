@@ -10,6 +10,7 @@
  *                  deadlines, backoffs, the policy chain
  *   mdl_retry      whether to try again: policy, budget, throttle
  *   mdl_breaker    the circuit breaker, a policy of the chain
+ *   mdl_autoscale  replicas that follow utilization
  *   mdl_failure    injected failures switched on and off; crashes,
  *                  hangs, replicas going up and down
  *   mdl_request    requests from start to end, ledgers, outcomes
@@ -158,12 +159,17 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         sv->svc = v;
         sv->idx = (int)i;
         sv->nrep = v->replicas;
+        if (s->autoscale && s->autoscale[i].on) {
+            if (!(sv->as = calloc(1, sizeof *sv->as)))
+                goto nomem;
+            sv->nrep = (int)s->autoscale[i].max;
+        }
         sv->has_post = !(v->post_service.kind == MDL_DIST_DET
                          && v->post_service.mean == 0);
         sv->rep = calloc((size_t)sv->nrep, sizeof *sv->rep);
         if (!sv->rep || build_stages(sv, t) != SIM_OK)
             goto nomem;
-        if (mdl_balancer_init(&sv->lb, v) != SIM_OK)
+        if (mdl_balancer_init_slots(&sv->lb, v, sv->nrep) != SIM_OK)
             goto nomem;
         for (r = 0; r < sv->nrep; r++) {
             replica *rp = &sv->rep[r];
@@ -176,6 +182,10 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
                 goto nomem;
             rp->st.check = v->deadline_check;
         }
+        if (sv->as && mdl_autoscaler_init(sv->as, &s->autoscale[i],
+                                          &sv->rep[0].st, sizeof *sv->rep,
+                                          &sv->lb) != SIM_OK)
+            goto nomem;
     }
     for (i = 0; i < net->ncls; i++) {
         net->cl[i].closed = s->workloads[s->classes[i].workload].closed;
@@ -272,6 +282,9 @@ void mdl_net_free(mdl_net *net)
         free(sv->stages);
         free(sv->fwd);
         mdl_balancer_destroy(&sv->lb);
+        if (sv->as)
+            mdl_autoscaler_destroy(sv->as);
+        free(sv->as);
     }
     for (i = 0; net->cl && i < net->ncls; i++)
         free(net->cl[i].hist);
@@ -413,6 +426,10 @@ static void reset_state(mdl_net *net)
     net->next_key = 0;
     net->active = 0;
     mdl__results_reset(net, 0.0);
+    for (i = 0; i < net->nsv; i++)
+        if (net->sv[i].as)
+            mdl_autoscaler_start(net->sv[i].as, net->cal,
+                                 net->sv[i].svc->replicas, &net->oom);
 }
 
 static void on_warmup_end(sim_cal *cal, sim_event *ev)

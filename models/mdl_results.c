@@ -154,6 +154,8 @@ void mdl__results_reset(mdl_net *net, double now)
             rp->errors = rp->refused = 0;
         }
         sim_twa_reset(&sv->up, now);
+        if (sv->as)
+            mdl_autoscaler_reset_stats(sv->as, now);
         for (k = 0; k < (size_t)sv->nstages; k++)
             sim_tally_reset(&sv->stages[k].dur);
     }

@@ -385,6 +385,7 @@ void mdl_scenario_free(mdl_scenario *s)
         mdl_dist_destroy(&s->failures[i].mttr);
     }
     free(s->failures);
+    free(s->autoscale);
     mdl_topology_free(s->topo);
     free(s->path);
     free(s->dir);

@@ -117,6 +117,17 @@ typedef struct mdl_breaker_policy {
     long half_open_calls;   /* 10 */
 } mdl_breaker_policy;
 
+/* A service's autoscaling policy (`services: NAME: autoscale:`;
+ * mdl_autoscale.h). */
+typedef struct mdl_autoscale_policy {
+    int on;                 /* the service scales */
+    double target;          /* utilization, (0, 1] */
+    long min, max;          /* replicas, 1 <= min <= max */
+    double interval;        /* s between decisions (HPA: 15 s) */
+    double delay;           /* s from start to taking calls */
+    double cooldown;        /* s after a change before a scale-down */
+} mdl_autoscale_policy;
+
 /* One entry of `calls:`. A policy field added here must also be refused
  * by the allow-list of exact models (analysis/ana_theory.c). */
 typedef struct mdl_call_policy {
@@ -150,6 +161,8 @@ typedef struct mdl_scenario {
     mdl_call_policy *calls; /* owned, in file order, each edge at most once */
     size_t nfailures;
     mdl_failure *failures;  /* owned, in file order */
+    mdl_autoscale_policy *autoscale;    /* owned: per service, or NULL
+                                           when none scales */
 } mdl_scenario;
 
 /* Read path, apply the overrides sets[0..nsets-1] ("a.b.c=value"), load
