@@ -16,9 +16,16 @@
  *
  * An edge with count n makes its n calls one after another: each
  * successful answer starts the next; a failed one ends the sequence.
+ *
+ * Hedging (mdl_hedge.h): a hedged call's attempts are call objects of
+ * their own, so that each has its callee, timer, policy state and
+ * generation, and the answer of one that lost goes nowhere as any
+ * abandoned attempt's does. Edges without a hedge pay two tests of
+ * es->hedge, one as the call starts and one as its attempt ends.
  */
 #include <math.h>
 #include "../sim/sim_err.h"
+#include "mdl_hedge.h"
 #include "mdl_int.h"
 
 static void unlink_call(visit *parent, mdl_call *c)
@@ -90,6 +97,8 @@ static void settle(mdl_net *net, mdl_call *c, double now)
 
 static void on_timer(sim_cal *cal, sim_event *ev);
 static void on_backoff(sim_cal *cal, sim_event *ev);
+static void hedge_end(mdl_net *net, mdl_call *a, int outcome, int cause,
+                      double now);
 static void answer_later(mdl_net *net, mdl_call *c, unsigned gen,
                          int outcome);
 
@@ -168,6 +177,10 @@ static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
             return;
         }
     }
+    if (__builtin_expect(es->hedge != NULL, 0)) {
+        hedge_end(net, c, outcome, cause, now);
+        return;
+    }
     c->outcome = outcome;
     c->cause = cause;
     settle(net, c, now);
@@ -234,6 +247,123 @@ static void on_backoff(sim_cal *cal, sim_event *ev)
     attempt_start(net, c, now);
 }
 
+/* ---- hedging (mdl_hedge.h): cold, on hedged edges only ---- */
+
+static void on_hedge(sim_cal *cal, sim_event *ev);
+
+/* Attempt a of a hedged call is over: free it, out of its call's list;
+ * its callee, if still at work, goes on as an orphan. */
+static void try_free(mdl_net *net, mdl_call *a)
+{
+    if (a->timer)
+        sim_cal_cancel(net->cal, a->timer);
+    a->timer = NULL;
+    if (a->prev)
+        a->prev->next = a->next;
+    else
+        a->hedge->tries = a->next;
+    if (a->next)
+        a->next->prev = a->prev;
+    a->gen++;
+    mdl_pool_put(&net->calls, a);
+}
+
+/* Send hedged call h's next attempt, a call object of its own, and
+ * schedule the one after it unless it is the last or would go at or
+ * past the deadline. */
+static __attribute__((noinline)) void hedge_send(mdl_net *net, mdl_call *h,
+                                                  double now)
+{
+    mdl_call *a = mdl_pool_get(&net->calls);
+    double wait;
+
+    if (!a) {
+        mdl__nomem(net);
+        return;
+    }
+    a->parent = h->parent;
+    a->callee = NULL;
+    a->edge = h->edge;
+    a->left = h->left;
+    a->attempt = ++h->attempt;
+    a->retrying = 0;
+    a->t_start = now;
+    a->deadline = h->deadline;
+    a->timer = NULL;
+    a->outcome = MDL_CALL_PENDING;
+    a->cause = 0;
+    a->sent = 0;
+    a->hedge = h;
+    a->tries = NULL;
+    a->prev = NULL;
+    a->next = h->tries;
+    if (h->tries)
+        h->tries->prev = a;
+    h->tries = a;
+    wait = mdl_hedge_next(net->es[h->edge].hedge, a->attempt);
+    if (wait >= 0 && now + wait < h->deadline)
+        h->timer = mdl__schedule(net, wait, on_hedge, h, (long)h->gen);
+    attempt_start(net, a, now);
+}
+
+/* The hedge delay has passed with no answer: the next attempt. */
+static void on_hedge(sim_cal *cal, sim_event *ev)
+{
+    mdl_call *h = ev->obj;
+
+    SIM_INVARIANT(h->timer == ev && h->gen == (unsigned)ev->arg
+                  && h->outcome == MDL_CALL_PENDING && h->tries);
+    h->timer = NULL;
+    hedge_send(h->parent->at->sv->net, h, sim_cal_now(cal));
+}
+
+/* Attempt a of a hedged call ended with outcome (its chain has been
+ * told): unless mdl_hedge_ends() lets the call wait on, the call ends
+ * so; the attempts still out are told they were cancelled
+ * (MDL_CALL_PENDING; at the deadline, that they timed out) and left to
+ * their callees as orphans. */
+static __attribute__((noinline)) void hedge_end(mdl_net *net, mdl_call *a,
+                                                 int outcome, int cause,
+                                                 double now)
+{
+    edge_rt *es = &net->es[a->edge];
+    mdl_call *h = a->hedge, *b;
+    int lose;
+
+    SIM_INVARIANT(h && h->outcome == MDL_CALL_PENDING);
+    h->sent += a->sent;
+    if (!mdl_hedge_ends(es->hedge, outcome, a->refused,
+                        h->tries != a || a->next != NULL)) {
+        try_free(net, a);
+        return;
+    }
+    h->outcome = outcome;
+    h->cause = cause;
+    h->refused = a->refused;
+    try_free(net, a);
+    lose = now >= h->deadline ? MDL_CALL_TIMEOUT : MDL_CALL_PENDING;
+    while ((b = h->tries)) {
+        h->sent += b->sent;
+        if (b->seen)
+            mdl_chain_end(&es->chain, b, lose, now, b->seen);
+        try_free(net, b);
+    }
+    settle(net, h, now);
+}
+
+/* Start hedged call h: it waits on attempts of its own. */
+static __attribute__((noinline)) void hedge_start(mdl_net *net, mdl_call *h,
+                                                   double now)
+{
+    h->hedge = NULL;
+    h->tries = NULL;
+    h->attempt = 0;
+    h->seen = 0;
+    h->refused = 0;
+    h->t_attempt = now;
+    hedge_send(net, h, now);
+}
+
 void mdl__call_arm(mdl_net *net, mdl_call *c, double delay)
 {
     if (c->timer)
@@ -241,10 +371,28 @@ void mdl__call_arm(mdl_net *net, mdl_call *c, double delay)
     c->timer = mdl__schedule(net, delay, on_timer, c, (long)c->gen);
 }
 
+/* Hedged call h's caller is gone: each attempt out is cancelled, its
+ * policies told so, its callee left as an orphan. */
+static __attribute__((noinline)) void hedge_abandon(mdl_net *net,
+                                                     mdl_call *h, double now)
+{
+    edge_rt *es = &net->es[h->edge];
+    mdl_call *b;
+
+    while ((b = h->tries)) {
+        h->sent += b->sent;
+        if (b->seen)
+            mdl_chain_end(&es->chain, b, MDL_CALL_PENDING, now, b->seen);
+        try_free(net, b);
+    }
+}
+
 void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
 {
     edge_rt *es = &net->es[c->edge];
 
+    if (es->hedge)
+        hedge_abandon(net, c, now);
     if (c->seen)
         mdl_chain_end(&es->chain, c, MDL_CALL_PENDING, now, c->seen);
     es->attempts += c->sent;
@@ -288,7 +436,10 @@ void mdl__call_start(mdl_net *net, visit *from, int e, int left,
     es->count++;
     es->retry.active++;
     c->sent = 0;
-    attempt_start(net, c, now);
+    if (__builtin_expect(es->hedge != NULL, 0))
+        hedge_start(net, c, now);
+    else
+        attempt_start(net, c, now);
 }
 
 void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,

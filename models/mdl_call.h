@@ -24,6 +24,12 @@
  *        v                             it settles as a timeout)      v
  *   settle: count, end the policies, free (gen + 1), start the next call
  *           of the edge's count, or join                 (on_answer)
+ *
+ * On an edge with a hedge the call sends no attempt of its own: each of
+ * its attempts is a call object of the pool whose `hedge` names it, with
+ * its own callee, timer, policies seen and generation, going through
+ * ATTEMPT and attempt_end as above; mdl_hedge.h draws what happens
+ * between them.
  */
 #ifndef MDL_CALL_H
 #define MDL_CALL_H
@@ -62,6 +68,11 @@ typedef struct mdl_call {
                                does because of this call (MDL_REQ_*) */
     int outcome;            /* read-only: MDL_CALL_* */
     unsigned gen;           /* read-only: generation of this object */
+    struct mdl_call *hedge; /* read-only: in an attempt of a hedged call
+                               (mdl_hedge.h), that call; set on hedged
+                               edges only */
+    struct mdl_call *tries; /* private: in a hedged call, its attempts
+                               out, linked by prev and next */
 } mdl_call;
 
 #endif /* MDL_CALL_H */

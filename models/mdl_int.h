@@ -170,6 +170,7 @@ typedef struct edge_rt {
     mdl_policy breaker_hook;    /* the breaker in the chain */
     const mdl_retry_policy *retry_policy;   /* NULL: none */
     mdl_retry retry;        /* its run-time state */
+    const mdl_hedge_policy *hedge;  /* NULL: none (mdl_hedge.h) */
     int partitioned;        /* partitions in force: attempts fail */
     double timeout;         /* per attempt (s); 0: none */
     double deadline;        /* per call, all attempts (s); 0: none */

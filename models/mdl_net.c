@@ -9,6 +9,7 @@
  *   mdl_call       the caller's side: attempts, answers, timeouts,
  *                  deadlines, backoffs, the policy chain
  *   mdl_retry      whether to try again: policy, budget, throttle
+ *   mdl_hedge      when to send another attempt of a hedged call
  *   mdl_breaker    the circuit breaker, a policy of the chain
  *   mdl_autoscale  replicas that follow utilization
  *   mdl_failure    injected failures switched on and off; crashes,
@@ -210,6 +211,8 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         es->timeout = s->calls[i].timeout;
         es->deadline = s->calls[i].deadline;
         es->retry_policy = &s->calls[i].retry;
+        if (s->calls[i].hedge.attempts)
+            es->hedge = &s->calls[i].hedge;
         if (s->calls[i].breaker.on) {
             if (!(es->breaker = malloc(sizeof *es->breaker))
                 || mdl_breaker_init(es->breaker, &s->calls[i].breaker)
@@ -364,13 +367,15 @@ static int seed_streams(mdl_net *net, unsigned rep)
     return SIM_OK;
 }
 
-/* Can a caller stop waiting: a timeout or a deadline on some edge? */
+/* Can a caller stop waiting: a timeout or a deadline on some edge, or a
+ * hedge (its losing attempts are left behind)? */
 static int has_timers(const mdl_net *net)
 {
     size_t i;
 
     for (i = 0; i < net->nedges; i++)
-        if (net->es[i].timeout > 0 || net->es[i].deadline > 0)
+        if (net->es[i].timeout > 0 || net->es[i].deadline > 0
+            || net->es[i].hedge)
             return 1;
     return 0;
 }

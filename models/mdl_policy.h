@@ -24,7 +24,10 @@ typedef struct mdl_policy {
     int (*start)(void *self, mdl_call *c, double now);
     /* c's current attempt, begun at c->t_attempt, has ended with outcome
      * (MDL_CALL_*), or was cancelled (MDL_CALL_PENDING: its caller is
-     * gone): count nothing, give back what the attempt held. NULL: not
+     * gone, or it is a hedged attempt that another's answer made
+     * useless): count nothing, give back what the attempt held. Each
+     * attempt of a hedged call is a call object of its own, started and
+     * ended through the chain, several in flight at once. NULL: not
      * interested. */
     void (*end)(void *self, const mdl_call *c, int outcome, double now);
     void *self;

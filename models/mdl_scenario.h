@@ -128,6 +128,14 @@ typedef struct mdl_autoscale_policy {
     double cooldown;        /* s after a change before a scale-down */
 } mdl_autoscale_policy;
 
+/* A call edge's hedging policy (gRPC's hedgingPolicy, gRFC A6): the
+ * first attempt goes out at once, another every delay while no answer
+ * has come, attempts in all. */
+typedef struct mdl_hedge_policy {
+    long attempts;          /* gRPC maxAttempts, 2 to 5; 0: no hedging */
+    double delay;           /* gRPC hedgingDelay (s), >= 0 */
+} mdl_hedge_policy;
+
 /* One entry of `calls:`. A policy field added here must also be refused
  * by the allow-list of exact models (analysis/ana_theory.c). */
 typedef struct mdl_call_policy {
@@ -138,6 +146,7 @@ typedef struct mdl_call_policy {
     double deadline;        /* whole call (s); 0: none */
     mdl_retry_policy retry;
     mdl_breaker_policy breaker;
+    mdl_hedge_policy hedge;
 } mdl_call_policy;
 
 typedef struct mdl_scenario {

@@ -3,6 +3,7 @@
  * one call edge of the topology, each value its call policies.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,14 +21,16 @@
  * "caller->callee", or "caller->callee#K" for the K-th, from 0 in file
  * order, of the call edges between the two services. Names hold neither
  * "->" nor '#' (mdl_name.h), so a key splits one way only. Of the call
- * policies of DESIGN.md section 4, timeout, deadline, retry and breaker
- * are simulated; the others are known keys, each refused as not simulated
- * yet; any other key is unknown.
+ * policies of DESIGN.md section 4, timeout, deadline, retry, hedge and
+ * breaker are simulated; the others are known keys, each refused as not
+ * simulated yet; any other key is unknown.
  *
  * retry follows Envoy where both systems have a setting (one retry
  * unless attempts says otherwise; backoff jitter(base=25ms) with a cap
  * of ten times the base; every failure retried unless `on` says which)
- * and gRPC for throttling.
+ * and gRPC for throttling. hedge follows gRPC's hedgingPolicy (gRFC A6
+ * and grpc-java's service config parser): attempts from 2 to 5, delay
+ * zero or more, no retry on the same edge.
  */
 static int policy_later(ctx *c, const char *key, yaml_node_t *k,
                         yaml_node_t *v, void *arg)
@@ -314,11 +317,84 @@ static int read_retry(ctx *c, const char *key, yaml_node_t *k,
     return rc;
 }
 
+#define HEDGE(field) .off = offsetof(mdl_hedge_policy, field)
+#define HEDGE_ATTEMPTS_MAX 5    /* gRPC clients cap maxAttempts at 5 */
+
+/* A hedge's `attempts`: gRPC requires at least 2 and treats more than
+ * its cap as the cap; here more is refused rather than cut silently. */
+static int read_hedge_attempts(ctx *c, const char *key, yaml_node_t *k,
+                               yaml_node_t *v, void *arg)
+{
+    mdl_hedge_policy *h = arg;
+    long n;
+
+    (void)k;
+    if (mdl__yaml_parse_long(c, v, key, LONG_MIN, LONG_MAX, &n) != SIM_OK)
+        return SIM_EPARSE;
+    if (n < 2 || n > HEDGE_ATTEMPTS_MAX)
+        return mdl__yaml_err(c, v, 0, "'attempts' of a hedge must be 2 to "
+                             "%d (gRPC maxAttempts: the first attempt "
+                             "included, at most %d), found '%s'",
+                             HEDGE_ATTEMPTS_MAX, HEDGE_ATTEMPTS_MAX,
+                             mdl__yaml_scalar(v));
+    h->attempts = n;
+    return SIM_OK;
+}
+
+static const key_desc hedge_keys[] = {
+    { "delay", KEY_TIME, 0, MDL_TIME_MAX, 0, HEDGE(delay) },
+    { "attempts", KEY_SET, .set = read_hedge_attempts },
+};
+static const map_desc hedge_map = MAP("hedge key", hedge_keys);
+
+/* `hedge`: gRPC's hedgingPolicy has no defaults; both keys are needed. */
+static int read_hedge(ctx *c, const char *key, yaml_node_t *k,
+                      yaml_node_t *v, void *arg)
+{
+    mdl_call_policy *cp = arg;
+    mdl_hedge_policy *h = &cp->hedge;
+    char where[300];
+    int rc;
+
+    (void)key;
+    (void)k;
+    h->delay = -1;
+    snprintf(where, sizeof where, "'hedge' of calls '%s'", cp->key);
+    if ((rc = mdl__yaml_walk(c, v, where, &hedge_map, h)) != SIM_OK)
+        return rc;
+    if (!h->attempts || h->delay < 0)
+        return mdl__yaml_err(c, v, 0, "%s needs '%s' (gRPC's hedgingPolicy "
+                             "has no default for it)", where,
+                             !h->attempts ? "attempts" : "delay");
+    return SIM_OK;
+}
+
+/* Keys that cannot go with `hedge` on one edge: a retry (gRPC: a method
+ * has a retry policy or a hedging policy, not both) and a per-attempt
+ * timeout (the deadline bounds a hedged call, as in gRPC). */
+static int check_hedge(ctx *c, yaml_node_t *m, const mdl_call_policy *cp)
+{
+    yaml_node_t *k = mdl__yaml_find(c, m, "hedge", 1);
+
+    if (!cp->hedge.attempts)
+        return SIM_OK;
+    if (cp->retry.attempts)
+        return mdl__yaml_err(c, k, 0, "calls '%s' has both 'retry' and "
+                             "'hedge'; gRPC allows one or the other on a "
+                             "method", cp->key);
+    if (cp->timeout > 0)
+        return mdl__yaml_err(c, k, 0, "calls '%s' has both 'timeout' and "
+                             "'hedge': hedged attempts run side by side "
+                             "and only 'deadline' bounds the call, as in "
+                             "gRPC", cp->key);
+    return SIM_OK;
+}
+
 static const key_desc policy_keys[] = {
     { "timeout", KEY_TIME, 0, MDL_TIME_MAX, 0, POL(timeout) },
     { "deadline", KEY_TIME, 0, MDL_TIME_MAX, 0, POL(deadline) },
     { "retry", KEY_SET, .set = read_retry },
-    { "hedge", KEY_SET, .set = policy_later },
+    { "hedge", KEY_SET, .set = read_hedge },
     { "breaker", KEY_SET, .set = read_breaker },
     { "bulkhead", KEY_SET, .set = policy_later },
     { "fallback", KEY_SET, .set = policy_later },
@@ -477,7 +553,9 @@ static int call_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
         cp->col = (int)k->start_mark.column + 1;
     }
     snprintf(where, sizeof where, "calls '%s'", key);
-    return mdl__yaml_walk(c, v, where, &policy_map, cp);
+    if ((rc = mdl__yaml_walk(c, v, where, &policy_map, cp)) != SIM_OK)
+        return rc;
+    return check_hedge(c, v, cp);
 }
 
 int mdl__scenario_calls_read(ctx *c, yaml_node_t *v)
