@@ -351,19 +351,6 @@ static __attribute__((noinline)) void hedge_end(mdl_net *net, mdl_call *a,
     settle(net, h, now);
 }
 
-/* Start hedged call h: it waits on attempts of its own. */
-static __attribute__((noinline)) void hedge_start(mdl_net *net, mdl_call *h,
-                                                   double now)
-{
-    h->hedge = NULL;
-    h->tries = NULL;
-    h->attempt = 0;
-    h->seen = 0;
-    h->refused = 0;
-    h->t_attempt = now;
-    hedge_send(net, h, now);
-}
-
 void mdl__call_arm(mdl_net *net, mdl_call *c, double delay)
 {
     if (c->timer)
@@ -403,15 +390,17 @@ void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
     call_end(net, c);
 }
 
-void mdl__call_start(mdl_net *net, visit *from, int e, int left,
-                     double now)
+/* A new call on edge e from v, pending, in v's list of calls; NULL when
+ * out of memory (the run stops). */
+static inline mdl_call *call_new(mdl_net *net, visit *from, int e, int left,
+                                 double now)
 {
     edge_rt *es = &net->es[e];
     mdl_call *c = mdl_pool_get(&net->calls);
 
     if (!c) {
         mdl__nomem(net);
-        return;
+        return NULL;
     }
     c->parent = from;
     c->callee = NULL;
@@ -436,9 +425,37 @@ void mdl__call_start(mdl_net *net, visit *from, int e, int left,
     es->count++;
     es->retry.active++;
     c->sent = 0;
-    if (__builtin_expect(es->hedge != NULL, 0))
-        hedge_start(net, c, now);
-    else
+    return c;
+}
+
+/* A call on a hedged edge: it waits on attempts of its own. */
+static __attribute__((noinline)) void hedge_call(mdl_net *net, visit *from,
+                                                  int e, int left,
+                                                  double now)
+{
+    mdl_call *h = call_new(net, from, e, left, now);
+
+    if (!h)
+        return;
+    h->hedge = NULL;
+    h->tries = NULL;
+    h->attempt = 0;
+    h->seen = 0;
+    h->refused = 0;
+    h->t_attempt = now;
+    hedge_send(net, h, now);
+}
+
+void mdl__call_start(mdl_net *net, visit *from, int e, int left,
+                     double now)
+{
+    mdl_call *c;
+
+    if (__builtin_expect(net->es[e].hedge != NULL, 0)) {
+        hedge_call(net, from, e, left, now);
+        return;
+    }
+    if ((c = call_new(net, from, e, left, now)))
         attempt_start(net, c, now);
 }
 
