@@ -295,7 +295,8 @@ typedef struct probe {
     mdl_net *net;
     double timeout;         /* s; 0: none */
     int refuse;
-    int started, ok, failed;
+    int refuse_after_first; /* refuse attempts but the first of a call */
+    int started, ok, failed, cancelled;
     const mdl_call *first, *reused;
 } probe;
 
@@ -311,6 +312,8 @@ static int probe_start(void *self, mdl_call *c, double now)
         p->reused = c;      /* the pool handed the same object out again */
     if (p->timeout > 0)
         mdl__call_arm(p->net, c, p->timeout);
+    if (p->refuse_after_first && c->attempt > 1)
+        return MDL_CALL_REJECTED;
     return p->refuse ? MDL_CALL_REJECTED : MDL_PASS;
 }
 
@@ -323,6 +326,8 @@ static void probe_end(void *self, const mdl_call *c, int outcome,
     (void)c;
     if (outcome == MDL_CALL_OK)
         p->ok++;
+    else if (outcome == MDL_CALL_PENDING)       /* cancelled */
+        p->cancelled++;
     else
         p->failed++;
 }
@@ -678,6 +683,206 @@ START_TEST(test_breaker_opens_and_short_circuits)
 }
 END_TEST
 
+/* ---- hedging ---- */
+
+/* c1 alone calls x -> k (the others stay at s: c2 1001-1011, c3
+ * 1011-1021, so the third request ends at 1021), k with `n` replicas of
+ * one worker, 10 ms each, picked round robin. */
+#define HEDGED(n) "workload.0.entry=x", "services.k.replicas=" n
+
+/* The work each of k's replicas did for nobody, its arrivals, and the
+ * edge's tries, timeouts and errors per call, as a test expects them. */
+typedef struct hedge_want {
+    double orphan[3];       /* s, per replica */
+    double arrivals[3];     /* per replica */
+    double attempts, timeouts, errors;  /* call:x->k */
+} hedge_want;
+
+static void hedge_check(const mdl_net *net, const double *res, void *ctx)
+{
+    const hedge_want *w = ctx;
+    const service *k = &net->sv[mdl_topology_find(net->t, "k")];
+    int r;
+
+    for (r = 0; r < k->nrep; r++) {
+        ck_assert_double_eq_tol(k->rep[r].orphan_work, w->orphan[r], 1e-12);
+        ck_assert_double_eq(k->rep[r].arrivals, w->arrivals[r]);
+    }
+    ck_assert_double_eq(value_of(net, res, "call:x->k", "attempts"),
+                        w->attempts);
+    ck_assert_double_eq(value_of(net, res, "call:x->k", "timeouts"),
+                        w->timeouts);
+    ck_assert_double_eq(value_of(net, res, "call:x->k", "errors"),
+                        w->errors);
+}
+
+/* Hedge after 4 ms: c1's first attempt goes to k#0 at 1000, the hedge
+ * to k#1 at 1004. k#0 answers at 1010 and wins: latency 10 ms, two
+ * tries. k#1 works on to 1014 for nobody: 10 ms of orphaned work. */
+START_TEST(test_hedge_goes_out_after_the_delay_and_the_loser_is_orphaned)
+{
+    static const char *const sets[] = {
+        HEDGED("2"), "calls.x->k.hedge.delay=4ms",
+        "calls.x->k.hedge.attempts=2"
+    };
+    hedge_want w = { { 0, 0.010 }, { 1, 1 }, 2, 0, 0 };
+    seen s;
+
+    run_det_full(&s, sets, 4, NULL, hedge_check, &w);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1011, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1021, MDL_REQ_OK);
+}
+END_TEST
+
+/* A delay of 15 ms: k answers at 1010, before any hedge is due; one try,
+ * nothing orphaned, and k#1 never sees the call. */
+START_TEST(test_no_hedge_when_the_answer_comes_first)
+{
+    static const char *const sets[] = {
+        HEDGED("2"), "calls.x->k.hedge.delay=15ms",
+        "calls.x->k.hedge.attempts=2"
+    };
+    hedge_want w = { { 0, 0 }, { 1, 0 }, 1, 0, 0 };
+    seen s;
+
+    run_det_full(&s, sets, 4, NULL, hedge_check, &w);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+}
+END_TEST
+
+/* Three attempts every 3 ms: at 1000 (k#0), 1003 (k#1) and 1006 (k#2);
+ * none at 1009, the cap reached; k#0 wins at 1010 and the two hedges
+ * are orphans to 1013 and 1016. */
+START_TEST(test_hedges_stop_at_the_attempts_cap)
+{
+    static const char *const sets[] = {
+        HEDGED("3"), "calls.x->k.hedge.delay=3ms",
+        "calls.x->k.hedge.attempts=3"
+    };
+    hedge_want w = { { 0, 0.010, 0.010 }, { 1, 1, 1 }, 3, 0, 0 };
+    seen s;
+
+    run_det_full(&s, sets, 4, NULL, hedge_check, &w);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+}
+END_TEST
+
+/* A deadline of 6 ms spans all attempts: tries at 1000 and 1004, none
+ * at 1008, past the deadline; at 1006 the call times out and both
+ * attempts are left to run as orphans (1000-1010 and 1004-1014). */
+START_TEST(test_deadline_ends_a_hedged_call)
+{
+    static const char *const sets[] = {
+        HEDGED("3"), "calls.x->k.hedge.delay=4ms",
+        "calls.x->k.hedge.attempts=3", "calls.x->k.deadline=6ms"
+    };
+    hedge_want w = { { 0.010, 0.010, 0 }, { 1, 1, 0 }, 2, 1, 0 };
+    seen s;
+
+    run_det_full(&s, sets, 5, NULL, hedge_check, &w);
+    finished(&s, 0, 0, 1000, 1006, MDL_REQ_TIMED_OUT);
+}
+END_TEST
+
+/* k answers errors from 1005 to 1015 ms. The first attempt's error at
+ * 1010 ends the call (gRPC: no status is non-fatal by default) without
+ * waiting for the hedge, which works on at k#1 to 1014 for nobody. */
+START_TEST(test_an_error_reply_ends_a_hedged_call)
+{
+    static const char *const sets[] = {
+        HEDGED("2"), "calls.x->k.hedge.delay=4ms",
+        "calls.x->k.hedge.attempts=2", "failures.0.service=k",
+        "failures.0.mode=error", "failures.0.at=1.005", "failures.0.for=10ms"
+    };
+    hedge_want w = { { 0, 0.010 }, { 1, 1 }, 2, 0, 1 };
+    seen s;
+
+    run_det_full(&s, sets, 8, NULL, hedge_check, &w);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_FAILED);
+}
+END_TEST
+
+/* Install the probes in order on the edge x -> k. */
+static void on_x_to_k(mdl_net *net, void *ctx)
+{
+    chain_setup *cs = ctx;
+    int i, e = edge_of(net, "x", "k");
+
+    for (i = 0; i < cs->n; i++) {
+        cs->p[i].net = net;
+        cs->pol[i].start = probe_start;
+        cs->pol[i].end = probe_end;
+        cs->pol[i].self = &cs->p[i];
+    }
+    net->es[e].chain.n = cs->n;
+    net->es[e].chain.p = cs->pol;
+}
+
+/* Each attempt of a hedged call goes through the chain: c1's two
+ * attempts start; the one that answers ends OK, the other is told it was
+ * cancelled. c1's first two requests (1000-1010, 2010-2020) are the
+ * first and fourth to end. */
+START_TEST(test_each_hedged_attempt_goes_through_the_chain)
+{
+    static const char *const sets[] = {
+        HEDGED("2"), "calls.x->k.hedge.delay=4ms",
+        "calls.x->k.hedge.attempts=2", "run.requests=4"
+    };
+    probe p = { 0 };
+    chain_setup cs = { &p, 1, { { 0 } } };
+    seen s;
+
+    run_det_with(&s, sets, 5, on_x_to_k, &cs);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    finished(&s, 3, 0, 2010, 2020, MDL_REQ_OK);
+    ck_assert_int_eq(p.started, 4);
+    ck_assert_int_eq(p.ok, 2);
+    ck_assert_int_eq(p.cancelled, 2);
+    ck_assert_int_eq(p.failed, 0);
+}
+END_TEST
+
+/* The chain refuses every attempt but the first of each call: the
+ * refused hedge is not sent and the call waits on for its first attempt
+ * (gRPC sends no throttled hedge); one try per call. */
+typedef struct refuse_setup {
+    chain_setup cs;
+    hedge_want w;
+} refuse_setup;
+
+static void refuse_check(const mdl_net *net, const double *res, void *ctx)
+{
+    refuse_setup *rs = ctx;
+
+    hedge_check(net, res, &rs->w);
+}
+
+static void refuse_install(mdl_net *net, void *ctx)
+{
+    on_x_to_k(net, &((refuse_setup *)ctx)->cs);
+}
+
+START_TEST(test_a_refused_hedge_is_not_sent)
+{
+    static const char *const sets[] = {
+        HEDGED("2"), "calls.x->k.hedge.delay=4ms",
+        "calls.x->k.hedge.attempts=2"
+    };
+    probe p = { 0 };
+    refuse_setup rs = { { &p, 1, { { 0 } } },
+                        { { 0, 0 }, { 1, 0 }, 1, 0, 0 } };
+    seen s;
+
+    p.refuse_after_first = 1;
+    run_det_full(&s, sets, 4, refuse_install, refuse_check, &rs);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+    ck_assert_int_eq(p.started, 2);
+    ck_assert_int_eq(p.ok, 1);
+    ck_assert_int_eq(p.failed + p.cancelled, 0);
+}
+END_TEST
+
 /* A model that cannot be written in a file (the cycle check rejects it)
  * is made by pointing an edge elsewhere after the net is built: the
  * watchdog is the engine's own last line of defence. */
@@ -925,6 +1130,16 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_error_window_fails_visits_leaving_in_it);
     tcase_add_test(tc, test_partition_fails_calls_at_once);
     tcase_add_test(tc, test_breaker_opens_and_short_circuits);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("hedging");
+    tcase_add_test(tc,
+        test_hedge_goes_out_after_the_delay_and_the_loser_is_orphaned);
+    tcase_add_test(tc, test_no_hedge_when_the_answer_comes_first);
+    tcase_add_test(tc, test_hedges_stop_at_the_attempts_cap);
+    tcase_add_test(tc, test_deadline_ends_a_hedged_call);
+    tcase_add_test(tc, test_an_error_reply_ends_a_hedged_call);
+    tcase_add_test(tc, test_each_hedged_attempt_goes_through_the_chain);
+    tcase_add_test(tc, test_a_refused_hedge_is_not_sent);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);
