@@ -687,8 +687,33 @@ static const calls_case calls_cases[] = {
       "'timeout' must be zero or positive, found '-800ms'" },
     { "  cart->pay: { deadline: soon }", 6, 26,
       "'deadline' must be a time such as 10m, 30s or 250ms, found 'soon'" },
-    { "  cart->pay:\n    hedge: { delay: 50ms }", 7, 5,
-      "call policy 'hedge' in calls 'cart->pay' is not supported yet" },
+    { "  cart->pay: { hedge: { delay: -5ms, attempts: 2 } }", 6, 32,
+      "'delay' must be zero or positive, found '-5ms'" },
+    { "  cart->pay: { hedge: { delay: 5ms, attempts: 1 } }", 6, 47,
+      "'attempts' of a hedge must be 2 to 5 (gRPC maxAttempts: the first "
+      "attempt included, at most 5), found '1'" },
+    { "  cart->pay: { hedge: { delay: 5ms, attempts: 6 } }", 6, 47,
+      "'attempts' of a hedge must be 2 to 5 (gRPC maxAttempts: the first "
+      "attempt included, at most 5), found '6'" },
+    { "  cart->pay: { hedge: { delay: 5ms, attempts: two } }", 6, 47,
+      "'attempts' must be an integer, found 'two'" },
+    { "  cart->pay: { hedge: { delay: 5ms } }", 6, 23,
+      "'hedge' of calls 'cart->pay' needs 'attempts' (gRPC's "
+      "hedgingPolicy has no default for it)" },
+    { "  cart->pay: { hedge: { attempts: 2 } }", 6, 23,
+      "'hedge' of calls 'cart->pay' needs 'delay' (gRPC's hedgingPolicy "
+      "has no default for it)" },
+    { "  cart->pay: { hedge: { delay: 5ms, attempt: 2 } }", 6, 37,
+      "unknown hedge key 'attempt' in 'hedge' of calls 'cart->pay'; did "
+      "you mean 'attempts'?" },
+    { "  cart->pay:\n    retry: { attempts: 2 }\n"
+      "    hedge: { delay: 5ms, attempts: 2 }", 8, 5,
+      "calls 'cart->pay' has both 'retry' and 'hedge'; gRPC allows one or "
+      "the other on a method" },
+    { "  cart->pay:\n    hedge: { delay: 5ms, attempts: 2 }\n"
+      "    timeout: 1s", 7, 5,
+      "calls 'cart->pay' has both 'timeout' and 'hedge': hedged attempts "
+      "run side by side and only 'deadline' bounds the call, as in gRPC" },
     { "  cart->pay: { retry: { attempts: 0 } }", 6, 35,
       "'attempts' must be between 1 and 100, found '0'" },
     { "  cart->pay: { retry: { on: [eror] } }", 6, 30,
@@ -972,6 +997,30 @@ START_TEST(test_retry_defaults_follow_envoy)
 }
 END_TEST
 
+/* A hedge keeps what it is given: gRPC's hedgingDelay may be 0 (every
+ * attempt at once) and maxAttempts up to the client's cap of 5; it may
+ * go with a deadline and a breaker. */
+START_TEST(test_hedge_reads_delay_and_attempts)
+{
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls("  cart->pay:\n"
+                                "    hedge: { delay: 0s, attempts: 5 }\n"
+                                "    deadline: 1s\n"
+                                "    breaker: {}", NULL, 0, &s, &d), SIM_OK);
+    ck_assert_int_eq(s->calls[0].hedge.attempts, 5);
+    ck_assert_double_eq(s->calls[0].hedge.delay, 0);
+    ck_assert_double_eq(s->calls[0].deadline, 1);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(load_calls("  cart->pay: { hedge: { attempts: 2, "
+                                "delay: 50ms } }", NULL, 0, &s, &d), SIM_OK);
+    ck_assert_int_eq(s->calls[0].hedge.attempts, 2);
+    ck_assert_double_eq(s->calls[0].hedge.delay, 0.050);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 /* Overrides walk into the block like any other: they set a policy of an
  * entry, or add an entry; one that adds a policy not simulated yet is
  * refused as the file's would be, naming the override. */
@@ -1070,6 +1119,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_calls_with_empty_entries_change_nothing);
     tcase_add_test(tc, test_set_goes_through_the_calls_block);
     tcase_add_test(tc, test_retry_defaults_follow_envoy);
+    tcase_add_test(tc, test_hedge_reads_delay_and_attempts);
     tcase_add_test(tc, test_breaker_defaults_follow_resilience4j);
     tcase_add_test(tc, test_failures_are_read_with_their_windows);
     tcase_add_loop_test(tc, test_failure_error_names_line_column_and_key, 0,
