@@ -24,8 +24,25 @@
  * injected with probability q instead (failures: mode error), the same
  * holds with that q, and the server answers a share q of its visits with
  * an error.
+ *
+ * Hedging (tests/data/hedge.yaml): one call, hedged once after d, to the
+ * same infinite-server station. The first attempt takes X1, the hedge,
+ * sent only if X1 > d, takes X2 (independent, rate mu each); the call
+ * ends at the first answer, T = min(X1, d + X2), so
+ *   E[T] = int_0^inf P(X1 > t) P(d + X2 > t) dt
+ *        = (1 - e^{-mu d}) / mu + e^{-mu d} / (2 mu)
+ *        = 1 / mu - e^{-mu d} / (2 mu),
+ * 1 / (2 mu) at d = 0 (the minimum of two exponentials). It makes
+ * 1 + e^{-mu d} tries. Given X1 > d, X1 = d + Y with Y ~ Exp(mu) (no
+ * memory): the loser is the hedge (work X2) when Y < X2, else the first
+ * attempt (work d + Y), so the orphaned work per call is
+ *   e^{-mu d} (E[X2 1{X2 > Y}] + E[(d + Y) 1{Y > X2}])
+ *   = e^{-mu d} (d / 2 + 3 / (2 mu))
+ * (E[max(Y, X2)] = 3 / (2 mu), shared equally by symmetry), out of
+ * (1 + e^{-mu d}) / mu of work per call.
  */
 #include <math.h>
+#include <stdio.h>
 #include "tst.h"
 #include "tst_model.h"
 
@@ -137,6 +154,40 @@ START_TEST(test_retries_of_independent_errors)
 }
 END_TEST
 
+/* Hedging after d, as worked out above; d = 0 sends both at once. */
+static void check_hedge(double d)
+{
+    double lambda = 100, mu = 100, late = exp(-mu * d);
+    double work = (1 + late) / mu, orphan = late * (d / 2 + 1.5 / mu);
+    char set[64];
+    const char *sets[] = { set };
+    tst_model m;
+
+    snprintf(set, sizeof set, "calls.client->server.hedge.delay=%.17g", d);
+    tst_model_run(&m, "tests/data/hedge.yaml", sets, 1);
+    tst_model_covers(&m, "call:client->server", "latency_mean",
+                     1 / mu - late / (2 * mu));
+    tst_model_covers(&m, "class:req", "latency_mean",
+                     1 / mu - late / (2 * mu));
+    tst_model_covers(&m, "call:client->server", "attempts", 1 + late);
+    tst_model_covers(&m, "service:server", "orphaned", orphan / work);
+    tst_model_covers(&m, "service:server", "utilization", lambda * work);
+    tst_model_covers(&m, "class:req", "availability", 1);
+    tst_model_free(&m);
+}
+
+START_TEST(test_hedge_takes_the_first_of_two_exponentials)
+{
+    check_hedge(0.005);
+}
+END_TEST
+
+START_TEST(test_hedge_without_delay_sends_both_at_once)
+{
+    check_hedge(0);
+}
+END_TEST
+
 /* The shipped retry storm (scenarios/retry_storm.yaml): measured long
  * after a 10 s slow-down, retries without a budget keep the server
  * saturated and nothing succeeds; a 20% budget, or no retries, recovers;
@@ -185,6 +236,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_retries_of_independent_timeouts);
     tcase_add_test(tc, test_retries_of_independent_errors);
     tcase_add_test(tc, test_retry_storm_is_metastable);
+    tcase_add_test(tc, test_hedge_takes_the_first_of_two_exponentials);
+    tcase_add_test(tc, test_hedge_without_delay_sends_both_at_once);
     suite_add_tcase(s, tc);
     return s;
 }
