@@ -143,8 +143,9 @@ START_TEST(test_replicated_station_is_not_called_exact)
 }
 END_TEST
 
-/* Callers that give up or retry, and servers that drop late work, are
- * in no exact model: the M/M/1 behind a timeout is not M/M/1 any more. */
+/* Callers that give up, retry or hedge, and servers that drop late
+ * work, are in no exact model: the M/M/1 behind a timeout is not M/M/1
+ * any more. */
 START_TEST(test_timeouts_and_deadline_checks_are_not_called_exact)
 {
     const char *const check[] = {
@@ -163,6 +164,10 @@ START_TEST(test_timeouts_and_deadline_checks_are_not_called_exact)
     mdl_scenario_free(s);
     th = theory_of("tests/data/retry.yaml", retry, 1, &s);
     not_exact(th, "calls 'client->server' retries");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+    th = theory_of("tests/data/hedge.yaml", NULL, 0, &s);
+    not_exact(th, "calls 'client->server' hedges");
     ana_theory_free(th);
     mdl_scenario_free(s);
 }
