@@ -13,7 +13,7 @@
  * chain is told so (MDL_CALL_PENDING, mdl_policy.h). The call's deadline spans all
  * attempts; when it passes, every attempt out ends in a timeout.
  *
- *   mdl__call_start (hedge_start)
+ *   mdl__call_start (hedge_call)
  *        |  attempt 1 through the chain
  *        v            hedge delay passed, fewer than `attempts` sent
  *     WAITING  <--------------------------------------------------.
