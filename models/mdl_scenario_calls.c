@@ -12,6 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 #include "../sim/sim_err.h"
+#include "mdl_hedge.h"
 #include "mdl_hint.h"
 #include "mdl_scenario_int.h"
 #include "mdl_units.h"
@@ -318,7 +319,6 @@ static int read_retry(ctx *c, const char *key, yaml_node_t *k,
 }
 
 #define HEDGE(field) .off = offsetof(mdl_hedge_policy, field)
-#define HEDGE_ATTEMPTS_MAX 5    /* gRPC clients cap maxAttempts at 5 */
 
 /* A hedge's `attempts`: gRPC requires at least 2 and treats more than
  * its cap as the cap; here more is refused rather than cut silently. */
@@ -331,11 +331,11 @@ static int read_hedge_attempts(ctx *c, const char *key, yaml_node_t *k,
     (void)k;
     if (mdl__yaml_parse_long(c, v, key, LONG_MIN, LONG_MAX, &n) != SIM_OK)
         return SIM_EPARSE;
-    if (n < 2 || n > HEDGE_ATTEMPTS_MAX)
+    if (n < 2 || n > MDL_HEDGE_MAX)
         return mdl__yaml_err(c, v, 0, "'attempts' of a hedge must be 2 to "
                              "%d (gRPC maxAttempts: the first attempt "
                              "included, at most %d), found '%s'",
-                             HEDGE_ATTEMPTS_MAX, HEDGE_ATTEMPTS_MAX,
+                             MDL_HEDGE_MAX, MDL_HEDGE_MAX,
                              mdl__yaml_scalar(v));
     h->attempts = n;
     return SIM_OK;
