@@ -317,6 +317,23 @@ static void on_hedge(sim_cal *cal, sim_event *ev)
     hedge_send(h->parent->at->sv->net, h, sim_cal_now(cal));
 }
 
+/* Hedged call h's attempts still out end unanswered, their policies
+ * told `told` (MDL_CALL_PENDING: cancelled; or a timeout); their callees
+ * go on as orphans. */
+static __attribute__((noinline)) void hedge_drop(mdl_net *net, mdl_call *h,
+                                                  int told, double now)
+{
+    edge_rt *es = &net->es[h->edge];
+    mdl_call *b;
+
+    while ((b = h->tries)) {
+        h->sent += b->sent;
+        if (b->seen)
+            mdl_chain_end(&es->chain, b, told, now, b->seen);
+        try_free(net, b);
+    }
+}
+
 /* Attempt a of a hedged call ended with outcome (its chain has been
  * told): unless mdl_hedge_ends() lets the call wait on, the call ends
  * so; the attempts still out are told they were cancelled
@@ -327,8 +344,7 @@ static __attribute__((noinline)) void hedge_end(mdl_net *net, mdl_call *a,
                                                  double now)
 {
     edge_rt *es = &net->es[a->edge];
-    mdl_call *h = a->hedge, *b;
-    int lose;
+    mdl_call *h = a->hedge;
 
     SIM_INVARIANT(h && h->outcome == MDL_CALL_PENDING);
     h->sent += a->sent;
@@ -341,13 +357,8 @@ static __attribute__((noinline)) void hedge_end(mdl_net *net, mdl_call *a,
     h->cause = cause;
     h->refused = a->refused;
     try_free(net, a);
-    lose = now >= h->deadline ? MDL_CALL_TIMEOUT : MDL_CALL_PENDING;
-    while ((b = h->tries)) {
-        h->sent += b->sent;
-        if (b->seen)
-            mdl_chain_end(&es->chain, b, lose, now, b->seen);
-        try_free(net, b);
-    }
+    hedge_drop(net, h, now >= h->deadline ? MDL_CALL_TIMEOUT
+                                          : MDL_CALL_PENDING, now);
     settle(net, h, now);
 }
 
@@ -358,28 +369,12 @@ void mdl__call_arm(mdl_net *net, mdl_call *c, double delay)
     c->timer = mdl__schedule(net, delay, on_timer, c, (long)c->gen);
 }
 
-/* Hedged call h's caller is gone: each attempt out is cancelled, its
- * policies told so, its callee left as an orphan. */
-static __attribute__((noinline)) void hedge_abandon(mdl_net *net,
-                                                     mdl_call *h, double now)
-{
-    edge_rt *es = &net->es[h->edge];
-    mdl_call *b;
-
-    while ((b = h->tries)) {
-        h->sent += b->sent;
-        if (b->seen)
-            mdl_chain_end(&es->chain, b, MDL_CALL_PENDING, now, b->seen);
-        try_free(net, b);
-    }
-}
-
 void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
 {
     edge_rt *es = &net->es[c->edge];
 
     if (es->hedge)
-        hedge_abandon(net, c, now);
+        hedge_drop(net, c, MDL_CALL_PENDING, now);
     if (c->seen)
         mdl_chain_end(&es->chain, c, MDL_CALL_PENDING, now, c->seen);
     es->attempts += c->sent;

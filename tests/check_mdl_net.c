@@ -843,26 +843,27 @@ START_TEST(test_each_hedged_attempt_goes_through_the_chain)
 }
 END_TEST
 
-/* The chain refuses every attempt but the first of each call: the
- * refused hedge is not sent and the call waits on for its first attempt
- * (gRPC sends no throttled hedge); one try per call. */
-typedef struct refuse_setup {
+/* Probes on x -> k, and what a test expects of k and the edge. */
+typedef struct chain_want {
     chain_setup cs;
     hedge_want w;
-} refuse_setup;
+} chain_want;
 
-static void refuse_check(const mdl_net *net, const double *res, void *ctx)
+static void chain_want_check(const mdl_net *net, const double *res, void *ctx)
 {
-    refuse_setup *rs = ctx;
+    chain_want *rs = ctx;
 
     hedge_check(net, res, &rs->w);
 }
 
-static void refuse_install(mdl_net *net, void *ctx)
+static void chain_want_install(mdl_net *net, void *ctx)
 {
-    on_x_to_k(net, &((refuse_setup *)ctx)->cs);
+    on_x_to_k(net, &((chain_want *)ctx)->cs);
 }
 
+/* The chain refuses every attempt but the first of each call: the
+ * refused hedge is not sent and the call waits on for its first attempt
+ * (gRPC sends no throttled hedge); one try per call. */
 START_TEST(test_a_refused_hedge_is_not_sent)
 {
     static const char *const sets[] = {
@@ -870,16 +871,62 @@ START_TEST(test_a_refused_hedge_is_not_sent)
         "calls.x->k.hedge.attempts=2"
     };
     probe p = { 0 };
-    refuse_setup rs = { { &p, 1, { { 0 } } },
+    chain_want rs = { { &p, 1, { { 0 } } },
                         { { 0, 0 }, { 1, 0 }, 1, 0, 0 } };
     seen s;
 
     p.refuse_after_first = 1;
-    run_det_full(&s, sets, 4, refuse_install, refuse_check, &rs);
+    run_det_full(&s, sets, 4, chain_want_install, chain_want_check, &rs);
     finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
     ck_assert_int_eq(p.started, 2);
     ck_assert_int_eq(p.ok, 1);
     ck_assert_int_eq(p.failed + p.cancelled, 0);
+}
+END_TEST
+
+/* k#0 hangs from 0.5 s on: c1's first attempt waits there for ever,
+ * the hedge sent to k#1 at 1004 answers at 1014 and wins; the hung
+ * attempt is cancelled, unserved, so no work is orphaned. */
+START_TEST(test_a_hedge_gets_round_a_hung_replica)
+{
+    static const char *const sets[] = {
+        HEDGED("2"), "calls.x->k.hedge.delay=4ms",
+        "calls.x->k.hedge.attempts=2", "failures.0.service=k",
+        "failures.0.mode=hang", "failures.0.at=0.5s", "failures.0.replicas=1"
+    };
+    hedge_want w = { { 0, 0 }, { 1, 1 }, 2, 0, 0 };
+    seen s;
+
+    run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL, hedge_check,
+                 &w);
+    finished(&s, 0, 1, 1001, 1011, MDL_REQ_OK);
+    finished(&s, 1, 0, 1000, 1014, MDL_REQ_OK);
+}
+END_TEST
+
+/* The caller's replica crashes at 1005, after the hedge went out at
+ * 1004: c1's request fails at once, both attempts are cancelled, their
+ * policies told so, and k#0 and k#1 work on for nobody (to 1010 and
+ * 1014). */
+START_TEST(test_a_crashed_caller_cancels_every_hedged_attempt)
+{
+    static const char *const sets[] = {
+        HEDGED("2"), "calls.x->k.hedge.delay=4ms",
+        "calls.x->k.hedge.attempts=2", "failures.0.service=x",
+        "failures.0.mode=crash", "failures.0.at=1.005s",
+        "failures.0.for=10ms"
+    };
+    probe p = { 0 };
+    chain_want cw = { { &p, 1, { { 0 } } },
+                      { { 0.010, 0.010 }, { 1, 1 }, 2, 0, 0 } };
+    seen s;
+
+    run_det_full(&s, sets, sizeof sets / sizeof *sets, chain_want_install,
+                 chain_want_check, &cw);
+    finished(&s, 0, 0, 1000, 1005, MDL_REQ_FAILED);
+    ck_assert_int_eq(p.started, 2);
+    ck_assert_int_eq(p.cancelled, 2);
+    ck_assert_int_eq(p.ok + p.failed, 0);
 }
 END_TEST
 
@@ -1140,6 +1187,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_an_error_reply_ends_a_hedged_call);
     tcase_add_test(tc, test_each_hedged_attempt_goes_through_the_chain);
     tcase_add_test(tc, test_a_refused_hedge_is_not_sent);
+    tcase_add_test(tc, test_a_hedge_gets_round_a_hung_replica);
+    tcase_add_test(tc, test_a_crashed_caller_cancels_every_hedged_attempt);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);
