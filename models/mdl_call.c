@@ -20,8 +20,8 @@
  * Hedging (mdl_hedge.h): a hedged call's attempts are call objects of
  * their own, so that each has its callee, timer, policy state and
  * generation, and the answer of one that lost goes nowhere as any
- * abandoned attempt's does. Edges without a hedge pay two tests of
- * es->hedge, one as the call starts and one as its attempt ends.
+ * abandoned attempt's does. A model without hedges pays two tests of
+ * net->hedge, one as a call starts and one as its attempt ends.
  */
 #include <math.h>
 #include "../sim/sim_err.h"
@@ -177,7 +177,7 @@ static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
             return;
         }
     }
-    if (__builtin_expect(es->hedge != NULL, 0)) {
+    if (__builtin_expect(net->hedge != NULL, 0) && net->hedge[c->edge]) {
         hedge_end(net, c, outcome, cause, now);
         return;
     }
@@ -300,7 +300,7 @@ static __attribute__((noinline)) void hedge_send(mdl_net *net, mdl_call *h,
     if (h->tries)
         h->tries->prev = a;
     h->tries = a;
-    wait = mdl_hedge_next(net->es[h->edge].hedge, a->attempt);
+    wait = mdl_hedge_next(net->hedge[h->edge], a->attempt);
     if (wait >= 0 && now + wait < h->deadline)
         h->timer = mdl__schedule(net, wait, on_hedge, h, (long)h->gen);
     attempt_start(net, a, now);
@@ -343,12 +343,11 @@ static __attribute__((noinline)) void hedge_end(mdl_net *net, mdl_call *a,
                                                  int outcome, int cause,
                                                  double now)
 {
-    edge_rt *es = &net->es[a->edge];
     mdl_call *h = a->hedge;
 
     SIM_INVARIANT(h && h->outcome == MDL_CALL_PENDING);
     h->sent += a->sent;
-    if (!mdl_hedge_ends(es->hedge, outcome, a->refused,
+    if (!mdl_hedge_ends(net->hedge[a->edge], outcome, a->refused,
                         h->tries != a || a->next != NULL)) {
         try_free(net, a);
         return;
@@ -373,7 +372,7 @@ void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
 {
     edge_rt *es = &net->es[c->edge];
 
-    if (es->hedge)
+    if (net->hedge && net->hedge[c->edge])
         hedge_drop(net, c, MDL_CALL_PENDING, now);
     if (c->seen)
         mdl_chain_end(&es->chain, c, MDL_CALL_PENDING, now, c->seen);
@@ -423,15 +422,10 @@ static inline mdl_call *call_new(mdl_net *net, visit *from, int e, int left,
     return c;
 }
 
-/* A call on a hedged edge: it waits on attempts of its own. */
-static __attribute__((noinline)) void hedge_call(mdl_net *net, visit *from,
-                                                  int e, int left,
+/* Call h is on a hedged edge: it waits on attempts of its own. */
+static __attribute__((noinline)) void hedge_call(mdl_net *net, mdl_call *h,
                                                   double now)
 {
-    mdl_call *h = call_new(net, from, e, left, now);
-
-    if (!h)
-        return;
     h->hedge = NULL;
     h->tries = NULL;
     h->attempt = 0;
@@ -444,13 +438,13 @@ static __attribute__((noinline)) void hedge_call(mdl_net *net, visit *from,
 void mdl__call_start(mdl_net *net, visit *from, int e, int left,
                      double now)
 {
-    mdl_call *c;
+    mdl_call *c = call_new(net, from, e, left, now);
 
-    if (__builtin_expect(net->es[e].hedge != NULL, 0)) {
-        hedge_call(net, from, e, left, now);
+    if (!c)
         return;
-    }
-    if ((c = call_new(net, from, e, left, now)))
+    if (__builtin_expect(net->hedge != NULL, 0) && net->hedge[c->edge])
+        hedge_call(net, c, now);
+    else
         attempt_start(net, c, now);
 }
 

@@ -170,7 +170,6 @@ typedef struct edge_rt {
     mdl_policy breaker_hook;    /* the breaker in the chain */
     const mdl_retry_policy *retry_policy;   /* NULL: none */
     mdl_retry retry;        /* its run-time state */
-    const mdl_hedge_policy *hedge;  /* NULL: none (mdl_hedge.h) */
     int partitioned;        /* partitions in force: attempts fail */
     double timeout;         /* per attempt (s); 0: none */
     double deadline;        /* per call, all attempts (s); 0: none */
@@ -211,6 +210,10 @@ struct mdl_net {
     struct updown *ud;      /* owned: updown state per struck replica */
     size_t nmetrics;
     metric *metrics;
+    const mdl_hedge_policy **hedge; /* owned: per edge, its hedging
+                               policy or NULL (mdl_hedge.h); NULL when no
+                               edge hedges, so that the call path tests
+                               one pointer, and edge_rt stays small */
 };
 
 /* Out of memory during a run: stop the calendar; mdl_net_run() fails. */

@@ -211,8 +211,12 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         es->timeout = s->calls[i].timeout;
         es->deadline = s->calls[i].deadline;
         es->retry_policy = &s->calls[i].retry;
-        if (s->calls[i].hedge.attempts)
-            es->hedge = &s->calls[i].hedge;
+        if (s->calls[i].hedge.attempts) {
+            if (!net->hedge
+                && !(net->hedge = calloc(net->nedges, sizeof *net->hedge)))
+                goto nomem;
+            net->hedge[s->calls[i].edge] = &s->calls[i].hedge;
+        }
         if (s->calls[i].breaker.on) {
             if (!(es->breaker = malloc(sizeof *es->breaker))
                 || mdl_breaker_init(es->breaker, &s->calls[i].breaker)
@@ -299,6 +303,7 @@ void mdl_net_free(mdl_net *net)
             free(net->es[i].breaker);
         }
     free(net->applies);
+    free(net->hedge);
     free(net->sv);
     free(net->cl);
     free(net->wls);
@@ -374,10 +379,9 @@ static int has_timers(const mdl_net *net)
     size_t i;
 
     for (i = 0; i < net->nedges; i++)
-        if (net->es[i].timeout > 0 || net->es[i].deadline > 0
-            || net->es[i].hedge)
+        if (net->es[i].timeout > 0 || net->es[i].deadline > 0)
             return 1;
-    return 0;
+    return net->hedge != NULL;
 }
 
 /* Can a request fail: a capacity, an admission chain, a call policy, a
