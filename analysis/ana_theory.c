@@ -92,6 +92,15 @@ int ana_theory_stability(const mdl_scenario *s, sim_diag *d)
         double load = ana_flow_load(&f, s, k);
         double work = f.lambda[k] * (v->service.mean + v->post_service.mean)
                       / ((double)v->servers * v->replicas);
+        /* A rate limit admits at most rate per replica: the load scales
+         * down with what it lets in. */
+        double lim = s->svc_policy && s->svc_policy[k].rate_limit.on
+                     ? s->svc_policy[k].rate_limit.rate * v->replicas
+                     : INFINITY;
+        if (lim < f.lambda[k]) {
+            load *= lim / f.lambda[k];
+            work *= lim / f.lambda[k];
+        }
         if (v->kind == MDL_SVC_DELAY || v->capacity > 0 || load < 1.0)
             continue;   /* infinite servers or a loss system: stable */
         if (work >= 1.0)
@@ -874,6 +883,16 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
         if (s->calls[i].breaker.on)
             return !no_theory(t, "calls '%s' %s", s->calls[i].key,
                               "has a circuit breaker, which no exact model "
+                              "here includes");
+    }
+    for (i = 0; s->svc_policy && i < tp->nservices; i++) {
+        if (s->svc_policy[i].rate_limit.on)
+            return !no_theory(t, "service '%s' %s", tp->services[i].name,
+                              "has a rate limit, which no exact model "
+                              "here includes");
+        if (s->svc_policy[i].outlier.on)
+            return !no_theory(t, "service '%s' %s", tp->services[i].name,
+                              "has outlier detection, which no exact model "
                               "here includes");
     }
     if (s->nfailures > 0)

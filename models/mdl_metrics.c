@@ -311,6 +311,35 @@ static const metric_def SVC[] = {
     { "errors", "", MDL_RANGE_FRACTION, svc_errors, 1 },
 };
 
+/* Share of arrivals its rate limiter refused (mdl_ratelimit.h). */
+static double svc_rate_limited(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double arr = SUM(sv, arrivals), lim = 0;
+    int r;
+
+    (void)x;
+    for (r = 0; r < sv->nrep; r++)
+        lim += sv->limiter->limited[r];
+    return arr > 0 ? lim / arr : 0.0;
+}
+
+/* Mean share of its replicas ejected by outlier detection. */
+static double svc_ejected(const metric_at *x, const void *o)
+{
+    return sim_twa_mean(&((const service *)o)->outlier->ejected_twa, x->now);
+}
+
+/* Only for services that have the pattern: the others report nothing
+ * new. */
+static const metric_def LIMIT[] = {
+    { "rate_limited", "", MDL_RANGE_FRACTION, svc_rate_limited, 1 },
+};
+
+static const metric_def OUTLIER[] = {
+    { "ejected", "", MDL_RANGE_FRACTION, svc_ejected, 1 },
+};
+
 /* ---- replicas and stages ---- */
 
 static double rep_util(const metric_at *x, const void *o)
@@ -439,6 +468,8 @@ static const metric_def PUB[] = {
 
 const metric_set MDL__REQ_METRICS = SET(REQ);
 const metric_set MDL__SVC_METRICS = SET(SVC);
+const metric_set MDL__LIMIT_METRICS = SET(LIMIT);
+const metric_set MDL__OUTLIER_METRICS = SET(OUTLIER);
 const metric_set MDL__REP_METRICS = SET(REP);
 const metric_set MDL__STAGE_METRICS = SET(STAGE);
 const metric_set MDL__CALL_METRICS = SET(CALL);

@@ -10,6 +10,8 @@
  *                  deadlines, backoffs, the policy chain
  *   mdl_retry      whether to try again: policy, budget, throttle
  *   mdl_breaker    the circuit breaker, a policy of the chain
+ *   mdl_ratelimit  a service's rate limit, on its admission chain
+ *   mdl_outlier    a service's outlier detection, ejecting replicas
  *   mdl_failure    injected failures switched on and off
  *   mdl_request    requests from start to end, ledgers, outcomes
  *   mdl_workload   open and closed workloads, class mixes
@@ -101,6 +103,27 @@ static int build_stages(service *sv, const mdl_topology *t)
     return SIM_OK;
 }
 
+/* The server-side patterns of sv that policy asks for. */
+static int build_patterns(service *sv, const mdl_service_policy *policy)
+{
+    if (policy->rate_limit.on) {
+        if (!(sv->limiter = calloc(1, sizeof *sv->limiter))
+            || mdl_ratelimit_init(sv->limiter, &policy->rate_limit,
+                                  sv->nrep) != SIM_OK)
+            return SIM_ENOMEM;
+        sv->limiter_hook = mdl_ratelimit_admitter(sv->limiter);
+        sv->admit.n = 1;
+        sv->admit.a = &sv->limiter_hook;
+    }
+    if (policy->outlier.on
+        && (mdl_balancer_allow_ejection(&sv->lb) != SIM_OK
+            || !(sv->outlier = calloc(1, sizeof *sv->outlier))
+            || mdl_outlier_init(sv->outlier, &policy->outlier, &sv->lb,
+                                sv->nrep) != SIM_OK))
+        return SIM_ENOMEM;
+    return SIM_OK;
+}
+
 /* Which classes each edge applies to, looked up on the hot path. */
 static int build_applies(mdl_net *net)
 {
@@ -174,6 +197,8 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
                 goto nomem;
             rp->st.check = v->deadline_check;
         }
+        if (s->svc_policy && build_patterns(sv, &s->svc_policy[i]) != SIM_OK)
+            goto nomem;
     }
     for (i = 0; i < net->ncls; i++) {
         net->cl[i].closed = s->workloads[s->classes[i].workload].closed;
@@ -267,6 +292,12 @@ void mdl_net_free(mdl_net *net)
         free(sv->stages);
         free(sv->fwd);
         mdl_balancer_destroy(&sv->lb);
+        if (sv->limiter)
+            mdl_ratelimit_destroy(sv->limiter);
+        free(sv->limiter);
+        if (sv->outlier)
+            mdl_outlier_destroy(sv->outlier);
+        free(sv->outlier);
     }
     for (i = 0; net->cl && i < net->ncls; i++)
         free(net->cl[i].hist);
@@ -380,6 +411,11 @@ static void reset_state(mdl_net *net)
     for (i = 0; i < net->nsv; i++) {
         service *sv = &net->sv[i];
         mdl_balancer_reset(&sv->lb);
+        if (sv->limiter)
+            mdl_ratelimit_start(sv->limiter);
+        if (sv->outlier)
+            mdl_outlier_start(sv->outlier);
+        sv->sweeping = 0;
         for (r = 0; r < sv->nrep; r++) {
             replica *rp = &sv->rep[r];
             mdl_station_start(&rp->st, net->cal, sv->svc_rng, &net->oom);

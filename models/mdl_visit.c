@@ -122,7 +122,7 @@ static void leave(mdl_net *net, visit *v, double now)
     r->n--;
     r->departures++;
     if (sv->admit.n)
-        mdl_admission_leave(&sv->admit, now);
+        mdl_admission_leave(&sv->admit, (int)(r - sv->rep), now);
     mdl__request_visited(net, v->fl, r, v->w.self);
     sim_twa_set(&r->jobs, now, r->n);
     sim_tally_add(&r->resp, now - v->t_arrive);
@@ -261,13 +261,19 @@ void mdl__visit_joined(mdl_net *net, visit *v, double now)
 void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
 {
     service *sv = &net->sv[svi];
-    replica *r = &sv->rep[mdl_balancer_pick(&sv->lb, v->fl->key, sv->lb_rng,
-                                            &sv->rep[0].n, sizeof *r)];
+    int ri = mdl_balancer_pick(&sv->lb, v->fl->key, sv->lb_rng,
+                               &sv->rep[0].n, sizeof(replica));
+    replica *r = &sv->rep[ri];
 
     SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds);
+    if (__builtin_expect(sv->outlier != NULL, 0))
+        mdl__outlier_reached(v, sv, ri);
     r->arrivals++;
     if ((r->cap > 0 && r->n >= r->cap)
-        || (sv->admit.n && !mdl_admission_admit(&sv->admit, now))) {
+        || (sv->admit.n && !mdl_admission_admit(&sv->admit, ri, now))) {
+        if (__builtin_expect(sv->outlier != NULL, 0))
+            mdl__outlier_refused(net, v, sv, r->cap > 0 && r->n >= r->cap,
+                                 now);
         r->rejected++;
         v->cause = MDL_REQ_REJECTED;
         answer(net, v, 1, now);
