@@ -73,6 +73,11 @@ static int attr_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
     if (mdl__scenario_service_pattern(key))
         return mdl__scenario_service_pattern_read(
             c, (int)(svc - c->s->topo->services), key, k, v);
+    /* A mapping under a misspelt pattern's name. */
+    if (v->type != YAML_SCALAR_NODE
+        && (hint = mdl__scenario_service_pattern_hint(key)))
+        return mdl__yaml_err(c, k, 0, "unknown key '%s' in service '%s'; "
+                             "did you mean '%s'?", key, svc->name, hint);
     if (v->type != YAML_SCALAR_NODE)
         return mdl__yaml_err(c, v, 0, "'%s' of service '%s' must be a "
                              "value, found %s", key, svc->name,
