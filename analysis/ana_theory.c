@@ -96,10 +96,11 @@ int ana_theory_stability(const mdl_scenario *s, sim_diag *d)
          * down with what it lets in. */
         double lim = s->svc_policy && s->svc_policy[k].rate_limit.on
                      ? s->svc_policy[k].rate_limit.rate * v->replicas
-                     : INFINITY;
-        if (lim < f.lambda[k]) {
-            load *= lim / f.lambda[k];
-            work *= lim / f.lambda[k];
+                     : INFINITY, in = f.lambda[k];
+        if (lim < in) {
+            load *= lim / in;
+            work *= lim / in;
+            in = lim;
         }
         if (v->kind == MDL_SVC_DELAY || v->capacity > 0 || load < 1.0)
             continue;   /* infinite servers or a loss system: stable */
@@ -107,15 +108,15 @@ int ana_theory_stability(const mdl_scenario *s, sim_diag *d)
             sim_diag_set(d, s->path, s->workload_line, 0,
                          "unstable: service '%s' has load %.4g (arrival "
                          "rate %.6g/s, capacity %.6g/s); its queue would "
-                         "grow without bound", v->name, work, f.lambda[k],
-                         f.lambda[k] / work);
+                         "grow without bound", v->name, work, in,
+                         in / work);
         else
             sim_diag_set(d, s->path, s->workload_line, 0,
                          "unstable: service '%s' has load at least %.4g: "
                          "it is blocking, so each of its %.6g requests/s "
                          "holds a worker through its calls as well as its "
                          "work, and %d worker%s cannot keep up", v->name,
-                         load, f.lambda[k], v->servers * v->replicas,
+                         load, in, v->servers * v->replicas,
                          v->servers * v->replicas == 1 ? "" : "s");
         rc = SIM_EUNSTABLE;
     }

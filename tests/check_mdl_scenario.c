@@ -601,6 +601,31 @@ START_TEST(test_stability_rejects_an_overloaded_queue)
 }
 END_TEST
 
+/* A rate limit admits at most its rate: 120/s limited to 90/s on 10 ms
+ * of work is stable; limited to 110/s it is not (load 1.1). */
+START_TEST(test_stability_counts_what_a_rate_limit_admits)
+{
+    static const char *const low[] = {
+        "services.server.rate_limit.rate=90/s",
+        "services.server.rate_limit.burst=5"
+    };
+    static const char *const high[] = {
+        "services.server.rate_limit.rate=110/s",
+        "services.server.rate_limit.burst=5"
+    };
+    mdl_scenario *s = load_ok_set("bad_unstable.yaml", low, 2);
+    sim_diag d;
+
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_OK);
+    mdl_scenario_free(s);
+    s = load_ok_set("bad_unstable.yaml", high, 2);
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_EUNSTABLE);
+    assert_msg_has(&d, "load 1.1 (arrival rate 110/s, capacity 100/s)");
+    mdl_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_stability_sees_set_overrides)
 {
     /* Three servers take 300/s: the same file is now stable. */
@@ -1212,6 +1237,7 @@ static Suite *make_suite(void)
     tc = tcase_create("stability");
     tcase_add_test(tc, test_stability_accepts_a_stable_queue);
     tcase_add_test(tc, test_stability_rejects_an_overloaded_queue);
+    tcase_add_test(tc, test_stability_counts_what_a_rate_limit_admits);
     tcase_add_test(tc, test_stability_sees_set_overrides);
     suite_add_tcase(s, tc);
 
