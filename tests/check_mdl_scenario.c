@@ -1050,6 +1050,11 @@ static const calls_case service_cases[] = {
     { "  pay: { outlier: { base_ejection: 1m, max_ejection: 30s } }", 8, 54,
       "'max_ejection' 30 s is below 'base_ejection' 60 s in 'outlier' of "
       "service 'pay'" },
+    { "  pay: { outlier: { base_ejection: -30s } }", 8, 36,
+      "'base_ejection' must be positive, found '-30s'" },
+    { "  pay: { outlier: { max_percent: -1 } }", 8, 34,
+      "'max_percent' must be a number of at least 0 and at most 100, "
+      "found '-1'" },
     { "  pay: { outlier: { consecutive: 5 } }", 8, 21,
       "unknown outlier key 'consecutive' in 'outlier' of service 'pay'; "
       "did you mean 'consecutive_errors'?" },
