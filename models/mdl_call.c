@@ -102,6 +102,7 @@ static void attempt_start(mdl_net *net, mdl_call *c, double now)
     double wait;
 
     c->t_attempt = now;
+    c->replica = -1;
     c->seen = 0;
     c->refused = 0;
     c->cause = 0;               /* none from an earlier attempt */
@@ -144,6 +145,8 @@ static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
 
     SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
     c->callee = NULL;
+    if (__builtin_expect(c->replica >= 0, 0))
+        mdl__outlier_attempt_end(net, c, outcome, now);
     if (c->seen)
         mdl_chain_end(&es->chain, c, outcome, now, c->seen);
     c->seen = 0;

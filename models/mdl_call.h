@@ -61,6 +61,10 @@ typedef struct mdl_call {
     int cause;              /* private: why the request fails, if it
                                does because of this call (MDL_REQ_*) */
     int outcome;            /* read-only: MDL_CALL_* */
+    int replica;            /* read-only: the callee's replica that the
+                               current attempt reached, while its outlier
+                               detector (mdl_outlier.h) waits for the
+                               outcome; -1: none */
     unsigned gen;           /* read-only: generation of this object */
 } mdl_call;
 

@@ -210,7 +210,7 @@ int mdl__failures_build(mdl_net *net)
         const mdl_failure *f = &net->s->failures[i];
         if (f->mode == MDL_FAIL_CRASH || f->mode == MDL_FAIL_HANG
             || f->mode == MDL_FAIL_UPDOWN)
-            net->track = 1;
+            net->track = net->sv[f->service].faulty = 1;
         if (f->mode == MDL_FAIL_UPDOWN)
             n += (size_t)nstruck(&net->sv[f->service], f);
     }

@@ -32,8 +32,10 @@
 #include "mdl_balancer.h"
 #include "mdl_breaker.h"
 #include "mdl_net.h"
+#include "mdl_outlier.h"
 #include "mdl_policy.h"
 #include "mdl_pool.h"
+#include "mdl_ratelimit.h"
 #include "mdl_retry.h"
 #include "mdl_station.h"
 
@@ -135,11 +137,16 @@ struct service {
     int *fwd;               /* forward edges out of it */
     int has_post;
     mdl_admission admit;    /* server-side admission chain */
+    mdl_ratelimit *limiter; /* owned; NULL: none */
+    mdl_admitter limiter_hook;  /* the limiter in the chain */
+    mdl_outlier *outlier;   /* owned; NULL: none */
+    int sweeping;           /* an outlier sweep is scheduled */
     gsl_rng *svc_rng, *route_rng, *lb_rng;
     gsl_rng *retry_rng;     /* backoffs of its calls */
     gsl_rng *fail_rng;      /* injected errors */
     gsl_rng *updown_rng;    /* times up and down; NULL: no updown */
     mdl_autoscaler *as;     /* owned; NULL: a fixed number of replicas */
+    int faulty;             /* crashes, hangs or updown strike it */
     int nup;                /* replicas neither down nor hung */
     sim_twa up;             /* of nup */
 };
@@ -284,6 +291,18 @@ void mdl__call_abandon(mdl_net *net, mdl_call *c, double now);
  * work and calls are dropped, its caller gets an error. */
 void mdl__visit_fail(mdl_net *net, visit *v, double now);
 
+/* mdl_outlier.c, the engine's side of outlier detection (services with
+ * a detector only). */
+/* Visit v, on an attempt of its caller, reached replica r of sv. */
+void mdl__outlier_reached(visit *v, service *sv, int r);
+/* v was refused at its replica: by its capacity (full: a 503, an
+ * error), else by a rate limit (a 429, not one). */
+void mdl__outlier_refused(mdl_net *net, visit *v, service *sv, int full,
+                          double now);
+/* c's attempt, which reached replica c->replica, ended with outcome. */
+void mdl__outlier_attempt_end(mdl_net *net, mdl_call *c, int outcome,
+                              double now);
+
 /* mdl_failure.c: switch the scenario's failures on and off over their
  * windows (those from 0 at once). */
 int mdl__failures_build(mdl_net *net);
@@ -330,6 +349,8 @@ typedef struct metric_set {
 
 /* Getters read a cls (requests), service, replica, stage or edge_rt. */
 extern const metric_set MDL__REQ_METRICS, MDL__SVC_METRICS,
+    MDL__LIMIT_METRICS, MDL__OUTLIER_METRICS, MDL__UP_METRICS,
+    MDL__AUTOSCALE_METRICS,
     MDL__REP_METRICS, MDL__STAGE_METRICS, MDL__CALL_METRICS,
     MDL__PUB_METRICS;
 

@@ -329,7 +329,43 @@ static const metric_def SVC[] = {
     { "orphaned", "", MDL_RANGE_FRACTION, svc_orphaned, 1 },
     { "deadline_dropped", "", MDL_RANGE_FRACTION, svc_dropped, 1 },
     { "errors", "", MDL_RANGE_FRACTION, svc_errors, 1 },
+};
+
+/* Share of arrivals its rate limiter refused (mdl_ratelimit.h). */
+static double svc_rate_limited(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double arr = SUM(sv, arrivals), lim = 0;
+    int r;
+
+    (void)x;
+    for (r = 0; r < sv->nrep; r++)
+        lim += sv->limiter->limited[r];
+    return arr > 0 ? lim / arr : 0.0;
+}
+
+/* Mean share of its replicas ejected by outlier detection. */
+static double svc_ejected(const metric_at *x, const void *o)
+{
+    return sim_twa_mean(&((const service *)o)->outlier->ejected_twa, x->now);
+}
+
+/* Only for services that have the pattern: the others report nothing
+ * new. */
+static const metric_def LIMIT[] = {
+    { "rate_limited", "", MDL_RANGE_FRACTION, svc_rate_limited, 1 },
+};
+
+static const metric_def OUTLIER[] = {
+    { "ejected", "", MDL_RANGE_FRACTION, svc_ejected, 1 },
+};
+
+/* Struck by crashes, hangs or updown failures. */
+static const metric_def UP[] = {
     { "up", "", MDL_RANGE_FRACTION, svc_up, MDL_QUIET_ONE },
+};
+
+static const metric_def AUTOSCALE[] = {
     { "replicas_mean", "", MDL_RANGE_ANY, svc_replicas, 0 },
 };
 
@@ -461,6 +497,10 @@ static const metric_def PUB[] = {
 
 const metric_set MDL__REQ_METRICS = SET(REQ);
 const metric_set MDL__SVC_METRICS = SET(SVC);
+const metric_set MDL__LIMIT_METRICS = SET(LIMIT);
+const metric_set MDL__OUTLIER_METRICS = SET(OUTLIER);
+const metric_set MDL__UP_METRICS = SET(UP);
+const metric_set MDL__AUTOSCALE_METRICS = SET(AUTOSCALE);
 const metric_set MDL__REP_METRICS = SET(REP);
 const metric_set MDL__STAGE_METRICS = SET(STAGE);
 const metric_set MDL__CALL_METRICS = SET(CALL);

@@ -11,6 +11,8 @@
  *   mdl_retry      whether to try again: policy, budget, throttle
  *   mdl_breaker    the circuit breaker, a policy of the chain
  *   mdl_autoscale  replicas that follow utilization
+ *   mdl_ratelimit  a service's rate limit, on its admission chain
+ *   mdl_outlier    a service's outlier detection, ejecting replicas
  *   mdl_failure    injected failures switched on and off; crashes,
  *                  hangs, replicas going up and down
  *   mdl_request    requests from start to end, ledgers, outcomes
@@ -104,6 +106,27 @@ static int build_stages(service *sv, const mdl_topology *t)
     return SIM_OK;
 }
 
+/* The server-side patterns of sv that policy asks for. */
+static int build_patterns(service *sv, const mdl_service_policy *policy)
+{
+    if (policy->rate_limit.on) {
+        if (!(sv->limiter = calloc(1, sizeof *sv->limiter))
+            || mdl_ratelimit_init(sv->limiter, &policy->rate_limit,
+                                  sv->nrep) != SIM_OK)
+            return SIM_ENOMEM;
+        sv->limiter_hook = mdl_ratelimit_admitter(sv->limiter);
+        sv->admit.n = 1;
+        sv->admit.a = &sv->limiter_hook;
+    }
+    if (policy->outlier.on
+        && (mdl_balancer_allow_ejection(&sv->lb) != SIM_OK
+            || !(sv->outlier = calloc(1, sizeof *sv->outlier))
+            || mdl_outlier_init(sv->outlier, &policy->outlier, &sv->lb,
+                                sv->nrep) != SIM_OK))
+        return SIM_ENOMEM;
+    return SIM_OK;
+}
+
 /* Which classes each edge applies to, looked up on the hot path. */
 static int build_applies(mdl_net *net)
 {
@@ -159,10 +182,10 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         sv->svc = v;
         sv->idx = (int)i;
         sv->nrep = v->replicas;
-        if (s->autoscale && s->autoscale[i].on) {
+        if (s->svc_policy && s->svc_policy[i].autoscale.on) {
             if (!(sv->as = calloc(1, sizeof *sv->as)))
                 goto nomem;
-            sv->nrep = (int)s->autoscale[i].max;
+            sv->nrep = (int)s->svc_policy[i].autoscale.max;
         }
         sv->has_post = !(v->post_service.kind == MDL_DIST_DET
                          && v->post_service.mean == 0);
@@ -182,9 +205,12 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
                 goto nomem;
             rp->st.check = v->deadline_check;
         }
-        if (sv->as && mdl_autoscaler_init(sv->as, &s->autoscale[i],
+        if (sv->as && mdl_autoscaler_init(sv->as,
+                                          &s->svc_policy[i].autoscale,
                                           &sv->rep[0].st, sizeof *sv->rep,
                                           &sv->lb) != SIM_OK)
+            goto nomem;
+        if (s->svc_policy && build_patterns(sv, &s->svc_policy[i]) != SIM_OK)
             goto nomem;
     }
     for (i = 0; i < net->ncls; i++) {
@@ -223,8 +249,8 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
             es->chain.p = &es->breaker_hook;
         }
     }
-    if (build_applies(net) != SIM_OK || mdl__results_build(net) != SIM_OK
-        || mdl__failures_build(net) != SIM_OK)
+    if (build_applies(net) != SIM_OK || mdl__failures_build(net) != SIM_OK
+        || mdl__results_build(net) != SIM_OK)
         goto nomem;
     *out = net;
     return SIM_OK;
@@ -285,6 +311,12 @@ void mdl_net_free(mdl_net *net)
         if (sv->as)
             mdl_autoscaler_destroy(sv->as);
         free(sv->as);
+        if (sv->limiter)
+            mdl_ratelimit_destroy(sv->limiter);
+        free(sv->limiter);
+        if (sv->outlier)
+            mdl_outlier_destroy(sv->outlier);
+        free(sv->outlier);
     }
     for (i = 0; net->cl && i < net->ncls; i++)
         free(net->cl[i].hist);
@@ -408,6 +440,11 @@ static void reset_state(mdl_net *net)
     for (i = 0; i < net->nsv; i++) {
         service *sv = &net->sv[i];
         mdl_balancer_reset(&sv->lb);
+        if (sv->limiter)
+            mdl_ratelimit_start(sv->limiter);
+        if (sv->outlier)
+            mdl_outlier_start(sv->outlier);
+        sv->sweeping = 0;
         for (r = 0; r < sv->nrep; r++) {
             replica *rp = &sv->rep[r];
             mdl_station_start(&rp->st, net->cal, sv->svc_rng, &net->oom);

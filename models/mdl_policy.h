@@ -7,7 +7,7 @@
  * starts (a policy may refuse it: a breaker that is open) and, in
  * reverse order, as it ends with its outcome (a breaker counts it):
  * Resilience4j's order, with the retry outside the breaker. A service's admission chain is consulted in order when a visit
- * arrives, after its capacity (a bulkhead or rate limit may refuse it),
+ * arrives at a replica, after its capacity (a rate limit may refuse it),
  * and told when an admitted visit leaves. Each hook's `self` is the
  * pattern's own state, owned by whoever installed it. Chains are empty
  * unless a scenario asks for a pattern.
@@ -36,10 +36,11 @@ typedef struct mdl_chain {
 } mdl_chain;
 
 typedef struct mdl_admitter {
-    /* Nonzero to admit a visit arriving at `now`. */
-    int (*admit)(void *self, double now);
-    /* An admitted visit left. NULL: not interested. */
-    void (*leave)(void *self, double now);
+    /* Nonzero to admit a visit arriving at replica r (0-based) at `now`
+     * (a sidecar's limit is its replica's). */
+    int (*admit)(void *self, int r, double now);
+    /* An admitted visit left replica r. NULL: not interested. */
+    void (*leave)(void *self, int r, double now);
     void *self;
 } mdl_admitter;
 
@@ -79,27 +80,29 @@ static inline void mdl_chain_end(const mdl_chain *ch, const mdl_call *c,
 
 /* Nonzero when every admitter admits; a refusal tells those that had
  * admitted that the visit left. */
-static inline int mdl_admission_admit(const mdl_admission *ad, double now)
+static inline int mdl_admission_admit(const mdl_admission *ad, int r,
+                                      double now)
 {
     int i, k;
 
     for (i = 0; i < ad->n; i++)
-        if (!ad->a[i].admit(ad->a[i].self, now)) {
+        if (!ad->a[i].admit(ad->a[i].self, r, now)) {
             for (k = i - 1; k >= 0; k--)
                 if (ad->a[k].leave)
-                    ad->a[k].leave(ad->a[k].self, now);
+                    ad->a[k].leave(ad->a[k].self, r, now);
             return 0;
         }
     return 1;
 }
 
-static inline void mdl_admission_leave(const mdl_admission *ad, double now)
+static inline void mdl_admission_leave(const mdl_admission *ad, int r,
+                                       double now)
 {
     int i;
 
     for (i = 0; i < ad->n; i++)
         if (ad->a[i].leave)
-            ad->a[i].leave(ad->a[i].self, now);
+            ad->a[i].leave(ad->a[i].self, r, now);
 }
 
 #endif /* MDL_POLICY_H */

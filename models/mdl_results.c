@@ -5,7 +5,7 @@
  * replication.
  *
  * Scopes, in result order: system, class:NAME, then per service
- * service:NAME, replica:NAME#R (several replicas only), stage:NAME#S
+ * service:NAME (with the metrics of its patterns, if any), replica:NAME#R (several replicas only), stage:NAME#S
  * (stages with calls), then per edge call:A->B or publish:A->B, with #K
  * when several edges of a kind join the same two services (K counts from
  * 0 in file order). Histograms follow: the system's, then each class's.
@@ -59,6 +59,14 @@ static int add_service(mdl_net *net, const service *sv, char *scope,
 
     snprintf(scope, len, "service:%s", sv->svc->name);
     rc = add(net, scope, MDL__SVC_METRICS, sv, delay);
+    if (rc == SIM_OK && sv->limiter)
+        rc = add(net, scope, MDL__LIMIT_METRICS, sv, delay);
+    if (rc == SIM_OK && sv->outlier)
+        rc = add(net, scope, MDL__OUTLIER_METRICS, sv, delay);
+    if (rc == SIM_OK && sv->faulty)
+        rc = add(net, scope, MDL__UP_METRICS, sv, delay);
+    if (rc == SIM_OK && sv->as)
+        rc = add(net, scope, MDL__AUTOSCALE_METRICS, sv, delay);
     for (r = 0; rc == SIM_OK && sv->nrep > 1 && r < sv->nrep; r++) {
         snprintf(scope, len, "replica:%s#%d", sv->svc->name, r);
         rc = add(net, scope, MDL__REP_METRICS, &sv->rep[r], delay);
@@ -158,6 +166,10 @@ void mdl__results_reset(mdl_net *net, double now)
             mdl_autoscaler_reset_stats(sv->as, now);
         for (k = 0; k < (size_t)sv->nstages; k++)
             sim_tally_reset(&sv->stages[k].dur);
+        if (sv->limiter)
+            mdl_ratelimit_clear(sv->limiter);
+        if (sv->outlier)
+            mdl_outlier_reset_stats(sv->outlier, now);
     }
     for (i = 0; i < net->ncls; i++)
         reset_cls(&net->cl[i]);

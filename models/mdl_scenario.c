@@ -3,8 +3,9 @@
  * overrides, and assembles the scenario from its blocks.
  *
  * Reading is one pass over libyaml's node tree (mdl_yaml.c), one function
- * per block: the top level, `run:` and `services:` here, `workload:` in
- * mdl_scenario_workload.c, `calls:` in mdl_scenario_calls.c; `--set`
+ * per block: the top level, `run:` and `services:` here (its patterns in
+ * mdl_scenario_services.c), `workload:` in mdl_scenario_workload.c,
+ * `calls:` in mdl_scenario_calls.c; `--set`
  * overrides edit the tree first (mdl_scenario_override.c).
  */
 #include <errno.h>
@@ -67,8 +68,16 @@ static int attr_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 {
     mdl_service *svc = arg;
     char err[512];
-    const char *t;
+    const char *t, *hint;
 
+    if (mdl__scenario_service_pattern(key))
+        return mdl__scenario_service_pattern_read(
+            c, (int)(svc - c->s->topo->services), key, k, v);
+    /* A mapping under a misspelt pattern's name. */
+    if (v->type != YAML_SCALAR_NODE
+        && (hint = mdl__scenario_service_pattern_hint(key)))
+        return mdl__yaml_err(c, k, 0, "unknown key '%s' in service '%s'; "
+                             "did you mean '%s'?", key, svc->name, hint);
     if (v->type != YAML_SCALAR_NODE)
         return mdl__yaml_err(c, v, 0, "'%s' of service '%s' must be a "
                              "value, found %s", key, svc->name,
@@ -76,8 +85,12 @@ static int attr_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
     t = mdl__yaml_scalar(v);
     if (mdl_service_set(svc, key, t, c->s->dir, err, sizeof err) != SIM_OK) {
         /* Unknown attributes are the key's fault, bad values the value's. */
-        yaml_node_t *at = strstr(err, "unknown attribute") ? k : v;
-        return mdl__yaml_err(c, at, 0, "%s", err);
+        int unknown = strstr(err, "unknown attribute") != NULL;
+        if (unknown && (hint = mdl__scenario_service_pattern_hint(key)))
+            return mdl__yaml_err(c, k, 0, "unknown key '%s' in service "
+                                 "'%s'; did you mean '%s'?", key, svc->name,
+                                 hint);
+        return mdl__yaml_err(c, unknown ? k : v, 0, "%s", err);
     }
     return SIM_OK;
 }
@@ -108,8 +121,16 @@ static double result_doubles(const mdl_scenario *s)
                + 16.0 * (double)t->nservices + 16.0 * (double)t->nedges;
     size_t i;
 
-    for (i = 0; i < t->nservices; i++)
-        n += 4.0 * t->services[i].replicas;
+    for (i = 0; i < t->nservices; i++) {
+        double rep = t->services[i].replicas;
+        if (s->svc_policy && s->svc_policy[i].autoscale.on)
+            rep = (double)s->svc_policy[i].autoscale.max;   /* slots */
+        n += 4.0 * rep;
+    }
+    /* The patterns' and failures' metrics (rate_limited, ejected, up,
+     * replicas_mean). */
+    if (s->svc_policy || s->nfailures)
+        n += 4.0 * (double)t->nservices;
     return n;
 }
 
@@ -385,7 +406,7 @@ void mdl_scenario_free(mdl_scenario *s)
         mdl_dist_destroy(&s->failures[i].mttr);
     }
     free(s->failures);
-    free(s->autoscale);
+    free(s->svc_policy);
     mdl_topology_free(s->topo);
     free(s->path);
     free(s->dir);

@@ -117,17 +117,6 @@ typedef struct mdl_breaker_policy {
     long half_open_calls;   /* 10 */
 } mdl_breaker_policy;
 
-/* A service's autoscaling policy (`services: NAME: autoscale:`;
- * mdl_autoscale.h). */
-typedef struct mdl_autoscale_policy {
-    int on;                 /* the service scales */
-    double target;          /* utilization, (0, 1] */
-    long min, max;          /* replicas, 1 <= min <= max */
-    double interval;        /* s between decisions (HPA: 15 s) */
-    double delay;           /* s from start to taking calls */
-    double cooldown;        /* s after a change before a scale-down */
-} mdl_autoscale_policy;
-
 /* One entry of `calls:`. A policy field added here must also be refused
  * by the allow-list of exact models (analysis/ana_theory.c). */
 typedef struct mdl_call_policy {
@@ -139,6 +128,47 @@ typedef struct mdl_call_policy {
     mdl_retry_policy retry;
     mdl_breaker_policy breaker;
 } mdl_call_policy;
+
+/* A service's rate limiter (`services: NAME: rate_limit:`): Envoy's
+ * local rate limit, one token bucket per replica as each replica's
+ * sidecar has its own; see mdl_ratelimit.h. */
+typedef struct mdl_rate_limit_policy {
+    int on;                 /* a limiter is configured */
+    double rate;            /* tokens per second per replica, > 0 */
+    long burst;             /* bucket size (Envoy's max_tokens), >= 1 */
+} mdl_rate_limit_policy;
+
+/* A service's outlier detection (`services: NAME: outlier:`): Envoy's
+ * consecutive-5xx detection with its defaults; see mdl_outlier.h. */
+typedef struct mdl_outlier_policy {
+    int on;                 /* a detector is configured */
+    long consecutive;       /* errors in a row that eject, 5 */
+    double interval;        /* s between sweeps, 10 */
+    double base_ejection;   /* s, 30 */
+    double max_ejection;    /* s, max(300, base_ejection) */
+    double max_percent;     /* % of replicas ejected at most, 10 */
+    int always_eject_one;   /* Envoy's always_eject_one_host, 0 */
+} mdl_outlier_policy;
+
+/* A service's autoscaling policy (`services: NAME: autoscale:`;
+ * mdl_autoscale.h). */
+typedef struct mdl_autoscale_policy {
+    int on;                 /* the service scales */
+    double target;          /* utilization, (0, 1] */
+    long min, max;          /* replicas, 1 <= min <= max */
+    double interval;        /* s between decisions (HPA: 15 s) */
+    double delay;           /* s from start to taking calls */
+    double cooldown;        /* s after a change before a scale-down */
+} mdl_autoscale_policy;
+
+/* Server-side patterns of one service (`services:` keys that hold a
+ * mapping). A pattern added here must also be refused by the allow-list
+ * of exact models (analysis/ana_theory.c). */
+typedef struct mdl_service_policy {
+    mdl_rate_limit_policy rate_limit;
+    mdl_outlier_policy outlier;
+    mdl_autoscale_policy autoscale;
+} mdl_service_policy;
 
 typedef struct mdl_scenario {
     char *path;             /* owned: the file as given */
@@ -161,8 +191,8 @@ typedef struct mdl_scenario {
     mdl_call_policy *calls; /* owned, in file order, each edge at most once */
     size_t nfailures;
     mdl_failure *failures;  /* owned, in file order */
-    mdl_autoscale_policy *autoscale;    /* owned: per service, or NULL
-                                           when none scales */
+    mdl_service_policy *svc_policy; /* owned: NULL when no service has a
+                               pattern, else one per topology service */
 } mdl_scenario;
 
 /* Read path, apply the overrides sets[0..nsets-1] ("a.b.c=value"), load

@@ -421,16 +421,18 @@ typedef struct gate {
     mdl_admitter a;
 } gate;
 
-static int gate_admit(void *self, double now)
+static int gate_admit(void *self, int r, double now)
 {
     gate *g = self;
 
+    (void)r;
     (void)now;
     return g->arrivals++ % 2 == 0;
 }
 
-static void gate_leave(void *self, double now)
+static void gate_leave(void *self, int r, double now)
 {
+    (void)r;
     (void)now;
     ((gate *)self)->left++;
 }

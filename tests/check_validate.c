@@ -151,6 +151,10 @@ START_TEST(test_timeouts_and_deadline_checks_are_not_called_exact)
         "calls.client->server.timeout=0", "services.server.deadline_check=1"
     };
     const char *const retry[] = { "calls.client->server.timeout=0" };
+    const char *const scale[] = {
+        "services.server.autoscale.target=0.5",
+        "services.server.autoscale.max=2"
+    };
     mdl_scenario *s = NULL;
     ana_theory *th = theory_of("tests/data/timeout.yaml", NULL, 0, &s);
 
@@ -163,6 +167,10 @@ START_TEST(test_timeouts_and_deadline_checks_are_not_called_exact)
     mdl_scenario_free(s);
     th = theory_of("tests/data/retry.yaml", retry, 1, &s);
     not_exact(th, "calls 'client->server' retries");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+    th = theory_of("scenarios/mm1.yaml", scale, 2, &s);
+    not_exact(th, "service 'server' autoscales");
     ana_theory_free(th);
     mdl_scenario_free(s);
 }
