@@ -56,6 +56,7 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
     v->w.state = MDL_WORK_IDLE;
     v->w.holds = 0;
     v->cause = 0;
+    v->degraded = 0;
     v->deadline = caller ? caller->deadline : INFINITY;
     v->calls = NULL;
     v->pending = 0;
@@ -72,13 +73,14 @@ static inline void answer(mdl_net *net, visit *v, int refused, double now)
     unsigned gen = v->caller_gen;
     flow *f = v->fl;
     int cause = v->cause;
+    int told = cause ? cause : v->degraded;     /* what the answer says */
 
     SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds && !v->calls);
     v->state = VISIT_DONE;
     mdl_pool_put(&net->visits, v);
     f->visits--;
     if (!c) {
-        mdl__request_end(net, f, cause, now);
+        mdl__request_end(net, f, told, now);
         return;
     }
     if (f->ended && f->visits == 0) {
@@ -91,7 +93,7 @@ static inline void answer(mdl_net *net, visit *v, int refused, double now)
     mdl__call_answer(net, c, gen, !cause ? MDL_CALL_OK
                                  : refused ? MDL_CALL_REJECTED
                                            : MDL_CALL_ERROR,
-                     cause, refused, now);
+                     told, refused, now);
 }
 
 static void next_stage(mdl_net *net, visit *v, double now);
