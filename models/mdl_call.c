@@ -18,8 +18,8 @@
  * successful answer starts the next; a failed one ends the sequence,
  * unless the edge falls back: a call that fails in the end (after its
  * retries) is then answered locally, and the caller goes on as after a
- * success, its visit degraded. Degradation travels with answers, as
- * causes do: an answer that a fallback made in part degrades the
+ * success, its visit degraded. Degradation travels up with answers
+ * (mdl_visit.c): a success that a fallback made in part degrades the
  * caller's visit in turn, up to the request.
  */
 #include <math.h>
@@ -75,8 +75,6 @@ static void settle(mdl_net *net, mdl_call *c, double now)
     if (c->outcome == MDL_CALL_OK) {
         es->ok++;
         sim_tally_add(&es->lat, now - c->t_start);
-        if (__builtin_expect(c->cause != 0, 0))
-            parent->degraded = MDL_REQ_DEGRADED;
     } else {
         es->failed++;
         es->timeouts += c->outcome == MDL_CALL_TIMEOUT;
@@ -104,14 +102,15 @@ static void on_backoff(sim_cal *cal, sim_event *ev);
 static void answer_later(mdl_net *net, mdl_call *c, unsigned gen,
                          int outcome);
 
-/* Stop waiting for c's attempt, begun now, at its timeout or the
- * deadline, whichever comes first (if either). */
-static inline void arm_attempt(mdl_net *net, mdl_call *c, double now)
+/* Stop waiting for c's attempt on edge es, begun now, at its timeout or
+ * the deadline, whichever comes first (if either). */
+static inline void arm_attempt(mdl_net *net, const edge_rt *es, mdl_call *c,
+                               double now)
 {
-    double wait = c->deadline - now, timeout = net->es[c->edge].timeout;
+    double wait = c->deadline - now;
 
-    if (timeout > 0 && timeout < wait)
-        wait = timeout;
+    if (es->timeout > 0 && es->timeout < wait)
+        wait = es->timeout;
     if (wait < INFINITY)
         mdl__call_arm(net, c, wait > 0 ? wait : 0);
 }
@@ -119,12 +118,13 @@ static inline void arm_attempt(mdl_net *net, mdl_call *c, double now)
 /* Send c's attempt to a replica of the callee, picked afresh (Envoy),
  * and wait until its timeout or the deadline; armed: that timer runs
  * already (the attempt waited for a permit). */
-static inline void send(mdl_net *net, mdl_call *c, double now, int armed)
+static inline void send(mdl_net *net, const edge_rt *es, mdl_call *c,
+                        double now, int armed)
 {
     visit *v;
 
     c->sent++;
-    if (net->es[c->edge].partitioned) {
+    if (es->partitioned) {
         /* Across a partition the connection fails at once. */
         c->cause = MDL_REQ_FAILED;
         answer_later(net, c, c->gen, MDL_CALL_ERROR);
@@ -134,7 +134,7 @@ static inline void send(mdl_net *net, mdl_call *c, double now, int armed)
         return;
     c->callee = v;
     if (!armed)
-        arm_attempt(net, c, now);
+        arm_attempt(net, es, c, now);
     mdl__visit_arrive(net, v, net->t->edges[c->edge].to, now);
 }
 
@@ -152,7 +152,7 @@ static void attempt_start(mdl_net *net, mdl_call *c, double now)
         if (rc == MDL_WAIT) {
             /* Parked (a full bulkhead): its timeout and deadline run
              * while it waits; mdl__call_resume() goes on. */
-            arm_attempt(net, c, now);
+            arm_attempt(net, es, c, now);
             return;
         }
         if (rc != MDL_PASS) {
@@ -164,7 +164,7 @@ static void attempt_start(mdl_net *net, mdl_call *c, double now)
             return;
         }
     }
-    send(net, c, now, 0);
+    send(net, es, c, now, 0);
 }
 
 /* The current attempt of c ended with outcome (cause: why its callee
@@ -298,7 +298,8 @@ void mdl__call_start(mdl_net *net, visit *from, int e, int left,
     if (es->deadline > 0 && now + es->deadline < c->deadline)
         c->deadline = now + es->deadline;
     c->timer = NULL;
-    c->park = NULL;
+    SIM_INVARIANT(!c->park);    /* zeroed in a new chunk, cleared by the
+                                   policy that parked its last use */
     c->outcome = MDL_CALL_PENDING;
     c->cause = 0;
     c->prev = NULL;
@@ -327,6 +328,8 @@ void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
 
 void mdl__call_resume(mdl_net *net, mdl_call *c, int rc, double now)
 {
+    const edge_rt *es = &net->es[c->edge];
+
     SIM_INVARIANT(c->outcome == MDL_CALL_PENDING && !c->park && !c->callee
                   && c->seen > 0);
     if (rc != MDL_PASS) {
@@ -337,7 +340,7 @@ void mdl__call_resume(mdl_net *net, mdl_call *c, int rc, double now)
         attempt_end(net, c, rc, 0, now);
         return;
     }
-    rc = mdl_chain_resume(&net->es[c->edge].chain, c, now, &c->seen);
+    rc = mdl_chain_resume(&es->chain, c, now, &c->seen);
     if (rc == MDL_WAIT)
         return;                 /* parked further in; its timer runs */
     if (rc != MDL_PASS) {
@@ -345,5 +348,5 @@ void mdl__call_resume(mdl_net *net, mdl_call *c, int rc, double now)
         answer_later(net, c, c->gen, rc);
         return;
     }
-    send(net, c, now, 1);
+    send(net, es, c, now, 1);
 }

@@ -258,9 +258,8 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
 /* Make a call on edge e from v, with `left` more to make after it. */
 void mdl__call_start(mdl_net *net, visit *from, int e, int left,
                      double now);
-/* The chain answering c ended with outcome (MDL_CALL_*) and cause: if it
- * failed, why (MDL_REQ_*); if not, MDL_REQ_DEGRADED or 0 (a fallback
- * answered part of it, or not); gen is the generation of c its first
+/* The chain answering c ended with outcome (MDL_CALL_*) and, if it
+ * failed, cause (MDL_REQ_*: why); gen is the generation of c its first
  * visit was made for. If c is still that call, the caller gets the
  * answer now, or as an event if later. */
 void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
