@@ -863,6 +863,35 @@ START_TEST(test_bulkhead_deadline_passes_in_line)
 }
 END_TEST
 
+/* A refusal can be retried (on: rejected), after a backoff of at most
+ * 3e-12 s here, and the retry queues again at the end of the line. With
+ * max_wait 6 ms: c2 is refused at 1008, queues again and gets c1's
+ * permit at 1012 (answered 1023); c3, refused at 1009, queues again
+ * behind c2, is refused at 1015 and, on its third and last try, at
+ * 1021. */
+START_TEST(test_bulkhead_refusal_is_retried)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.bulkhead.max_concurrent=1",
+        "calls.g->h.bulkhead.max_wait=6ms", "calls.g->h.retry.attempts=3",
+        "calls.g->h.retry.on=rejected",
+        "calls.g->h.retry.backoff=jitter(base=1e-12)"
+    };
+    static const expect want[] = {
+        { "call:g->h", "attempts", 2.0 / 3 },
+        { "call:g->h", "short_circuited", 1.0 / 3 },
+        { "h", NULL, 2 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 8, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1012, MDL_REQ_OK);
+    finished(&s, 1, 2, 1002, 1021, MDL_REQ_REJECTED);
+    finished(&s, 2, 1, 1001, 1023, MDL_REQ_OK);
+}
+END_TEST
+
 /* The breaker sits outside the bulkhead and counts its refusals as
  * failures: c2's and c3's refusals (1002, 1003) open it, for 2 s, so c2's
  * next call, at 2004, is short-circuited by the breaker although the
@@ -1158,6 +1187,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_bulkhead_serves_one_and_refuses_the_next);
     tcase_add_test(tc, test_bulkhead_wait_counts_in_the_timeout);
     tcase_add_test(tc, test_bulkhead_deadline_passes_in_line);
+    tcase_add_test(tc, test_bulkhead_refusal_is_retried);
     tcase_add_test(tc, test_breaker_counts_bulkhead_refusals);
     suite_add_tcase(s, tc);
     tc = tcase_create("fallback");
