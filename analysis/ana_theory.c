@@ -885,6 +885,14 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
             return !no_theory(t, "calls '%s' %s", s->calls[i].key,
                               "has a circuit breaker, which no exact model "
                               "here includes");
+        if (s->calls[i].bulkhead.on)
+            return !no_theory(t, "calls '%s' %s", s->calls[i].key,
+                              "has a bulkhead, which no exact model here "
+                              "includes");
+        if (s->calls[i].fallback)
+            return !no_theory(t, "calls '%s' %s", s->calls[i].key,
+                              "falls back, which no exact model here "
+                              "includes");
     }
     for (i = 0; s->svc_policy && i < tp->nservices; i++) {
         if (s->svc_policy[i].rate_limit.on)

@@ -15,7 +15,12 @@
  * it keeps call-heavy models a third faster.
  *
  * An edge with count n makes its n calls one after another: each
- * successful answer starts the next; a failed one ends the sequence.
+ * successful answer starts the next; a failed one ends the sequence,
+ * unless the edge falls back: a call that fails in the end (after its
+ * retries) is then answered locally, and the caller goes on as after a
+ * success, its visit degraded. Degradation travels up with answers
+ * (mdl_visit.c): a success that a fallback made in part degrades the
+ * caller's visit in turn, up to the request.
  */
 #include <math.h>
 #include "../sim/sim_err.h"
@@ -74,9 +79,13 @@ static void settle(mdl_net *net, mdl_call *c, double now)
         es->failed++;
         es->timeouts += c->outcome == MDL_CALL_TIMEOUT;
         es->errors += c->outcome == MDL_CALL_ERROR;
-        if (!parent->cause)
-            parent->cause = cause_of(c);
-        left = 0;               /* the rest of the sequence is off */
+        if (es->fallback) {
+            parent->degraded = MDL_REQ_DEGRADED;
+        } else {
+            if (!parent->cause)
+                parent->cause = cause_of(c);
+            left = 0;           /* the rest of the sequence is off */
+        }
     }
     call_end(net, c);
     if (left > 0) {
@@ -93,30 +102,27 @@ static void on_backoff(sim_cal *cal, sim_event *ev);
 static void answer_later(mdl_net *net, mdl_call *c, unsigned gen,
                          int outcome);
 
-/* Send attempt c->attempt to a replica of the callee, picked afresh
- * (Envoy), and wait until its timeout or the deadline. */
-static void attempt_start(mdl_net *net, mdl_call *c, double now)
+/* Stop waiting for c's attempt on edge es, begun now, at its timeout or
+ * the deadline, whichever comes first (if either). */
+static inline void arm_attempt(mdl_net *net, const edge_rt *es, mdl_call *c,
+                               double now)
 {
-    edge_rt *es = &net->es[c->edge];
-    visit *v;
-    double wait;
+    double wait = c->deadline - now;
 
-    c->t_attempt = now;
-    c->replica = -1;
-    c->seen = 0;
-    c->refused = 0;
-    c->cause = 0;               /* none from an earlier attempt */
-    if (es->chain.n) {
-        int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
-        if (rc != MDL_PASS) {
-            /* Refused before it went out (a breaker short-circuits it);
-             * answered like any attempt, so the caller never goes on
-             * inside its own loop of calls. */
-            c->refused = 1;
-            answer_later(net, c, c->gen, rc);
-            return;
-        }
-    }
+    if (es->timeout > 0 && es->timeout < wait)
+        wait = es->timeout;
+    if (wait < INFINITY)
+        mdl__call_arm(net, c, wait > 0 ? wait : 0);
+}
+
+/* Send c's attempt to a replica of the callee, picked afresh (Envoy),
+ * and wait until its timeout or the deadline; armed: that timer runs
+ * already (the attempt waited for a permit). */
+static inline void send(mdl_net *net, const edge_rt *es, mdl_call *c,
+                        double now, int armed)
+{
+    visit *v;
+
     c->sent++;
     if (es->partitioned) {
         /* Across a partition the connection fails at once. */
@@ -127,12 +133,39 @@ static void attempt_start(mdl_net *net, mdl_call *c, double now)
     if (!(v = mdl__visit_new(net, c->parent->fl, c)))
         return;
     c->callee = v;
-    wait = c->deadline - now;
-    if (es->timeout > 0 && es->timeout < wait)
-        wait = es->timeout;
-    if (wait < INFINITY)
-        mdl__call_arm(net, c, wait > 0 ? wait : 0);
+    if (!armed)
+        arm_attempt(net, es, c, now);
     mdl__visit_arrive(net, v, net->t->edges[c->edge].to, now);
+}
+
+/* Start attempt c->attempt: through the edge's policies, then out. */
+static void attempt_start(mdl_net *net, mdl_call *c, double now)
+{
+    edge_rt *es = &net->es[c->edge];
+
+    c->t_attempt = now;
+    c->replica = -1;
+    c->seen = 0;
+    c->refused = 0;
+    c->cause = 0;               /* none from an earlier attempt */
+    if (es->chain.n) {
+        int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
+        if (rc == MDL_WAIT) {
+            /* Parked (a full bulkhead): its timeout and deadline run
+             * while it waits; mdl__call_resume() goes on. */
+            arm_attempt(net, es, c, now);
+            return;
+        }
+        if (rc != MDL_PASS) {
+            /* Refused before it went out (a breaker short-circuits it);
+             * answered like any attempt, so the caller never goes on
+             * inside its own loop of calls. */
+            c->refused = 1;
+            answer_later(net, c, c->gen, rc);
+            return;
+        }
+    }
+    send(net, es, c, now, 0);
 }
 
 /* The current attempt of c ended with outcome (cause: why its callee
@@ -149,6 +182,7 @@ static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
         mdl__outlier_attempt_end(net, c, outcome, now);
     if (c->seen)
         mdl_chain_end(&es->chain, c, outcome, now, c->seen);
+    SIM_INVARIANT(!c->park);    /* a parked attempt's policy let go */
     c->seen = 0;
     if (es->retry.p) {
         mdl_retry_count(&es->retry, outcome);
@@ -281,6 +315,8 @@ void mdl__call_start(mdl_net *net, visit *from, int e, int left,
     if (es->deadline > 0 && now + es->deadline < c->deadline)
         c->deadline = now + es->deadline;
     c->timer = NULL;
+    SIM_INVARIANT(!c->park);    /* zeroed in a new chunk, cleared by the
+                                   policy that parked its last use */
     c->outcome = MDL_CALL_PENDING;
     c->cause = 0;
     c->prev = NULL;
@@ -305,4 +341,29 @@ void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
         return;
     }
     attempt_end(net, c, outcome, cause, now);
+}
+
+void mdl__call_resume(mdl_net *net, mdl_call *c, int rc, double now)
+{
+    const edge_rt *es = &net->es[c->edge];
+
+    SIM_INVARIANT(c->outcome == MDL_CALL_PENDING && !c->park && !c->callee
+                  && c->seen > 0);
+    if (rc != MDL_PASS) {
+        /* The parking policy refuses it, as if at its start: it is not
+         * among those that hear the end. */
+        c->seen--;
+        c->refused = 1;
+        attempt_end(net, c, rc, 0, now);
+        return;
+    }
+    rc = mdl_chain_resume(&es->chain, c, now, &c->seen);
+    if (rc == MDL_WAIT)
+        return;                 /* parked further in; its timer runs */
+    if (rc != MDL_PASS) {
+        c->refused = 1;
+        answer_later(net, c, c->gen, rc);
+        return;
+    }
+    send(net, es, c, now, 1);
 }

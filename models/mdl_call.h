@@ -13,6 +13,9 @@
  *
  *   mdl__call_start ---(a policy refuses: mdl_chain_start)----------.
  *        |                                                           |
+ *        |  a policy parks it (a full bulkhead): WAITING, until      |
+ *        |  mdl__call_resume lets it go on (or refuses it), or its   |
+ *        |  timeout or deadline passes (on_timer)                    |
  *        v                                                           |
  *     ATTEMPT (attempt_start: a visit, replica picked afresh) <--.   |
  *        | the callee's chain ends (mdl__call_answer; on_answer  |   |
@@ -60,6 +63,9 @@ typedef struct mdl_call {
     int refused;            /* private: a policy refused the last one */
     int cause;              /* private: why the request fails, if it
                                does because of this call (MDL_REQ_*) */
+    void *park;             /* the policy that parked the attempt sets it
+                               and clears it as it lets go: NULL unless
+                               the attempt waits (mdl_policy.h) */
     int outcome;            /* read-only: MDL_CALL_* */
     int replica;            /* read-only: the callee's replica that the
                                current attempt reached, while its outlier

@@ -31,6 +31,7 @@
 #include "mdl_autoscale.h"
 #include "mdl_balancer.h"
 #include "mdl_breaker.h"
+#include "mdl_bulkhead.h"
 #include "mdl_net.h"
 #include "mdl_outlier.h"
 #include "mdl_policy.h"
@@ -83,6 +84,8 @@ struct visit {
     int pending;            /* calls of the stage not yet answered */
     int cause;              /* 0, or why it fails (MDL_REQ_*): it was
                                refused, or a call of it failed */
+    int degraded;           /* MDL_REQ_DEGRADED when a fallback answered
+                               a call of it, or of its callees; else 0 */
     double deadline;        /* s, absolute; +inf: none */
     mdl_call *calls;        /* outstanding calls, doubly linked */
     double t_arrive;        /* s */
@@ -156,6 +159,7 @@ typedef struct cls {
     sim_tally lat;
     sim_hist *hist;
     double entered, ok, rejected, failed, timed_out;
+    double degraded;        /* among the ok */
 } cls;
 
 typedef struct wl {
@@ -174,7 +178,10 @@ typedef struct edge_rt {
     double attempts;        /* tries of the calls that ended */
     double short_circuited; /* calls whose last try a policy refused */
     mdl_breaker *breaker;   /* owned; NULL: none */
-    mdl_policy breaker_hook;    /* the breaker in the chain */
+    mdl_bulkhead *bulkhead; /* owned; NULL: none */
+    mdl_policy hook[2];     /* the chain's policies, outermost first:
+                               breaker, bulkhead (those there are) */
+    int fallback;           /* a failed call is answered locally */
     const mdl_retry_policy *retry_policy;   /* NULL: none */
     mdl_retry retry;        /* its run-time state */
     int partitioned;        /* partitions in force: attempts fail */
@@ -215,6 +222,8 @@ struct mdl_net {
     int track;              /* replicas can crash or hang: each keeps
                                the list of the visits it holds */
     struct updown *ud;      /* owned: updown state per struck replica */
+    int fallback;           /* some call edge falls back: requests report
+                               `degraded` */
     size_t nmetrics;
     metric *metrics;
 };
@@ -253,8 +262,9 @@ static inline void mdl__request_visited(mdl_net *net, flow *f, replica *r,
     else
         mdl__request_ledger(net, f, r, self);
 }
-/* The request's root visit ended, with cause 0 (it succeeded) or why it
- * failed (MDL_REQ_*): count, observe, recycle. */
+/* The request's root visit ended, with cause 0 (it succeeded),
+ * MDL_REQ_DEGRADED (it succeeded, degraded) or why it failed
+ * (MDL_REQ_*): count, observe, recycle. */
 void mdl__request_end(mdl_net *net, flow *f, int cause, double now);
 
 /* mdl_visit.c: the callee side. */
@@ -302,6 +312,12 @@ void mdl__outlier_refused(mdl_net *net, visit *v, service *sv, int full,
 /* c's attempt, which reached replica c->replica, ended with outcome. */
 void mdl__outlier_attempt_end(mdl_net *net, mdl_call *c, int outcome,
                               double now);
+/* The policy that parked c's attempt (mdl_policy.h), having cleared
+ * c->park, lets it go on through the rest of the chain and out (rc
+ * MDL_PASS; its timer goes on), or refuses it (rc an outcome, and it
+ * hears no end): the attempt ends at once, so call it from an event of
+ * the policy's own. */
+void mdl__call_resume(mdl_net *net, mdl_call *c, int rc, double now);
 
 /* mdl_failure.c: switch the scenario's failures on and off over their
  * windows (those from 0 at once). */
@@ -353,6 +369,8 @@ extern const metric_set MDL__REQ_METRICS, MDL__SVC_METRICS,
     MDL__AUTOSCALE_METRICS,
     MDL__REP_METRICS, MDL__STAGE_METRICS, MDL__CALL_METRICS,
     MDL__PUB_METRICS;
+/* Requests' metrics of a net with fallbacks, after MDL__REQ_METRICS. */
+extern const metric_set MDL__FALLBACK_METRICS;
 
 /* mdl_results.c: the result vector. */
 int mdl__results_build(mdl_net *net);

@@ -118,6 +118,23 @@ static const metric_def REQ[] = {
     { "timed_out", "", MDL_RANGE_FRACTION, req_timed_out, 1 },
 };
 
+/* Finished requests that succeeded degraded: a fallback answered for a
+ * failed call. They count as available too. */
+static double req_degraded(const metric_at *x, const void *o)
+{
+    const cls *c = o;
+    double done = done_of(c);
+
+    (void)x;
+    return done > 0 ? c->degraded / done : NAN;
+}
+
+/* Only where some call edge falls back, so that other scenarios report
+ * what they did before. */
+static const metric_def FALLBACK[] = {
+    { "degraded", "", MDL_RANGE_FRACTION, req_degraded, 1 },
+};
+
 /* ---- services: sums and pooled means over their replicas ---- */
 
 static double sum_of(const service *sv, size_t offset)
@@ -464,7 +481,8 @@ static double call_attempts(const metric_at *x, const void *o)
     return call_share(o, ((const edge_rt *)o)->attempts);
 }
 
-/* Calls whose last try a breaker short-circuited. */
+/* Calls whose last try a policy refused before it went out: an open
+ * breaker, a full bulkhead. */
 static double call_short(const metric_at *x, const void *o)
 {
     (void)x;
@@ -505,3 +523,4 @@ const metric_set MDL__REP_METRICS = SET(REP);
 const metric_set MDL__STAGE_METRICS = SET(STAGE);
 const metric_set MDL__CALL_METRICS = SET(CALL);
 const metric_set MDL__PUB_METRICS = SET(PUB);
+const metric_set MDL__FALLBACK_METRICS = SET(FALLBACK);

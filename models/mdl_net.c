@@ -10,6 +10,7 @@
  *                  deadlines, backoffs, the policy chain
  *   mdl_retry      whether to try again: policy, budget, throttle
  *   mdl_breaker    the circuit breaker, a policy of the chain
+ *   mdl_bulkhead   the bulkhead, the chain's innermost policy
  *   mdl_autoscale  replicas that follow utilization
  *   mdl_ratelimit  a service's rate limit, on its admission chain
  *   mdl_outlier    a service's outlier detection, ejecting replicas
@@ -236,6 +237,9 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         es->timeout = s->calls[i].timeout;
         es->deadline = s->calls[i].deadline;
         es->retry_policy = &s->calls[i].retry;
+        es->fallback = s->calls[i].fallback;
+        net->fallback |= es->fallback;
+        es->chain.p = es->hook;
         if (s->calls[i].breaker.on) {
             if (!(es->breaker = malloc(sizeof *es->breaker))
                 || mdl_breaker_init(es->breaker, &s->calls[i].breaker)
@@ -244,9 +248,15 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
                 es->breaker = NULL;
                 goto nomem;
             }
-            es->breaker_hook = mdl_breaker_hook(es->breaker);
-            es->chain.n = 1;
-            es->chain.p = &es->breaker_hook;
+            es->hook[es->chain.n++] = mdl_breaker_hook(es->breaker);
+        }
+        /* Inside the breaker (Resilience4j's order), which counts its
+         * refusals. */
+        if (s->calls[i].bulkhead.on) {
+            if (!(es->bulkhead = malloc(sizeof *es->bulkhead)))
+                goto nomem;
+            mdl_bulkhead_init(es->bulkhead, &s->calls[i].bulkhead);
+            es->hook[es->chain.n++] = mdl_bulkhead_hook(es->bulkhead, net);
         }
     }
     if (build_applies(net) != SIM_OK || mdl__failures_build(net) != SIM_OK
@@ -322,11 +332,16 @@ void mdl_net_free(mdl_net *net)
         free(net->cl[i].hist);
     mdl__results_free(net);
     mdl__failures_free(net);
-    for (i = 0; net->es && i < net->nedges; i++)
+    for (i = 0; net->es && i < net->nedges; i++) {
         if (net->es[i].breaker) {
             mdl_breaker_destroy(net->es[i].breaker);
             free(net->es[i].breaker);
         }
+        if (net->es[i].bulkhead) {
+            mdl_bulkhead_destroy(net->es[i].bulkhead);
+            free(net->es[i].bulkhead);
+        }
+    }
     free(net->applies);
     free(net->sv);
     free(net->cl);
@@ -407,8 +422,9 @@ static int has_timers(const mdl_net *net)
     return 0;
 }
 
-/* Can a request fail: a capacity, an admission chain, a call policy, a
- * caller that stops waiting, an injected failure? */
+/* Can a request fail: a capacity, an admission chain, a call policy (a
+ * breaker that opens, a full bulkhead), a caller that stops waiting, an
+ * injected failure? */
 static int may_fail(const mdl_net *net)
 {
     size_t i;
@@ -434,6 +450,8 @@ static void reset_state(mdl_net *net)
         net->es[i].partitioned = 0;
         if (net->es[i].breaker)
             mdl_breaker_start(net->es[i].breaker);
+        if (net->es[i].bulkhead)
+            mdl_bulkhead_start(net->es[i].bulkhead);
     }
     net->timers = has_timers(net);
     net->may_fail = may_fail(net);

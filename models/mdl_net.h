@@ -58,7 +58,10 @@ void mdl_net_set_progress(mdl_net *net, void (*fn)(void *ctx, double frac),
                           void *ctx);
 
 /* A finished request, as an observer sees it. */
-enum { MDL_REQ_OK, MDL_REQ_REJECTED, MDL_REQ_FAILED, MDL_REQ_TIMED_OUT };
+enum {
+    MDL_REQ_OK, MDL_REQ_REJECTED, MDL_REQ_FAILED, MDL_REQ_TIMED_OUT,
+    MDL_REQ_DEGRADED        /* a success, a fallback answering for a call */
+};
 typedef struct mdl_net_req {
     uint64_t id;            /* unique in the replication, increasing in
                                the order requests start */

@@ -106,15 +106,31 @@ static int add_edge(mdl_net *net, size_t i, char *scope, size_t len)
     return add(net, scope, MDL__PUB_METRICS, &net->es[i], 0);
 }
 
+/* Metrics of a request scope: the fallback's only where there is one. */
+static int add_requests(mdl_net *net, const char *scope, const cls *c)
+{
+    int rc = add(net, scope, MDL__REQ_METRICS, c, 0);
+
+    if (rc == SIM_OK && net->fallback)
+        rc = add(net, scope, MDL__FALLBACK_METRICS, c, 0);
+    return rc;
+}
+
+/* How many metrics each request scope has. */
+static size_t req_metrics(const mdl_net *net)
+{
+    return MDL__REQ_METRICS.n + (net->fallback ? MDL__FALLBACK_METRICS.n : 0);
+}
+
 int mdl__results_build(mdl_net *net)
 {
     char scope[1200];
     size_t i;
-    int rc = add(net, "system", MDL__REQ_METRICS, &net->sys, 0);
+    int rc = add_requests(net, "system", &net->sys);
 
     for (i = 0; rc == SIM_OK && i < net->ncls; i++) {
         snprintf(scope, sizeof scope, "class:%s", net->s->classes[i].name);
-        rc = add(net, scope, MDL__REQ_METRICS, &net->cl[i], 0);
+        rc = add_requests(net, scope, &net->cl[i]);
     }
     for (i = 0; rc == SIM_OK && i < net->nsv; i++)
         rc = add_service(net, &net->sv[i], scope, sizeof scope);
@@ -142,6 +158,7 @@ static void reset_cls(cls *c)
     sim_tally_reset(&c->lat);
     sim_hist_reset(c->hist);
     c->entered = c->ok = c->rejected = c->failed = c->timed_out = 0;
+    c->degraded = 0;
 }
 
 void mdl__results_reset(mdl_net *net, double now)
@@ -245,7 +262,7 @@ size_t mdl_net_nhists(const mdl_net *net)
 
 const char *mdl_net_hist_scope(const mdl_net *net, size_t h)
 {
-    return net->metrics[h * MDL__REQ_METRICS.n].scope;
+    return net->metrics[h * req_metrics(net)].scope;
 }
 
 size_t mdl_net_result_len(const mdl_net *net)

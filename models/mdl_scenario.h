@@ -117,6 +117,14 @@ typedef struct mdl_breaker_policy {
     long half_open_calls;   /* 10 */
 } mdl_breaker_policy;
 
+/* A call edge's bulkhead (Resilience4j's SemaphoreBulkhead; its
+ * defaults are those of BulkheadConfig). */
+typedef struct mdl_bulkhead_policy {
+    int on;                 /* a bulkhead is configured */
+    long max_concurrent;    /* attempts in flight at most, 25 */
+    double max_wait;        /* s an attempt may wait for a permit, 0 */
+} mdl_bulkhead_policy;
+
 /* One entry of `calls:`. A policy field added here must also be refused
  * by the allow-list of exact models (analysis/ana_theory.c). */
 typedef struct mdl_call_policy {
@@ -127,6 +135,8 @@ typedef struct mdl_call_policy {
     double deadline;        /* whole call (s); 0: none */
     mdl_retry_policy retry;
     mdl_breaker_policy breaker;
+    mdl_bulkhead_policy bulkhead;
+    int fallback;           /* a call that fails is answered locally */
 } mdl_call_policy;
 
 /* A service's rate limiter (`services: NAME: rate_limit:`): Envoy's

@@ -64,6 +64,7 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
     v->w.state = MDL_WORK_IDLE;
     v->w.holds = 0;
     v->cause = 0;
+    v->degraded = 0;
     v->deadline = caller ? caller->deadline : INFINITY;
     v->calls = NULL;
     v->pending = 0;
@@ -81,14 +82,14 @@ static inline void answer(mdl_net *net, visit *v, int refused, int later,
     mdl_call *c = v->caller;
     unsigned gen = v->caller_gen;
     flow *f = v->fl;
-    int cause = v->cause;
+    int cause = v->cause, degraded = v->degraded;
 
     SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds && !v->calls);
     v->state = VISIT_DONE;
     mdl_pool_put(&net->visits, v);
     f->visits--;
     if (!c) {
-        mdl__request_end(net, f, cause, now);
+        mdl__request_end(net, f, cause ? cause : degraded, now);
         return;
     }
     if (f->ended && f->visits == 0) {
@@ -97,6 +98,10 @@ static inline void answer(mdl_net *net, visit *v, int refused, int later,
         mdl__request_free(net, f);
         return;
     }
+    /* A success that a fallback made in part, answered now to the call
+     * that waits for it: its caller is degraded in turn. */
+    if (__builtin_expect(degraded, 0) && !cause && c->gen == gen)
+        c->parent->degraded = degraded;
     /* Refused here, or failed because of a call of its own. */
     mdl__call_answer(net, c, gen, !cause ? MDL_CALL_OK
                                  : refused ? MDL_CALL_REJECTED

@@ -736,6 +736,23 @@ static const calls_case calls_cases[] = {
     { "  cart->pay: { breaker: { open: 10s } }", 6, 27,
       "unknown breaker key 'open' in 'breaker' of calls 'cart->pay'; "
       "did you mean 'open_for'?" },
+    { "  cart->pay: { bulkhead: { max_concurrent: 0 } }", 6, 44,
+      "'max_concurrent' must be between 1 and 1000000, found '0'" },
+    { "  cart->pay: { bulkhead: { max_concurrent: 2.5 } }", 6, 44,
+      "'max_concurrent' must be an integer, found '2.5'" },
+    { "  cart->pay: { bulkhead: { max_wait: -1s } }", 6, 38,
+      "'max_wait' must be zero or positive, found '-1s'" },
+    { "  cart->pay: { bulkhead: { max_wait: soon } }", 6, 38,
+      "'max_wait' must be a time such as 10m, 30s or 250ms, found 'soon'" },
+    { "  cart->pay: { bulkhead: { max_calls: 3 } }", 6, 28,
+      "unknown bulkhead key 'max_calls' in 'bulkhead' of calls "
+      "'cart->pay'" },
+    { "  cart->pay: { bulkhead: 10 }", 6, 26,
+      "'bulkhead' of calls 'cart->pay' must be a mapping, found a value" },
+    { "  cart->pay: { fallback: yes }", 6, 26,
+      "'fallback' must be true or false (or 1 or 0), found 'yes'" },
+    { "  cart->pay: { fallback: [true] }", 6, 26,
+      "'fallback' must be a value, found a list" },
     { "  cart->pay: { retry: { tries: 3 } }", 6, 25,
       "unknown retry key 'tries' in 'retry' of calls 'cart->pay'" },
     { "  cart->pay: { timout: 800ms }", 6, 16,
@@ -921,6 +938,36 @@ START_TEST(test_failures_are_read_with_their_windows)
 END_TEST
 
 /* A breaker takes Resilience4j's defaults for what it leaves out. */
+/* A bulkhead left empty has Resilience4j's defaults (25 permits, no
+ * wait); fallback takes the booleans of the rest of the format. */
+START_TEST(test_bulkhead_defaults_follow_resilience4j)
+{
+    const mdl_call_policy *cp;
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls("  cart->pay: { bulkhead: {}, fallback: "
+                                "true }\n"
+                                "  front->cart#0:\n"
+                                "    bulkhead: { max_concurrent: 10, "
+                                "max_wait: 250ms }\n"
+                                "    fallback: 0\n"
+                                "  front->cart#1: { fallback: 1 }",
+                                NULL, 0, &s, &d), SIM_OK);
+    cp = &s->calls[0];
+    ck_assert(cp->bulkhead.on && cp->fallback);
+    ck_assert_int_eq(cp->bulkhead.max_concurrent, 25);
+    ck_assert_double_eq(cp->bulkhead.max_wait, 0);
+    cp = &s->calls[1];
+    ck_assert(cp->bulkhead.on && !cp->fallback);
+    ck_assert_int_eq(cp->bulkhead.max_concurrent, 10);
+    ck_assert_double_eq(cp->bulkhead.max_wait, 0.25);
+    cp = &s->calls[2];
+    ck_assert(!cp->bulkhead.on && cp->fallback);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_breaker_defaults_follow_resilience4j)
 {
     const mdl_breaker_policy *b;
@@ -998,14 +1045,14 @@ START_TEST(test_retry_defaults_follow_envoy)
 END_TEST
 
 /* Overrides walk into the block like any other: they set a policy of an
- * entry, or add an entry; one that adds a policy not simulated yet is
- * refused as the file's would be, naming the override. */
+ * entry, or add an entry; a bad value is refused as the file's would be,
+ * naming the override. */
 START_TEST(test_set_goes_through_the_calls_block)
 {
     static const char *const seed[] = { "run.seed=7" };
     static const char *const policy[] = { "calls.cart->pay.timeout=1s" };
     static const char *const entry[] = { "calls.front->cart#1.deadline=2s" };
-    static const char *const later[] = { "calls.cart->pay.fallback=1" };
+    static const char *const bad[] = { "calls.cart->pay.fallback=maybe" };
     mdl_scenario *s;
     sim_diag d;
 
@@ -1028,11 +1075,11 @@ START_TEST(test_set_goes_through_the_calls_block)
     ck_assert_double_eq(s->calls[1].deadline, 2.0);
     ck_assert_int_eq(s->calls[1].line, 0);
     mdl_scenario_free(s);
-    ck_assert_int_eq(load_calls("  cart->pay: {}", later, 1, &s, &d),
+    ck_assert_int_eq(load_calls("  cart->pay: {}", bad, 1, &s, &d),
                      SIM_EPARSE);
-    ck_assert_str_eq(d.msg, "in --set 'calls.cart->pay.fallback=1': call "
-                            "policy 'fallback' in calls 'cart->pay' is not "
-                            "supported yet");
+    ck_assert_str_eq(d.msg, "in --set 'calls.cart->pay.fallback=maybe': "
+                            "'fallback' must be true or false (or 1 or 0), "
+                            "found 'maybe'");
 }
 END_TEST
 
@@ -1265,6 +1312,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_goes_through_the_calls_block);
     tcase_add_test(tc, test_retry_defaults_follow_envoy);
     tcase_add_test(tc, test_breaker_defaults_follow_resilience4j);
+    tcase_add_test(tc, test_bulkhead_defaults_follow_resilience4j);
     tcase_add_test(tc, test_failures_are_read_with_their_windows);
     tcase_add_loop_test(tc,
                         test_service_pattern_error_names_line_column_and_key,
