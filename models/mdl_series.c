@@ -1,0 +1,418 @@
+/*
+ * mdl_series.c - the time series of a replication (timeseries.csv): for
+ * each window of run.window seconds, from time 0 (warm-up included), one
+ * value per series: throughput, availability, latency quantiles and tries
+ * per call of the system and of each class, utilization and queue of
+ * each service, the share of time each breaker was open.
+ *
+ * Nothing is done per request or per event for it. One calendar event
+ * per window samples cumulative counters the engine keeps anyway (counts
+ * of outcomes, time integrals of busy workers, queue and breaker state,
+ * latency histogram bins) and stores, for each series, a value computed
+ * from their increases over the window:
+ *
+ *   value(window) = f(c(end) - c(start), width)
+ *
+ * c(start) is the previous sample, kept in prev[]. The statistics reset
+ * at the end of warm-up sets the counters back to 0 mid-window; the
+ * reset is preceded by rebase(), which subtracts the counters' values
+ * from prev[] (prev -= c(reset)), so that the next increase c(end) -
+ * prev still adds up the part before the reset and the part after.
+ * Histogram bins are uint64_t and wrap modulo 2^64, which gives the same
+ * sums.
+ *
+ * A model that runs out of events (all done, or a deadlock) lets the
+ * window event stop too, so that the calendar still drains; it notes
+ * when the rest of the model went quiet (sim_cal_before()) for the
+ * deadlock report, and the windows left are filled at the end, from
+ * counters that no longer change. A run stopped by run.requests ends its
+ * last window at the stop; the windows after it are NaN.
+ *
+ * Values are stored straight into the replication's result vector (one
+ * double per window and series, 8 bytes a row of timeseries.csv): after
+ * the histograms, the replication's end time, then window by window the
+ * series in scope order.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mdl_int.h"
+
+#define NELEM(a) (sizeof (a) / sizeof *(a))
+#define SERIES_COUNTERS_MAX 2   /* the most counters a series reads */
+
+struct series {
+    const char *scope;      /* borrowed from the metric list */
+    const series_def *def;
+    const void *obj;        /* a cls, service or edge_rt */
+    size_t first;           /* its counters in prev[] */
+    int hist;               /* request scope: its histogram (0: the
+                               system's, 1 + k: class k's), else -1 */
+};
+
+/* The integral of w over [start, now] (s x value). */
+static double twa_integral(const sim_twa *w, double now)
+{
+    return w->area + w->value * (now - w->last);
+}
+
+/* ---- requests: the system and each class ---- */
+
+static void req_ok(const mdl_net *net, const void *o, double now, double *c)
+{
+    (void)net;
+    (void)now;
+    c[0] = ((const cls *)o)->ok;
+}
+
+static void req_done(const mdl_net *net, const void *o, double now,
+                     double *c)
+{
+    const cls *k = o;
+
+    (void)net;
+    (void)now;
+    c[0] = k->ok;
+    c[1] = k->ok + k->rejected + k->failed + k->timed_out;
+}
+
+/* Tries and ended calls of the call edges the scope's requests can take:
+ * every call edge for the system, those that apply to a class for it. */
+static void req_tries(const mdl_net *net, const void *o, double now,
+                      double *c)
+{
+    const cls *k = o;
+    long cl = k == &net->sys ? -1 : (long)(k - net->cl);
+    size_t e;
+
+    (void)now;
+    c[0] = c[1] = 0;
+    for (e = 0; e < net->nedges; e++) {
+        const edge_rt *es = &net->es[e];
+        if (net->t->edges[e].kind != MDL_EDGE_CALL
+            || (cl >= 0 && !net->applies[e * net->ncls + (size_t)cl]))
+            continue;
+        c[0] += es->attempts;
+        c[1] += es->ok + es->failed;
+    }
+}
+
+static double rate(const series_at *x)
+{
+    return x->d[0] / x->width;
+}
+
+static double share(const series_at *x)
+{
+    return x->d[1] > 0 ? x->d[0] / x->d[1] : NAN;
+}
+
+static double p50(const series_at *x)
+{
+    return x->hist->n ? sim_hist_quantile(x->hist, 0.50) : NAN;
+}
+
+static double p99(const series_at *x)
+{
+    return x->hist->n ? sim_hist_quantile(x->hist, 0.99) : NAN;
+}
+
+static const series_def REQ[] = {
+    { "throughput", 1, req_ok, rate },
+    { "availability", 2, req_done, share },
+    { "latency_p50", 0, NULL, p50 },
+    { "latency_p99", 0, NULL, p99 },
+    { "attempts", 2, req_tries, share },
+};
+
+/* ---- services ---- */
+
+/* Busy workers' time over all replicas, per worker: its increase over a
+ * window is the window's width times the utilization as summary.csv
+ * defines it (at a delay station, the mean number busy). */
+static void svc_busy(const mdl_net *net, const void *o, double now,
+                     double *c)
+{
+    const service *sv = o;
+    double sum = 0;
+    int r;
+
+    (void)net;
+    for (r = 0; r < sv->nrep; r++)
+        sum += twa_integral(&sv->rep[r].st.busy_twa, now);
+    c[0] = sv->rep[0].st.c == INT_MAX ? sum
+                                      : sum / sv->rep[0].st.c / sv->nrep;
+}
+
+static void svc_queue(const mdl_net *net, const void *o, double now,
+                      double *c)
+{
+    const service *sv = o;
+    int r;
+
+    (void)net;
+    c[0] = 0;
+    for (r = 0; r < sv->nrep; r++)
+        c[0] += twa_integral(&sv->rep[r].st.queue_twa, now);
+}
+
+static const series_def SVC[] = {
+    { "utilization", 1, svc_busy, rate },
+    { "queue_mean", 1, svc_queue, rate },
+};
+
+/* ---- call edges with a breaker ---- */
+
+static void brk_open(const mdl_net *net, const void *o, double now,
+                     double *c)
+{
+    (void)net;
+    c[0] = twa_integral(&((const edge_rt *)o)->breaker->open_twa, now);
+}
+
+static const series_def BRK[] = {
+    { "breaker_open", 1, brk_open, rate },
+};
+
+/* ---- building the list ---- */
+
+static int add(mdl_net *net, const char *scope, const series_def *defs,
+               size_t n, const void *obj, int hist)
+{
+    mdl_series *ts = &net->ts;
+    series *s = realloc(ts->s, (ts->n + n) * sizeof *s);
+    size_t i;
+
+    if (!s)
+        return SIM_ENOMEM;
+    ts->s = s;
+    for (i = 0; i < n; i++, ts->n++) {
+        s[ts->n].scope = scope;
+        s[ts->n].def = &defs[i];
+        s[ts->n].obj = obj;
+        s[ts->n].first = ts->ncounters;
+        s[ts->n].hist = hist;
+        ts->ncounters += (size_t)defs[i].ncounters;
+    }
+    return SIM_OK;
+}
+
+int mdl__series_build(mdl_net *net)
+{
+    mdl_series *ts = &net->ts;
+    size_t i, nm = mdl_net_nmetrics(net);
+    int rc = SIM_OK;
+
+    ts->width = mdl_scenario_window(net->s);
+    ts->nwin = (size_t)mdl_scenario_windows(net->s);
+    /* The scopes of the metric list, in its order, each taken once. */
+    for (i = 0; rc == SIM_OK && i < nm; i++) {
+        const char *scope = mdl_net_scope(net, i);
+        const void *obj = mdl__results_obj(net, i);
+        if (i > 0 && mdl__results_obj(net, i - 1) == obj)
+            continue;
+        if (obj == &net->sys)
+            rc = add(net, scope, REQ, NELEM(REQ), obj, 0);
+        else if (!strncmp(scope, "class:", 6))
+            rc = add(net, scope, REQ, NELEM(REQ), obj,
+                     1 + (int)((const cls *)obj - net->cl));
+        else if (!strncmp(scope, "service:", 8))
+            rc = add(net, scope, SVC, NELEM(SVC), obj, -1);
+        else if (!strncmp(scope, "call:", 5)
+                 && ((const edge_rt *)obj)->breaker)
+            rc = add(net, scope, BRK, NELEM(BRK), obj, -1);
+    }
+    if (rc != SIM_OK)
+        return rc;
+    ts->prev = malloc((ts->ncounters + 1) * sizeof *ts->prev);
+    ts->hprev = malloc((1 + net->ncls) * SIM_HIST_BINS * sizeof *ts->hprev);
+    ts->win = malloc(sizeof *ts->win);
+    return ts->prev && ts->hprev && ts->win ? SIM_OK : SIM_ENOMEM;
+}
+
+void mdl__series_free(mdl_net *net)
+{
+    free(net->ts.s);
+    free(net->ts.prev);
+    free(net->ts.hprev);
+    free(net->ts.win);
+    memset(&net->ts, 0, sizeof net->ts);
+}
+
+/* ---- a replication ---- */
+
+static const sim_hist *hist_of(const mdl_net *net, int h)
+{
+    return h == 0 ? net->sys.hist : net->cl[h - 1].hist;
+}
+
+/* The end of window k (0-based): (k + 1) x width, the last one at the
+ * end of the run. */
+static double window_end(const mdl_series *ts, const mdl_net *net, size_t k)
+{
+    return k + 1 >= ts->nwin ? net->s->warmup + net->s->duration
+                             : (double)(k + 1) * ts->width;
+}
+
+/* Close window ts->next at now: each series' value from its counters'
+ * increases since the last window. */
+static void close_window(mdl_net *net, double now)
+{
+    mdl_series *ts = &net->ts;
+    double *out = ts->out + ts->next * ts->n, c[SERIES_COUNTERS_MAX];
+    series_at x;
+    int hist = -1;
+    size_t i, j, b;
+
+    x.net = net;
+    x.now = now;
+    x.width = now - (double)ts->next * ts->width;
+    x.hist = ts->win;
+    x.d = c;
+    for (i = 0; i < ts->n; i++) {
+        const series *s = &ts->s[i];
+        double *prev = ts->prev + s->first;
+        if (s->hist >= 0 && s->hist != hist) {
+            /* The window's histogram, once per request scope. */
+            const sim_hist *h = hist_of(net, s->hist);
+            uint64_t *hp = ts->hprev + (size_t)s->hist * SIM_HIST_BINS;
+            hist = s->hist;
+            ts->win->n = 0;
+            for (b = 0; b < SIM_HIST_BINS; b++) {
+                ts->win->count[b] = h->count[b] - hp[b];
+                ts->win->n += ts->win->count[b];
+                hp[b] = h->count[b];
+            }
+        }
+        if (s->def->sample)
+            s->def->sample(net, s->obj, now, c);
+        for (j = 0; j < (size_t)s->def->ncounters; j++) {
+            double now_j = c[j];
+            c[j] -= prev[j];
+            prev[j] = now_j;
+        }
+        out[i] = s->def->value(&x);
+    }
+    ts->next++;
+}
+
+static void on_window(sim_cal *cal, sim_event *ev)
+{
+    mdl_net *net = ev->obj;
+    mdl_series *ts = &net->ts;
+    double now = sim_cal_now(cal);
+
+    ts->ev = NULL;
+    close_window(net, now);
+    if (ts->next >= ts->nwin)
+        return;
+    if (sim_cal_pending(cal) == 0) {
+        /* Nothing else will happen: mdl__series_finish() fills the rest. */
+        ts->quiet_at = sim_cal_before(cal);
+        return;
+    }
+    ts->ev = mdl__schedule(net, window_end(ts, net, ts->next) - now,
+                           on_window, net, 0);
+}
+
+void mdl__series_start(mdl_net *net, double *out)
+{
+    mdl_series *ts = &net->ts;
+    double c[SERIES_COUNTERS_MAX];
+    size_t i, h;
+
+    ts->out = out + 1;
+    ts->next = 0;
+    ts->quiet_at = -1;
+    for (i = 0; i < ts->n; i++)
+        if (ts->s[i].def->sample) {
+            ts->s[i].def->sample(net, ts->s[i].obj, 0.0, c);
+            memcpy(ts->prev + ts->s[i].first, c,
+                   (size_t)ts->s[i].def->ncounters * sizeof *c);
+        }
+    for (h = 0; h <= net->ncls; h++)
+        memcpy(ts->hprev + h * SIM_HIST_BINS, hist_of(net, (int)h)->count,
+               SIM_HIST_BINS * sizeof *ts->hprev);
+    ts->ev = mdl__schedule(net, window_end(ts, net, 0), on_window, net, 0);
+}
+
+void mdl__series_rebase(mdl_net *net, double now)
+{
+    mdl_series *ts = &net->ts;
+    double c[SERIES_COUNTERS_MAX];
+    size_t i, j, h, b;
+
+    for (i = 0; i < ts->n; i++) {
+        const series *s = &ts->s[i];
+        if (!s->def->sample)
+            continue;
+        s->def->sample(net, s->obj, now, c);
+        for (j = 0; j < (size_t)s->def->ncounters; j++)
+            ts->prev[s->first + j] -= c[j];
+    }
+    for (h = 0; h <= net->ncls; h++) {
+        const sim_hist *hs = hist_of(net, (int)h);
+        for (b = 0; b < SIM_HIST_BINS; b++)
+            ts->hprev[h * SIM_HIST_BINS + b] -= hs->count[b];
+    }
+}
+
+void mdl__series_stop(mdl_net *net)
+{
+    if (net->ts.ev)
+        sim_cal_cancel(net->cal, net->ts.ev);
+    net->ts.ev = NULL;
+}
+
+void mdl__series_finish(mdl_net *net, double end)
+{
+    mdl_series *ts = &net->ts;
+    size_t k;
+
+    while (ts->next < ts->nwin && (double)ts->next * ts->width < end) {
+        double t = window_end(ts, net, ts->next);
+        close_window(net, t < end ? t : end);
+    }
+    for (k = ts->next * ts->n; k < ts->nwin * ts->n; k++)
+        ts->out[k] = NAN;
+    ts->out[-1] = end;
+    ts->out = NULL;
+}
+
+/* ---- what the header promises ---- */
+
+size_t mdl_net_nseries(const mdl_net *net)
+{
+    return net->ts.n;
+}
+
+const char *mdl_net_series_scope(const mdl_net *net, size_t i)
+{
+    return net->ts.s[i].scope;
+}
+
+const char *mdl_net_series_metric(const mdl_net *net, size_t i)
+{
+    return net->ts.s[i].def->name;
+}
+
+size_t mdl_net_nwindows(const mdl_net *net)
+{
+    return net->ts.nwin;
+}
+
+double mdl_net_window_end(const mdl_net *net, size_t k)
+{
+    return window_end(&net->ts, net, k);
+}
+
+double mdl_net_window_start(const mdl_net *net, size_t k)
+{
+    return (double)k * net->ts.width;
+}
+
+size_t mdl_net_series_offset(const mdl_net *net)
+{
+    return net->nmetrics + mdl_net_nhists(net) * SIM_HIST_BINS;
+}
