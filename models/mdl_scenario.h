@@ -87,6 +87,9 @@ typedef struct mdl_failure {
     int line;               /* where it is written; 0: unknown */
 } mdl_failure;
 
+/* "slow", "error", "partition"... as `mode:` spells it. */
+const char *mdl_fail_mode_name(mdl_fail_mode m);
+
 /* Outcomes a retry policy retries (bits of mdl_retry_policy.on). */
 enum {
     MDL_RETRY_ON_ERROR = 1, MDL_RETRY_ON_TIMEOUT = 2, MDL_RETRY_ON_REJECTED = 4

@@ -47,6 +47,11 @@ static const char *const modes[] = {
 };
 #define NSIMULATED 3            /* the first three */
 
+const char *mdl_fail_mode_name(mdl_fail_mode m)
+{
+    return (size_t)m < sizeof modes / sizeof *modes ? modes[m] : "?";
+}
+
 /* A time at node v, into *x: at (>= 0) or, when positive, for (> 0). */
 static int read_time(ctx *c, yaml_node_t *v, int positive, double *x)
 {
