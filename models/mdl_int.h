@@ -166,6 +166,15 @@ typedef struct metric metric;
 typedef struct series series;
 typedef struct series_def series_def;
 
+/* The latency histogram of a request scope at the last window's end
+ * (less what the warm-up reset cleared), and the range of bins any
+ * observation has landed in: lo > hi (both SIM_HIST_BINS) for none. */
+typedef struct hist_state {
+    uint64_t *prev;         /* owned: SIM_HIST_BINS */
+    uint64_t nprev;
+    size_t lo, hi;
+} hist_state;
+
 /* The time series of a replication (mdl_series.c). */
 typedef struct mdl_series {
     size_t n;               /* series */
@@ -173,9 +182,9 @@ typedef struct mdl_series {
     size_t ncounters;
     double *prev;           /* owned: the counters at the last window's
                                end, less what the warm-up reset cleared */
-    uint64_t *hprev;        /* owned: the same of each request scope's
-                               latency histogram, SIM_HIST_BINS each */
-    sim_hist *win;          /* owned: scratch, one window's histogram */
+    hist_state *hs;         /* owned: one per request scope */
+    uint64_t *win;          /* owned: scratch, one window's histogram
+                               bins, SIM_HIST_BINS */
     double width;           /* s */
     size_t nwin;            /* windows per replication */
     /* during a run */
@@ -329,12 +338,15 @@ extern const metric_set MDL__REQ_METRICS, MDL__SVC_METRICS,
 
 /* What a series' value may read: the window (ending now, width s wide),
  * the increases of its counters over it, and for a request scope the
- * window's latency histogram. */
+ * window's latency histogram: n observations in bins hist[lo..hi] (the
+ * others are empty and not to be read). */
 typedef struct series_at {
     const mdl_net *net;
     double now, width;      /* s */
     const double *d;
-    const sim_hist *hist;
+    const uint64_t *hist;
+    size_t lo, hi;
+    uint64_t n;
 } series_at;
 
 /* A series: its metric name, the cumulative counters it reads (at most

@@ -110,12 +110,12 @@ static double share(const series_at *x)
 
 static double p50(const series_at *x)
 {
-    return x->hist->n ? sim_hist_quantile(x->hist, 0.50) : NAN;
+    return sim_hist_quantile_range(x->hist, x->lo, x->hi, x->n, 0.50);
 }
 
 static double p99(const series_at *x)
 {
-    return x->hist->n ? sim_hist_quantile(x->hist, 0.99) : NAN;
+    return sim_hist_quantile_range(x->hist, x->lo, x->hi, x->n, 0.99);
 }
 
 static const series_def REQ[] = {
@@ -226,16 +226,26 @@ int mdl__series_build(mdl_net *net)
     if (rc != SIM_OK)
         return rc;
     ts->prev = malloc((ts->ncounters + 1) * sizeof *ts->prev);
-    ts->hprev = malloc((1 + net->ncls) * SIM_HIST_BINS * sizeof *ts->hprev);
-    ts->win = malloc(sizeof *ts->win);
-    return ts->prev && ts->hprev && ts->win ? SIM_OK : SIM_ENOMEM;
+    ts->hs = calloc(1 + net->ncls, sizeof *ts->hs);
+    ts->win = malloc(SIM_HIST_BINS * sizeof *ts->win);
+    if (!ts->prev || !ts->hs || !ts->win)
+        return SIM_ENOMEM;
+    for (i = 0; i <= net->ncls; i++)
+        if (!(ts->hs[i].prev = malloc(SIM_HIST_BINS
+                                      * sizeof *ts->hs[i].prev)))
+            return SIM_ENOMEM;
+    return SIM_OK;
 }
 
 void mdl__series_free(mdl_net *net)
 {
+    size_t i;
+
+    for (i = 0; net->ts.hs && i <= net->ncls; i++)
+        free(net->ts.hs[i].prev);
+    free(net->ts.hs);
     free(net->ts.s);
     free(net->ts.prev);
-    free(net->ts.hprev);
     free(net->ts.win);
     memset(&net->ts, 0, sizeof net->ts);
 }
@@ -255,6 +265,54 @@ static double window_end(const mdl_series *ts, const mdl_net *net, size_t k)
                              : (double)(k + 1) * ts->width;
 }
 
+/* Some observations of the window landed outside the bins hs has seen:
+ * take every other bin's increase (each written, as the range may widen
+ * over bins ts->win holds for another scope), and widen the range to
+ * hold them. */
+static void widen(mdl_series *ts, hist_state *hs, const sim_hist *h)
+{
+    size_t b, lo = hs->lo, hi = hs->hi;
+
+    for (b = 0; b < SIM_HIST_BINS; b++) {
+        if (lo < SIM_HIST_BINS && b >= lo && b <= hi)
+            continue;               /* done */
+        ts->win[b] = h->count[b] - hs->prev[b];
+        hs->prev[b] = h->count[b];
+        if (ts->win[b] == 0)
+            continue;
+        if (b < hs->lo)
+            hs->lo = b;
+        if (hs->hi == SIM_HIST_BINS || b > hs->hi)
+            hs->hi = b;
+    }
+}
+
+/* The window's latency histogram of request scope k into ts->win over
+ * x->lo .. x->hi (the bins outside have no new observation). Only the
+ * bins observations have landed in so far are looked at, unless the sum
+ * of their increases says some landed elsewhere. */
+static void window_hist(mdl_series *ts, const mdl_net *net, int k,
+                        series_at *x)
+{
+    hist_state *hs = &ts->hs[k];
+    const sim_hist *h = hist_of(net, k);
+    uint64_t n = h->n - hs->nprev, sum = 0;
+    size_t b;
+
+    hs->nprev = h->n;
+    x->n = n;
+    if (n > 0) {
+        for (b = hs->lo; b <= hs->hi && b < SIM_HIST_BINS; b++) {
+            sum += ts->win[b] = h->count[b] - hs->prev[b];
+            hs->prev[b] = h->count[b];
+        }
+        if (sum != n)
+            widen(ts, hs, h);
+    }
+    x->lo = hs->lo;
+    x->hi = hs->hi;
+}
+
 /* Close window ts->next at now: each series' value from its counters'
  * increases since the last window. */
 static void close_window(mdl_net *net, double now)
@@ -263,7 +321,7 @@ static void close_window(mdl_net *net, double now)
     double *out = ts->out + ts->next * ts->n, c[SERIES_COUNTERS_MAX];
     series_at x;
     int hist = -1;
-    size_t i, j, b;
+    size_t i, j;
 
     x.net = net;
     x.now = now;
@@ -274,16 +332,8 @@ static void close_window(mdl_net *net, double now)
         const series *s = &ts->s[i];
         double *prev = ts->prev + s->first;
         if (s->hist >= 0 && s->hist != hist) {
-            /* The window's histogram, once per request scope. */
-            const sim_hist *h = hist_of(net, s->hist);
-            uint64_t *hp = ts->hprev + (size_t)s->hist * SIM_HIST_BINS;
-            hist = s->hist;
-            ts->win->n = 0;
-            for (b = 0; b < SIM_HIST_BINS; b++) {
-                ts->win->count[b] = h->count[b] - hp[b];
-                ts->win->n += ts->win->count[b];
-                hp[b] = h->count[b];
-            }
+            hist = s->hist;         /* once per request scope */
+            window_hist(ts, net, hist, &x);
         }
         if (s->def->sample)
             s->def->sample(net, s->obj, now, c);
@@ -331,9 +381,13 @@ void mdl__series_start(mdl_net *net, double *out)
             memcpy(ts->prev + ts->s[i].first, c,
                    (size_t)ts->s[i].def->ncounters * sizeof *c);
         }
-    for (h = 0; h <= net->ncls; h++)
-        memcpy(ts->hprev + h * SIM_HIST_BINS, hist_of(net, (int)h)->count,
-               SIM_HIST_BINS * sizeof *ts->hprev);
+    for (h = 0; h <= net->ncls; h++) {
+        const sim_hist *hg = hist_of(net, (int)h);
+        memcpy(ts->hs[h].prev, hg->count, SIM_HIST_BINS * sizeof *hg->count);
+        ts->hs[h].nprev = hg->n;
+        ts->hs[h].lo = SIM_HIST_BINS;   /* no bin seen yet */
+        ts->hs[h].hi = SIM_HIST_BINS;
+    }
     ts->ev = mdl__schedule(net, window_end(ts, net, 0), on_window, net, 0);
 }
 
@@ -352,9 +406,10 @@ void mdl__series_rebase(mdl_net *net, double now)
             ts->prev[s->first + j] -= c[j];
     }
     for (h = 0; h <= net->ncls; h++) {
-        const sim_hist *hs = hist_of(net, (int)h);
+        const sim_hist *hg = hist_of(net, (int)h);
         for (b = 0; b < SIM_HIST_BINS; b++)
-            ts->hprev[h * SIM_HIST_BINS + b] -= hs->count[b];
+            ts->hs[h].prev[b] -= hg->count[b];
+        ts->hs[h].nprev -= hg->n;
     }
 }
 

@@ -23,6 +23,7 @@
 #include <string.h>
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
+#include "../sim/sim_stat.h"
 #include "tst.h"
 
 typedef struct run {
@@ -31,8 +32,33 @@ typedef struct run {
     double *res;
 } run;
 
-static void run_ts(run *r, const char *path, const char *const *sets,
-                   size_t nsets)
+/* Every request that succeeded: its class, end and latency. */
+typedef struct seen {
+    size_t n, cap;
+    int *cls;
+    double *end, *lat;
+} seen;
+
+static void observe(void *ctx, const mdl_net_req *q)
+{
+    seen *s = ctx;
+
+    if (q->outcome != MDL_REQ_OK)
+        return;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 1024;
+        s->cls = realloc(s->cls, s->cap * sizeof *s->cls);
+        s->end = realloc(s->end, s->cap * sizeof *s->end);
+        s->lat = realloc(s->lat, s->cap * sizeof *s->lat);
+        ck_assert(s->cls && s->end && s->lat);
+    }
+    s->cls[s->n] = q->cls;
+    s->end[s->n] = q->end;
+    s->lat[s->n++] = q->end - q->start;
+}
+
+static void run_seen(run *r, const char *path, const char *const *sets,
+                     size_t nsets, seen *obs)
 {
     sim_diag d;
 
@@ -43,7 +69,15 @@ static void run_ts(run *r, const char *path, const char *const *sets,
     ck_assert_int_eq(mdl_net_new(&r->net, r->s, &d), SIM_OK);
     r->res = malloc(mdl_net_result_len(r->net) * sizeof *r->res);
     ck_assert_ptr_nonnull(r->res);
+    if (obs)
+        mdl_net_set_observer(r->net, observe, obs);
     ck_assert_int_eq(mdl_net_run(r->net, 0, r->res, NULL, &d), SIM_OK);
+}
+
+static void run_ts(run *r, const char *path, const char *const *sets,
+                   size_t nsets)
+{
+    run_seen(r, path, sets, nsets, NULL);
 }
 
 static void run_free(run *r)
@@ -258,6 +292,47 @@ START_TEST(test_series_add_up_to_the_summary)
 }
 END_TEST
 
+/* The windows' quantiles of each class and of the system are those of
+ * the requests that ended in the window, as the observer saw them:
+ * three classes whose latencies span different bins, a warm-up reset
+ * inside a window. */
+START_TEST(test_window_quantiles_are_those_of_its_requests)
+{
+    const char *sets[] = { "run.warmup=55s", "run.duration=145s",
+                           "run.window=10s" };
+    static const char *const scope[] = {
+        "system", "class:readHomeTimeline", "class:readUserTimeline",
+        "class:composePost"
+    };
+    sim_hist *h = malloc(sizeof *h);
+    seen obs = {0};
+    run r;
+    size_t k, i, c;
+
+    ck_assert_ptr_nonnull(h);
+    run_seen(&r, "scenarios/social_network.yaml", sets, 3, &obs);
+    ck_assert_uint_eq(mdl_net_nwindows(r.net), 20);
+    for (k = 0; k < 20; k++)
+        for (c = 0; c < 4; c++) {
+            sim_hist_reset(h);
+            for (i = 0; i < obs.n; i++)
+                if (obs.end[i] > 10.0 * k && obs.end[i] <= 10.0 * (k + 1)
+                    && (c == 0 || obs.cls[i] == (int)c - 1))
+                    sim_hist_add(h, obs.lat[i]);
+            ck_assert_msg(h->n > 0, "%s window %zu empty", scope[c], k);
+            ck_assert_double_eq(at(&r, k, scope[c], "latency_p50"),
+                                sim_hist_quantile(h, 0.50));
+            ck_assert_double_eq(at(&r, k, scope[c], "latency_p99"),
+                                sim_hist_quantile(h, 0.99));
+        }
+    free(obs.cls);
+    free(obs.end);
+    free(obs.lat);
+    free(h);
+    run_free(&r);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("mdl_series");
@@ -268,6 +343,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_stopped_run_ends_its_last_window_early);
     tcase_add_test(tc, test_default_window_gives_about_100);
     tcase_add_test(tc, test_series_add_up_to_the_summary);
+    tcase_add_test(tc, test_window_quantiles_are_those_of_its_requests);
     suite_add_tcase(s, tc);
     return s;
 }
