@@ -301,16 +301,20 @@ static void window_hist(mdl_series *ts, const mdl_net *net, int k,
 
     hs->nprev = h->n;
     x->n = n;
-    if (n > 0) {
-        for (b = hs->lo; b <= hs->hi && b < SIM_HIST_BINS; b++) {
-            sum += ts->win[b] = h->count[b] - hs->prev[b];
-            hs->prev[b] = h->count[b];
-        }
-        if (sum != n)
-            widen(ts, hs, h);
+    x->lo = x->hi = 0;
+    if (n == 0)
+        return;
+    for (b = hs->lo; b <= hs->hi && b < SIM_HIST_BINS; b++) {
+        sum += ts->win[b] = h->count[b] - hs->prev[b];
+        hs->prev[b] = h->count[b];
     }
-    x->lo = hs->lo;
-    x->hi = hs->hi;
+    if (sum != n)
+        widen(ts, hs, h);
+    /* The quantiles need only the bins of this window's observations. */
+    for (x->lo = hs->lo; ts->win[x->lo] == 0; x->lo++)
+        ;
+    for (x->hi = hs->hi; ts->win[x->hi] == 0; x->hi--)
+        ;
 }
 
 /* Close window ts->next at now: each series' value from its counters'
