@@ -19,7 +19,10 @@
  * from prev[] (prev -= c(reset)), so that the next increase c(end) -
  * prev still adds up the part before the reset and the part after.
  * Histogram bins are uint64_t and wrap modulo 2^64, which gives the same
- * sums.
+ * sums. Of the 7682 bins of a latency histogram, a window looks only at
+ * those any observation has landed in so far (lo..hi), unless the sum
+ * of their increases falls short of the window's count: then once at
+ * all of them, widening lo..hi (window_hist()).
  *
  * A model that runs out of events (all done, or a deadlock) lets the
  * window event stop too, so that the calendar still drains; it notes
