@@ -317,8 +317,10 @@ static int read_scenario(ctx *c)
         && mdl_scenario_windows(s) > MDL_WINDOWS_MAX)
         return mdl__yaml_err(c, k, 0, "'window' of %g s makes %.0f "
                              "time-series windows over warm-up and duration "
-                             "(%g s), more than the %d qmesh keeps; use a "
-                             "window of at least %g s", s->window,
+                             "(%g s), more than the %d qmesh keeps (each is "
+                             "a row of timeseries.csv per series and "
+                             "replication); use a window of at least %g s",
+                             s->window,
                              mdl_scenario_windows(s), s->warmup + s->duration,
                              MDL_WINDOWS_MAX, (s->warmup + s->duration)
                                               / MDL_WINDOWS_MAX);

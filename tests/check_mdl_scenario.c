@@ -311,7 +311,7 @@ static const bad_case bad_cases[] = {
       { "'window' must be positive", "'0s'" } },
     { "bad_window_many.yaml", NULL, 7, 11,
       { "'window' of 0.01 s makes 420000 time-series windows",
-        "more than the 100000 qmesh keeps",
+        "more than the 100000 qmesh keeps (each is a row of timeseries.csv",
         "use a window of at least 0.042 s" } },
     /* The topology's own check: the file and line of 'front'. */
     { "bad_forward_sum.yaml", "sum_over_one.gml", 4, 0,
