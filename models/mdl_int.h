@@ -191,6 +191,37 @@ typedef struct edge_rt {
 } edge_rt;
 
 typedef struct metric metric;
+typedef struct series series;
+typedef struct series_def series_def;
+
+/* The latency histogram of a request scope at the last window's end
+ * (less what the warm-up reset cleared), and the range of bins any
+ * observation has landed in: lo > hi (both SIM_HIST_BINS) for none. */
+typedef struct hist_state {
+    uint64_t *prev;         /* owned: SIM_HIST_BINS */
+    uint64_t nprev;
+    size_t lo, hi;
+} hist_state;
+
+/* The time series of a replication (mdl_series.c). */
+typedef struct mdl_series {
+    size_t n;               /* series */
+    series *s;              /* owned, n */
+    size_t ncounters;
+    double *prev;           /* owned: the counters at the last window's
+                               end, less what the warm-up reset cleared */
+    hist_state *hs;         /* owned: one per request scope */
+    uint64_t *win;          /* owned: scratch, one window's histogram
+                               bins, SIM_HIST_BINS */
+    double width;           /* s */
+    size_t nwin;            /* windows per replication */
+    /* during a run */
+    double *out;            /* window k, series i at out[k * n + i] */
+    size_t next;            /* the window to close next */
+    sim_event *ev;          /* its event, or NULL */
+    double quiet_at;        /* when the rest of the model ran out of
+                               events (s), or -1 */
+} mdl_series;
 
 struct mdl_net {
     const mdl_scenario *s;
@@ -226,6 +257,7 @@ struct mdl_net {
                                `degraded` */
     size_t nmetrics;
     metric *metrics;
+    mdl_series ts;
 };
 
 /* Out of memory during a run: stop the calendar; mdl_net_run() fails. */
@@ -372,8 +404,51 @@ extern const metric_set MDL__REQ_METRICS, MDL__SVC_METRICS,
 /* Requests' metrics of a net with fallbacks, after MDL__REQ_METRICS. */
 extern const metric_set MDL__FALLBACK_METRICS;
 
+/* mdl_series.c: the time series, one value per window and series from
+ * the increases of cumulative counters over the window. */
+
+/* What a series' value may read: the window (ending now, width s wide),
+ * the increases of its counters over it, and for a request scope the
+ * window's latency histogram: n observations in bins hist[lo..hi] (the
+ * others are empty and not to be read). */
+typedef struct series_at {
+    const mdl_net *net;
+    double now, width;      /* s */
+    const double *d;
+    const uint64_t *hist;
+    size_t lo, hi;
+    uint64_t n;
+} series_at;
+
+/* A series: its metric name, the cumulative counters it reads (at most
+ * 2) and how, and its value from their increases. Adding one is adding a
+ * row to a table of mdl_series.c. */
+struct series_def {
+    const char *name;
+    int ncounters;
+    void (*sample)(const mdl_net *net, const void *obj, double now,
+                   double *c);
+    double (*value)(const series_at *x);
+};
+
+/* The series of net's scopes, after mdl__results_build(). */
+int mdl__series_build(mdl_net *net);
+void mdl__series_free(mdl_net *net);
+/* At time 0 of a replication with result vector out: note the counters
+ * and schedule the first window's end. */
+void mdl__series_start(mdl_net *net, double *out);
+/* Just before the statistics are reset at now. */
+void mdl__series_rebase(mdl_net *net, double now);
+/* The calendar stopped: drop the pending window event. */
+void mdl__series_stop(mdl_net *net);
+/* The replication ended at end: close the windows left up to end, NaN
+ * for those after it. */
+void mdl__series_finish(mdl_net *net, double end);
+
 /* mdl_results.c: the result vector. */
 int mdl__results_build(mdl_net *net);
+/* The object metric i reads: a cls, service, replica, stage or edge_rt. */
+const void *mdl__results_obj(const mdl_net *net, size_t i);
 void mdl__results_free(mdl_net *net);
 void mdl__results_reset(mdl_net *net, double now);
 void mdl__results_collect(const mdl_net *net, double now, double *out);

@@ -260,7 +260,8 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         }
     }
     if (build_applies(net) != SIM_OK || mdl__failures_build(net) != SIM_OK
-        || mdl__results_build(net) != SIM_OK)
+        || mdl__results_build(net) != SIM_OK
+        || mdl__series_build(net) != SIM_OK)
         goto nomem;
     *out = net;
     return SIM_OK;
@@ -330,6 +331,7 @@ void mdl_net_free(mdl_net *net)
     }
     for (i = 0; net->cl && i < net->ncls; i++)
         free(net->cl[i].hist);
+    mdl__series_free(net);
     mdl__results_free(net);
     mdl__failures_free(net);
     for (i = 0; net->es && i < net->nedges; i++) {
@@ -489,6 +491,7 @@ static void reset_state(mdl_net *net)
 
 static void on_warmup_end(sim_cal *cal, sim_event *ev)
 {
+    mdl__series_rebase(ev->obj, sim_cal_now(cal));
     mdl__results_reset(ev->obj, sim_cal_now(cal));
 }
 
@@ -573,7 +576,8 @@ static int deadlocked(mdl_net *net, sim_diag *d)
     free(held);
     sim_diag_set(d, net->s->path, 0, 0, "deadlock at t = %g s: %ld "
                  "request%s in the system and no event left to move %s "
-                 "(held at services %s)", sim_cal_drained_at(net->cal),
+                 "(held at services %s)", net->ts.quiet_at >= 0
+                 ? net->ts.quiet_at : sim_cal_drained_at(net->cal),
                  net->active, net->active == 1 ? "" : "s",
                  net->active == 1 ? "it" : "them", names);
     return SIM_ESTALL;
@@ -599,7 +603,10 @@ int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
     if (s->warmup > 0 && !net->oom)
         mdl__schedule(net, s->warmup, on_warmup_end, net, 0);
     if (!net->oom)
+        mdl__series_start(net, out + mdl_net_series_offset(net));
+    if (!net->oom)
         rc = sim_cal_run(net->cal, s->warmup + s->duration);
+    mdl__series_stop(net);
     if (net->oom) {
         rc = SIM_ENOMEM;
         goto done;
@@ -610,6 +617,7 @@ int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
         rc = deadlocked(net, d);
     if (rc != SIM_OK)
         goto done;
+    mdl__series_finish(net, sim_cal_now(net->cal));
     mdl__results_collect(net, sim_cal_now(net->cal), out);
     if (events)
         *events = sim_cal_fired(net->cal);

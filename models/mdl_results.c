@@ -267,5 +267,11 @@ const char *mdl_net_hist_scope(const mdl_net *net, size_t h)
 
 size_t mdl_net_result_len(const mdl_net *net)
 {
-    return net->nmetrics + mdl_net_nhists(net) * SIM_HIST_BINS;
+    return net->nmetrics + mdl_net_nhists(net) * SIM_HIST_BINS + 1
+           + net->ts.nwin * net->ts.n;
+}
+
+const void *mdl__results_obj(const mdl_net *net, size_t i)
+{
+    return net->metrics[i].obj;
 }

@@ -35,6 +35,7 @@ static const key_desc run_keys[] = {
     { "seed", KEY_SEED, SCN(seed) },
     { "requests", KEY_LONG, 0, (double)MDL_REQUESTS_MAX, 0, SCN(requests) },
     { "confidence", KEY_LEVEL, 0, 1, 0, SCN(confidence) },
+    { "window", KEY_TIME, 0, MDL_TIME_MAX, 1, SCN(window) },
 };
 static const map_desc run_map = MAP("key", run_keys);
 
@@ -109,11 +110,45 @@ static int svc_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 
 /* ---- the size of a run ---- */
 
+double mdl_scenario_window(const mdl_scenario *s)
+{
+    double w = (s->warmup + s->duration) / 100, e, m;
+
+    if (s->window > 0)
+        return s->window;
+    if (!(w > 0))
+        return 1.0;
+    /* w = m 10^e with 1 <= m < 10, m rounded to 1, 2, 5 or 10 at the
+     * geometric means of its neighbours. */
+    e = floor(log10(w));
+    m = w / pow(10, e);
+    m = m < sqrt(2) ? 1 : m < sqrt(10) ? 2 : m < sqrt(50) ? 5 : 10;
+    return m * pow(10, e);
+}
+
+double mdl_scenario_windows(const mdl_scenario *s)
+{
+    double q = (s->warmup + s->duration) / mdl_scenario_window(s);
+    double r = nearbyint(q);
+
+    if (r >= 1 && fabs(q - r) <= 1e-9 * r)
+        return r;
+    return ceil(q);
+}
+
+/* The series of the time series, at most: five per request scope, three
+ * per service, one per call edge (its breaker). */
+static double series_of(const mdl_scenario *s)
+{
+    return 5.0 * (double)(1 + s->nclasses)
+           + 3.0 * (double)s->topo->nservices + (double)s->topo->nedges;
+}
+
 /* Doubles in one replication's result vector, an upper estimate of
  * mdl_net_result_len() from what mdl_net.h documents: metrics, then a
  * latency histogram of SIM_HIST_BINS counts for the system and for each
  * request class. Up to 16 metrics per request scope, service and edge
- * (stages included) and 4 per replica. */
+ * (stages included) and 4 per replica; then the time series. */
 static double result_doubles(const mdl_scenario *s)
 {
     const mdl_topology *t = s->topo;
@@ -131,7 +166,7 @@ static double result_doubles(const mdl_scenario *s)
      * replicas_mean). */
     if (s->svc_policy || s->nfailures)
         n += 4.0 * (double)t->nservices;
-    return n;
+    return n + 1 + mdl_scenario_windows(s) * series_of(s);
 }
 
 /* Do the results of s->replications replications fit MDL_RESULTS_MAX? If
@@ -299,6 +334,17 @@ static int read_scenario(ctx *c)
         return rc;
     if (!mdl__yaml_lookup(c, v, "duration"))
         return mdl__yaml_err(c, v, 0, "missing key 'duration' in 'run'");
+    if ((k = mdl__yaml_lookup(c, v, "window"))
+        && mdl_scenario_windows(s) > MDL_WINDOWS_MAX)
+        return mdl__yaml_err(c, k, 0, "'window' of %g s makes %.0f "
+                             "time-series windows over warm-up and duration "
+                             "(%g s), more than the %d qmesh keeps (each is "
+                             "a row of timeseries.csv per series and "
+                             "replication); use a window of at least %g s",
+                             s->window,
+                             mdl_scenario_windows(s), s->warmup + s->duration,
+                             MDL_WINDOWS_MAX, (s->warmup + s->duration)
+                                              / MDL_WINDOWS_MAX);
     if (results_fit(s, why, sizeof why))
         return SIM_OK;
     /* At the replications, or at the workloads whose classes take it. */

@@ -33,6 +33,10 @@
 #define MDL_POPULATION_MAX 10000
 #define MDL_REQUESTS_MAX 1000000000000L
 #define MDL_RESULTS_MAX ((size_t)1 << 30)
+/* Time-series windows of a replication: one row per window and series in
+ * timeseries.csv, so 10^5 windows of a few dozen series and ten
+ * replications already make tens of millions of rows. */
+#define MDL_WINDOWS_MAX 100000
 
 typedef struct mdl_workload {
     char *name;             /* owned, unique */
@@ -83,6 +87,9 @@ typedef struct mdl_failure {
     mdl_dist mttf, mttr;    /* updown: time up, time down; owned */
     int line;               /* where it is written; 0: unknown */
 } mdl_failure;
+
+/* "slow", "error", "partition"... as `mode:` spells it. */
+const char *mdl_fail_mode_name(mdl_fail_mode m);
 
 /* Outcomes a retry policy retries (bits of mdl_retry_policy.on). */
 enum {
@@ -196,6 +203,8 @@ typedef struct mdl_scenario {
     unsigned replications;  /* >= 1 */
     uint64_t seed;
     double confidence;      /* CI level, e.g. 0.95 */
+    double window;          /* run.window, s; 0: not given (see
+                               mdl_scenario_window()) */
     int workload_line;      /* line of the `workload:` key */
     size_t ncalls;
     mdl_call_policy *calls; /* owned, in file order, each edge at most once */
@@ -217,6 +226,14 @@ void mdl_scenario_free(mdl_scenario *s);
  * MDL_RESULTS_MAX bytes. The loader checks the file's own values. Returns
  * SIM_OK or SIM_EPARSE with d filled. */
 int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d);
+/* The width of the time-series windows (s): run.window, or when the file
+ * gives none the 1-2-5 x 10^k value nearest (in ratio) to a hundredth of
+ * warm-up + duration, so that there are about 100 windows (71 to 159). */
+double mdl_scenario_window(const mdl_scenario *s);
+/* Windows per replication: (warm-up + duration) / window rounded up (a
+ * window that fits to 1e-9 of its width counts whole); the last may be
+ * shorter than the others. */
+double mdl_scenario_windows(const mdl_scenario *s);
 /* Does topology edge e apply to requests of class c (its `types`)? */
 int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c);
 

@@ -48,6 +48,11 @@ static const char *const modes[] = {
     "slow", "error", "partition", "crash", "hang", "updown"
 };
 
+const char *mdl_fail_mode_name(mdl_fail_mode m)
+{
+    return (size_t)m < sizeof modes / sizeof *modes ? modes[m] : "?";
+}
+
 /* A time at node v, into *x: at (>= 0) or, when positive, for (> 0). */
 static int read_time(ctx *c, yaml_node_t *v, int positive, double *x)
 {

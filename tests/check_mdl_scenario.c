@@ -300,12 +300,19 @@ static const bad_case bad_cases[] = {
       { "'replications' must be between 1 and 10000", "'10001'" } },
     { "bad_results.yaml", NULL, 8, 17,
       { "9000 replications need", "MiB for their results",
-        "use at most 8706" } },
+        "use at most 8091" } },
     { "bad_population.yaml", NULL, 3, 34,
       { "'population' must be between 1 and 10000", "'1000000'" } },
     { "bad_requests.yaml", NULL, 6, 13,
       { "'requests' must be between 0 and 1000000000000",
         "'99999999999999999999'" } },
+    /* Time-series windows: positive, and not absurdly many. */
+    { "bad_window.yaml", NULL, 6, 11,
+      { "'window' must be positive", "'0s'" } },
+    { "bad_window_many.yaml", NULL, 7, 11,
+      { "'window' of 0.01 s makes 420000 time-series windows",
+        "more than the 100000 qmesh keeps (each is a row of timeseries.csv",
+        "use a window of at least 0.042 s" } },
     /* The topology's own check: the file and line of 'front'. */
     { "bad_forward_sum.yaml", "sum_over_one.gml", 4, 0,
       { "forward probabilities out of 'front'", "1.25", "> 1" } },
@@ -440,7 +447,7 @@ START_TEST(test_check_run_sees_replications_set_after_loading)
     s->replications = 9000;
     ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
     assert_msg_has(&d, "--replications 9000: 9000 replications need");
-    s->replications = 8706;
+    s->replications = 8091;
     ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_OK);
     mdl_scenario_free(s);
 }
@@ -505,6 +512,8 @@ START_TEST(test_set_rejects_nan_inf_and_endless_times)
         { "run.duration=1e300s", "'duration' must be at most 1000000000 s" },
         { "run.warmup=1e308", "'warmup' must be at most 1000000000 s" },
         { "run.duration=nan", "'duration' must be a time" },
+        { "run.window=abc", "'window' must be a time" },
+        { "run.window=1e300s", "'window' must be at most 1000000000 s" },
         { "run.confidence=nan", "'confidence' must be a level" },
         { "run.confidence=inf", "'confidence' must be a level" },
         { "workload.0.arrival=poisson(rate=nan/s)", "'nan/s'" },
