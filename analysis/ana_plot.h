@@ -4,13 +4,19 @@
  *
  * Everything is read back from the folder's CSV files, so a folder
  * written by an earlier run can be plotted again: summary.csv (required),
- * theory.csv and latency_hist.csv (used when present). Written next to
+ * theory.csv, latency_hist.csv, timeseries.csv and provenance.csv (used
+ * when present). Written next to
  * them, each through a temporary file and a rename:
  *
  *   latency.gp    histogram and CDF of the latency of the system and of
  *                 each class, p50/p95/p99 marked; log time axis in ms
  *   stations.gp   utilization and mean number in station (jobs_mean) of
  *                 every station, with CI error bars and theory markers
+ *   timeseries.gp throughput, availability and p99 latency of the
+ *                 system and each class, and the share of time each
+ *                 breaker was open, against time: the mean of the
+ *                 replications per window (timeseries.csv), the
+ *                 scenario's failure windows (provenance.csv) shaded
  *   sweep.gp      (load sweeps) mean and p99 latency against load, CI
  *                 error bars, theory curves where theory exists
  *
@@ -26,12 +32,13 @@
 #define ANA_PLOT_H
 #include "../sim/sim_err.h"
 
-enum { ANA_PLOT_LATENCY = 1, ANA_PLOT_STATIONS = 2 };
+enum { ANA_PLOT_LATENCY = 1, ANA_PLOT_STATIONS = 2, ANA_PLOT_TIMESERIES = 4 };
 /* Write latency.gp and stations.gp with their data files into dir, from
  * the CSV files there, and render them with gnuplot (the path from
  * ana_gnuplot_find()) unless gnuplot is NULL. The latency plot is left
  * out when dir has no latency_hist.csv, the station plot when there are
- * no stations; *drawn gets the ANA_PLOT_* bits of those written. */
+ * no stations, the time series when there is no timeseries.csv; *drawn
+ * gets the ANA_PLOT_* bits of those written. */
 int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
                      sim_diag *d);
 

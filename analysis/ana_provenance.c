@@ -51,9 +51,32 @@ static void hash_row(FILE *f, const char *key, const char *path)
     row(f, key, ana_sha256_file(path, hex) == 0 ? hex : "");
 }
 
+/* A failure: "FROM TO MODE TARGET" (s), for the time-series plot; only
+ * those with a window (at, for), not those of the whole run. */
+static void failure_row(FILE *f, const mdl_scenario *s, const mdl_failure *x)
+{
+    const mdl_topology *t = s->topo;
+    double end = s->warmup + s->duration, to = x->at + x->len;
+    char buf[1200];
+
+    if (x->mode == MDL_FAIL_UPDOWN || (x->at == 0 && !(x->len < end)))
+        return;
+    if (x->service >= 0)
+        snprintf(buf, sizeof buf, "%.10g %.10g %s %s", x->at,
+                 to < end ? to : end, mdl_fail_mode_name(x->mode),
+                 t->services[x->service].name);
+    else
+        snprintf(buf, sizeof buf, "%.10g %.10g %s %s->%s", x->at,
+                 to < end ? to : end, mdl_fail_mode_name(x->mode),
+                 t->services[t->edges[x->edge].from].name,
+                 t->services[t->edges[x->edge].to].name);
+    row(f, "failure", buf);
+}
+
 int ana_provenance_write(const char *dir, const ana_provenance *p,
                          sim_diag *d)
 {
+    size_t i;
     char num[32], date[32];
     time_t now = time(NULL);
     struct tm tm;
@@ -84,5 +107,7 @@ int ana_provenance_write(const char *dir, const ana_provenance *p,
     row(a.f, "complete", p->partial ? "no" : "yes");
     if (p->partial)
         row(a.f, "partial", p->partial);
+    for (i = 0; i < p->s->nfailures; i++)
+        failure_row(a.f, p->s, &p->s->failures[i]);
     return ana_file_close(&a, SIM_OK, d);
 }

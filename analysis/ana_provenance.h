@@ -7,7 +7,11 @@
  * topology_sha256 (SHA-256 of the files' bytes, so `sha256sum` can tell
  * whether a file changed since), seed, replications (asked for),
  * replications_done, load (sweep points only), date (UTC, ISO 8601),
- * complete (yes or no) and, for a partial result, why it is partial.
+ * complete (yes or no) and, for a partial result, why it is partial;
+ * then a row `failure` per injected failure with a window (`at`/`for`):
+ * "FROM TO MODE TARGET", times in s from the start of the replication
+ * (warm-up included), TO clipped to the end of the run, TARGET a service
+ * or an edge A->B.
  */
 #ifndef ANA_PROVENANCE_H
 #define ANA_PROVENANCE_H

@@ -10,6 +10,10 @@
  * for a fraction), which only makes it tighter where it reached values
  * the metric cannot take.
  *
+ * timeseries.csv has one row per replication, window and series, in
+ * that order: a value per window for each replication, not an interval
+ * (a plot averages them over the replications).
+ *
  * CSV fields are written by libcsv when they need quoting (names may hold
  * commas); every file goes to a temporary name in the same directory and
  * is renamed into place, so readers never see half a file.
@@ -306,6 +310,32 @@ static void write_hist(const ana_report *r, FILE *f)
         }
 }
 
+/* One row per replication, window and series; the windows a replication
+ * stopped before (run.requests) are left out. */
+static void write_timeseries(const ana_report *r, FILE *f)
+{
+    const mdl_net *net = r->net;
+    size_t len = mdl_net_result_len(net), off = mdl_net_series_offset(net);
+    size_t ns = mdl_net_nseries(net), nw = mdl_net_nwindows(net), w, i;
+    unsigned k;
+
+    fputs("replication,time,scope,metric,value\n", f);
+    for (k = 0; k < r->nreps; k++) {
+        const double *x = r->results + (size_t)k * len + off;
+        double end = x[0];
+        for (w = 0; w < nw && mdl_net_window_start(net, w) < end; w++) {
+            double t = mdl_net_window_end(net, w);
+            for (i = 0; i < ns; i++) {
+                fprintf(f, "%u,%.10g,", (r->ids ? r->ids[k] : k) + 1,
+                        t < end ? t : end);
+                ana_csv_row(f, mdl_net_series_scope(net, i),
+                            mdl_net_series_metric(net, i), 1,
+                            &x[1 + w * ns + i]);
+            }
+        }
+    }
+}
+
 /* Write dir/name through a temporary file and rename. */
 static int write_atomic(const ana_report *r, const char *dir,
                         const char *name, writer_fn fn, sim_diag *d)
@@ -341,5 +371,7 @@ int ana_report_write(const ana_report *r, const char *dir, sim_diag *d)
         rc = write_atomic(r, dir, "replications.csv", write_replications, d);
     if (rc == SIM_OK)
         rc = write_atomic(r, dir, "latency_hist.csv", write_hist, d);
+    if (rc == SIM_OK)
+        rc = write_atomic(r, dir, "timeseries.csv", write_timeseries, d);
     return rc;
 }

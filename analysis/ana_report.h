@@ -1,8 +1,8 @@
 /*
  * ana_report.h - turn per-replication results into the outputs of
  * DESIGN.md section 6: Student-t confidence intervals, the printed table,
- * and summary.csv, theory.csv, replications.csv and latency_hist.csv,
- * each written to a temporary file and renamed into place.
+ * and summary.csv, theory.csv, replications.csv, latency_hist.csv and
+ * timeseries.csv, each written to a temporary file and renamed into place.
  */
 #ifndef ANA_REPORT_H
 #define ANA_REPORT_H

@@ -92,21 +92,31 @@ int ana_theory_stability(const mdl_scenario *s, sim_diag *d)
         double load = ana_flow_load(&f, s, k);
         double work = f.lambda[k] * (v->service.mean + v->post_service.mean)
                       / ((double)v->servers * v->replicas);
+        /* A rate limit admits at most rate per replica: the load scales
+         * down with what it lets in. */
+        double lim = s->svc_policy && s->svc_policy[k].rate_limit.on
+                     ? s->svc_policy[k].rate_limit.rate * v->replicas
+                     : INFINITY, in = f.lambda[k];
+        if (lim < in) {
+            load *= lim / in;
+            work *= lim / in;
+            in = lim;
+        }
         if (v->kind == MDL_SVC_DELAY || v->capacity > 0 || load < 1.0)
             continue;   /* infinite servers or a loss system: stable */
         if (work >= 1.0)
             sim_diag_set(d, s->path, s->workload_line, 0,
                          "unstable: service '%s' has load %.4g (arrival "
                          "rate %.6g/s, capacity %.6g/s); its queue would "
-                         "grow without bound", v->name, work, f.lambda[k],
-                         f.lambda[k] / work);
+                         "grow without bound", v->name, work, in,
+                         in / work);
         else
             sim_diag_set(d, s->path, s->workload_line, 0,
                          "unstable: service '%s' has load at least %.4g: "
                          "it is blocking, so each of its %.6g requests/s "
                          "holds a worker through its calls as well as its "
                          "work, and %d worker%s cannot keep up", v->name,
-                         load, f.lambda[k], v->servers * v->replicas,
+                         load, in, v->servers * v->replicas,
                          v->servers * v->replicas == 1 ? "" : "s");
         rc = SIM_EUNSTABLE;
     }
@@ -878,6 +888,28 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
         if (s->calls[i].hedge.attempts)
             return !no_theory(t, "calls '%s' %s", s->calls[i].key,
                               "hedges, which no exact model here "
+                              "includes");
+        if (s->calls[i].bulkhead.on)
+            return !no_theory(t, "calls '%s' %s", s->calls[i].key,
+                              "has a bulkhead, which no exact model here "
+                              "includes");
+        if (s->calls[i].fallback)
+            return !no_theory(t, "calls '%s' %s", s->calls[i].key,
+                              "falls back, which no exact model here "
+                              "includes");
+    }
+    for (i = 0; s->svc_policy && i < tp->nservices; i++) {
+        if (s->svc_policy[i].rate_limit.on)
+            return !no_theory(t, "service '%s' %s", tp->services[i].name,
+                              "has a rate limit, which no exact model "
+                              "here includes");
+        if (s->svc_policy[i].outlier.on)
+            return !no_theory(t, "service '%s' %s", tp->services[i].name,
+                              "has outlier detection, which no exact model "
+                              "here includes");
+        if (s->svc_policy[i].autoscale.on)
+            return !no_theory(t, "service '%s' %s", tp->services[i].name,
+                              "autoscales, which no exact model here "
                               "includes");
     }
     if (s->nfailures > 0)

@@ -75,10 +75,13 @@ int cli__plot_dir(const char *dir, const char *shown, int quiet)
         free(gnuplot);
         return plot_failed(rc, &d);
     }
-    snprintf(names, sizeof names, "%s%s%s%s%s",
+    snprintf(names, sizeof names, "%s%s%s%s%s%s%s",
              drawn & ANA_PLOT_LATENCY ? "latency" : "",
              drawn & ANA_PLOT_LATENCY && drawn & ANA_PLOT_STATIONS ? ", " : "",
              drawn & ANA_PLOT_STATIONS ? "stations" : "",
+             drawn & (ANA_PLOT_LATENCY | ANA_PLOT_STATIONS)
+             && drawn & ANA_PLOT_TIMESERIES ? ", " : "",
+             drawn & ANA_PLOT_TIMESERIES ? "timeseries" : "",
              drawn && have_sweep ? ", " : "", have_sweep ? "sweep" : "");
     if (!gnuplot)
         cli__tell_missing(shown);
@@ -103,8 +106,9 @@ const cli_cmd cli__plot_cmd = {
     "\n"
     "Draw the plots of a results folder written by 'qmesh run': the\n"
     "latency histogram and distribution with p50/p95/p99, the stations'\n"
-    "utilization and queue beside theory, and for a load sweep the mean\n"
-    "and p99 latency against load. Each plot is a gnuplot script\n"
+    "utilization and queue beside theory, throughput, availability, p99\n"
+    "and breaker state against time with the failure windows shaded, and\n"
+    "for a load sweep the mean and p99 latency against load. Each plot is a gnuplot script\n"
     "(NAME.gp, to restyle and rerun) with its data, rendered as NAME.png\n"
     "and NAME.svg when gnuplot is installed.\n"
     "\n"

@@ -8,6 +8,13 @@
  * hash: a consistent-hash ring with RING_POINTS points per replica, keyed
  *   on the request (Karger et al. 1997): the first point at or after the
  *   key's hash, wrapping around.
+ *
+ * Ejected replicas (see mdl_balancer.h) are skipped by a twin of each
+ * policy, out of the common path: round robin moves on to the next
+ * replica in, random draws among those in, least scans those in, p2c
+ * draws two distinct ones in, and the hash ring walks on from the key's
+ * point to the first point of a replica in, which is where the key would
+ * land on a ring of those replicas alone.
  */
 #include <stdlib.h>
 #include "../sim/sim_err.h"
@@ -83,6 +90,8 @@ int mdl_balancer_init_slots(mdl_balancer *b, const mdl_service *svc,
     b->ring = NULL;
     b->ring_rep = NULL;
     b->nring = 0;
+    b->nout = 0;
+    b->out = NULL;
     if (b->policy == MDL_LB_HASH && b->n > 1)
         return build_ring(b, svc);
     return SIM_OK;
@@ -92,13 +101,34 @@ void mdl_balancer_destroy(mdl_balancer *b)
 {
     free(b->ring);
     free(b->ring_rep);
+    free(b->out);
     b->ring = NULL;
     b->ring_rep = NULL;
+    b->out = NULL;
 }
 
 void mdl_balancer_reset(mdl_balancer *b)
 {
+    int r;
+
     b->rr = 0;
+    for (r = 0; b->out && r < b->n; r++)
+        b->out[r] = 0;
+    b->nout = 0;
+}
+
+int mdl_balancer_allow_ejection(mdl_balancer *b)
+{
+    if (!b->out && !(b->out = calloc((size_t)b->n, 1)))
+        return SIM_ENOMEM;
+    return SIM_OK;
+}
+
+void mdl_balancer_eject(mdl_balancer *b, int r, int on)
+{
+    SIM_INVARIANT(b->out && r >= 0 && r < b->n && b->out[r] != !!on);
+    b->out[r] = (unsigned char)!!on;
+    b->nout += on ? 1 : -1;
 }
 
 static long load_of(const long *load, size_t stride, int r)
@@ -106,12 +136,100 @@ static long load_of(const long *load, size_t stride, int r)
     return *(const long *)((const char *)load + (size_t)r * stride);
 }
 
+/* The k-th replica (from 0) not ejected. */
+static int kth_in(const mdl_balancer *b, int k)
+{
+    int r;
+
+    for (r = 0; r < b->n; r++)
+        if (!b->out[r] && k-- == 0)
+            return r;
+    SIM_INVARIANT(0);
+    return 0;
+}
+
+/* The first point at or after the key's hash, wrapping around. */
+static int ring_point(const mdl_balancer *b, uint64_t key)
+{
+    uint64_t h = mdl_balancer_mix(key);
+    int lo = 0, hi = b->nring;
+
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (b->ring[mid] < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == b->nring ? 0 : lo;
+}
+
+/* mdl_balancer_choose() among the replicas not ejected, at least half of
+ * them. */
+static __attribute__((noinline)) int choose_in(mdl_balancer *b,
+                                               uint64_t key, gsl_rng *rng,
+                                               const long *load,
+                                               size_t stride)
+{
+    int in = b->n - b->nout, a, c, lo, i;
+
+    switch (b->policy) {
+    case MDL_LB_RANDOM:
+        return kth_in(b, (int)gsl_rng_uniform_int(rng, (unsigned long)in));
+    case MDL_LB_LEAST:
+        for (a = -1, c = 0, lo = 1; c < b->n; c++) {
+            long la, lc;
+            if (b->out[c])
+                continue;
+            if (a < 0) {
+                a = c;
+                continue;
+            }
+            la = load_of(load, stride, a);
+            lc = load_of(load, stride, c);
+            if (lc < la) {
+                a = c;
+                lo = 1;
+            } else if (lc == la
+                       && gsl_rng_uniform_int(rng, (unsigned long)++lo) == 0) {
+                a = c;
+            }
+        }
+        return a;
+    case MDL_LB_P2C:
+        if (in == 1)
+            return kth_in(b, 0);
+        i = (int)gsl_rng_uniform_int(rng, (unsigned long)in);
+        c = (int)gsl_rng_uniform_int(rng, (unsigned long)in - 1);
+        if (c >= i)
+            c++;
+        a = kth_in(b, i);
+        c = kth_in(b, c);
+        return load_of(load, stride, c) < load_of(load, stride, a) ? c : a;
+    case MDL_LB_HASH:
+        for (i = ring_point(b, key);
+             b->ring_rep[i] >= b->n || b->out[b->ring_rep[i]];
+             i = (i + 1) % b->nring)
+            ;
+        return b->ring_rep[i];
+    case MDL_LB_ROUND_ROBIN:
+    default:
+        do {
+            a = b->rr;
+            b->rr = (b->rr + 1) % b->n;
+        } while (b->out[a]);
+        return a;
+    }
+}
+
 int mdl_balancer_choose(mdl_balancer *b, uint64_t key, gsl_rng *rng,
                         const long *load, size_t stride)
 {
-    int a, c, lo, hi;
-    uint64_t h;
+    int a, c, lo, i;
 
+    /* Some ejected, and not in panic: fewer than half of them. */
+    if (__builtin_expect(b->nout > 0, 0) && 2 * (b->n - b->nout) >= b->n)
+        return choose_in(b, key, rng, load, stride);
     switch (b->policy) {
     case MDL_LB_RANDOM:
         return (int)gsl_rng_uniform_int(rng, (unsigned long)b->n);
@@ -134,20 +252,10 @@ int mdl_balancer_choose(mdl_balancer *b, uint64_t key, gsl_rng *rng,
             c++;                    /* two distinct replicas */
         return load_of(load, stride, c) < load_of(load, stride, a) ? c : a;
     case MDL_LB_HASH:
-        h = mdl_balancer_mix(key);
-        lo = 0;
-        hi = b->nring;
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (b->ring[mid] < h)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (lo %= b->nring; b->ring_rep[lo] >= b->n;
-             lo = (lo + 1) % b->nring)
+        for (i = ring_point(b, key); b->ring_rep[i] >= b->n;
+             i = (i + 1) % b->nring)
             ;
-        return b->ring_rep[lo];
+        return b->ring_rep[i];
     case MDL_LB_ROUND_ROBIN:
     default:
         a = b->rr;

@@ -6,6 +6,13 @@
  * policies, reads each replica's count of outstanding visits through a
  * pointer and a stride (the counts live in the caller's replica
  * objects). Random choices draw from the stream the caller passes.
+ *
+ * Replicas may be ejected (outlier detection, mdl_outlier.h): every
+ * policy then chooses among the others, as Envoy balances over its
+ * healthy hosts, unless fewer than half the replicas are left: then, as
+ * Envoy does below its healthy_panic_threshold (default 50%), it
+ * balances over all of them (envoyproxy/envoy, load_balancer_impl.cc,
+ * isHostSetInPanic). With nothing ejected the choice costs one test.
  */
 #ifndef MDL_BALANCER_H
 #define MDL_BALANCER_H
@@ -21,6 +28,9 @@ typedef struct mdl_balancer {
     uint64_t *ring;         /* private: hash ring points, sorted */
     int *ring_rep;          /* private: replica of each point */
     int nring;
+    int nout;               /* read-only: replicas ejected */
+    unsigned char *out;     /* private: 1 for an ejected replica; NULL
+                               unless mdl_balancer_allow_ejection() */
 } mdl_balancer;
 
 /* A balancer over the replicas of svc (its name seeds the hash ring).
@@ -36,8 +46,13 @@ int mdl_balancer_init_slots(mdl_balancer *b, const mdl_service *svc,
  * when a member leaves. */
 void mdl_balancer_resize(mdl_balancer *b, int n);
 void mdl_balancer_destroy(mdl_balancer *b);
-/* Back to the first replica for round robin (a new replication). */
+/* Back to the first replica for round robin, none ejected (a new
+ * replication). */
 void mdl_balancer_reset(mdl_balancer *b);
+/* Make room to eject replicas. Returns SIM_OK or SIM_ENOMEM. */
+int mdl_balancer_allow_ejection(mdl_balancer *b);
+/* Eject replica r (on) or bring it back (!on); allowed first. */
+void mdl_balancer_eject(mdl_balancer *b, int r, int on);
 /* Several replicas: see mdl_balancer_pick(). */
 int mdl_balancer_choose(mdl_balancer *b, uint64_t key, gsl_rng *rng,
                         const long *load, size_t stride);

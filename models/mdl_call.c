@@ -15,7 +15,12 @@
  * it keeps call-heavy models a third faster.
  *
  * An edge with count n makes its n calls one after another: each
- * successful answer starts the next; a failed one ends the sequence.
+ * successful answer starts the next; a failed one ends the sequence,
+ * unless the edge falls back: a call that fails in the end (after its
+ * retries) is then answered locally, and the caller goes on as after a
+ * success, its visit degraded. Degradation travels up with answers
+ * (mdl_visit.c): a success that a fallback made in part degrades the
+ * caller's visit in turn, up to the request.
  *
  * Hedging (mdl_hedge.h): a hedged call's attempts are call objects of
  * their own, so that each has its callee, timer, policy state and
@@ -81,9 +86,13 @@ static void settle(mdl_net *net, mdl_call *c, double now)
         es->failed++;
         es->timeouts += c->outcome == MDL_CALL_TIMEOUT;
         es->errors += c->outcome == MDL_CALL_ERROR;
-        if (!parent->cause)
-            parent->cause = cause_of(c);
-        left = 0;               /* the rest of the sequence is off */
+        if (es->fallback) {
+            parent->degraded = MDL_REQ_DEGRADED;
+        } else {
+            if (!parent->cause)
+                parent->cause = cause_of(c);
+            left = 0;           /* the rest of the sequence is off */
+        }
     }
     call_end(net, c);
     if (left > 0) {
@@ -102,29 +111,27 @@ static void hedge_end(mdl_net *net, mdl_call *a, int outcome, int cause,
 static void answer_later(mdl_net *net, mdl_call *c, unsigned gen,
                          int outcome);
 
-/* Send attempt c->attempt to a replica of the callee, picked afresh
- * (Envoy), and wait until its timeout or the deadline. */
-static void attempt_start(mdl_net *net, mdl_call *c, double now)
+/* Stop waiting for c's attempt on edge es, begun now, at its timeout or
+ * the deadline, whichever comes first (if either). */
+static inline void arm_attempt(mdl_net *net, const edge_rt *es, mdl_call *c,
+                               double now)
 {
-    edge_rt *es = &net->es[c->edge];
-    visit *v;
-    double wait;
+    double wait = c->deadline - now;
 
-    c->t_attempt = now;
-    c->seen = 0;
-    c->refused = 0;
-    c->cause = 0;               /* none from an earlier attempt */
-    if (es->chain.n) {
-        int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
-        if (rc != MDL_PASS) {
-            /* Refused before it went out (a breaker short-circuits it);
-             * answered like any attempt, so the caller never goes on
-             * inside its own loop of calls. */
-            c->refused = 1;
-            answer_later(net, c, c->gen, rc);
-            return;
-        }
-    }
+    if (es->timeout > 0 && es->timeout < wait)
+        wait = es->timeout;
+    if (wait < INFINITY)
+        mdl__call_arm(net, c, wait > 0 ? wait : 0);
+}
+
+/* Send c's attempt to a replica of the callee, picked afresh (Envoy),
+ * and wait until its timeout or the deadline; armed: that timer runs
+ * already (the attempt waited for a permit). */
+static inline void send(mdl_net *net, const edge_rt *es, mdl_call *c,
+                        double now, int armed)
+{
+    visit *v;
+
     c->sent++;
     if (es->partitioned) {
         /* Across a partition the connection fails at once. */
@@ -135,12 +142,39 @@ static void attempt_start(mdl_net *net, mdl_call *c, double now)
     if (!(v = mdl__visit_new(net, c->parent->fl, c)))
         return;
     c->callee = v;
-    wait = c->deadline - now;
-    if (es->timeout > 0 && es->timeout < wait)
-        wait = es->timeout;
-    if (wait < INFINITY)
-        mdl__call_arm(net, c, wait > 0 ? wait : 0);
+    if (!armed)
+        arm_attempt(net, es, c, now);
     mdl__visit_arrive(net, v, net->t->edges[c->edge].to, now);
+}
+
+/* Start attempt c->attempt: through the edge's policies, then out. */
+static void attempt_start(mdl_net *net, mdl_call *c, double now)
+{
+    edge_rt *es = &net->es[c->edge];
+
+    c->t_attempt = now;
+    c->replica = -1;
+    c->seen = 0;
+    c->refused = 0;
+    c->cause = 0;               /* none from an earlier attempt */
+    if (es->chain.n) {
+        int rc = mdl_chain_start(&es->chain, c, now, &c->seen);
+        if (rc == MDL_WAIT) {
+            /* Parked (a full bulkhead): its timeout and deadline run
+             * while it waits; mdl__call_resume() goes on. */
+            arm_attempt(net, es, c, now);
+            return;
+        }
+        if (rc != MDL_PASS) {
+            /* Refused before it went out (a breaker short-circuits it);
+             * answered like any attempt, so the caller never goes on
+             * inside its own loop of calls. */
+            c->refused = 1;
+            answer_later(net, c, c->gen, rc);
+            return;
+        }
+    }
+    send(net, es, c, now, 0);
 }
 
 /* The current attempt of c ended with outcome (cause: why its callee
@@ -153,8 +187,15 @@ static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
 
     SIM_INVARIANT(c->outcome == MDL_CALL_PENDING);
     c->callee = NULL;
+    if (__builtin_expect(c->replica >= 0, 0))
+        mdl__outlier_attempt_end(net, c, outcome, now);
+    if (__builtin_expect(net->hedge != NULL, 0) && net->hedge[c->edge]) {
+        hedge_end(net, c, outcome, cause, now);
+        return;
+    }
     if (c->seen)
         mdl_chain_end(&es->chain, c, outcome, now, c->seen);
+    SIM_INVARIANT(!c->park);    /* a parked attempt's policy let go */
     c->seen = 0;
     if (es->retry.p) {
         mdl_retry_count(&es->retry, outcome);
@@ -176,10 +217,6 @@ static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
             c->timer = mdl__schedule(net, wait, on_backoff, c, (long)c->gen);
             return;
         }
-    }
-    if (__builtin_expect(net->hedge != NULL, 0) && net->hedge[c->edge]) {
-        hedge_end(net, c, outcome, cause, now);
-        return;
     }
     c->outcome = outcome;
     c->cause = cause;
@@ -293,6 +330,7 @@ static __attribute__((noinline)) void hedge_send(mdl_net *net, mdl_call *h,
     a->outcome = MDL_CALL_PENDING;
     a->cause = 0;
     a->sent = 0;
+    SIM_INVARIANT(!a->park);
     a->hedge = h;
     a->tries = NULL;
     a->prev = NULL;
@@ -317,48 +355,61 @@ static void on_hedge(sim_cal *cal, sim_event *ev)
     hedge_send(h->parent->at->sv->net, h, sim_cal_now(cal));
 }
 
-/* Hedged call h's attempts still out end unanswered, their policies
- * told `told` (MDL_CALL_PENDING: cancelled; or a timeout); their callees
- * go on as orphans. */
+/* Hedged call h's attempts still out but `keep` end unanswered, their
+ * policies told `told` (MDL_CALL_PENDING: cancelled; or a timeout);
+ * their callees go on as orphans. Newest first: an attempt parked for a
+ * permit (a bulkhead) leaves the line before a sibling's permit is given
+ * back, so that it is not sent only to be cancelled. */
 static __attribute__((noinline)) void hedge_drop(mdl_net *net, mdl_call *h,
+                                                  const mdl_call *keep,
                                                   int told, double now)
 {
     edge_rt *es = &net->es[h->edge];
-    mdl_call *b;
+    mdl_call *b, *next;
 
-    while ((b = h->tries)) {
+    for (b = h->tries; b; b = next) {
+        next = b->next;
+        if (b == keep)
+            continue;
         h->sent += b->sent;
         if (b->seen)
             mdl_chain_end(&es->chain, b, told, now, b->seen);
+        SIM_INVARIANT(!b->park);
         try_free(net, b);
     }
 }
 
-/* Attempt a of a hedged call ended with outcome (its chain has been
- * told): unless mdl_hedge_ends() lets the call wait on, the call ends
- * so; the attempts still out are told they were cancelled
- * (MDL_CALL_PENDING; at the deadline, that they timed out) and left to
- * their callees as orphans. */
+/* Attempt a of a hedged call ended with outcome (cause: why its callee
+ * failed, if it did). Unless mdl_hedge_ends() lets the call wait on (a
+ * hedge refused while others are out), the call ends so: the attempts
+ * still out are told they were cancelled (MDL_CALL_PENDING; at the
+ * deadline, that they timed out) and left to their callees as orphans,
+ * before a's own policies hear its outcome. */
 static __attribute__((noinline)) void hedge_end(mdl_net *net, mdl_call *a,
                                                  int outcome, int cause,
                                                  double now)
 {
+    edge_rt *es = &net->es[a->edge];
     mdl_call *h = a->hedge;
+    int ends;
 
     SIM_INVARIANT(h && h->outcome == MDL_CALL_PENDING);
-    h->sent += a->sent;
-    if (!mdl_hedge_ends(net->hedge[a->edge], outcome, a->refused,
-                        h->tries != a || a->next != NULL)) {
-        try_free(net, a);
-        return;
+    ends = mdl_hedge_ends(net->hedge[a->edge], outcome, a->refused,
+                          h->tries != a || a->next != NULL);
+    if (ends) {
+        h->outcome = outcome;
+        h->cause = cause;
+        h->refused = a->refused;
+        hedge_drop(net, h, a, now >= h->deadline ? MDL_CALL_TIMEOUT
+                                                 : MDL_CALL_PENDING, now);
     }
-    h->outcome = outcome;
-    h->cause = cause;
-    h->refused = a->refused;
+    if (a->seen)
+        mdl_chain_end(&es->chain, a, outcome, now, a->seen);
+    SIM_INVARIANT(!a->park);
+    h->sent += a->sent;
     try_free(net, a);
-    hedge_drop(net, h, now >= h->deadline ? MDL_CALL_TIMEOUT
-                                          : MDL_CALL_PENDING, now);
-    settle(net, h, now);
+    if (ends)
+        settle(net, h, now);
 }
 
 void mdl__call_arm(mdl_net *net, mdl_call *c, double delay)
@@ -373,7 +424,7 @@ void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
     edge_rt *es = &net->es[c->edge];
 
     if (net->hedge && net->hedge[c->edge])
-        hedge_drop(net, c, MDL_CALL_PENDING, now);
+        hedge_drop(net, c, NULL, MDL_CALL_PENDING, now);
     if (c->seen)
         mdl_chain_end(&es->chain, c, MDL_CALL_PENDING, now, c->seen);
     es->attempts += c->sent;
@@ -409,6 +460,8 @@ static inline mdl_call *call_new(mdl_net *net, visit *from, int e, int left,
     if (es->deadline > 0 && now + es->deadline < c->deadline)
         c->deadline = now + es->deadline;
     c->timer = NULL;
+    SIM_INVARIANT(!c->park);    /* zeroed in a new chunk, cleared by the
+                                   policy that parked its last use */
     c->outcome = MDL_CALL_PENDING;
     c->cause = 0;
     c->prev = NULL;
@@ -428,6 +481,7 @@ static __attribute__((noinline)) void hedge_call(mdl_net *net, mdl_call *h,
 {
     h->hedge = NULL;
     h->tries = NULL;
+    h->replica = -1;
     h->attempt = 0;
     h->seen = 0;
     h->refused = 0;
@@ -459,4 +513,29 @@ void mdl__call_answer(mdl_net *net, mdl_call *c, unsigned gen, int outcome,
         return;
     }
     attempt_end(net, c, outcome, cause, now);
+}
+
+void mdl__call_resume(mdl_net *net, mdl_call *c, int rc, double now)
+{
+    const edge_rt *es = &net->es[c->edge];
+
+    SIM_INVARIANT(c->outcome == MDL_CALL_PENDING && !c->park && !c->callee
+                  && c->seen > 0);
+    if (rc != MDL_PASS) {
+        /* The parking policy refuses it, as if at its start: it is not
+         * among those that hear the end. */
+        c->seen--;
+        c->refused = 1;
+        attempt_end(net, c, rc, 0, now);
+        return;
+    }
+    rc = mdl_chain_resume(&es->chain, c, now, &c->seen);
+    if (rc == MDL_WAIT)
+        return;                 /* parked further in; its timer runs */
+    if (rc != MDL_PASS) {
+        c->refused = 1;
+        answer_later(net, c, c->gen, rc);
+        return;
+    }
+    send(net, es, c, now, 1);
 }

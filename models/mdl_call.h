@@ -13,6 +13,9 @@
  *
  *   mdl__call_start ---(a policy refuses: mdl_chain_start)----------.
  *        |                                                           |
+ *        |  a policy parks it (a full bulkhead): WAITING, until      |
+ *        |  mdl__call_resume lets it go on (or refuses it), or its   |
+ *        |  timeout or deadline passes (on_timer)                    |
  *        v                                                           |
  *     ATTEMPT (attempt_start: a visit, replica picked afresh) <--.   |
  *        | the callee's chain ends (mdl__call_answer; on_answer  |   |
@@ -66,7 +69,14 @@ typedef struct mdl_call {
     int refused;            /* private: a policy refused the last one */
     int cause;              /* private: why the request fails, if it
                                does because of this call (MDL_REQ_*) */
+    void *park;             /* the policy that parked the attempt sets it
+                               and clears it as it lets go: NULL unless
+                               the attempt waits (mdl_policy.h) */
     int outcome;            /* read-only: MDL_CALL_* */
+    int replica;            /* read-only: the callee's replica that the
+                               current attempt reached, while its outlier
+                               detector (mdl_outlier.h) waits for the
+                               outcome; -1: none */
     unsigned gen;           /* read-only: generation of this object */
     struct mdl_call *hedge; /* read-only: in an attempt of a hedged call
                                (mdl_hedge.h), that call; set on hedged

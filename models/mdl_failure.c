@@ -59,11 +59,19 @@ static void count_up(replica *r, int delta, double now)
     sim_twa_set(&sv->up, now, sv->nup);
 }
 
-/* Fail every visit r holds. */
+/* Fail every visit r holds now, oldest first. Visits that arrive
+ * meanwhile (a bulkhead lets a waiting call go as another ends) join
+ * the list at its head, and are not among them. */
 static void fail_held(mdl_net *net, replica *r, double now)
 {
-    while (r->held)
-        mdl__visit_fail(net, r->held, now);
+    visit *v = r->held, *newest = r->held, *prev;
+
+    while (v && v->rnext)
+        v = v->rnext;
+    for (; v; v = prev) {
+        prev = v == newest ? NULL : v->rprev;
+        mdl__visit_fail(net, v, now);
+    }
 }
 
 /* r goes down (crash) or hangs; *count is r->down or r->hung. */
@@ -210,7 +218,7 @@ int mdl__failures_build(mdl_net *net)
         const mdl_failure *f = &net->s->failures[i];
         if (f->mode == MDL_FAIL_CRASH || f->mode == MDL_FAIL_HANG
             || f->mode == MDL_FAIL_UPDOWN)
-            net->track = 1;
+            net->track = net->sv[f->service].faulty = 1;
         if (f->mode == MDL_FAIL_UPDOWN)
             n += (size_t)nstruck(&net->sv[f->service], f);
     }

@@ -31,9 +31,12 @@
 #include "mdl_autoscale.h"
 #include "mdl_balancer.h"
 #include "mdl_breaker.h"
+#include "mdl_bulkhead.h"
 #include "mdl_net.h"
+#include "mdl_outlier.h"
 #include "mdl_policy.h"
 #include "mdl_pool.h"
+#include "mdl_ratelimit.h"
 #include "mdl_retry.h"
 #include "mdl_station.h"
 
@@ -81,6 +84,8 @@ struct visit {
     int pending;            /* calls of the stage not yet answered */
     int cause;              /* 0, or why it fails (MDL_REQ_*): it was
                                refused, or a call of it failed */
+    int degraded;           /* MDL_REQ_DEGRADED when a fallback answered
+                               a call of it, or of its callees; else 0 */
     double deadline;        /* s, absolute; +inf: none */
     mdl_call *calls;        /* outstanding calls, doubly linked */
     double t_arrive;        /* s */
@@ -135,11 +140,16 @@ struct service {
     int *fwd;               /* forward edges out of it */
     int has_post;
     mdl_admission admit;    /* server-side admission chain */
+    mdl_ratelimit *limiter; /* owned; NULL: none */
+    mdl_admitter limiter_hook;  /* the limiter in the chain */
+    mdl_outlier *outlier;   /* owned; NULL: none */
+    int sweeping;           /* an outlier sweep is scheduled */
     gsl_rng *svc_rng, *route_rng, *lb_rng;
     gsl_rng *retry_rng;     /* backoffs of its calls */
     gsl_rng *fail_rng;      /* injected errors */
     gsl_rng *updown_rng;    /* times up and down; NULL: no updown */
     mdl_autoscaler *as;     /* owned; NULL: a fixed number of replicas */
+    int faulty;             /* crashes, hangs or updown strike it */
     int nup;                /* replicas neither down nor hung */
     sim_twa up;             /* of nup */
 };
@@ -149,6 +159,7 @@ typedef struct cls {
     sim_tally lat;
     sim_hist *hist;
     double entered, ok, rejected, failed, timed_out;
+    double degraded;        /* among the ok */
 } cls;
 
 typedef struct wl {
@@ -167,7 +178,10 @@ typedef struct edge_rt {
     double attempts;        /* tries of the calls that ended */
     double short_circuited; /* calls whose last try a policy refused */
     mdl_breaker *breaker;   /* owned; NULL: none */
-    mdl_policy breaker_hook;    /* the breaker in the chain */
+    mdl_bulkhead *bulkhead; /* owned; NULL: none */
+    mdl_policy hook[2];     /* the chain's policies, outermost first:
+                               breaker, bulkhead (those there are) */
+    int fallback;           /* a failed call is answered locally */
     const mdl_retry_policy *retry_policy;   /* NULL: none */
     mdl_retry retry;        /* its run-time state */
     int partitioned;        /* partitions in force: attempts fail */
@@ -177,6 +191,37 @@ typedef struct edge_rt {
 } edge_rt;
 
 typedef struct metric metric;
+typedef struct series series;
+typedef struct series_def series_def;
+
+/* The latency histogram of a request scope at the last window's end
+ * (less what the warm-up reset cleared), and the range of bins any
+ * observation has landed in: lo > hi (both SIM_HIST_BINS) for none. */
+typedef struct hist_state {
+    uint64_t *prev;         /* owned: SIM_HIST_BINS */
+    uint64_t nprev;
+    size_t lo, hi;
+} hist_state;
+
+/* The time series of a replication (mdl_series.c). */
+typedef struct mdl_series {
+    size_t n;               /* series */
+    series *s;              /* owned, n */
+    size_t ncounters;
+    double *prev;           /* owned: the counters at the last window's
+                               end, less what the warm-up reset cleared */
+    hist_state *hs;         /* owned: one per request scope */
+    uint64_t *win;          /* owned: scratch, one window's histogram
+                               bins, SIM_HIST_BINS */
+    double width;           /* s */
+    size_t nwin;            /* windows per replication */
+    /* during a run */
+    double *out;            /* window k, series i at out[k * n + i] */
+    size_t next;            /* the window to close next */
+    sim_event *ev;          /* its event, or NULL */
+    double quiet_at;        /* when the rest of the model ran out of
+                               events (s), or -1 */
+} mdl_series;
 
 struct mdl_net {
     const mdl_scenario *s;
@@ -208,8 +253,11 @@ struct mdl_net {
     int track;              /* replicas can crash or hang: each keeps
                                the list of the visits it holds */
     struct updown *ud;      /* owned: updown state per struck replica */
+    int fallback;           /* some call edge falls back: requests report
+                               `degraded` */
     size_t nmetrics;
     metric *metrics;
+    mdl_series ts;
     const mdl_hedge_policy **hedge; /* owned: per edge, its hedging
                                policy or NULL (mdl_hedge.h); NULL when no
                                edge hedges, so that the call path tests
@@ -250,8 +298,9 @@ static inline void mdl__request_visited(mdl_net *net, flow *f, replica *r,
     else
         mdl__request_ledger(net, f, r, self);
 }
-/* The request's root visit ended, with cause 0 (it succeeded) or why it
- * failed (MDL_REQ_*): count, observe, recycle. */
+/* The request's root visit ended, with cause 0 (it succeeded),
+ * MDL_REQ_DEGRADED (it succeeded, degraded) or why it failed
+ * (MDL_REQ_*): count, observe, recycle. */
 void mdl__request_end(mdl_net *net, flow *f, int cause, double now);
 
 /* mdl_visit.c: the callee side. */
@@ -287,6 +336,24 @@ void mdl__call_abandon(mdl_net *net, mdl_call *c, double now);
 /* Fail v, held at its replica (crashed, or restarting after a hang): its
  * work and calls are dropped, its caller gets an error. */
 void mdl__visit_fail(mdl_net *net, visit *v, double now);
+
+/* mdl_outlier.c, the engine's side of outlier detection (services with
+ * a detector only). */
+/* Visit v, on an attempt of its caller, reached replica r of sv. */
+void mdl__outlier_reached(visit *v, service *sv, int r);
+/* v was refused at its replica: by its capacity (full: a 503, an
+ * error), else by a rate limit (a 429, not one). */
+void mdl__outlier_refused(mdl_net *net, visit *v, service *sv, int full,
+                          double now);
+/* c's attempt, which reached replica c->replica, ended with outcome. */
+void mdl__outlier_attempt_end(mdl_net *net, mdl_call *c, int outcome,
+                              double now);
+/* The policy that parked c's attempt (mdl_policy.h), having cleared
+ * c->park, lets it go on through the rest of the chain and out (rc
+ * MDL_PASS; its timer goes on), or refuses it (rc an outcome, and it
+ * hears no end): the attempt ends at once, so call it from an event of
+ * the policy's own. */
+void mdl__call_resume(mdl_net *net, mdl_call *c, int rc, double now);
 
 /* mdl_failure.c: switch the scenario's failures on and off over their
  * windows (those from 0 at once). */
@@ -334,11 +401,58 @@ typedef struct metric_set {
 
 /* Getters read a cls (requests), service, replica, stage or edge_rt. */
 extern const metric_set MDL__REQ_METRICS, MDL__SVC_METRICS,
+    MDL__LIMIT_METRICS, MDL__OUTLIER_METRICS, MDL__UP_METRICS,
+    MDL__AUTOSCALE_METRICS,
     MDL__REP_METRICS, MDL__STAGE_METRICS, MDL__CALL_METRICS,
     MDL__PUB_METRICS;
+/* Requests' metrics of a net with fallbacks, after MDL__REQ_METRICS. */
+extern const metric_set MDL__FALLBACK_METRICS;
+
+/* mdl_series.c: the time series, one value per window and series from
+ * the increases of cumulative counters over the window. */
+
+/* What a series' value may read: the window (ending now, width s wide),
+ * the increases of its counters over it, and for a request scope the
+ * window's latency histogram: n observations in bins hist[lo..hi] (the
+ * others are empty and not to be read). */
+typedef struct series_at {
+    const mdl_net *net;
+    double now, width;      /* s */
+    const double *d;
+    const uint64_t *hist;
+    size_t lo, hi;
+    uint64_t n;
+} series_at;
+
+/* A series: its metric name, the cumulative counters it reads (at most
+ * 2) and how, and its value from their increases. Adding one is adding a
+ * row to a table of mdl_series.c. */
+struct series_def {
+    const char *name;
+    int ncounters;
+    void (*sample)(const mdl_net *net, const void *obj, double now,
+                   double *c);
+    double (*value)(const series_at *x);
+};
+
+/* The series of net's scopes, after mdl__results_build(). */
+int mdl__series_build(mdl_net *net);
+void mdl__series_free(mdl_net *net);
+/* At time 0 of a replication with result vector out: note the counters
+ * and schedule the first window's end. */
+void mdl__series_start(mdl_net *net, double *out);
+/* Just before the statistics are reset at now. */
+void mdl__series_rebase(mdl_net *net, double now);
+/* The calendar stopped: drop the pending window event. */
+void mdl__series_stop(mdl_net *net);
+/* The replication ended at end: close the windows left up to end, NaN
+ * for those after it. */
+void mdl__series_finish(mdl_net *net, double end);
 
 /* mdl_results.c: the result vector. */
 int mdl__results_build(mdl_net *net);
+/* The object metric i reads: a cls, service, replica, stage or edge_rt. */
+const void *mdl__results_obj(const mdl_net *net, size_t i);
 void mdl__results_free(mdl_net *net);
 void mdl__results_reset(mdl_net *net, double now);
 void mdl__results_collect(const mdl_net *net, double now, double *out);

@@ -118,6 +118,23 @@ static const metric_def REQ[] = {
     { "timed_out", "", MDL_RANGE_FRACTION, req_timed_out, 1 },
 };
 
+/* Finished requests that succeeded degraded: a fallback answered for a
+ * failed call. They count as available too. */
+static double req_degraded(const metric_at *x, const void *o)
+{
+    const cls *c = o;
+    double done = done_of(c);
+
+    (void)x;
+    return done > 0 ? c->degraded / done : NAN;
+}
+
+/* Only where some call edge falls back, so that other scenarios report
+ * what they did before. */
+static const metric_def FALLBACK[] = {
+    { "degraded", "", MDL_RANGE_FRACTION, req_degraded, 1 },
+};
+
 /* ---- services: sums and pooled means over their replicas ---- */
 
 static double sum_of(const service *sv, size_t offset)
@@ -329,7 +346,43 @@ static const metric_def SVC[] = {
     { "orphaned", "", MDL_RANGE_FRACTION, svc_orphaned, 1 },
     { "deadline_dropped", "", MDL_RANGE_FRACTION, svc_dropped, 1 },
     { "errors", "", MDL_RANGE_FRACTION, svc_errors, 1 },
+};
+
+/* Share of arrivals its rate limiter refused (mdl_ratelimit.h). */
+static double svc_rate_limited(const metric_at *x, const void *o)
+{
+    const service *sv = o;
+    double arr = SUM(sv, arrivals), lim = 0;
+    int r;
+
+    (void)x;
+    for (r = 0; r < sv->nrep; r++)
+        lim += sv->limiter->limited[r];
+    return arr > 0 ? lim / arr : 0.0;
+}
+
+/* Mean share of its replicas ejected by outlier detection. */
+static double svc_ejected(const metric_at *x, const void *o)
+{
+    return sim_twa_mean(&((const service *)o)->outlier->ejected_twa, x->now);
+}
+
+/* Only for services that have the pattern: the others report nothing
+ * new. */
+static const metric_def LIMIT[] = {
+    { "rate_limited", "", MDL_RANGE_FRACTION, svc_rate_limited, 1 },
+};
+
+static const metric_def OUTLIER[] = {
+    { "ejected", "", MDL_RANGE_FRACTION, svc_ejected, 1 },
+};
+
+/* Struck by crashes, hangs or updown failures. */
+static const metric_def UP[] = {
     { "up", "", MDL_RANGE_FRACTION, svc_up, MDL_QUIET_ONE },
+};
+
+static const metric_def AUTOSCALE[] = {
     { "replicas_mean", "", MDL_RANGE_ANY, svc_replicas, 0 },
 };
 
@@ -428,7 +481,8 @@ static double call_attempts(const metric_at *x, const void *o)
     return call_share(o, ((const edge_rt *)o)->attempts);
 }
 
-/* Calls whose last try a breaker short-circuited. */
+/* Calls whose last try a policy refused before it went out: an open
+ * breaker, a full bulkhead. */
 static double call_short(const metric_at *x, const void *o)
 {
     (void)x;
@@ -461,7 +515,12 @@ static const metric_def PUB[] = {
 
 const metric_set MDL__REQ_METRICS = SET(REQ);
 const metric_set MDL__SVC_METRICS = SET(SVC);
+const metric_set MDL__LIMIT_METRICS = SET(LIMIT);
+const metric_set MDL__OUTLIER_METRICS = SET(OUTLIER);
+const metric_set MDL__UP_METRICS = SET(UP);
+const metric_set MDL__AUTOSCALE_METRICS = SET(AUTOSCALE);
 const metric_set MDL__REP_METRICS = SET(REP);
 const metric_set MDL__STAGE_METRICS = SET(STAGE);
 const metric_set MDL__CALL_METRICS = SET(CALL);
 const metric_set MDL__PUB_METRICS = SET(PUB);
+const metric_set MDL__FALLBACK_METRICS = SET(FALLBACK);

@@ -11,7 +11,10 @@
  *   mdl_retry      whether to try again: policy, budget, throttle
  *   mdl_hedge      when to send another attempt of a hedged call
  *   mdl_breaker    the circuit breaker, a policy of the chain
+ *   mdl_bulkhead   the bulkhead, the chain's innermost policy
  *   mdl_autoscale  replicas that follow utilization
+ *   mdl_ratelimit  a service's rate limit, on its admission chain
+ *   mdl_outlier    a service's outlier detection, ejecting replicas
  *   mdl_failure    injected failures switched on and off; crashes,
  *                  hangs, replicas going up and down
  *   mdl_request    requests from start to end, ledgers, outcomes
@@ -105,6 +108,27 @@ static int build_stages(service *sv, const mdl_topology *t)
     return SIM_OK;
 }
 
+/* The server-side patterns of sv that policy asks for. */
+static int build_patterns(service *sv, const mdl_service_policy *policy)
+{
+    if (policy->rate_limit.on) {
+        if (!(sv->limiter = calloc(1, sizeof *sv->limiter))
+            || mdl_ratelimit_init(sv->limiter, &policy->rate_limit,
+                                  sv->nrep) != SIM_OK)
+            return SIM_ENOMEM;
+        sv->limiter_hook = mdl_ratelimit_admitter(sv->limiter);
+        sv->admit.n = 1;
+        sv->admit.a = &sv->limiter_hook;
+    }
+    if (policy->outlier.on
+        && (mdl_balancer_allow_ejection(&sv->lb) != SIM_OK
+            || !(sv->outlier = calloc(1, sizeof *sv->outlier))
+            || mdl_outlier_init(sv->outlier, &policy->outlier, &sv->lb,
+                                sv->nrep) != SIM_OK))
+        return SIM_ENOMEM;
+    return SIM_OK;
+}
+
 /* Which classes each edge applies to, looked up on the hot path. */
 static int build_applies(mdl_net *net)
 {
@@ -160,10 +184,10 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         sv->svc = v;
         sv->idx = (int)i;
         sv->nrep = v->replicas;
-        if (s->autoscale && s->autoscale[i].on) {
+        if (s->svc_policy && s->svc_policy[i].autoscale.on) {
             if (!(sv->as = calloc(1, sizeof *sv->as)))
                 goto nomem;
-            sv->nrep = (int)s->autoscale[i].max;
+            sv->nrep = (int)s->svc_policy[i].autoscale.max;
         }
         sv->has_post = !(v->post_service.kind == MDL_DIST_DET
                          && v->post_service.mean == 0);
@@ -183,9 +207,12 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
                 goto nomem;
             rp->st.check = v->deadline_check;
         }
-        if (sv->as && mdl_autoscaler_init(sv->as, &s->autoscale[i],
+        if (sv->as && mdl_autoscaler_init(sv->as,
+                                          &s->svc_policy[i].autoscale,
                                           &sv->rep[0].st, sizeof *sv->rep,
                                           &sv->lb) != SIM_OK)
+            goto nomem;
+        if (s->svc_policy && build_patterns(sv, &s->svc_policy[i]) != SIM_OK)
             goto nomem;
     }
     for (i = 0; i < net->ncls; i++) {
@@ -217,6 +244,9 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
                 goto nomem;
             net->hedge[s->calls[i].edge] = &s->calls[i].hedge;
         }
+        es->fallback = s->calls[i].fallback;
+        net->fallback |= es->fallback;
+        es->chain.p = es->hook;
         if (s->calls[i].breaker.on) {
             if (!(es->breaker = malloc(sizeof *es->breaker))
                 || mdl_breaker_init(es->breaker, &s->calls[i].breaker)
@@ -225,13 +255,20 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
                 es->breaker = NULL;
                 goto nomem;
             }
-            es->breaker_hook = mdl_breaker_hook(es->breaker);
-            es->chain.n = 1;
-            es->chain.p = &es->breaker_hook;
+            es->hook[es->chain.n++] = mdl_breaker_hook(es->breaker);
+        }
+        /* Inside the breaker (Resilience4j's order), which counts its
+         * refusals. */
+        if (s->calls[i].bulkhead.on) {
+            if (!(es->bulkhead = malloc(sizeof *es->bulkhead)))
+                goto nomem;
+            mdl_bulkhead_init(es->bulkhead, &s->calls[i].bulkhead);
+            es->hook[es->chain.n++] = mdl_bulkhead_hook(es->bulkhead, net);
         }
     }
-    if (build_applies(net) != SIM_OK || mdl__results_build(net) != SIM_OK
-        || mdl__failures_build(net) != SIM_OK)
+    if (build_applies(net) != SIM_OK || mdl__failures_build(net) != SIM_OK
+        || mdl__results_build(net) != SIM_OK
+        || mdl__series_build(net) != SIM_OK)
         goto nomem;
     *out = net;
     return SIM_OK;
@@ -292,16 +329,28 @@ void mdl_net_free(mdl_net *net)
         if (sv->as)
             mdl_autoscaler_destroy(sv->as);
         free(sv->as);
+        if (sv->limiter)
+            mdl_ratelimit_destroy(sv->limiter);
+        free(sv->limiter);
+        if (sv->outlier)
+            mdl_outlier_destroy(sv->outlier);
+        free(sv->outlier);
     }
     for (i = 0; net->cl && i < net->ncls; i++)
         free(net->cl[i].hist);
+    mdl__series_free(net);
     mdl__results_free(net);
     mdl__failures_free(net);
-    for (i = 0; net->es && i < net->nedges; i++)
+    for (i = 0; net->es && i < net->nedges; i++) {
         if (net->es[i].breaker) {
             mdl_breaker_destroy(net->es[i].breaker);
             free(net->es[i].breaker);
         }
+        if (net->es[i].bulkhead) {
+            mdl_bulkhead_destroy(net->es[i].bulkhead);
+            free(net->es[i].bulkhead);
+        }
+    }
     free(net->applies);
     free(net->hedge);
     free(net->sv);
@@ -384,8 +433,9 @@ static int has_timers(const mdl_net *net)
     return net->hedge != NULL;
 }
 
-/* Can a request fail: a capacity, an admission chain, a call policy, a
- * caller that stops waiting, an injected failure? */
+/* Can a request fail: a capacity, an admission chain, a call policy (a
+ * breaker that opens, a full bulkhead), a caller that stops waiting, an
+ * injected failure? */
 static int may_fail(const mdl_net *net)
 {
     size_t i;
@@ -411,12 +461,19 @@ static void reset_state(mdl_net *net)
         net->es[i].partitioned = 0;
         if (net->es[i].breaker)
             mdl_breaker_start(net->es[i].breaker);
+        if (net->es[i].bulkhead)
+            mdl_bulkhead_start(net->es[i].bulkhead);
     }
     net->timers = has_timers(net);
     net->may_fail = may_fail(net);
     for (i = 0; i < net->nsv; i++) {
         service *sv = &net->sv[i];
         mdl_balancer_reset(&sv->lb);
+        if (sv->limiter)
+            mdl_ratelimit_start(sv->limiter);
+        if (sv->outlier)
+            mdl_outlier_start(sv->outlier);
+        sv->sweeping = 0;
         for (r = 0; r < sv->nrep; r++) {
             replica *rp = &sv->rep[r];
             mdl_station_start(&rp->st, net->cal, sv->svc_rng, &net->oom);
@@ -443,6 +500,7 @@ static void reset_state(mdl_net *net)
 
 static void on_warmup_end(sim_cal *cal, sim_event *ev)
 {
+    mdl__series_rebase(ev->obj, sim_cal_now(cal));
     mdl__results_reset(ev->obj, sim_cal_now(cal));
 }
 
@@ -527,7 +585,8 @@ static int deadlocked(mdl_net *net, sim_diag *d)
     free(held);
     sim_diag_set(d, net->s->path, 0, 0, "deadlock at t = %g s: %ld "
                  "request%s in the system and no event left to move %s "
-                 "(held at services %s)", sim_cal_drained_at(net->cal),
+                 "(held at services %s)", net->ts.quiet_at >= 0
+                 ? net->ts.quiet_at : sim_cal_drained_at(net->cal),
                  net->active, net->active == 1 ? "" : "s",
                  net->active == 1 ? "it" : "them", names);
     return SIM_ESTALL;
@@ -553,7 +612,10 @@ int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
     if (s->warmup > 0 && !net->oom)
         mdl__schedule(net, s->warmup, on_warmup_end, net, 0);
     if (!net->oom)
+        mdl__series_start(net, out + mdl_net_series_offset(net));
+    if (!net->oom)
         rc = sim_cal_run(net->cal, s->warmup + s->duration);
+    mdl__series_stop(net);
     if (net->oom) {
         rc = SIM_ENOMEM;
         goto done;
@@ -564,6 +626,7 @@ int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
         rc = deadlocked(net, d);
     if (rc != SIM_OK)
         goto done;
+    mdl__series_finish(net, sim_cal_now(net->cal));
     mdl__results_collect(net, sim_cal_now(net->cal), out);
     if (events)
         *events = sim_cal_fired(net->cal);

@@ -11,7 +11,10 @@
  * Each replication fills one result vector: first the metrics named by
  * mdl_net_scope()/mdl_net_metric() (units: s, 1/s, fractions), then one
  * latency histogram of SIM_HIST_BINS counts per histogram scope (the
- * system, then each class), for latency_hist.csv.
+ * system, then each class), for latency_hist.csv; then, from
+ * mdl_net_series_offset(), the time series for timeseries.csv: the
+ * time the replication ended (s), then window by window the value of
+ * each series (NaN for windows after the end).
  */
 #ifndef MDL_NET_H
 #define MDL_NET_H
@@ -51,6 +54,24 @@ const char *mdl_net_hist_scope(const mdl_net *net, size_t h);
 /* Doubles in one replication's result vector. */
 size_t mdl_net_result_len(const mdl_net *net);
 
+/* Time series: system and class:NAME (throughput, availability,
+ * latency_p50, latency_p99, attempts), service:NAME (utilization,
+ * queue_mean), call:A->B with a breaker (breaker_open), in scope order;
+ * valid while net lives. */
+size_t mdl_net_nseries(const mdl_net *net);
+const char *mdl_net_series_scope(const mdl_net *net, size_t i);
+const char *mdl_net_series_metric(const mdl_net *net, size_t i);
+/* Windows per replication, and where window k starts and ends (s from
+ * the start of the replication, warm-up included; the last ends at
+ * warm-up + duration). A replication that ended at t (run.requests) has
+ * a last window ending at t and NaN after it. */
+size_t mdl_net_nwindows(const mdl_net *net);
+double mdl_net_window_start(const mdl_net *net, size_t k);
+double mdl_net_window_end(const mdl_net *net, size_t k);
+/* Where the time series start in the result vector: the end time, then
+ * window k, series i at offset + 1 + k * mdl_net_nseries() + i. */
+size_t mdl_net_series_offset(const mdl_net *net);
+
 /* Have fn(ctx, fraction) told, now and then during a replication, how
  * far through its simulated time it is (0..1). fn must not touch net.
  * Reporting never changes the simulation. NULL turns it off. */
@@ -58,7 +79,10 @@ void mdl_net_set_progress(mdl_net *net, void (*fn)(void *ctx, double frac),
                           void *ctx);
 
 /* A finished request, as an observer sees it. */
-enum { MDL_REQ_OK, MDL_REQ_REJECTED, MDL_REQ_FAILED, MDL_REQ_TIMED_OUT };
+enum {
+    MDL_REQ_OK, MDL_REQ_REJECTED, MDL_REQ_FAILED, MDL_REQ_TIMED_OUT,
+    MDL_REQ_DEGRADED        /* a success, a fallback answering for a call */
+};
 typedef struct mdl_net_req {
     uint64_t id;            /* unique in the replication, increasing in
                                the order requests start */

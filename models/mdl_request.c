@@ -3,7 +3,9 @@
  * flow object, the ledger of where a request spent its time, and the
  * request-level statistics, outcome and observer.
  *
- * A request's latency and outcome are counted when its root visit ends.
+ * A request's latency and outcome are counted when its root visit ends;
+ * a degraded one (a fallback answered for a failed call) is a success,
+ * counted as such and among the degraded.
  * Where requests can fail (a capacity somewhere), each visit's queueing
  * and working time goes into the request's ledger and is credited to the
  * replicas only if the request succeeds: self_per_request and self_share
@@ -97,9 +99,10 @@ static void event_end(mdl_net *net, flow *f, int cause, double now)
     }
 }
 
-void mdl__request_end(mdl_net *net, flow *f, int cause, double now)
+void mdl__request_end(mdl_net *net, flow *f, int outcome, double now)
 {
     double lat = now - f->t_start;
+    int cause = outcome == MDL_REQ_DEGRADED ? 0 : outcome;  /* a success */
     cls *c;
 
     net->active--;
@@ -122,6 +125,10 @@ void mdl__request_end(mdl_net *net, flow *f, int cause, double now)
         sim_hist_add(net->sys.hist, lat);
         c->ok++;
         net->sys.ok++;
+        if (__builtin_expect(outcome != 0, 0)) {
+            c->degraded++;
+            net->sys.degraded++;
+        }
     } else if (cause == MDL_REQ_REJECTED) {
         c->rejected++;
         net->sys.rejected++;
@@ -135,7 +142,7 @@ void mdl__request_end(mdl_net *net, flow *f, int cause, double now)
     if (net->observer) {
         mdl_net_req r = {
             f->key, f->cls, f->t_start, now,
-            cause ? cause : MDL_REQ_OK
+            outcome ? outcome : MDL_REQ_OK
         };
         net->observer(net->observer_ctx, &r);
     }

@@ -5,7 +5,7 @@
  * replication.
  *
  * Scopes, in result order: system, class:NAME, then per service
- * service:NAME, replica:NAME#R (several replicas only), stage:NAME#S
+ * service:NAME (with the metrics of its patterns, if any), replica:NAME#R (several replicas only), stage:NAME#S
  * (stages with calls), then per edge call:A->B or publish:A->B, with #K
  * when several edges of a kind join the same two services (K counts from
  * 0 in file order). Histograms follow: the system's, then each class's.
@@ -59,6 +59,14 @@ static int add_service(mdl_net *net, const service *sv, char *scope,
 
     snprintf(scope, len, "service:%s", sv->svc->name);
     rc = add(net, scope, MDL__SVC_METRICS, sv, delay);
+    if (rc == SIM_OK && sv->limiter)
+        rc = add(net, scope, MDL__LIMIT_METRICS, sv, delay);
+    if (rc == SIM_OK && sv->outlier)
+        rc = add(net, scope, MDL__OUTLIER_METRICS, sv, delay);
+    if (rc == SIM_OK && sv->faulty)
+        rc = add(net, scope, MDL__UP_METRICS, sv, delay);
+    if (rc == SIM_OK && sv->as)
+        rc = add(net, scope, MDL__AUTOSCALE_METRICS, sv, delay);
     for (r = 0; rc == SIM_OK && sv->nrep > 1 && r < sv->nrep; r++) {
         snprintf(scope, len, "replica:%s#%d", sv->svc->name, r);
         rc = add(net, scope, MDL__REP_METRICS, &sv->rep[r], delay);
@@ -98,15 +106,31 @@ static int add_edge(mdl_net *net, size_t i, char *scope, size_t len)
     return add(net, scope, MDL__PUB_METRICS, &net->es[i], 0);
 }
 
+/* Metrics of a request scope: the fallback's only where there is one. */
+static int add_requests(mdl_net *net, const char *scope, const cls *c)
+{
+    int rc = add(net, scope, MDL__REQ_METRICS, c, 0);
+
+    if (rc == SIM_OK && net->fallback)
+        rc = add(net, scope, MDL__FALLBACK_METRICS, c, 0);
+    return rc;
+}
+
+/* How many metrics each request scope has. */
+static size_t req_metrics(const mdl_net *net)
+{
+    return MDL__REQ_METRICS.n + (net->fallback ? MDL__FALLBACK_METRICS.n : 0);
+}
+
 int mdl__results_build(mdl_net *net)
 {
     char scope[1200];
     size_t i;
-    int rc = add(net, "system", MDL__REQ_METRICS, &net->sys, 0);
+    int rc = add_requests(net, "system", &net->sys);
 
     for (i = 0; rc == SIM_OK && i < net->ncls; i++) {
         snprintf(scope, sizeof scope, "class:%s", net->s->classes[i].name);
-        rc = add(net, scope, MDL__REQ_METRICS, &net->cl[i], 0);
+        rc = add_requests(net, scope, &net->cl[i]);
     }
     for (i = 0; rc == SIM_OK && i < net->nsv; i++)
         rc = add_service(net, &net->sv[i], scope, sizeof scope);
@@ -134,6 +158,7 @@ static void reset_cls(cls *c)
     sim_tally_reset(&c->lat);
     sim_hist_reset(c->hist);
     c->entered = c->ok = c->rejected = c->failed = c->timed_out = 0;
+    c->degraded = 0;
 }
 
 void mdl__results_reset(mdl_net *net, double now)
@@ -158,6 +183,10 @@ void mdl__results_reset(mdl_net *net, double now)
             mdl_autoscaler_reset_stats(sv->as, now);
         for (k = 0; k < (size_t)sv->nstages; k++)
             sim_tally_reset(&sv->stages[k].dur);
+        if (sv->limiter)
+            mdl_ratelimit_clear(sv->limiter);
+        if (sv->outlier)
+            mdl_outlier_reset_stats(sv->outlier, now);
     }
     for (i = 0; i < net->ncls; i++)
         reset_cls(&net->cl[i]);
@@ -233,10 +262,16 @@ size_t mdl_net_nhists(const mdl_net *net)
 
 const char *mdl_net_hist_scope(const mdl_net *net, size_t h)
 {
-    return net->metrics[h * MDL__REQ_METRICS.n].scope;
+    return net->metrics[h * req_metrics(net)].scope;
 }
 
 size_t mdl_net_result_len(const mdl_net *net)
 {
-    return net->nmetrics + mdl_net_nhists(net) * SIM_HIST_BINS;
+    return net->nmetrics + mdl_net_nhists(net) * SIM_HIST_BINS + 1
+           + net->ts.nwin * net->ts.n;
+}
+
+const void *mdl__results_obj(const mdl_net *net, size_t i)
+{
+    return net->metrics[i].obj;
 }

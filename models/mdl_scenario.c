@@ -3,8 +3,9 @@
  * overrides, and assembles the scenario from its blocks.
  *
  * Reading is one pass over libyaml's node tree (mdl_yaml.c), one function
- * per block: the top level, `run:` and `services:` here, `workload:` in
- * mdl_scenario_workload.c, `calls:` in mdl_scenario_calls.c; `--set`
+ * per block: the top level, `run:` and `services:` here (its patterns in
+ * mdl_scenario_services.c), `workload:` in mdl_scenario_workload.c,
+ * `calls:` in mdl_scenario_calls.c; `--set`
  * overrides edit the tree first (mdl_scenario_override.c).
  */
 #include <errno.h>
@@ -34,6 +35,7 @@ static const key_desc run_keys[] = {
     { "seed", KEY_SEED, SCN(seed) },
     { "requests", KEY_LONG, 0, (double)MDL_REQUESTS_MAX, 0, SCN(requests) },
     { "confidence", KEY_LEVEL, 0, 1, 0, SCN(confidence) },
+    { "window", KEY_TIME, 0, MDL_TIME_MAX, 1, SCN(window) },
 };
 static const map_desc run_map = MAP("key", run_keys);
 
@@ -67,8 +69,16 @@ static int attr_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 {
     mdl_service *svc = arg;
     char err[512];
-    const char *t;
+    const char *t, *hint;
 
+    if (mdl__scenario_service_pattern(key))
+        return mdl__scenario_service_pattern_read(
+            c, (int)(svc - c->s->topo->services), key, k, v);
+    /* A mapping under a misspelt pattern's name. */
+    if (v->type != YAML_SCALAR_NODE
+        && (hint = mdl__scenario_service_pattern_hint(key)))
+        return mdl__yaml_err(c, k, 0, "unknown key '%s' in service '%s'; "
+                             "did you mean '%s'?", key, svc->name, hint);
     if (v->type != YAML_SCALAR_NODE)
         return mdl__yaml_err(c, v, 0, "'%s' of service '%s' must be a "
                              "value, found %s", key, svc->name,
@@ -76,8 +86,12 @@ static int attr_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
     t = mdl__yaml_scalar(v);
     if (mdl_service_set(svc, key, t, c->s->dir, err, sizeof err) != SIM_OK) {
         /* Unknown attributes are the key's fault, bad values the value's. */
-        yaml_node_t *at = strstr(err, "unknown attribute") ? k : v;
-        return mdl__yaml_err(c, at, 0, "%s", err);
+        int unknown = strstr(err, "unknown attribute") != NULL;
+        if (unknown && (hint = mdl__scenario_service_pattern_hint(key)))
+            return mdl__yaml_err(c, k, 0, "unknown key '%s' in service "
+                                 "'%s'; did you mean '%s'?", key, svc->name,
+                                 hint);
+        return mdl__yaml_err(c, unknown ? k : v, 0, "%s", err);
     }
     return SIM_OK;
 }
@@ -96,11 +110,45 @@ static int svc_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 
 /* ---- the size of a run ---- */
 
+double mdl_scenario_window(const mdl_scenario *s)
+{
+    double w = (s->warmup + s->duration) / 100, e, m;
+
+    if (s->window > 0)
+        return s->window;
+    if (!(w > 0))
+        return 1.0;
+    /* w = m 10^e with 1 <= m < 10, m rounded to 1, 2, 5 or 10 at the
+     * geometric means of its neighbours. */
+    e = floor(log10(w));
+    m = w / pow(10, e);
+    m = m < sqrt(2) ? 1 : m < sqrt(10) ? 2 : m < sqrt(50) ? 5 : 10;
+    return m * pow(10, e);
+}
+
+double mdl_scenario_windows(const mdl_scenario *s)
+{
+    double q = (s->warmup + s->duration) / mdl_scenario_window(s);
+    double r = nearbyint(q);
+
+    if (r >= 1 && fabs(q - r) <= 1e-9 * r)
+        return r;
+    return ceil(q);
+}
+
+/* The series of the time series, at most: five per request scope, three
+ * per service, one per call edge (its breaker). */
+static double series_of(const mdl_scenario *s)
+{
+    return 5.0 * (double)(1 + s->nclasses)
+           + 3.0 * (double)s->topo->nservices + (double)s->topo->nedges;
+}
+
 /* Doubles in one replication's result vector, an upper estimate of
  * mdl_net_result_len() from what mdl_net.h documents: metrics, then a
  * latency histogram of SIM_HIST_BINS counts for the system and for each
  * request class. Up to 16 metrics per request scope, service and edge
- * (stages included) and 4 per replica. */
+ * (stages included) and 4 per replica; then the time series. */
 static double result_doubles(const mdl_scenario *s)
 {
     const mdl_topology *t = s->topo;
@@ -108,9 +156,17 @@ static double result_doubles(const mdl_scenario *s)
                + 16.0 * (double)t->nservices + 16.0 * (double)t->nedges;
     size_t i;
 
-    for (i = 0; i < t->nservices; i++)
-        n += 4.0 * t->services[i].replicas;
-    return n;
+    for (i = 0; i < t->nservices; i++) {
+        double rep = t->services[i].replicas;
+        if (s->svc_policy && s->svc_policy[i].autoscale.on)
+            rep = (double)s->svc_policy[i].autoscale.max;   /* slots */
+        n += 4.0 * rep;
+    }
+    /* The patterns' and failures' metrics (rate_limited, ejected, up,
+     * replicas_mean). */
+    if (s->svc_policy || s->nfailures)
+        n += 4.0 * (double)t->nservices;
+    return n + 1 + mdl_scenario_windows(s) * series_of(s);
 }
 
 /* Do the results of s->replications replications fit MDL_RESULTS_MAX? If
@@ -278,6 +334,17 @@ static int read_scenario(ctx *c)
         return rc;
     if (!mdl__yaml_lookup(c, v, "duration"))
         return mdl__yaml_err(c, v, 0, "missing key 'duration' in 'run'");
+    if ((k = mdl__yaml_lookup(c, v, "window"))
+        && mdl_scenario_windows(s) > MDL_WINDOWS_MAX)
+        return mdl__yaml_err(c, k, 0, "'window' of %g s makes %.0f "
+                             "time-series windows over warm-up and duration "
+                             "(%g s), more than the %d qmesh keeps (each is "
+                             "a row of timeseries.csv per series and "
+                             "replication); use a window of at least %g s",
+                             s->window,
+                             mdl_scenario_windows(s), s->warmup + s->duration,
+                             MDL_WINDOWS_MAX, (s->warmup + s->duration)
+                                              / MDL_WINDOWS_MAX);
     if (results_fit(s, why, sizeof why))
         return SIM_OK;
     /* At the replications, or at the workloads whose classes take it. */
@@ -385,7 +452,7 @@ void mdl_scenario_free(mdl_scenario *s)
         mdl_dist_destroy(&s->failures[i].mttr);
     }
     free(s->failures);
-    free(s->autoscale);
+    free(s->svc_policy);
     mdl_topology_free(s->topo);
     free(s->path);
     free(s->dir);

@@ -33,6 +33,10 @@
 #define MDL_POPULATION_MAX 10000
 #define MDL_REQUESTS_MAX 1000000000000L
 #define MDL_RESULTS_MAX ((size_t)1 << 30)
+/* Time-series windows of a replication: one row per window and series in
+ * timeseries.csv, so 10^5 windows of a few dozen series and ten
+ * replications already make tens of millions of rows. */
+#define MDL_WINDOWS_MAX 100000
 
 typedef struct mdl_workload {
     char *name;             /* owned, unique */
@@ -84,6 +88,9 @@ typedef struct mdl_failure {
     int line;               /* where it is written; 0: unknown */
 } mdl_failure;
 
+/* "slow", "error", "partition"... as `mode:` spells it. */
+const char *mdl_fail_mode_name(mdl_fail_mode m);
+
 /* Outcomes a retry policy retries (bits of mdl_retry_policy.on). */
 enum {
     MDL_RETRY_ON_ERROR = 1, MDL_RETRY_ON_TIMEOUT = 2, MDL_RETRY_ON_REJECTED = 4
@@ -117,16 +124,13 @@ typedef struct mdl_breaker_policy {
     long half_open_calls;   /* 10 */
 } mdl_breaker_policy;
 
-/* A service's autoscaling policy (`services: NAME: autoscale:`;
- * mdl_autoscale.h). */
-typedef struct mdl_autoscale_policy {
-    int on;                 /* the service scales */
-    double target;          /* utilization, (0, 1] */
-    long min, max;          /* replicas, 1 <= min <= max */
-    double interval;        /* s between decisions (HPA: 15 s) */
-    double delay;           /* s from start to taking calls */
-    double cooldown;        /* s after a change before a scale-down */
-} mdl_autoscale_policy;
+/* A call edge's bulkhead (Resilience4j's SemaphoreBulkhead; its
+ * defaults are those of BulkheadConfig). */
+typedef struct mdl_bulkhead_policy {
+    int on;                 /* a bulkhead is configured */
+    long max_concurrent;    /* attempts in flight at most, 25 */
+    double max_wait;        /* s an attempt may wait for a permit, 0 */
+} mdl_bulkhead_policy;
 
 /* A call edge's hedging policy (gRPC's hedgingPolicy, gRFC A6): the
  * first attempt goes out at once, another every delay while no answer
@@ -147,7 +151,50 @@ typedef struct mdl_call_policy {
     mdl_retry_policy retry;
     mdl_breaker_policy breaker;
     mdl_hedge_policy hedge;
+    mdl_bulkhead_policy bulkhead;
+    int fallback;           /* a call that fails is answered locally */
 } mdl_call_policy;
+
+/* A service's rate limiter (`services: NAME: rate_limit:`): Envoy's
+ * local rate limit, one token bucket per replica as each replica's
+ * sidecar has its own; see mdl_ratelimit.h. */
+typedef struct mdl_rate_limit_policy {
+    int on;                 /* a limiter is configured */
+    double rate;            /* tokens per second per replica, > 0 */
+    long burst;             /* bucket size (Envoy's max_tokens), >= 1 */
+} mdl_rate_limit_policy;
+
+/* A service's outlier detection (`services: NAME: outlier:`): Envoy's
+ * consecutive-5xx detection with its defaults; see mdl_outlier.h. */
+typedef struct mdl_outlier_policy {
+    int on;                 /* a detector is configured */
+    long consecutive;       /* errors in a row that eject, 5 */
+    double interval;        /* s between sweeps, 10 */
+    double base_ejection;   /* s, 30 */
+    double max_ejection;    /* s, max(300, base_ejection) */
+    double max_percent;     /* % of replicas ejected at most, 10 */
+    int always_eject_one;   /* Envoy's always_eject_one_host, 0 */
+} mdl_outlier_policy;
+
+/* A service's autoscaling policy (`services: NAME: autoscale:`;
+ * mdl_autoscale.h). */
+typedef struct mdl_autoscale_policy {
+    int on;                 /* the service scales */
+    double target;          /* utilization, (0, 1] */
+    long min, max;          /* replicas, 1 <= min <= max */
+    double interval;        /* s between decisions (HPA: 15 s) */
+    double delay;           /* s from start to taking calls */
+    double cooldown;        /* s after a change before a scale-down */
+} mdl_autoscale_policy;
+
+/* Server-side patterns of one service (`services:` keys that hold a
+ * mapping). A pattern added here must also be refused by the allow-list
+ * of exact models (analysis/ana_theory.c). */
+typedef struct mdl_service_policy {
+    mdl_rate_limit_policy rate_limit;
+    mdl_outlier_policy outlier;
+    mdl_autoscale_policy autoscale;
+} mdl_service_policy;
 
 typedef struct mdl_scenario {
     char *path;             /* owned: the file as given */
@@ -165,13 +212,15 @@ typedef struct mdl_scenario {
     unsigned replications;  /* >= 1 */
     uint64_t seed;
     double confidence;      /* CI level, e.g. 0.95 */
+    double window;          /* run.window, s; 0: not given (see
+                               mdl_scenario_window()) */
     int workload_line;      /* line of the `workload:` key */
     size_t ncalls;
     mdl_call_policy *calls; /* owned, in file order, each edge at most once */
     size_t nfailures;
     mdl_failure *failures;  /* owned, in file order */
-    mdl_autoscale_policy *autoscale;    /* owned: per service, or NULL
-                                           when none scales */
+    mdl_service_policy *svc_policy; /* owned: NULL when no service has a
+                               pattern, else one per topology service */
 } mdl_scenario;
 
 /* Read path, apply the overrides sets[0..nsets-1] ("a.b.c=value"), load
@@ -186,6 +235,14 @@ void mdl_scenario_free(mdl_scenario *s);
  * MDL_RESULTS_MAX bytes. The loader checks the file's own values. Returns
  * SIM_OK or SIM_EPARSE with d filled. */
 int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d);
+/* The width of the time-series windows (s): run.window, or when the file
+ * gives none the 1-2-5 x 10^k value nearest (in ratio) to a hundredth of
+ * warm-up + duration, so that there are about 100 windows (71 to 159). */
+double mdl_scenario_window(const mdl_scenario *s);
+/* Windows per replication: (warm-up + duration) / window rounded up (a
+ * window that fits to 1e-9 of its width counts whole); the last may be
+ * shorter than the others. */
+double mdl_scenario_windows(const mdl_scenario *s);
 /* Does topology edge e apply to requests of class c (its `types`)? */
 int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c);
 

@@ -22,9 +22,9 @@
  * "caller->callee", or "caller->callee#K" for the K-th, from 0 in file
  * order, of the call edges between the two services. Names hold neither
  * "->" nor '#' (mdl_name.h), so a key splits one way only. Of the call
- * policies of DESIGN.md section 4, timeout, deadline, retry, hedge and
- * breaker are simulated; the others are known keys, each refused as not
- * simulated yet; any other key is unknown.
+ * policies of DESIGN.md section 4, timeout, deadline, retry, hedge,
+ * breaker, bulkhead and fallback are simulated; any other key is
+ * unknown.
  *
  * retry follows Envoy where both systems have a setting (one retry
  * unless attempts says otherwise; backoff jitter(base=25ms) with a cap
@@ -33,15 +33,6 @@
  * and grpc-java's service config parser): attempts from 2 to 5, delay
  * zero or more, no retry on the same edge.
  */
-static int policy_later(ctx *c, const char *key, yaml_node_t *k,
-                        yaml_node_t *v, void *arg)
-{
-    const mdl_call_policy *cp = arg;
-
-    (void)v;
-    return mdl__yaml_err(c, k, 0, "call policy '%s' in calls '%s' is not "
-                         "supported yet", key, cp->key);
-}
 
 #define POL(field) .off = offsetof(mdl_call_policy, field)
 #define RETRY(field) .off = offsetof(mdl_retry_policy, field)
@@ -288,6 +279,53 @@ static int read_breaker(ctx *c, const char *key, yaml_node_t *k,
     return mdl__yaml_walk(c, v, where, &breaker_map, b);
 }
 
+#define BLK(field) .off = offsetof(mdl_bulkhead_policy, field)
+#define CONCURRENT_MAX 1000000
+
+static const key_desc bulkhead_keys[] = {
+    { "max_concurrent", KEY_LONG, 1, CONCURRENT_MAX, 0, BLK(max_concurrent) },
+    { "max_wait", KEY_TIME, 0, MDL_TIME_MAX, 0, BLK(max_wait) },
+};
+static const map_desc bulkhead_map = MAP("bulkhead key", bulkhead_keys);
+
+/* `bulkhead`: Resilience4j's defaults for what is left out. */
+static int read_bulkhead(ctx *c, const char *key, yaml_node_t *k,
+                         yaml_node_t *v, void *arg)
+{
+    mdl_call_policy *cp = arg;
+    mdl_bulkhead_policy *b = &cp->bulkhead;
+    char where[300];
+
+    (void)key;
+    (void)k;
+    b->on = 1;
+    b->max_concurrent = 25;     /* maxConcurrentCalls */
+    b->max_wait = 0;            /* maxWaitDuration */
+    snprintf(where, sizeof where, "'bulkhead' of calls '%s'", cp->key);
+    return mdl__yaml_walk(c, v, where, &bulkhead_map, b);
+}
+
+/* `fallback`: a boolean, written as everywhere else. */
+static int read_fallback(ctx *c, const char *key, yaml_node_t *k,
+                         yaml_node_t *v, void *arg)
+{
+    static const char *const words[] = { "true", "false", "1", "0" };
+    mdl_call_policy *cp = arg;
+    const char *t = mdl__yaml_want_scalar(c, v, key);
+    size_t i;
+
+    (void)k;
+    if (!t)
+        return SIM_EPARSE;
+    for (i = 0; i < NKEYS(words) && strcmp(t, words[i]); i++)
+        ;
+    if (i == NKEYS(words))
+        return mdl__yaml_err(c, v, 0, "'fallback' must be true or false "
+                             "(or 1 or 0), found '%s'", t);
+    cp->fallback = i % 2 == 0;
+    return SIM_OK;
+}
+
 static const key_desc retry_keys[] = {
     { "attempts", KEY_LONG, 1, ATTEMPTS_MAX, 0, RETRY(attempts) },
     { "on", KEY_SET, .set = read_on },
@@ -396,8 +434,8 @@ static const key_desc policy_keys[] = {
     { "retry", KEY_SET, .set = read_retry },
     { "hedge", KEY_SET, .set = read_hedge },
     { "breaker", KEY_SET, .set = read_breaker },
-    { "bulkhead", KEY_SET, .set = policy_later },
-    { "fallback", KEY_SET, .set = policy_later },
+    { "bulkhead", KEY_SET, .set = read_bulkhead },
+    { "fallback", KEY_SET, .set = read_fallback },
 };
 static const map_desc policy_map = MAP("call policy key", policy_keys);
 

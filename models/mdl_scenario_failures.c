@@ -48,6 +48,11 @@ static const char *const modes[] = {
     "slow", "error", "partition", "crash", "hang", "updown"
 };
 
+const char *mdl_fail_mode_name(mdl_fail_mode m)
+{
+    return (size_t)m < sizeof modes / sizeof *modes ? modes[m] : "?";
+}
+
 /* A time at node v, into *x: at (>= 0) or, when positive, for (> 0). */
 static int read_time(ctx *c, yaml_node_t *v, int positive, double *x)
 {
@@ -152,6 +157,12 @@ static int read_failure(ctx *c, yaml_node_t *n)
         if ((f.service = mdl_topology_find(s->topo, name)) < 0)
             return mdl__scenario_unknown_service(c, a.service, 0, name,
                                                  "in 'failures'");
+        if ((f.mode == MDL_FAIL_CRASH || f.mode == MDL_FAIL_HANG
+             || f.mode == MDL_FAIL_UPDOWN)
+            && s->svc_policy && s->svc_policy[f.service].autoscale.on)
+            return mdl__yaml_err(c, a.mode, 0, "failure mode '%s' on "
+                                 "service '%s', which autoscales, is not "
+                                 "supported yet", mode, name);
         if (a.replicas) {
             long nrep = s->topo->services[f.service].replicas;
             if ((rc = mdl__yaml_parse_long(c, a.replicas, "replicas", 1,

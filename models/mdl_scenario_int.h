@@ -162,6 +162,14 @@ int mdl__scenario_calls_read(ctx *c, yaml_node_t *v);
  * into *edge; what names the key in messages ("calls", "edge"). */
 int mdl__scenario_call_edge(ctx *c, yaml_node_t *k, const char *key,
                             const char *what, size_t *edge);
+/* Is key a server-side pattern of `services:` (its value a mapping)? */
+int mdl__scenario_service_pattern(const char *key);
+/* The pattern key closest to key, or NULL. */
+const char *mdl__scenario_service_pattern_hint(const char *key);
+/* Read pattern key (node k, value v) of service svc into c->s->svc_policy
+ * (mdl_scenario_services.c). */
+int mdl__scenario_service_pattern_read(ctx *c, int svc, const char *key,
+                                       yaml_node_t *k, yaml_node_t *v);
 /* Read the `failures:` list v into c->s->failures. */
 int mdl__scenario_failures_read(ctx *c, yaml_node_t *v);
 

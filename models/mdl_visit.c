@@ -64,6 +64,7 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
     v->w.state = MDL_WORK_IDLE;
     v->w.holds = 0;
     v->cause = 0;
+    v->degraded = 0;
     v->deadline = caller ? caller->deadline : INFINITY;
     v->calls = NULL;
     v->pending = 0;
@@ -81,14 +82,14 @@ static inline void answer(mdl_net *net, visit *v, int refused, int later,
     mdl_call *c = v->caller;
     unsigned gen = v->caller_gen;
     flow *f = v->fl;
-    int cause = v->cause;
+    int cause = v->cause, degraded = v->degraded;
 
     SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds && !v->calls);
     v->state = VISIT_DONE;
     mdl_pool_put(&net->visits, v);
     f->visits--;
     if (!c) {
-        mdl__request_end(net, f, cause, now);
+        mdl__request_end(net, f, cause ? cause : degraded, now);
         return;
     }
     if (f->ended && f->visits == 0) {
@@ -97,6 +98,10 @@ static inline void answer(mdl_net *net, visit *v, int refused, int later,
         mdl__request_free(net, f);
         return;
     }
+    /* A success that a fallback made in part, answered now to the call
+     * that waits for it: its caller is degraded in turn. */
+    if (__builtin_expect(degraded, 0) && !cause && c->gen == gen)
+        c->parent->degraded = degraded;
     /* Refused here, or failed because of a call of its own. */
     mdl__call_answer(net, c, gen, !cause ? MDL_CALL_OK
                                  : refused ? MDL_CALL_REJECTED
@@ -156,7 +161,7 @@ static void leave(mdl_net *net, visit *v, double now)
     r->n--;
     r->departures++;
     if (sv->admit.n)
-        mdl_admission_leave(&sv->admit, now);
+        mdl_admission_leave(&sv->admit, (int)(r - sv->rep), now);
     mdl__request_visited(net, v->fl, r, v->w.self);
     sim_twa_set(&r->jobs, now, r->n);
     sim_tally_add(&r->resp, now - v->t_arrive);
@@ -299,9 +304,13 @@ void mdl__visit_joined(mdl_net *net, visit *v, double now)
 static inline int admit(mdl_net *net, visit *v, replica *r, double now)
 {
     service *sv = r->sv;
+    int ri = (int)(r - sv->rep);
 
     if ((r->cap > 0 && r->n >= r->cap)
-        || (sv->admit.n && !mdl_admission_admit(&sv->admit, now))) {
+        || (sv->admit.n && !mdl_admission_admit(&sv->admit, ri, now))) {
+        if (__builtin_expect(sv->outlier != NULL, 0))
+            mdl__outlier_refused(net, v, sv, r->cap > 0 && r->n >= r->cap,
+                                 now);
         r->rejected++;
         v->cause = MDL_REQ_REJECTED;
         answer(net, v, 1, 1, now);
@@ -342,10 +351,13 @@ static __attribute__((noinline)) void arrive_listed(mdl_net *net, visit *v,
 void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
 {
     service *sv = &net->sv[svi];
-    replica *r = &sv->rep[mdl_balancer_pick(&sv->lb, v->fl->key, sv->lb_rng,
-                                            &sv->rep[0].n, sizeof *r)];
+    int ri = mdl_balancer_pick(&sv->lb, v->fl->key, sv->lb_rng,
+                               &sv->rep[0].n, sizeof(replica));
+    replica *r = &sv->rep[ri];
 
     SIM_INVARIANT(v->w.state == MDL_WORK_IDLE && !v->w.holds);
+    if (__builtin_expect(sv->outlier != NULL, 0))
+        mdl__outlier_reached(v, sv, ri);
     r->arrivals++;
     if (__builtin_expect(r->cold, 0) && net->track)
         arrive_listed(net, v, r, now);
@@ -368,7 +380,7 @@ void mdl__visit_fail(mdl_net *net, visit *v, double now)
     r->n--;
     r->departures++;
     if (r->sv->admit.n)
-        mdl_admission_leave(&r->sv->admit, now);
+        mdl_admission_leave(&r->sv->admit, (int)(r - r->sv->rep), now);
     sim_twa_set(&r->jobs, now, r->n);
     answer(net, v, 0, 1, now);
 }

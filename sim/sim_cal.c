@@ -49,6 +49,7 @@ struct sim_cal {
     int stopped;
     uint64_t same;          /* events fired at the current instant */
     double drained;         /* when the calendar last ran empty (s) */
+    double before;          /* the clock before it last advanced (s) */
     uint64_t stall_limit;
 };
 
@@ -204,6 +205,7 @@ int sim_cal_run(sim_cal *cal, double until)
             return SIM_OK;
         }
         if (ev->time != cal->now) {
+            cal->before = cal->now;
             cal->same = 0;
             if (sim_sig_caught)
                 return SIM_EINTR;
@@ -229,6 +231,13 @@ int sim_cal_run(sim_cal *cal, double until)
         cal->now = until;
     }
     return SIM_OK;
+}
+
+/* An event at the instant of the one before it has same > 0; one that
+ * advanced the clock has same == 0 and the earlier instant in before. */
+double sim_cal_before(const sim_cal *cal)
+{
+    return cal->same ? cal->now : cal->before;
 }
 
 double sim_cal_drained_at(const sim_cal *cal)

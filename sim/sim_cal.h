@@ -53,6 +53,12 @@ int sim_cal_run(sim_cal *cal, double until);
 /* The time of the last event fired before the calendar last ran empty
  * in sim_cal_run() (which then moves the clock on to until). */
 double sim_cal_drained_at(const sim_cal *cal);
+/* Within a handler: the clock before this event, that is the time of
+ * the event fired before it (0 for the first; where an earlier
+ * sim_cal_run() left the clock, if it moved it to its horizon). A
+ * handler that finds the calendar otherwise empty learns so when the
+ * rest of the model went quiet. */
+double sim_cal_before(const sim_cal *cal);
 /* Events at one instant that count as a stall (0: the default, 10^7;
  * pending events x 64, when more, count instead), checked every 1024
  * events. */

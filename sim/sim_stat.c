@@ -81,13 +81,19 @@ double sim_hist_upper(size_t i)
 
 double sim_hist_quantile_counts(const uint64_t *count, uint64_t n, double p)
 {
+    return sim_hist_quantile_range(count, 0, SIM_HIST_BINS - 1, n, p);
+}
+
+double sim_hist_quantile_range(const uint64_t *count, size_t first,
+                               size_t last, uint64_t n, double p)
+{
     double target, cum = 0.0;
     size_t i;
 
     if (n == 0)
         return NAN;
     target = p * (double)n;
-    for (i = 0; i < SIM_HIST_BINS; i++) {
+    for (i = first; i <= last && i < SIM_HIST_BINS; i++) {
         double c = (double)count[i];
         if (c > 0.0 && cum + c >= target) {
             double lo = sim_hist_lower(i), hi = sim_hist_upper(i);

@@ -78,5 +78,9 @@ double sim_hist_upper(size_t i);
 double sim_hist_quantile(const sim_hist *h, double p);
 /* Quantile of raw bin counts (for sums of histograms). */
 double sim_hist_quantile_counts(const uint64_t *count, uint64_t n, double p);
+/* The same when the bins outside first..last are empty (count[] is not
+ * read there): n counts those inside. */
+double sim_hist_quantile_range(const uint64_t *count, size_t first,
+                               size_t last, uint64_t n, double p);
 
 #endif /* SIM_STAT_H */

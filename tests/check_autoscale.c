@@ -39,9 +39,12 @@ static void run(const char *const *sets, size_t nsets, long min, long max,
     if (mdl_scenario_load(&s, tst_path("tests/data/autoscale.yaml"), sets,
                           nsets, &d) != SIM_OK)
         ck_abort_msg("%s:%d: %s", d.file, d.line, d.msg);
-    ck_assert_ptr_nonnull(s->autoscale = calloc(s->topo->nservices,
-                                                sizeof *s->autoscale));
-    s->autoscale[mdl_topology_find(s->topo, "web")] = p;
+    if (min > 0) {              /* else the scenario gives the policy */
+        free(s->svc_policy);
+        ck_assert_ptr_nonnull(s->svc_policy = calloc(s->topo->nservices,
+                                                     sizeof *s->svc_policy));
+        s->svc_policy[mdl_topology_find(s->topo, "web")].autoscale = p;
+    }
     ck_assert_int_eq(mdl_net_new(&net, s, &d), SIM_OK);
     res = malloc(mdl_net_result_len(net) * sizeof *res);
     ck_assert_ptr_nonnull(res);
@@ -134,6 +137,45 @@ START_TEST(test_min_and_max_bound_it)
 }
 END_TEST
 
+/* The same policy written in the scenario, as `qmesh run --set` would:
+ * the same run as test_scales_up_once_and_holds. */
+START_TEST(test_scenario_key_sets_the_same_policy)
+{
+    static const char *const sets[] = {
+        "services.web.autoscale.target=50%", "services.web.autoscale.max=4",
+        "services.web.autoscale.interval=1.005s",
+        "services.web.autoscale.delay=2s", "services.web.autoscale.cooldown=5s"
+    };
+    outcome o;
+
+    run(sets, 5, 0, 4, &o);
+    ck_assert_double_eq_tol(o.replicas_mean,
+                            (1.005 * 1 + (END - 1.005) * 2) / END, 1e-9);
+    ck_assert_double_eq(o.arrivals[1], 349);
+}
+END_TEST
+
+/* A failure that takes replicas down is not simulated with autoscaling
+ * yet: the loader says so at the failure's mode. */
+START_TEST(test_crash_on_an_autoscaled_service_is_refused)
+{
+    static const char *const sets[] = {
+        "services.web.autoscale.target=0.5", "services.web.autoscale.max=4",
+        "failures.0.service=web", "failures.0.mode=crash"
+    };
+    mdl_scenario *s = NULL;
+    sim_diag d;
+
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(mdl_scenario_load(&s, tst_path("tests/data/"
+                                                    "autoscale.yaml"),
+                                       sets, 4, &d), SIM_EPARSE);
+    ck_assert_str_eq(d.msg, "in --set 'failures.0.mode=crash': failure "
+                     "mode 'crash' on service 'web', which autoscales, is "
+                     "not supported yet");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("autoscale");
@@ -142,6 +184,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_scales_up_once_and_holds);
     tcase_add_test(tc, test_cooldown_holds_back_a_scale_down);
     tcase_add_test(tc, test_min_and_max_bound_it);
+    tcase_add_test(tc, test_scenario_key_sets_the_same_policy);
+    tcase_add_test(tc, test_crash_on_an_autoscaled_service_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -67,7 +67,7 @@ static const bad_case bad_cases[] = {
     { "tests/data/bad_two_docs.yaml", "tests/data/bad_two_docs.yaml:6:1:",
       "a second YAML document" },
     { "tests/data/bad_results.yaml", "tests/data/bad_results.yaml:8:17:",
-      "use at most 8706" },
+      "use at most 8091" },
     { "tests/data/bad_population.yaml",
       "tests/data/bad_population.yaml:3:34:", "'population'" },
     { "tests/data/bad_priority.yaml", "tests/data/bad_priority.yaml:7:25:",
@@ -431,6 +431,7 @@ START_TEST(test_same_seed_gives_identical_results)
     tst_out_free(&r);
     ck_assert(same_file(d1, d2, "summary.csv"));
     ck_assert(same_file(d1, d2, "replications.csv"));
+    ck_assert(same_file(d1, d2, "timeseries.csv"));
     tst_rm_tree(base);
 }
 END_TEST
@@ -481,6 +482,15 @@ END_TEST
 /* ------------------------------------------------------------------ */
 
 /* The first line of text, in a static buffer. */
+static size_t count_char(const char *text, char c)
+{
+    size_t n = 0;
+
+    for (; *text; text++)
+        n += *text == c;
+    return n;
+}
+
 static const char *first_line(const char *text)
 {
     static char line[256];
@@ -522,6 +532,15 @@ START_TEST(test_results_folder_holds_every_file)
     free(text);
     text = result_file(dir, "latency_hist.csv");
     ck_assert(strlen(text) > 0);
+    free(text);
+    /* 150 s in 75 default windows of 2 s, 13 series (system and class
+     * 5 each, the service 3), 2 replications */
+    text = result_file(dir, "timeseries.csv");
+    ck_assert_str_eq(first_line(text), "replication,time,scope,metric,value");
+    tst_assert_has(text, "\n1,2,system,throughput,", "timeseries.csv");
+    tst_assert_has(text, "\n2,150,service:server,queue_mean,",
+                   "timeseries.csv");
+    ck_assert_uint_eq(count_char(text, '\n'), 1 + 2 * 75 * 13);
     free(text);
 
     dp = opendir(dir);

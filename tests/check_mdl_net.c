@@ -426,16 +426,18 @@ typedef struct gate {
     mdl_admitter a;
 } gate;
 
-static int gate_admit(void *self, double now)
+static int gate_admit(void *self, int r, double now)
 {
     gate *g = self;
 
+    (void)r;
     (void)now;
     return g->arrivals++ % 2 == 0;
 }
 
-static void gate_leave(void *self, double now)
+static void gate_leave(void *self, int r, double now)
 {
+    (void)r;
     (void)now;
     ((gate *)self)->left++;
 }
@@ -904,6 +906,27 @@ START_TEST(test_a_hedge_gets_round_a_hung_replica)
 }
 END_TEST
 
+/* A bulkhead of one permit: the hedge due at 1004 waits in line behind
+ * the first attempt, which answers at 1010. The hedge leaves the line,
+ * cancelled, before the first attempt's permit is given back, so it is
+ * never sent: one try, k#1 never sees the call. */
+START_TEST(test_a_hedge_waiting_for_a_bulkhead_permit_is_never_sent)
+{
+    static const char *const sets[] = {
+        HEDGED("2"), "calls.x->k.hedge.delay=4ms",
+        "calls.x->k.hedge.attempts=2",
+        "calls.x->k.bulkhead.max_concurrent=1",
+        "calls.x->k.bulkhead.max_wait=50ms"
+    };
+    hedge_want w = { { 0, 0 }, { 1, 0 }, 1, 0, 0 };
+    seen s;
+
+    run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL, hedge_check,
+                 &w);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_OK);
+}
+END_TEST
+
 /* The caller's replica crashes at 1005, after the hedge went out at
  * 1004: c1's request fails at once, both attempts are cancelled, their
  * policies told so, and k#0 and k#1 work on for nobody (to 1010 and
@@ -927,6 +950,412 @@ START_TEST(test_a_crashed_caller_cancels_every_hedged_attempt)
     ck_assert_int_eq(p.started, 2);
     ck_assert_int_eq(p.cancelled, 2);
     ck_assert_int_eq(p.ok + p.failed, 0);
+}
+END_TEST
+
+/* ---- bulkhead ---- */
+
+/* What a run's results must show: (scope, metric, value) rows, the
+ * value exact but for rounding; metric NULL: the scope is a service and
+ * value its arrivals. A row with a NULL scope ends the list. */
+typedef struct expect {
+    const char *scope, *metric;
+    double value;
+} expect;
+
+static void expect_all(const mdl_net *net, const double *res, void *ctx)
+{
+    const expect *x;
+
+    for (x = ctx; x->scope; x++) {
+        double got = x->metric
+            ? value_of(net, res, x->scope, x->metric)
+            : net->sv[mdl_topology_find(net->t, x->scope)].rep[0].arrivals;
+        ck_assert_msg(fabs(got - x->value) < 1e-12, "%s %s: %.17g, "
+                      "expected %.17g", x->scope,
+                      x->metric ? x->metric : "arrivals", got, x->value);
+    }
+}
+
+/* Is there a metric of that name in some scope? */
+static int has_metric(const mdl_net *net, const char *name)
+{
+    size_t m;
+
+    for (m = 0; m < mdl_net_nmetrics(net); m++)
+        if (!strcmp(mdl_net_metric(net, m), name))
+            return 1;
+    return 0;
+}
+
+/* g (1 ms, four workers) calls h (1 ms), which calls i (10 ms): c1's call
+ * from g to h holds the only permit from 1001 to 1012. Without max_wait,
+ * c2's call at 1002 and c3's at 1003 are refused at once: rejected, and
+ * short-circuited on the edge; they never reach h. */
+START_TEST(test_bulkhead_full_refuses_at_once)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.bulkhead.max_concurrent=1",
+        "calls.g->h.bulkhead.max_wait=0s"
+    };
+    static const expect want[] = {
+        { "call:g->h", "short_circuited", 2.0 / 3 },
+        { "call:g->h", "attempts", 1.0 / 3 },
+        { "system", "rejected", 2.0 / 3 },
+        { "h", NULL, 1 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 5, NULL, expect_all, (void *)want);
+    finished(&s, 0, 1, 1001, 1002, MDL_REQ_REJECTED);
+    finished(&s, 1, 2, 1002, 1003, MDL_REQ_REJECTED);
+    finished(&s, 2, 0, 1000, 1012, MDL_REQ_OK);
+}
+END_TEST
+
+/* With max_wait 25 ms, c2 (in line at 1002) gets c1's permit when c1's
+ * call ends at 1012 and is answered at 1023; c3 (in line at 1003, until
+ * 1028) gets it at 1023 and is answered at 1034. */
+START_TEST(test_bulkhead_line_is_served_in_order)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.bulkhead.max_concurrent=1",
+        "calls.g->h.bulkhead.max_wait=25ms"
+    };
+    static const expect want[] = {
+        { "call:g->h", "short_circuited", 0 },
+        { "call:g->h", "attempts", 1 },
+        { "h", NULL, 3 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 5, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1012, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1023, MDL_REQ_OK);
+    finished(&s, 2, 2, 1002, 1034, MDL_REQ_OK);
+}
+END_TEST
+
+/* max_wait 5 ms is too short: c2 is refused at 1007, c3 at 1008. */
+START_TEST(test_bulkhead_refuses_when_max_wait_passes)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.bulkhead.max_concurrent=1",
+        "calls.g->h.bulkhead.max_wait=5ms"
+    };
+    static const expect want[] = {
+        { "call:g->h", "short_circuited", 2.0 / 3 },
+        { "h", NULL, 1 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 5, NULL, expect_all, (void *)want);
+    finished(&s, 0, 1, 1001, 1007, MDL_REQ_REJECTED);
+    finished(&s, 1, 2, 1002, 1008, MDL_REQ_REJECTED);
+    finished(&s, 2, 0, 1000, 1012, MDL_REQ_OK);
+}
+END_TEST
+
+/* max_wait 15 ms: c2 (until 1017) gets the permit at 1012 and is
+ * answered at 1023; c3 (until 1018) is still in line behind it at 1018:
+ * refused then. */
+START_TEST(test_bulkhead_serves_one_and_refuses_the_next)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.bulkhead.max_concurrent=1",
+        "calls.g->h.bulkhead.max_wait=15ms"
+    };
+    static const expect want[] = {
+        { "call:g->h", "short_circuited", 1.0 / 3 },
+        { "h", NULL, 2 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 5, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1012, MDL_REQ_OK);
+    finished(&s, 1, 2, 1002, 1018, MDL_REQ_REJECTED);
+    finished(&s, 2, 1, 1001, 1023, MDL_REQ_OK);
+}
+END_TEST
+
+/* The timeout of an attempt runs while it waits (Resilience4j's time
+ * limiter sits outside its bulkhead), and a timeout gives the permit
+ * back. Timeout 15 ms: c1 is answered at 1012; c2, in line from 1002,
+ * goes out at 1012 and times out at 1017, not 15 ms after going out;
+ * its permit goes to c3 (in line from 1003), which reaches h at 1017 and
+ * times out at 1018. */
+START_TEST(test_bulkhead_wait_counts_in_the_timeout)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.bulkhead.max_concurrent=1",
+        "calls.g->h.bulkhead.max_wait=1s", "calls.g->h.timeout=15ms"
+    };
+    static const expect want[] = {
+        { "call:g->h", "timeouts", 2.0 / 3 },
+        { "call:g->h", "attempts", 1 },
+        { "h", NULL, 3 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 6, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1012, MDL_REQ_OK);
+    finished(&s, 1, 1, 1001, 1017, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 2, 1002, 1018, MDL_REQ_TIMED_OUT);
+}
+END_TEST
+
+/* A call whose deadline passes while it waits times out and leaves the
+ * line. c1 enters at h (no deadline): its call to i holds the permit
+ * from 1001 to 1011. c2 and c3 enter at g, whose call to h has a 7 ms
+ * deadline that h's call to i inherits: they wait from 1003 and 1004
+ * and time out at 1009 and 1010 without going out. When c1's call ends
+ * nobody is in line: i sees c1 only. */
+START_TEST(test_bulkhead_deadline_passes_in_line)
+{
+    static const char *const sets[] = {
+        "workload.0.entry=h", "workload.1.entry=g", "workload.2.entry=g",
+        "calls.h->i.bulkhead.max_concurrent=1",
+        "calls.h->i.bulkhead.max_wait=1s", "calls.g->h.deadline=7ms"
+    };
+    static const expect want[] = {
+        { "call:h->i", "timeouts", 2.0 / 3 },
+        { "call:h->i", "attempts", 1.0 / 3 },
+        { "call:h->i", "short_circuited", 0 },
+        { "i", NULL, 1 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 6, NULL, expect_all, (void *)want);
+    finished(&s, 0, 1, 1001, 1009, MDL_REQ_TIMED_OUT);
+    finished(&s, 1, 2, 1002, 1010, MDL_REQ_TIMED_OUT);
+    finished(&s, 2, 0, 1000, 1011, MDL_REQ_OK);
+}
+END_TEST
+
+/* A refusal can be retried (on: rejected), after a backoff of at most
+ * 3e-12 s here, and the retry queues again at the end of the line. With
+ * max_wait 6 ms: c2 is refused at 1008, queues again and gets c1's
+ * permit at 1012 (answered 1023); c3, refused at 1009, queues again
+ * behind c2, is refused at 1015 and, on its third and last try, at
+ * 1021. */
+START_TEST(test_bulkhead_refusal_is_retried)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.bulkhead.max_concurrent=1",
+        "calls.g->h.bulkhead.max_wait=6ms", "calls.g->h.retry.attempts=3",
+        "calls.g->h.retry.on=rejected",
+        "calls.g->h.retry.backoff=jitter(base=1e-12)"
+    };
+    static const expect want[] = {
+        { "call:g->h", "attempts", 2.0 / 3 },
+        { "call:g->h", "short_circuited", 1.0 / 3 },
+        { "h", NULL, 2 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 8, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1012, MDL_REQ_OK);
+    finished(&s, 1, 2, 1002, 1021, MDL_REQ_REJECTED);
+    finished(&s, 2, 1, 1001, 1023, MDL_REQ_OK);
+}
+END_TEST
+
+/* The breaker sits outside the bulkhead and counts its refusals as
+ * failures: c2's and c3's refusals (1002, 1003) open it, for 2 s, so c2's
+ * next call, at 2004, is short-circuited by the breaker although the
+ * bulkhead is free. */
+START_TEST(test_breaker_counts_bulkhead_refusals)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.bulkhead.max_concurrent=1",
+        "calls.g->h.breaker.window=2", "calls.g->h.breaker.min_calls=2",
+        "calls.g->h.breaker.open_for=2s", "run.requests=4"
+    };
+    seen s;
+
+    run_det(&s, sets, 8);
+    finished(&s, 0, 1, 1001, 1002, MDL_REQ_REJECTED);
+    finished(&s, 1, 2, 1002, 1003, MDL_REQ_REJECTED);
+    finished(&s, 2, 0, 1000, 1012, MDL_REQ_OK);
+    finished(&s, 3, 1, 2003, 2004, MDL_REQ_REJECTED);
+}
+END_TEST
+
+/* ---- fallback ---- */
+
+/* x calls k (one worker, 10 ms), which answers every visit with an
+ * error: with a fallback each request goes on as if the call had
+ * succeeded, degraded (10, 19 and 28 ms of k's time, credited as a
+ * success's); the edge still counts its errors. */
+START_TEST(test_fallback_degrades_instead_of_failing)
+{
+    static const char *const sets[] = {
+        AT("x"), "failures.0.service=k", "failures.0.mode=error",
+        "calls.x->k.fallback=true"
+    };
+    static const expect want[] = {
+        { "system", "availability", 1 },
+        { "system", "degraded", 1 },
+        { "system", "failed", 0 },
+        { "class:c2", "degraded", 1 },
+        { "call:x->k", "errors", 1 },
+        { "service:k", "self_per_request", 0.019 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 6, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_DEGRADED);
+    finished(&s, 1, 1, 1001, 1020, MDL_REQ_DEGRADED);
+    finished(&s, 2, 2, 1002, 1030, MDL_REQ_DEGRADED);
+}
+END_TEST
+
+static void no_degraded_metric(const mdl_net *net, const double *res,
+                               void *ctx)
+{
+    (void)ctx;
+    ck_assert(!has_metric(net, "degraded"));
+    ck_assert_double_eq(value_of(net, res, "system", "availability"), 0);
+}
+
+/* The same without a fallback: every request fails, and no scope
+ * reports `degraded`. */
+START_TEST(test_without_fallback_the_error_fails_the_request)
+{
+    static const char *const sets[] = {
+        AT("x"), "failures.0.service=k", "failures.0.mode=error"
+    };
+    seen s;
+
+    run_det_full(&s, sets, 5, NULL, no_degraded_metric, NULL);
+    finished(&s, 0, 0, 1000, 1010, MDL_REQ_FAILED);
+    finished(&s, 1, 1, 1001, 1020, MDL_REQ_FAILED);
+    finished(&s, 2, 2, 1002, 1030, MDL_REQ_FAILED);
+}
+END_TEST
+
+/* A timeout falls back too: x gives up on k after 5 ms and goes on. */
+START_TEST(test_fallback_after_a_timeout)
+{
+    static const char *const sets[] = {
+        AT("x"), "calls.x->k.timeout=5ms", "calls.x->k.fallback=1"
+    };
+    static const expect want[] = {
+        { "call:x->k", "timeouts", 1 },
+        { "system", "timed_out", 0 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 5, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1005, MDL_REQ_DEGRADED);
+    finished(&s, 1, 1, 1001, 1006, MDL_REQ_DEGRADED);
+    finished(&s, 2, 2, 1002, 1007, MDL_REQ_DEGRADED);
+}
+END_TEST
+
+/* A full bulkhead's refusal falls back: c2 and c3 go on at once. */
+START_TEST(test_fallback_after_a_bulkhead_refusal)
+{
+    static const char *const sets[] = {
+        AT("g"), "calls.g->h.bulkhead.max_concurrent=1",
+        "calls.g->h.fallback=true"
+    };
+    static const expect want[] = {
+        { "call:g->h", "short_circuited", 2.0 / 3 },
+        { "system", "degraded", 2.0 / 3 },
+        { "system", "availability", 1 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 5, NULL, expect_all, (void *)want);
+    finished(&s, 0, 1, 1001, 1002, MDL_REQ_DEGRADED);
+    finished(&s, 1, 2, 1002, 1003, MDL_REQ_DEGRADED);
+    finished(&s, 2, 0, 1000, 1012, MDL_REQ_OK);
+}
+END_TEST
+
+/* a calls b (2 ms) and c (5 ms) in parallel, both failing; a->b falls
+ * back, a->c does not: a request degraded by one call and failed by
+ * another fails, when the stage joins at 1006 (later stages skipped). */
+START_TEST(test_failed_beats_degraded)
+{
+    static const char *const sets[] = {
+        AT("a"), "failures.0.service=b", "failures.0.mode=error",
+        "failures.1.service=c", "failures.1.mode=error",
+        "calls.a->b.fallback=true"
+    };
+    static const expect want[] = {
+        { "system", "degraded", 0 },
+        { "system", "failed", 1 },
+        { "d", NULL, 0 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 8, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1006, MDL_REQ_FAILED);
+    finished(&s, 1, 1, 1001, 1007, MDL_REQ_FAILED);
+    finished(&s, 2, 2, 1002, 1008, MDL_REQ_FAILED);
+}
+END_TEST
+
+/* a calls d twice in a row (1 ms each, from 1006), d failing every
+ * time: with a fallback the second call is made after the first fails,
+ * and the request ends degraded at 1008; without, the first failure ends
+ * the sequence and the request at 1007. */
+START_TEST(test_fallback_goes_on_with_the_sequence)
+{
+    static const char *const with[] = {
+        AT("a"), "failures.0.service=d", "failures.0.mode=error",
+        "calls.a->d.fallback=true"
+    };
+    static const expect want[] = {
+        { "call:a->d", "calls", 2 },
+        { "call:a->d", "errors", 1 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, with, 6, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1008, MDL_REQ_DEGRADED);
+    finished(&s, 1, 1, 1001, 1009, MDL_REQ_DEGRADED);
+    finished(&s, 2, 2, 1002, 1010, MDL_REQ_DEGRADED);
+    run_det(&s, with, 5);
+    finished(&s, 0, 0, 1000, 1007, MDL_REQ_FAILED);
+}
+END_TEST
+
+/* Degradation travels up with the answers: h's call to i (failing) falls
+ * back, so h answers g with a success that is degraded, and so is the
+ * request; g's call to h counts no error. */
+START_TEST(test_degraded_answer_degrades_the_caller)
+{
+    static const char *const sets[] = {
+        AT("g"), "failures.0.service=i", "failures.0.mode=error",
+        "calls.h->i.fallback=true"
+    };
+    static const expect want[] = {
+        { "call:g->h", "errors", 0 },
+        { "call:h->i", "errors", 1 },
+        { "system", "degraded", 1 },
+        { NULL, NULL, 0 }
+    };
+    seen s;
+
+    run_det_full(&s, sets, 6, NULL, expect_all, (void *)want);
+    finished(&s, 0, 0, 1000, 1012, MDL_REQ_DEGRADED);
+    finished(&s, 1, 1, 1001, 1013, MDL_REQ_DEGRADED);
+    finished(&s, 2, 2, 1002, 1014, MDL_REQ_DEGRADED);
 }
 END_TEST
 
@@ -1021,7 +1450,7 @@ static void k_failed_three_held(const mdl_net *net, const double *res,
 
 /* x calls k (one worker, 10 ms); k crashes at 1005 for 10 ms. c1 is in
  * service, c2 and c3 wait: all three fail at once, their callers told by
- * events in the order the replica lets go of them, newest first. */
+ * events in the order they arrived. */
 START_TEST(test_crash_fails_the_requests_it_holds)
 {
     static const char *const sets[] = {
@@ -1031,9 +1460,9 @@ START_TEST(test_crash_fails_the_requests_it_holds)
     seen s;
 
     run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL, k_failed_three_held, NULL);
-    finished(&s, 0, 2, 1002, 1005, MDL_REQ_FAILED);
+    finished(&s, 0, 0, 1000, 1005, MDL_REQ_FAILED);
     finished(&s, 1, 1, 1001, 1005, MDL_REQ_FAILED);
-    finished(&s, 2, 0, 1000, 1005, MDL_REQ_FAILED);
+    finished(&s, 2, 2, 1002, 1005, MDL_REQ_FAILED);
 }
 END_TEST
 
@@ -1103,9 +1532,9 @@ START_TEST(test_hung_replica_fails_what_it_holds_when_it_restarts)
     seen s;
 
     run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL, k_failed_three_at_restart, NULL);
-    finished(&s, 0, 2, 1002, 1020, MDL_REQ_FAILED);
+    finished(&s, 0, 0, 1000, 1020, MDL_REQ_FAILED);
     finished(&s, 1, 1, 1001, 1020, MDL_REQ_FAILED);
-    finished(&s, 2, 0, 1000, 1020, MDL_REQ_FAILED);
+    finished(&s, 2, 2, 1002, 1020, MDL_REQ_FAILED);
     finished(&s, 3, 0, 2020, 2030, MDL_REQ_OK);
 }
 END_TEST
@@ -1189,6 +1618,27 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_a_refused_hedge_is_not_sent);
     tcase_add_test(tc, test_a_hedge_gets_round_a_hung_replica);
     tcase_add_test(tc, test_a_crashed_caller_cancels_every_hedged_attempt);
+    tcase_add_test(tc,
+        test_a_hedge_waiting_for_a_bulkhead_permit_is_never_sent);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("bulkhead");
+    tcase_add_test(tc, test_bulkhead_full_refuses_at_once);
+    tcase_add_test(tc, test_bulkhead_line_is_served_in_order);
+    tcase_add_test(tc, test_bulkhead_refuses_when_max_wait_passes);
+    tcase_add_test(tc, test_bulkhead_serves_one_and_refuses_the_next);
+    tcase_add_test(tc, test_bulkhead_wait_counts_in_the_timeout);
+    tcase_add_test(tc, test_bulkhead_deadline_passes_in_line);
+    tcase_add_test(tc, test_bulkhead_refusal_is_retried);
+    tcase_add_test(tc, test_breaker_counts_bulkhead_refusals);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("fallback");
+    tcase_add_test(tc, test_fallback_degrades_instead_of_failing);
+    tcase_add_test(tc, test_without_fallback_the_error_fails_the_request);
+    tcase_add_test(tc, test_fallback_after_a_timeout);
+    tcase_add_test(tc, test_fallback_after_a_bulkhead_refusal);
+    tcase_add_test(tc, test_failed_beats_degraded);
+    tcase_add_test(tc, test_fallback_goes_on_with_the_sequence);
+    tcase_add_test(tc, test_degraded_answer_degrades_the_caller);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);

@@ -300,12 +300,19 @@ static const bad_case bad_cases[] = {
       { "'replications' must be between 1 and 10000", "'10001'" } },
     { "bad_results.yaml", NULL, 8, 17,
       { "9000 replications need", "MiB for their results",
-        "use at most 8706" } },
+        "use at most 8091" } },
     { "bad_population.yaml", NULL, 3, 34,
       { "'population' must be between 1 and 10000", "'1000000'" } },
     { "bad_requests.yaml", NULL, 6, 13,
       { "'requests' must be between 0 and 1000000000000",
         "'99999999999999999999'" } },
+    /* Time-series windows: positive, and not absurdly many. */
+    { "bad_window.yaml", NULL, 6, 11,
+      { "'window' must be positive", "'0s'" } },
+    { "bad_window_many.yaml", NULL, 7, 11,
+      { "'window' of 0.01 s makes 420000 time-series windows",
+        "more than the 100000 qmesh keeps (each is a row of timeseries.csv",
+        "use a window of at least 0.042 s" } },
     /* The topology's own check: the file and line of 'front'. */
     { "bad_forward_sum.yaml", "sum_over_one.gml", 4, 0,
       { "forward probabilities out of 'front'", "1.25", "> 1" } },
@@ -440,7 +447,7 @@ START_TEST(test_check_run_sees_replications_set_after_loading)
     s->replications = 9000;
     ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
     assert_msg_has(&d, "--replications 9000: 9000 replications need");
-    s->replications = 8706;
+    s->replications = 8091;
     ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_OK);
     mdl_scenario_free(s);
 }
@@ -505,6 +512,8 @@ START_TEST(test_set_rejects_nan_inf_and_endless_times)
         { "run.duration=1e300s", "'duration' must be at most 1000000000 s" },
         { "run.warmup=1e308", "'warmup' must be at most 1000000000 s" },
         { "run.duration=nan", "'duration' must be a time" },
+        { "run.window=abc", "'window' must be a time" },
+        { "run.window=1e300s", "'window' must be at most 1000000000 s" },
         { "run.confidence=nan", "'confidence' must be a level" },
         { "run.confidence=inf", "'confidence' must be a level" },
         { "workload.0.arrival=poisson(rate=nan/s)", "'nan/s'" },
@@ -597,6 +606,31 @@ START_TEST(test_stability_rejects_an_overloaded_queue)
     assert_msg_has(&d, "service 'server'");
     assert_msg_has(&d, "load 1.2");
     assert_msg_has(&d, "120/s");
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* A rate limit admits at most its rate: 120/s limited to 90/s on 10 ms
+ * of work is stable; limited to 110/s it is not (load 1.1). */
+START_TEST(test_stability_counts_what_a_rate_limit_admits)
+{
+    static const char *const low[] = {
+        "services.server.rate_limit.rate=90/s",
+        "services.server.rate_limit.burst=5"
+    };
+    static const char *const high[] = {
+        "services.server.rate_limit.rate=110/s",
+        "services.server.rate_limit.burst=5"
+    };
+    mdl_scenario *s = load_ok_set("bad_unstable.yaml", low, 2);
+    sim_diag d;
+
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_OK);
+    mdl_scenario_free(s);
+    s = load_ok_set("bad_unstable.yaml", high, 2);
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_EUNSTABLE);
+    assert_msg_has(&d, "load 1.1 (arrival rate 110/s, capacity 100/s)");
     mdl_scenario_free(s);
 }
 END_TEST
@@ -736,6 +770,23 @@ static const calls_case calls_cases[] = {
     { "  cart->pay: { breaker: { open: 10s } }", 6, 27,
       "unknown breaker key 'open' in 'breaker' of calls 'cart->pay'; "
       "did you mean 'open_for'?" },
+    { "  cart->pay: { bulkhead: { max_concurrent: 0 } }", 6, 44,
+      "'max_concurrent' must be between 1 and 1000000, found '0'" },
+    { "  cart->pay: { bulkhead: { max_concurrent: 2.5 } }", 6, 44,
+      "'max_concurrent' must be an integer, found '2.5'" },
+    { "  cart->pay: { bulkhead: { max_wait: -1s } }", 6, 38,
+      "'max_wait' must be zero or positive, found '-1s'" },
+    { "  cart->pay: { bulkhead: { max_wait: soon } }", 6, 38,
+      "'max_wait' must be a time such as 10m, 30s or 250ms, found 'soon'" },
+    { "  cart->pay: { bulkhead: { max_calls: 3 } }", 6, 28,
+      "unknown bulkhead key 'max_calls' in 'bulkhead' of calls "
+      "'cart->pay'" },
+    { "  cart->pay: { bulkhead: 10 }", 6, 26,
+      "'bulkhead' of calls 'cart->pay' must be a mapping, found a value" },
+    { "  cart->pay: { fallback: yes }", 6, 26,
+      "'fallback' must be true or false (or 1 or 0), found 'yes'" },
+    { "  cart->pay: { fallback: [true] }", 6, 26,
+      "'fallback' must be a value, found a list" },
     { "  cart->pay: { retry: { tries: 3 } }", 6, 25,
       "unknown retry key 'tries' in 'retry' of calls 'cart->pay'" },
     { "  cart->pay: { timout: 800ms }", 6, 16,
@@ -921,6 +972,36 @@ START_TEST(test_failures_are_read_with_their_windows)
 END_TEST
 
 /* A breaker takes Resilience4j's defaults for what it leaves out. */
+/* A bulkhead left empty has Resilience4j's defaults (25 permits, no
+ * wait); fallback takes the booleans of the rest of the format. */
+START_TEST(test_bulkhead_defaults_follow_resilience4j)
+{
+    const mdl_call_policy *cp;
+    mdl_scenario *s;
+    sim_diag d;
+
+    ck_assert_int_eq(load_calls("  cart->pay: { bulkhead: {}, fallback: "
+                                "true }\n"
+                                "  front->cart#0:\n"
+                                "    bulkhead: { max_concurrent: 10, "
+                                "max_wait: 250ms }\n"
+                                "    fallback: 0\n"
+                                "  front->cart#1: { fallback: 1 }",
+                                NULL, 0, &s, &d), SIM_OK);
+    cp = &s->calls[0];
+    ck_assert(cp->bulkhead.on && cp->fallback);
+    ck_assert_int_eq(cp->bulkhead.max_concurrent, 25);
+    ck_assert_double_eq(cp->bulkhead.max_wait, 0);
+    cp = &s->calls[1];
+    ck_assert(cp->bulkhead.on && !cp->fallback);
+    ck_assert_int_eq(cp->bulkhead.max_concurrent, 10);
+    ck_assert_double_eq(cp->bulkhead.max_wait, 0.25);
+    cp = &s->calls[2];
+    ck_assert(!cp->bulkhead.on && cp->fallback);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_breaker_defaults_follow_resilience4j)
 {
     const mdl_breaker_policy *b;
@@ -1022,14 +1103,14 @@ START_TEST(test_hedge_reads_delay_and_attempts)
 END_TEST
 
 /* Overrides walk into the block like any other: they set a policy of an
- * entry, or add an entry; one that adds a policy not simulated yet is
- * refused as the file's would be, naming the override. */
+ * entry, or add an entry; a bad value is refused as the file's would be,
+ * naming the override. */
 START_TEST(test_set_goes_through_the_calls_block)
 {
     static const char *const seed[] = { "run.seed=7" };
     static const char *const policy[] = { "calls.cart->pay.timeout=1s" };
     static const char *const entry[] = { "calls.front->cart#1.deadline=2s" };
-    static const char *const later[] = { "calls.cart->pay.fallback=1" };
+    static const char *const bad[] = { "calls.cart->pay.fallback=maybe" };
     mdl_scenario *s;
     sim_diag d;
 
@@ -1052,11 +1133,180 @@ START_TEST(test_set_goes_through_the_calls_block)
     ck_assert_double_eq(s->calls[1].deadline, 2.0);
     ck_assert_int_eq(s->calls[1].line, 0);
     mdl_scenario_free(s);
-    ck_assert_int_eq(load_calls("  cart->pay: {}", later, 1, &s, &d),
+    ck_assert_int_eq(load_calls("  cart->pay: {}", bad, 1, &s, &d),
                      SIM_EPARSE);
-    ck_assert_str_eq(d.msg, "in --set 'calls.cart->pay.fallback=1': call "
-                            "policy 'fallback' in calls 'cart->pay' is not "
-                            "supported yet");
+    ck_assert_str_eq(d.msg, "in --set 'calls.cart->pay.fallback=maybe': "
+                            "'fallback' must be true or false (or 1 or 0), "
+                            "found 'maybe'");
+}
+END_TEST
+
+/* ---- server-side patterns under services: ---- */
+
+/* Each error at its line and column; the services: block follows an
+ * empty calls: (line 6), so the service is on line 8. */
+static const calls_case service_cases[] = {
+    { "  pay: { rate_limit: { rate: 0/s, burst: 1 } }", 8, 30,
+      "'rate' must be a rate above 0 and at most 1e+09/s such as 100/s, "
+      "found '0/s'" },
+    { "  pay: { rate_limit: { rate: -5/s, burst: 1 } }", 8, 30,
+      "'rate' must be a rate above 0 and at most 1e+09/s such as 100/s, "
+      "found '-5/s'" },
+    { "  pay: { rate_limit: { rate: fast, burst: 1 } }", 8, 30,
+      "'rate' must be a rate above 0 and at most 1e+09/s such as 100/s, "
+      "found 'fast'" },
+    { "  pay: { rate_limit: { rate: 100/s, burst: 0 } }", 8, 44,
+      "'burst' must be between 1 and 1000000000, found '0'" },
+    { "  pay: { rate_limit: { rate: 100/s, burst: 2.5 } }", 8, 44,
+      "'burst' must be an integer, found '2.5'" },
+    { "  pay: { rate_limit: { rate: 100/s } }", 8, 22,
+      "missing key 'burst' in 'rate_limit' of service 'pay' (the bucket's "
+      "size, such as 20)" },
+    { "  pay: { rate_limit: { burst: 20 } }", 8, 22,
+      "missing key 'rate' in 'rate_limit' of service 'pay' (tokens per "
+      "second, such as 100/s)" },
+    { "  pay: { rate_limit: { rate: 100/s, burst: 2, brust: 3 } }", 8, 47,
+      "unknown rate_limit key 'brust' in 'rate_limit' of service 'pay'; "
+      "did you mean 'burst'?" },
+    { "  pay: { rate_limit: 100/s }", 8, 22,
+      "'rate_limit' of service 'pay' must be a mapping, found a value" },
+    { "  pay: { outlier: [5] }", 8, 19,
+      "'outlier' of service 'pay' must be a mapping, found a list" },
+    { "  pay: { outlier: { max_percent: 150 } }", 8, 34,
+      "'max_percent' must be a number of at least 0 and at most 100, "
+      "found '150'" },
+    { "  pay: { outlier: { consecutive_errors: 0 } }", 8, 41,
+      "'consecutive_errors' must be between 1 and 1000000000, found '0'" },
+    { "  pay: { outlier: { interval: 0s } }", 8, 31,
+      "'interval' must be positive, found '0s'" },
+    { "  pay: { outlier: { base_ejection: 1m, max_ejection: 30s } }", 8, 54,
+      "'max_ejection' 30 s is below 'base_ejection' 60 s in 'outlier' of "
+      "service 'pay'" },
+    { "  pay: { outlier: { base_ejection: -30s } }", 8, 36,
+      "'base_ejection' must be positive, found '-30s'" },
+    { "  pay: { outlier: { max_percent: -1 } }", 8, 34,
+      "'max_percent' must be a number of at least 0 and at most 100, "
+      "found '-1'" },
+    { "  pay: { outlier: { consecutive: 5 } }", 8, 21,
+      "unknown outlier key 'consecutive' in 'outlier' of service 'pay'; "
+      "did you mean 'consecutive_errors'?" },
+    { "  pay: { outlier: { always_eject_one: yes } }", 8, 39,
+      "'always_eject_one' must be true or false, found 'yes'" },
+    { "  pay: { autoscale: { target: 0.7 } }", 8, 21,
+      "missing key 'max' in 'autoscale' of service 'pay' (the most "
+      "replicas it may run)" },
+    { "  pay: { autoscale: { target: 1.5, max: 4 } }", 8, 31,
+      "'target' must be a utilization above 0 and at most 1 such as 0.7 "
+      "or 70%, found '1.5'" },
+    { "  pay: { autoscale: { target: 70%, min: 5, max: 4 } }", 8, 41,
+      "'min' 5 is above 'max' 4 in 'autoscale' of service 'pay'" },
+    { "  pay: { autoscale: { target: 0.7, max: 4 }, outlier: {} }", 8, 46,
+      "service 'pay' has both 'outlier' and 'autoscale', which are not "
+      "supported together yet" },
+    { "  pay: { autoscale: { target: 0.7, max: 4, cooldown: -1s } }", 8, 54,
+      "'cooldown' must be zero or positive, found '-1s'" },
+    { "  pay: { rate_limt: { rate: 1/s, burst: 1 } }", 8, 10,
+      "unknown key 'rate_limt' in service 'pay'; did you mean "
+      "'rate_limit'?" },
+    { "  pya: { outlier: {} }", 8, 3,
+      "unknown service 'pya' in 'services'; did you mean 'pay'?" },
+};
+
+START_TEST(test_service_pattern_error_names_line_column_and_key)
+{
+    const calls_case *sc = &service_cases[_i];
+    char block[512], want[1024];
+    mdl_scenario *s;
+    sim_diag d;
+
+    snprintf(block, sizeof block, "  {}\nservices:\n%s", sc->block);
+    ck_assert_int_eq(load_calls(block, NULL, 0, &s, &d), SIM_EPARSE);
+    ck_assert_ptr_null(s);
+    snprintf(want, sizeof want, sc->msg, tst_path("tests/data/calls.gml"));
+    ck_assert_str_eq(d.msg, want);
+    ck_assert_int_eq(d.line, sc->line);
+    ck_assert_int_eq(d.col, sc->col);
+}
+END_TEST
+
+/* Envoy's outlier detection defaults; max_ejection follows a longer
+ * base; a service without patterns has none. */
+START_TEST(test_service_patterns_default_as_envoy)
+{
+    mdl_scenario *s;
+    sim_diag d;
+    const mdl_service_policy *p;
+    int pay;
+
+    ck_assert_int_eq(load_calls("  {}\nservices:\n"
+                                "  pay: { servers: 3, outlier: {},\n"
+                                "         rate_limit: { rate: 2.5/s, "
+                                "burst: 7 } }\n"
+                                "  cart: { outlier: { base_ejection: 400s,"
+                                " always_eject_one: true } }",
+                                NULL, 0, &s, &d), SIM_OK);
+    pay = mdl_topology_find(s->topo, "pay");
+    ck_assert_ptr_nonnull(s->svc_policy);
+    ck_assert_int_eq(s->topo->services[pay].servers, 3);
+    p = &s->svc_policy[pay];
+    ck_assert(p->outlier.on && p->rate_limit.on);
+    ck_assert_int_eq(p->outlier.consecutive, 5);
+    ck_assert_double_eq(p->outlier.interval, 10);
+    ck_assert_double_eq(p->outlier.base_ejection, 30);
+    ck_assert_double_eq(p->outlier.max_ejection, 300);
+    ck_assert_double_eq(p->outlier.max_percent, 10);
+    ck_assert_int_eq(p->outlier.always_eject_one, 0);
+    ck_assert_double_eq(p->rate_limit.rate, 2.5);
+    ck_assert_int_eq(p->rate_limit.burst, 7);
+    p = &s->svc_policy[mdl_topology_find(s->topo, "cart")];
+    ck_assert(p->outlier.on && !p->rate_limit.on);
+    ck_assert_double_eq(p->outlier.max_ejection, 400);
+    ck_assert_int_eq(p->outlier.always_eject_one, 1);
+    ck_assert(!s->svc_policy[mdl_topology_find(s->topo, "log")].outlier.on);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(load_calls("  {}\nservices:\n  pay: { servers: 2 }",
+                                NULL, 0, &s, &d), SIM_OK);
+    ck_assert_ptr_null(s->svc_policy);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* --set reaches into a pattern as into any key, and adds one. */
+START_TEST(test_set_goes_into_service_patterns)
+{
+    static const char *const rate[] = {
+        "services.pay.rate_limit.rate=50/s"
+    };
+    static const char *const both[] = {
+        "services.cart.rate_limit.rate=50/s",
+        "services.cart.rate_limit.burst=4",
+        "services.cart.outlier.max_percent=50"
+    };
+    static const char *const half[] = {
+        "services.cart.rate_limit.rate=50/s"
+    };
+    mdl_scenario *s;
+    sim_diag d;
+    int cart;
+
+    ck_assert_int_eq(load_calls("  {}\nservices:\n"
+                                "  pay: { rate_limit: { rate: 100/s, "
+                                "burst: 20 } }", rate, 1, &s, &d), SIM_OK);
+    ck_assert_double_eq(
+        s->svc_policy[mdl_topology_find(s->topo, "pay")].rate_limit.rate,
+        50);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(load_calls("  {}", both, 3, &s, &d), SIM_OK);
+    cart = mdl_topology_find(s->topo, "cart");
+    ck_assert_double_eq(s->svc_policy[cart].rate_limit.rate, 50);
+    ck_assert_int_eq(s->svc_policy[cart].rate_limit.burst, 4);
+    ck_assert_double_eq(s->svc_policy[cart].outlier.max_percent, 50);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(load_calls("  {}", half, 1, &s, &d), SIM_EPARSE);
+    ck_assert_str_eq(d.msg, "in --set 'services.cart.rate_limit.rate=50/s'"
+                            ": missing key 'burst' in 'rate_limit' of "
+                            "service 'cart' (the bucket's size, such as "
+                            "20)");
 }
 END_TEST
 
@@ -1121,7 +1371,14 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_retry_defaults_follow_envoy);
     tcase_add_test(tc, test_hedge_reads_delay_and_attempts);
     tcase_add_test(tc, test_breaker_defaults_follow_resilience4j);
+    tcase_add_test(tc, test_bulkhead_defaults_follow_resilience4j);
     tcase_add_test(tc, test_failures_are_read_with_their_windows);
+    tcase_add_loop_test(tc,
+                        test_service_pattern_error_names_line_column_and_key,
+                        0, (int)(sizeof service_cases
+                                 / sizeof *service_cases));
+    tcase_add_test(tc, test_service_patterns_default_as_envoy);
+    tcase_add_test(tc, test_set_goes_into_service_patterns);
     tcase_add_loop_test(tc, test_failure_error_names_line_column_and_key, 0,
                         (int)(sizeof failure_cases
                               / sizeof failure_cases[0]));
@@ -1130,6 +1387,7 @@ static Suite *make_suite(void)
     tc = tcase_create("stability");
     tcase_add_test(tc, test_stability_accepts_a_stable_queue);
     tcase_add_test(tc, test_stability_rejects_an_overloaded_queue);
+    tcase_add_test(tc, test_stability_counts_what_a_rate_limit_admits);
     tcase_add_test(tc, test_stability_sees_set_overrides);
     suite_add_tcase(s, tc);
 

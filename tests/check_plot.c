@@ -92,6 +92,10 @@ static void assert_scripts(const char *dir)
     assert_file_has(dir, "stations.gp", "plot 'plot_stations.dat'");
     assert_file_has(dir, "stations.gp", "title 'theory'");
     assert_file_has(dir, "plot_stations.dat", "\"server\" ");
+    assert_file_has(dir, "timeseries.gp", "plot 'plot_timeseries.dat' "
+                    "index 0 using 1:2 with lines");
+    assert_file_has(dir, "timeseries.gp", "'Latency p99'");
+    assert_file_has(dir, "plot_timeseries.dat", "# block 0: system");
 }
 
 /* No leftover temporary file (qmesh's start with a dot). */
@@ -133,6 +137,7 @@ START_TEST(test_run_plot_writes_scripts_and_images)
     if (have_gnuplot()) {
         assert_images(dir, "latency");
         assert_images(dir, "stations");
+        assert_images(dir, "timeseries");
     } else {
         skip_note("run --plot");
     }
@@ -146,6 +151,46 @@ START_TEST(test_run_plot_writes_scripts_and_images)
         assert_images(dir, "stations");
     }
     tst_out_free(&r);
+    assert_no_temporaries(dir);
+    tst_rm_tree(base);
+}
+END_TEST
+
+/* tests/data/ts.yaml (see check_mdl_series.c): web fails from 3 s to 4
+ * s, and the breaker of x->web is open 0.625 s of that window. The
+ * failure is shaded, the breaker has its panel, each window is drawn
+ * from its start to its end at the mean of the replications. */
+START_TEST(test_time_series_plot_shades_failures_and_shows_breakers)
+{
+    char base[256], dir[512];
+    tst_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/out", base);
+    tst_qmesh(&r, NULL, "run", "tests/data/ts.yaml", "--plot", "-q", "-r",
+              "2", "-o", dir, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    tst_out_free(&r);
+    assert_file_has(dir, "provenance.csv", "\nfailure,3 4 error web\n");
+    assert_file_has(dir, "timeseries.gp", "set object 1 rect from 3, graph 0 "
+                    "to 4, graph 1 behind");
+    assert_file_has(dir, "timeseries.gp", "title 'injected failure'");
+    assert_file_has(dir, "timeseries.gp", "'Circuit breakers (fraction of "
+                    "the window open)'");
+    assert_file_has(dir, "timeseries.gp", "index 1 using 1:2 with lines "
+                    "lw 2 lc rgb '#4477aa' title 'call x->web'");
+    /* system: throughput, availability, p99 (NaN: none succeeded) */
+    assert_file_has(dir, "plot_timeseries.dat", "# block 0: system\n"
+                    " 0 3 1 ");
+    assert_file_has(dir, "plot_timeseries.dat", "\n 3 0 0 NaN\n"
+                    " 4 0 0 NaN\n 4 4 1 ");
+    assert_file_has(dir, "plot_timeseries.dat", "# block 1: call:x->web\n");
+    assert_file_has(dir, "plot_timeseries.dat", "\n 3 0.625\n 4 0.625\n"
+                    " 4 0\n 5 0\n");
+    if (have_gnuplot())
+        assert_images(dir, "timeseries");
+    else
+        skip_note("the time series");
     assert_no_temporaries(dir);
     tst_rm_tree(base);
 }
@@ -272,6 +317,7 @@ static Suite *make_suite(void)
     tc = tcase_create("results");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_run_plot_writes_scripts_and_images);
+    tcase_add_test(tc, test_time_series_plot_shades_failures_and_shows_breakers);
     tcase_add_test(tc, test_without_gnuplot_scripts_are_written_and_skip_said);
     tcase_add_test(tc, test_plot_of_a_folder_without_results_exits_2);
     suite_add_tcase(s, tc);

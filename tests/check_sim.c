@@ -131,6 +131,33 @@ START_TEST(test_cal_run_stops_at_horizon)
 }
 END_TEST
 
+static void record_before(sim_cal *cal, sim_event *ev)
+{
+    trace *t = ev->obj;
+
+    t->at[t->n++] = sim_cal_before(cal);
+}
+
+/* What fired last before each event: the same instant, or an earlier. */
+START_TEST(test_cal_before_is_the_previous_event_time)
+{
+    sim_cal *cal = sim_cal_new();
+    trace t = {0};
+
+    sim_cal_schedule(cal, 1.25, record_before, &t, 1);
+    sim_cal_schedule(cal, 1.25, record_before, &t, 2);
+    sim_cal_schedule(cal, 3.875, record_before, &t, 3);
+    sim_cal_schedule(cal, 4.5, record_before, &t, 4);
+    sim_cal_run(cal, 10.0);
+    ck_assert_int_eq(t.n, 4);
+    ck_assert_double_eq(t.at[0], 0.0);
+    ck_assert_double_eq(t.at[1], 1.25);
+    ck_assert_double_eq(t.at[2], 1.25);
+    ck_assert_double_eq(t.at[3], 3.875);
+    sim_cal_free(cal);
+}
+END_TEST
+
 /* An event that puts itself back at the same instant: time stands still. */
 static void again(sim_cal *cal, sim_event *ev)
 {
@@ -588,6 +615,7 @@ static Suite *make_suite(void)
     tcase_add_test_raise_signal(tc, test_cal_cancel_of_a_fired_event_aborts,
                                 SIGABRT);
     tcase_add_test(tc, test_cal_run_stops_at_horizon);
+    tcase_add_test(tc, test_cal_before_is_the_previous_event_time);
     tcase_add_test(tc, test_cal_random_hold_keeps_order);
     tcase_add_test(tc, test_cal_stall_is_reported_and_can_run_on);
     tcase_add_test(tc, test_cal_wide_burst_is_not_a_stall);

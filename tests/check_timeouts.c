@@ -40,9 +40,22 @@
  *   = e^{-mu d} (d / 2 + 3 / (2 mu))
  * (E[max(Y, X2)] = 3 / (2 mu), shared equally by symmetry), out of
  * (1 + e^{-mu d}) / mu of work per call.
+ *
+ * Fallback: a call that fails in the end is answered locally, so every
+ * request succeeds (availability 1) and a share q^n of them, those whose
+ * n tries all failed, are degraded.
+ *
+ * Bulkhead: c permits without a wait, in front of the infinite-server
+ * station, make an Erlang loss system M/M/c/c: an attempt is refused
+ * with probability B(c, lambda / mu) (Erlang B, insensitive to the
+ * service distribution). One permit with a wait of at most tau, in front
+ * of the M/M/1 server, is the M/M/1 with deterministic impatience above:
+ * an attempt whose virtual wait V exceeds tau is refused when tau has
+ * passed, and its work never enters.
  */
 #include <math.h>
 #include <stdio.h>
+#include "../analysis/ana_queue.h"
 #include "tst.h"
 #include "tst_model.h"
 
@@ -188,6 +201,90 @@ START_TEST(test_hedge_without_delay_sends_both_at_once)
 }
 END_TEST
 
+START_TEST(test_fallback_answers_for_independent_errors)
+{
+    static const char *const once[] = {
+        "calls.client->server.timeout=0",
+        "calls.client->server.retry.attempts=1",
+        "calls.client->server.fallback=true",
+        "failures.0.service=server", "failures.0.mode=error",
+        "failures.0.p=0.3"
+    };
+    static const char *const thrice[] = {
+        "calls.client->server.timeout=0",
+        "calls.client->server.retry.on=error",
+        "calls.client->server.fallback=true",
+        "failures.0.service=server", "failures.0.mode=error",
+        "failures.0.p=0.3"
+    };
+    double q = 0.3, n = 3;
+    tst_model m;
+
+    tst_model_run(&m, "tests/data/retry.yaml", once, 6);
+    tst_model_covers(&m, "class:req", "availability", 1);
+    tst_model_covers(&m, "class:req", "degraded", q);
+    tst_model_covers(&m, "system", "degraded", q);
+    tst_model_covers(&m, "class:req", "failed", 0);
+    tst_model_covers(&m, "call:client->server", "errors", q);
+    tst_model_free(&m);
+    tst_model_run(&m, "tests/data/retry.yaml", thrice, 6);
+    tst_model_covers(&m, "class:req", "availability", 1);
+    tst_model_covers(&m, "class:req", "degraded", pow(q, n));
+    tst_model_covers(&m, "call:client->server", "errors", pow(q, n));
+    tst_model_covers(&m, "call:client->server", "attempts",
+                     (1 - pow(q, n)) / (1 - q));
+    tst_model_free(&m);
+}
+END_TEST
+
+START_TEST(test_bulkhead_without_wait_is_erlang_loss)
+{
+    static const char *const sets[] = {
+        "calls.client->server.timeout=0",
+        "calls.client->server.retry.attempts=1",
+        "calls.client->server.bulkhead.max_concurrent=2"
+    };
+    double lambda = 100, mu = 100, b = ana_erlang_b(2, lambda / mu);
+    tst_model m;
+
+    ck_assert_double_eq_tol(b, 0.2, 1e-12);
+    tst_model_run(&m, "tests/data/retry.yaml", sets, 3);
+    tst_model_covers(&m, "call:client->server", "short_circuited", b);
+    tst_model_covers(&m, "class:req", "rejected", b);
+    tst_model_covers(&m, "class:req", "availability", 1 - b);
+    tst_model_covers(&m, "class:req", "latency_mean", 1 / mu);
+    tst_model_covers(&m, "service:server", "utilization",
+                     lambda / mu * (1 - b));
+    tst_model_free(&m);
+}
+END_TEST
+
+START_TEST(test_bulkhead_wait_is_deterministic_impatience)
+{
+    static const char *const sets[] = {
+        "calls.client->server.timeout=0",
+        "calls.client->server.bulkhead.max_concurrent=1",
+        "calls.client->server.bulkhead.max_wait=20ms"
+    };
+    double e = exp(-THETA * TAU), p0, refused, waited;
+    tst_model m;
+
+    p0 = 1 / (1 + LAMBDA * (1 - e) / THETA + LAMBDA * e / MU);
+    refused = p0 * LAMBDA * e / MU;
+    /* E[V 1{V <= tau}] = p0 lambda (1 - e^{-theta tau} (1 + theta tau))
+     * / theta^2, over P(V <= tau). */
+    waited = p0 * LAMBDA * (1 - e * (1 + THETA * TAU)) / (THETA * THETA)
+             / (1 - refused);
+    tst_model_run(&m, "tests/data/timeout.yaml", sets, 3);
+    tst_model_covers(&m, "call:client->server", "short_circuited", refused);
+    tst_model_covers(&m, "class:req", "rejected", refused);
+    tst_model_covers(&m, "service:server", "utilization",
+                     LAMBDA / MU * (1 - refused));
+    tst_model_covers(&m, "class:req", "latency_mean", waited + 1 / MU);
+    tst_model_free(&m);
+}
+END_TEST
+
 /* The shipped retry storm (scenarios/retry_storm.yaml): measured long
  * after a 10 s slow-down, retries without a budget keep the server
  * saturated and nothing succeeds; a 20% budget, or no retries, recovers;
@@ -235,6 +332,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_deadline_check_is_deterministic_impatience);
     tcase_add_test(tc, test_retries_of_independent_timeouts);
     tcase_add_test(tc, test_retries_of_independent_errors);
+    tcase_add_test(tc, test_fallback_answers_for_independent_errors);
+    tcase_add_test(tc, test_bulkhead_without_wait_is_erlang_loss);
+    tcase_add_test(tc, test_bulkhead_wait_is_deterministic_impatience);
     tcase_add_test(tc, test_retry_storm_is_metastable);
     tcase_add_test(tc, test_hedge_takes_the_first_of_two_exponentials);
     tcase_add_test(tc, test_hedge_without_delay_sends_both_at_once);

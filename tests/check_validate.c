@@ -152,6 +152,10 @@ START_TEST(test_timeouts_and_deadline_checks_are_not_called_exact)
         "calls.client->server.timeout=0", "services.server.deadline_check=1"
     };
     const char *const retry[] = { "calls.client->server.timeout=0" };
+    const char *const scale[] = {
+        "services.server.autoscale.target=0.5",
+        "services.server.autoscale.max=2"
+    };
     mdl_scenario *s = NULL;
     ana_theory *th = theory_of("tests/data/timeout.yaml", NULL, 0, &s);
 
@@ -168,6 +172,42 @@ START_TEST(test_timeouts_and_deadline_checks_are_not_called_exact)
     mdl_scenario_free(s);
     th = theory_of("tests/data/hedge.yaml", NULL, 0, &s);
     not_exact(th, "calls 'client->server' hedges");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+    th = theory_of("scenarios/mm1.yaml", scale, 2, &s);
+    not_exact(th, "service 'server' autoscales");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+/* A bulkhead that refuses calls, or a fallback that answers for them,
+ * takes the model out of every exact one (even a bulkhead too wide to
+ * refuse anything: theory does not look at load). */
+START_TEST(test_bulkheads_and_fallbacks_are_not_called_exact)
+{
+    const char *const bulkhead[] = {
+        "calls.client->server.timeout=0",
+        "calls.client->server.bulkhead.max_concurrent=1000"
+    };
+    const char *const fallback[] = {
+        "calls.client->server.timeout=0", "calls.client->server.fallback=1"
+    };
+    const char *const neither[] = {
+        "calls.client->server.timeout=0", "calls.client->server.fallback=0"
+    };
+    mdl_scenario *s = NULL;
+    ana_theory *th = theory_of("tests/data/timeout.yaml", bulkhead, 2, &s);
+
+    not_exact(th, "calls 'client->server' has a bulkhead");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+    th = theory_of("tests/data/timeout.yaml", fallback, 2, &s);
+    not_exact(th, "calls 'client->server' falls back");
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+    th = theory_of("tests/data/timeout.yaml", neither, 2, &s);
+    ck_assert(th->applies);
     ana_theory_free(th);
     mdl_scenario_free(s);
 }
@@ -253,6 +293,7 @@ static Suite *make_suite(void)
     tc = tcase_create("allow_list");
     tcase_add_test(tc, test_replicated_station_is_not_called_exact);
     tcase_add_test(tc, test_timeouts_and_deadline_checks_are_not_called_exact);
+    tcase_add_test(tc, test_bulkheads_and_fallbacks_are_not_called_exact);
     tcase_add_test(tc, test_feature_theory_does_not_know_is_not_called_exact);
     suite_add_tcase(s, tc);
     return s;
