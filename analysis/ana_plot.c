@@ -896,8 +896,9 @@ static int write_timeseries(const tsr *x, const char *dir,
                 "and breaker state against time", "timeseries.csv and "
                 "provenance.csv", 1200, 60 + 300 * panels, title);
         fprintf(f, " layout %d,1\n", panels);
-        fputs("set grid\nset key outside right top\nset xlabel 'time (s, "
-              "warm-up included)'\n", f);
+        /* One left margin for all panels, so their time axes line up. */
+        fputs("set grid\nset key outside right top\nset lmargin 12\n"
+              "set xlabel 'time (s, warm-up included)'\n", f);
         fprintf(f, "set xrange [0:%.10g]\n",
                 x->nw && isfinite(x->end[x->nw - 1]) ? x->end[x->nw - 1]
                                                      : 1.0);
