@@ -34,24 +34,18 @@
 #include "ana_file.h"
 #include "ana_gnuplot.h"
 #include "ana_plot.h"
+#include "ana_plot_int.h"
 #include "ana_table.h"
 
-#define PATH_MAX_ 4096
 #define BINS_PER_DECADE 20
 
-/* Colours (Paul Tol's bright scheme: tell-apart for colour-blind eyes). */
-#define C_SIM "#4477aa"
-#define C_THEORY "#ee6677"
-#define C_P50 "#228833"
-#define C_P95 "#ccbb44"
-#define C_P99 "#aa3377"
 
 /* ------------------------------------------------------------------ */
 /* Data files and script strings                                        */
 /* ------------------------------------------------------------------ */
 
 /* A number in a gnuplot data file. */
-static void dat_num(FILE *f, double x)
+void ana__dat_num(FILE *f, double x)
 {
     if (isfinite(x))
         fprintf(f, " %.8g", x);
@@ -60,7 +54,7 @@ static void dat_num(FILE *f, double x)
 }
 
 /* s as a gnuplot single-quoted string ('' stands for '). */
-static void gp_str(FILE *f, const char *s)
+void ana__gp_str(FILE *f, const char *s)
 {
     fputc('\'', f);
     for (; *s; s++) {
@@ -88,7 +82,7 @@ static void dat_str(FILE *f, const char *s)
  * provenance.csv, with "at load X" for a point of a load sweep. A folder
  * without one (written by an older qmesh) goes by its own name, or
  * "NAME at load X" for a point NAME/load/X. */
-static void title_of(const char *dir, char *buf, size_t n)
+void ana__title_of(const char *dir, char *buf, size_t n)
 {
     char tmp[PATH_MAX_], *parts[3] = {NULL, NULL, NULL}, *s;
     const char *name = NULL, *load = NULL;
@@ -135,9 +129,8 @@ static void title_of(const char *dir, char *buf, size_t n)
 }
 
 /* The start of every script: what it draws, and the output loop. */
-static void gp_head(FILE *f, const char *name, const char *what,
-                    const char *from, int width, int height,
-                    const char *title)
+void ana__gp_head(FILE *f, const char *name, const char *what,
+                  const char *from, int width, int height, const char *title)
 {
     fprintf(f,
             "# %s.gp - %s\n"
@@ -158,11 +151,11 @@ static void gp_head(FILE *f, const char *name, const char *what,
             "set output out_prefix.'%s.'.fmt\n"
             "set multiplot title ",
             name, what, from, name, name, name, width, height, name);
-    gp_str(f, title);
+    ana__gp_str(f, title);
     fputs(" font ',14'", f);
 }
 
-static void gp_tail(FILE *f)
+void ana__gp_tail(FILE *f)
 {
     fputs("unset multiplot\nset output\n}\n", f);
 }
@@ -190,11 +183,8 @@ static double mean_of(const ana_results *r, const char *scope,
     return x ? x->mean : NAN;
 }
 
-/* Distinct strings of list[0..n-1] (stride bytes apart, a const char *
- * at the start of each element) that pass keep(), in first-seen order,
- * into out (n slots). Returns how many. */
-static size_t distinct(const void *list, size_t n, size_t stride,
-                       int (*keep)(const char *), const char **out)
+size_t ana__distinct(const void *list, size_t n, size_t stride,
+                     int (*keep)(const char *), const char **out)
 {
     size_t i, j, k = 0;
 
@@ -211,7 +201,7 @@ static size_t distinct(const void *list, size_t n, size_t stride,
     return k;
 }
 
-static int is_request_scope(const char *s)
+int ana__is_request_scope(const char *s)
 {
     return !strcmp(s, "system") || !strncmp(s, "class:", 6);
 }
@@ -221,9 +211,7 @@ static int is_station_scope(const char *s)
     return !strncmp(s, "service:", 8);
 }
 
-/* Request scopes worth a panel: the system and each class, but only the
- * system when there is one class (its numbers are the system's). */
-static size_t panel_scopes(const char **sc, size_t n)
+size_t ana__panel_scopes(const char **sc, size_t n)
 {
     size_t i, nclass = 0, sys = n;
 
@@ -240,8 +228,7 @@ static size_t panel_scopes(const char **sc, size_t n)
     return n;
 }
 
-/* A scope as people say it: "system", "class browse", "service db". */
-static void scope_words(const char *scope, char *buf, size_t n)
+void ana__scope_words(const char *scope, char *buf, size_t n)
 {
     const char *colon = strchr(scope, ':');
 
@@ -351,10 +338,10 @@ static void lat_data(lat *L, FILE *fh, FILE *fc, size_t block)
             double hi = pow(10, (double)(k + 1) / BINS_PER_DECADE);
             if (share[k - kmin] == 0)
                 continue;
-            dat_num(fh, lo);
-            dat_num(fh, hi);
-            dat_num(fh, sqrt(lo * hi));
-            dat_num(fh, 100 * share[k - kmin] / L->total);
+            ana__dat_num(fh, lo);
+            ana__dat_num(fh, hi);
+            ana__dat_num(fh, sqrt(lo * hi));
+            ana__dat_num(fh, 100 * share[k - kmin] / L->total);
             fputc('\n', fh);
             if (100 * share[k - kmin] / L->total > L->ymax)
                 L->ymax = 100 * share[k - kmin] / L->total;
@@ -364,15 +351,15 @@ static void lat_data(lat *L, FILE *fh, FILE *fc, size_t block)
     for (i = 0; i < L->nrows; i++) {
         const ana_hrow *h = L->rows[i];
         if (i == 0 && h->lo > 0) {
-            dat_num(fc, h->lo * 1e3);
-            dat_num(fc, 0);
+            ana__dat_num(fc, h->lo * 1e3);
+            ana__dat_num(fc, 0);
             fputc('\n', fc);
         }
         cum += h->count;
         if (!isfinite(h->hi))
             continue;
-        dat_num(fc, h->hi * 1e3);
-        dat_num(fc, cum / L->total);
+        ana__dat_num(fc, h->hi * 1e3);
+        ana__dat_num(fc, cum / L->total);
         fputc('\n', fc);
     }
     fputs("\n\n", fh);
@@ -428,8 +415,8 @@ static int write_latency(const ana_results *r, const char *dir,
 
     if (!sc)
         return SIM_ENOMEM;
-    n = distinct(r->h, r->nhist, sizeof *r->h, is_request_scope, sc);
-    n = panel_scopes(sc, n);
+    n = ana__distinct(r->h, r->nhist, sizeof *r->h, ana__is_request_scope, sc);
+    n = ana__panel_scopes(sc, n);
     L = calloc(n + 1, sizeof *L);
     if (!L) {
         free(sc);
@@ -457,13 +444,13 @@ static int write_latency(const ana_results *r, const char *dir,
               "the empirical CDF. Block i is scope i.\n", fh.f);
         fputs("# plot_latency_cdf.dat: fraction of requests with latency "
               "at most x ms.\n", fc.f);
-        title_of(dir, words, sizeof words);
+        ana__title_of(dir, words, sizeof words);
         if (isfinite(reps))
             snprintf(title, sizeof title, "Latency of %s (%.0f "
                      "replication%s)", words, reps, reps == 1 ? "" : "s");
         else
             snprintf(title, sizeof title, "Latency of %s", words);
-        gp_head(f, "latency", "latency histogram and CDF per scope, "
+        ana__gp_head(f, "latency", "latency histogram and CDF per scope, "
                 "p50/p95/p99 marked", "latency_hist.csv and summary.csv",
                 1200, 60 + 420 * (int)(n ? n : 1), title);
         fprintf(f, " layout %zu,2\n", n ? n : 1);
@@ -484,7 +471,7 @@ static int write_latency(const ana_results *r, const char *dir,
                         L[i].xmax);
             else
                 fputs("set xrange [*:*]\n", f);
-            scope_words(L[i].scope, words, sizeof words);
+            ana__scope_words(L[i].scope, words, sizeof words);
             fputs("set title ", f);
             if (isfinite(L[i].mean))
                 snprintf(title, sizeof title, "%s: histogram (%.0f "
@@ -493,7 +480,7 @@ static int write_latency(const ana_results *r, const char *dir,
             else
                 snprintf(title, sizeof title, "%s: histogram (%.0f "
                          "requests)", words, L[i].total);
-            gp_str(f, title);
+            ana__gp_str(f, title);
             /* Head room: the bars fill the lower 55%, the labels end at
              * 72% (lat_marks()), the key fills the top quarter, so
              * nothing hides anything wherever the percentiles fall. */
@@ -514,7 +501,7 @@ static int write_latency(const ana_results *r, const char *dir,
             fputs("\nset title ", f);
             snprintf(title, sizeof title, "%s: cumulative distribution",
                      words);
-            gp_str(f, title);
+            ana__gp_str(f, title);
             fputs("\nset ylabel 'fraction of requests with latency <= x'\n"
                   "set yrange [0:1]\n", f);
             lat_marks(f, &L[i], i, 0);
@@ -527,7 +514,7 @@ static int write_latency(const ana_results *r, const char *dir,
             lat_keys(f, &L[i], i);
             fputc('\n', f);
         }
-        gp_tail(f);
+        ana__gp_tail(f);
     }
     if (open_h)
         rc = ana_file_close(&fh, rc, d);
@@ -554,10 +541,10 @@ static void station_cols(FILE *f, const ana_results *r, const char *scope,
     double m = x ? x->mean : NAN, lo = x ? x->lo : NAN, hi = x ? x->hi : NAN;
     double th = x ? x->th : NAN;
 
-    dat_num(f, m);
-    dat_num(f, lo);
-    dat_num(f, hi);
-    dat_num(f, th);
+    ana__dat_num(f, m);
+    ana__dat_num(f, lo);
+    ana__dat_num(f, hi);
+    ana__dat_num(f, th);
     if (isfinite(lo) && isfinite(hi))
         *have_ci = 1;
     if (isfinite(th))
@@ -571,9 +558,9 @@ static void station_panel(FILE *f, const char *title, const char *ylabel,
                           int have_th)
 {
     fputs("set title ", f);
-    gp_str(f, title);
+    ana__gp_str(f, title);
     fputs("\nset ylabel ", f);
-    gp_str(f, ylabel);
+    ana__gp_str(f, ylabel);
     fprintf(f, "\nset yrange %s\n"
             "plot 'plot_stations.dat' using 0:%d:xtic(1) with boxes "
             "lc rgb '" C_SIM "' title 'simulated mean'", yrange, c);
@@ -598,7 +585,7 @@ static int write_stations(const ana_results *r, const char *dir,
 
     if (!sc)
         return SIM_ENOMEM;
-    n = distinct(r->s, r->nsum, sizeof *r->s, is_station_scope, sc);
+    n = ana__distinct(r->s, r->nsum, sizeof *r->s, is_station_scope, sc);
     if (n == 0) {
         free(sc);
         return SIM_OK;
@@ -623,9 +610,9 @@ static int write_stations(const ana_results *r, const char *dir,
         rc = ana_file_open(&fg, dir, "stations.gp", d);
     if (rc == SIM_OK) {
         FILE *f = fg.f;
-        title_of(dir, words, sizeof words);
+        ana__title_of(dir, words, sizeof words);
         snprintf(title, sizeof title, "Stations of %s", words);
-        gp_head(f, "stations", "utilization and mean number in station "
+        ana__gp_head(f, "stations", "utilization and mean number in station "
                 "per station", "summary.csv and theory.csv",
                 n > 8 ? 1400 : 1200, 560, title);
         fputs(" layout 1,2\n", f);
@@ -639,7 +626,7 @@ static int write_stations(const ana_results *r, const char *dir,
                       ci_u, th_u);
         station_panel(f, "Mean number in station, L (queue + in service)",
                       "requests in station", "[0:*]", 6, ci_l, th_l);
-        gp_tail(f);
+        ana__gp_tail(f);
         rc = ana_file_close(&fg, SIM_OK, d);
     }
     if (rc == SIM_OK && gnuplot)
@@ -648,292 +635,9 @@ static int write_stations(const ana_results *r, const char *dir,
     return rc;
 }
 
-/* ---- time series ---- */
-
-/* timeseries.csv read back: the mean over replications of each series
- * in each window. Rows of a replication come window by window, the
- * series in the same order in each, so a series seen again starts the
- * next window. */
-typedef struct tsr {
-    ana_table t;
-    size_t ns, nw;
-    const char **scope, **metric;   /* borrowed from t: ns */
-    double *end;                    /* nw: the latest time a window ends */
-    double *sum, *cnt;              /* nw x ns */
-} tsr;
-
-static void tsr_destroy(tsr *x)
-{
-    ana_table_destroy(&x->t);
-    free(x->scope);
-    free(x->metric);
-    free(x->end);
-    free(x->sum);
-    free(x->cnt);
-}
-
-static size_t tsr_find(const tsr *x, const char *scope, const char *metric)
-{
-    size_t i;
-
-    for (i = 0; i < x->ns; i++)
-        if (!strcmp(x->scope[i], scope) && !strcmp(x->metric[i], metric))
-            return i;
-    return x->ns;
-}
-
-/* Pass 1 (sum NULL) finds the series and counts windows; pass 2 adds up
- * the values. */
-static int tsr_pass(tsr *x, const size_t *col, sim_diag *d)
-{
-    size_t r, n = ana_table_rows(&x->t), w = 0, last = 0;
-    const char *rep = NULL;
-    int rc;
-
-    for (r = 0; r < n; r++) {
-        const char *sc = ana_table_cell(&x->t, r, col[2]);
-        const char *me = ana_table_cell(&x->t, r, col[3]);
-        size_t i = tsr_find(x, sc, me);
-        double t, v;
-        if (i == x->ns) {
-            if (x->sum)
-                continue;           /* cannot happen: pass 1 saw them */
-            x->scope[x->ns] = sc;
-            x->metric[x->ns++] = me;
-        }
-        if (!rep || strcmp(rep, ana_table_cell(&x->t, r, col[0])))
-            w = 0;
-        else if (i <= last)
-            w++;
-        rep = ana_table_cell(&x->t, r, col[0]);
-        last = i;
-        if (!x->sum) {
-            if (w + 1 > x->nw)
-                x->nw = w + 1;
-            continue;
-        }
-        if ((rc = ana_table_number(&x->t, r, col[1], &t, d)) != SIM_OK
-            || (rc = ana_table_number(&x->t, r, col[4], &v, d)) != SIM_OK)
-            return rc;
-        if (!(t <= x->end[w]))
-            x->end[w] = t;
-        if (isfinite(v)) {
-            x->sum[w * x->ns + i] += v;
-            x->cnt[w * x->ns + i]++;
-        }
-    }
-    return SIM_OK;
-}
-
-/* Read dir/timeseries.csv; *found = 0 when there is none. */
-static int tsr_read(tsr *x, const char *dir, int *found, sim_diag *d)
-{
-    static const char *const names[] = {
-        "replication", "time", "scope", "metric", "value", NULL
-    };
-    char path[PATH_MAX_];
-    size_t col[5], n, w;
-    int rc;
-
-    memset(x, 0, sizeof *x);
-    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-    if ((rc = ana_table_read(&x->t, path, found, d)) != SIM_OK || !*found)
-        return rc;
-    if ((rc = ana_table_columns(&x->t, names, col, d)) != SIM_OK)
-        return rc;
-    n = ana_table_rows(&x->t);
-    x->scope = malloc((n + 1) * sizeof *x->scope);
-    x->metric = malloc((n + 1) * sizeof *x->metric);
-    if (!x->scope || !x->metric)
-        return SIM_ENOMEM;
-    tsr_pass(x, col, d);
-    x->end = malloc((x->nw + 1) * sizeof *x->end);
-    x->sum = calloc(x->nw * x->ns + 1, sizeof *x->sum);
-    x->cnt = calloc(x->nw * x->ns + 1, sizeof *x->cnt);
-    if (!x->end || !x->sum || !x->cnt)
-        return SIM_ENOMEM;
-    for (w = 0; w < x->nw; w++)
-        x->end[w] = NAN;
-    return tsr_pass(x, col, d);
-}
-
-/* The mean of series i in window w, scaled; NaN when no replication has
- * one (or there is no such series). */
-static double tsr_mean(const tsr *x, size_t w, size_t i, double scale)
-{
-    if (i >= x->ns || x->cnt[w * x->ns + i] == 0)
-        return NAN;
-    return scale * x->sum[w * x->ns + i] / x->cnt[w * x->ns + i];
-}
-
-/* Injected failures with a window, from provenance.csv: "FROM TO MODE
- * TARGET" each. Returns how many went into from[], to[], what[] (n at
- * most). */
-static size_t failure_windows(const char *dir, double *from, double *to,
-                              char (*what)[128], size_t n)
-{
-    char path[PATH_MAX_];
-    ana_table t;
-    sim_diag d;
-    size_t r, k = 0;
-    int found = 0;
-
-    snprintf(path, sizeof path, "%s/provenance.csv", dir);
-    if (ana_table_read(&t, path, &found, &d) != SIM_OK || !found)
-        return 0;
-    for (r = 0; t.ncols == 2 && r < ana_table_rows(&t) && k < n; r++) {
-        int used = 0;
-        if (strcmp(ana_table_cell(&t, r, 0), "failure"))
-            continue;
-        if (sscanf(ana_table_cell(&t, r, 1), "%lf %lf %n", &from[k], &to[k],
-                   &used) < 2 || !used || !(to[k] > from[k]))
-            continue;
-        snprintf(what[k], sizeof what[k], "%s",
-                 ana_table_cell(&t, r, 1) + used);
-        k++;
-    }
-    ana_table_destroy(&t);
-    return k;
-}
-
-#define TS_FAILURES_MAX 64      /* failure windows shaded */
-#define C_FAIL "#dddddd"
-
-/* One panel of timeseries.gp: column c of each block of
- * plot_timeseries.dat (blocks first .. first + n - 1, named names[]). */
-static void ts_panel(FILE *f, const char *title, const char *ylabel,
-                     const char *yrange, size_t first, size_t n, int c,
-                     const char *const *names, int fail_key)
-{
-    static const char *const colour[] = {
-        C_SIM, C_THEORY, C_P50, C_P95, C_P99, "#66ccee", "#bbbbbb"
-    };
-    size_t i;
-    char words[300];
-
-    fputs("set title ", f);
-    gp_str(f, title);
-    fputs("\nset ylabel ", f);
-    gp_str(f, ylabel);
-    fprintf(f, "\nset yrange %s\nplot ", yrange);
-    for (i = 0; i < n; i++) {
-        scope_words(names[i], words, sizeof words);
-        fprintf(f, "%s'plot_timeseries.dat' index %zu using 1:%d with "
-                "lines lw 2 lc rgb '%s' title ", i ? ", \\\n     " : "",
-                first + i, c, colour[i % 7]);
-        gp_str(f, words);
-    }
-    if (fail_key)
-        fputs(", \\\n     NaN with boxes fs solid 1.0 noborder lc rgb '"
-              C_FAIL "' title 'injected failure'", f);
-    fputc('\n', f);
-}
-
-static int write_timeseries(const tsr *x, const char *dir,
-                            const char *gnuplot, sim_diag *d)
-{
-    const char **sc = malloc((x->ns + 1) * sizeof *sc);
-    const char **brk = malloc((x->ns + 1) * sizeof *brk);
-    double from[TS_FAILURES_MAX], to[TS_FAILURES_MAX];
-    char what[TS_FAILURES_MAX][128], title[512], words[300];
-    size_t n, nb = 0, nf, i, w;
-    int rc;
-    ana_file fd, fg;
-
-    if (!sc || !brk) {
-        free(sc);
-        free(brk);
-        return SIM_ENOMEM;
-    }
-    n = panel_scopes(sc, distinct(x->scope, x->ns, sizeof *x->scope,
-                                  is_request_scope, sc));
-    for (i = 0; i < x->ns; i++)
-        if (!strcmp(x->metric[i], "breaker_open"))
-            brk[nb++] = x->scope[i];
-    nf = failure_windows(dir, from, to, what, TS_FAILURES_MAX);
-    if ((rc = ana_file_open(&fd, dir, "plot_timeseries.dat", d)) != SIM_OK) {
-        free(sc);
-        free(brk);
-        return rc;
-    }
-    fputs("# plot_timeseries.dat: the mean over replications per window,\n"
-          "# two rows a window, at its start and at its end. Request\n"
-          "# scopes: time_s throughput_per_s availability p99_ms; then\n"
-          "# breakers: time_s breaker_open. Block i is scope i.\n", fd.f);
-    for (i = 0; i < n + nb; i++) {
-        const char *s = i < n ? sc[i] : brk[i - n];
-        fprintf(fd.f, "%s# block %zu: %s\n", i ? "\n\n" : "", i, s);
-        /* Each window from its start to its end, at its value. */
-        for (w = 0; w < 2 * x->nw; w++) {
-            size_t k = w / 2;
-            if (!isfinite(x->end[k]))
-                continue;
-            dat_num(fd.f, w % 2 ? x->end[k] : k ? x->end[k - 1] : 0.0);
-            if (i < n) {
-                dat_num(fd.f, tsr_mean(x, k, tsr_find(x, s, "throughput"),
-                                       1));
-                dat_num(fd.f, tsr_mean(x, k, tsr_find(x, s, "availability"),
-                                       1));
-                dat_num(fd.f, tsr_mean(x, k, tsr_find(x, s, "latency_p99"),
-                                       1e3));
-            } else {
-                dat_num(fd.f, tsr_mean(x, k, tsr_find(x, s, "breaker_open"),
-                                       1));
-            }
-            fputc('\n', fd.f);
-        }
-    }
-    rc = ana_file_close(&fd, SIM_OK, d);
-    if (rc == SIM_OK)
-        rc = ana_file_open(&fg, dir, "timeseries.gp", d);
-    if (rc == SIM_OK) {
-        FILE *f = fg.f;
-        int panels = 3 + (nb > 0);
-        title_of(dir, words, sizeof words);
-        snprintf(title, sizeof title, "%s over time (mean of the "
-                 "replications per window)", words);
-        gp_head(f, "timeseries", "throughput, availability, p99 latency "
-                "and breaker state against time", "timeseries.csv and "
-                "provenance.csv", 1200, 60 + 300 * panels, title);
-        fprintf(f, " layout %d,1\n", panels);
-        fputs("set grid\nset key outside right top\nset xlabel 'time (s, "
-              "warm-up included)'\n", f);
-        fprintf(f, "set xrange [0:%.10g]\n",
-                x->nw && isfinite(x->end[x->nw - 1]) ? x->end[x->nw - 1]
-                                                     : 1.0);
-        /* Failure windows shaded behind every panel. */
-        for (i = 0; i < nf; i++) {
-            fprintf(f, "set object %zu rect from %.10g, graph 0 to %.10g, "
-                    "graph 1 behind fs solid 1.0 noborder fc rgb '" C_FAIL
-                    "'\n", i + 1, from[i], to[i]);
-            fputs("# injected failure: ", f);
-            fputs(what[i], f);
-            fputc('\n', f);
-        }
-        ts_panel(f, "Throughput (successful requests per second)",
-                 "requests/s", "[0:*]", 0, n, 2, sc, nf > 0);
-        ts_panel(f, "Availability (successful / finished requests)",
-                 "availability", "[0:1.05]", 0, n, 3, sc, nf > 0);
-        ts_panel(f, "Latency p99", "p99 latency (ms)", "[0:*]", 0, n, 4,
-                 sc, nf > 0);
-        if (nb > 0)
-            ts_panel(f, "Circuit breakers (fraction of the window open)",
-                     "open", "[0:1.05]", n, nb, 2, brk, nf > 0);
-        gp_tail(f);
-        rc = ana_file_close(&fg, SIM_OK, d);
-    }
-    if (rc == SIM_OK && gnuplot)
-        rc = ana_gnuplot_render(dir, gnuplot, "timeseries", d);
-    free(sc);
-    free(brk);
-    return rc;
-}
-
 int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
                      sim_diag *d)
 {
-    tsr ts = {0};
-    int found = 0;
     ana_results r;
     int rc = ana_table_results(&r, dir, d);
     size_t i, stations = 0;
@@ -950,12 +654,8 @@ int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
         *drawn |= ANA_PLOT_STATIONS;
     }
     ana_table_results_destroy(&r);
-    if (rc == SIM_OK && (rc = tsr_read(&ts, dir, &found, d)) == SIM_OK
-        && found && ts.nw > 0) {
-        rc = write_timeseries(&ts, dir, gnuplot, d);
-        *drawn |= ANA_PLOT_TIMESERIES;
-    }
-    tsr_destroy(&ts);
+    if (rc == SIM_OK)
+        rc = ana__plot_timeseries(dir, gnuplot, drawn, d);
     return rc;
 }
 
@@ -1087,9 +787,9 @@ static void sweep_data(FILE *fs, FILE *ft, const char *scope, size_t block,
         h->ci_p99 |= isfinite(v[5]) && isfinite(v[6]);
         if (isfinite(m->n))
             h->reps = m->n;
-        dat_num(fs, m->load);
+        ana__dat_num(fs, m->load);
         for (k = 0; k < 8; k++)
-            dat_num(fs, v[k] * 1e3);
+            ana__dat_num(fs, v[k] * 1e3);
         fputc('\n', fs);
     }
     fputs("\n\n", fs);
@@ -1112,9 +812,9 @@ static void sweep_data(FILE *fs, FILE *ft, const char *scope, size_t block,
             continue;
         h->th_mean |= isfinite(m);
         h->th_p99 |= isfinite(q);
-        dat_num(ft, s1[i]->load);
-        dat_num(ft, m * 1e3);
-        dat_num(ft, q * 1e3);
+        ana__dat_num(ft, s1[i]->load);
+        ana__dat_num(ft, m * 1e3);
+        ana__dat_num(ft, q * 1e3);
         fputc('\n', ft);
     }
     fputs("\n\n", ft);
@@ -1129,7 +829,7 @@ static void sweep_panel(FILE *f, const char *title, size_t block, int c,
     const char *sep = "plot ";
 
     fputs("set title ", f);
-    gp_str(f, title);
+    ana__gp_str(f, title);
     fputc('\n', f);
     if (have && ci)
         fprintf(f, "%s'plot_sweep.dat' index %zu using 1:%d:%d:%d with "
@@ -1181,7 +881,7 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
             rc = SIM_ENOMEM;
     }
     if (rc == SIM_OK) {
-        n = panel_scopes(sc, distinct(w, nw, sizeof *w, is_request_scope,
+        n = ana__panel_scopes(sc, ana__distinct(w, nw, sizeof *w, ana__is_request_scope,
                                       sc));
         if ((rc = ana_file_open(&fs, dir, "plot_sweep.dat", d)) == SIM_OK)
             open_s = 1;
@@ -1206,7 +906,7 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
         rc = ana_file_close(&ft, rc, d);
     if (rc == SIM_OK && (rc = ana_file_open(&fg, dir, "sweep.gp", d)) == SIM_OK) {
         FILE *f = fg.f;
-        title_of(dir, words, sizeof words);
+        ana__title_of(dir, words, sizeof words);
         if (isfinite(reps))
             snprintf(title, sizeof title, "Latency against load: %s (%.0f "
                      "replication%s per load)", words, reps,
@@ -1214,7 +914,7 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
         else
             snprintf(title, sizeof title, "Latency against load: %s",
                      words);
-        gp_head(f, "sweep", "mean and p99 latency against the load of "
+        ana__gp_head(f, "sweep", "mean and p99 latency against the load of "
                 "the bottleneck station", "sweep.csv and sweep_theory.csv",
                 1200, 60 + 440 * (int)(n ? n : 1), title);
         fprintf(f, " layout %zu,2\n", n ? n : 1);
@@ -1222,7 +922,7 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
               "set xlabel 'load: utilization of the bottleneck station'\n"
               "set ylabel 'latency (ms)'\nset yrange [0:*]\n", f);
         for (i = 0; i < n; i++) {
-            scope_words(sc[i], words, sizeof words);
+            ana__scope_words(sc[i], words, sizeof words);
             fprintf(f, "# ---- %s ----\n", sc[i]);
             snprintf(title, sizeof title, "%s: mean latency", words);
             sweep_panel(f, title, i, 2, 2, h[i].mean, h[i].ci_mean,
@@ -1232,7 +932,7 @@ int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d)
             sweep_panel(f, title, i, 6, 3, h[i].p99, h[i].ci_p99,
                         h[i].th_p99);
         }
-        gp_tail(f);
+        ana__gp_tail(f);
         rc = ana_file_close(&fg, SIM_OK, d);
     }
     if (rc == SIM_OK && gnuplot)

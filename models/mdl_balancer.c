@@ -136,6 +136,35 @@ static long load_of(const long *load, size_t stride, int r)
     return *(const long *)((const char *)load + (size_t)r * stride);
 }
 
+/* The replica with the fewest outstanding visits among those not out
+ * (out: NULL, or 1 for each ejected one), ties broken uniformly. */
+static inline int least(const mdl_balancer *b, gsl_rng *rng,
+                        const long *load, size_t stride,
+                        const unsigned char *out)
+{
+    int a = -1, c, lo = 1;
+
+    for (c = 0; c < b->n; c++) {
+        long la, lc;
+        if (out && out[c])
+            continue;
+        if (a < 0) {
+            a = c;
+            continue;
+        }
+        la = load_of(load, stride, a);
+        lc = load_of(load, stride, c);
+        if (lc < la) {
+            a = c;
+            lo = 1;
+        } else if (lc == la
+                   && gsl_rng_uniform_int(rng, (unsigned long)++lo) == 0) {
+            a = c;
+        }
+    }
+    return a;
+}
+
 /* The k-th replica (from 0) not ejected. */
 static int kth_in(const mdl_balancer *b, int k)
 {
@@ -171,31 +200,13 @@ static __attribute__((noinline)) int choose_in(mdl_balancer *b,
                                                const long *load,
                                                size_t stride)
 {
-    int in = b->n - b->nout, a, c, lo, i;
+    int in = b->n - b->nout, a, c, i;
 
     switch (b->policy) {
     case MDL_LB_RANDOM:
         return kth_in(b, (int)gsl_rng_uniform_int(rng, (unsigned long)in));
     case MDL_LB_LEAST:
-        for (a = -1, c = 0, lo = 1; c < b->n; c++) {
-            long la, lc;
-            if (b->out[c])
-                continue;
-            if (a < 0) {
-                a = c;
-                continue;
-            }
-            la = load_of(load, stride, a);
-            lc = load_of(load, stride, c);
-            if (lc < la) {
-                a = c;
-                lo = 1;
-            } else if (lc == la
-                       && gsl_rng_uniform_int(rng, (unsigned long)++lo) == 0) {
-                a = c;
-            }
-        }
-        return a;
+        return least(b, rng, load, stride, b->out);
     case MDL_LB_P2C:
         if (in == 1)
             return kth_in(b, 0);
@@ -225,7 +236,7 @@ static __attribute__((noinline)) int choose_in(mdl_balancer *b,
 int mdl_balancer_choose(mdl_balancer *b, uint64_t key, gsl_rng *rng,
                         const long *load, size_t stride)
 {
-    int a, c, lo, i;
+    int a, c, i;
 
     /* Some ejected, and not in panic: fewer than half of them. */
     if (__builtin_expect(b->nout > 0, 0) && 2 * (b->n - b->nout) >= b->n)
@@ -234,17 +245,7 @@ int mdl_balancer_choose(mdl_balancer *b, uint64_t key, gsl_rng *rng,
     case MDL_LB_RANDOM:
         return (int)gsl_rng_uniform_int(rng, (unsigned long)b->n);
     case MDL_LB_LEAST:
-        for (a = 0, c = 1, lo = 1; c < b->n; c++) {
-            long la = load_of(load, stride, a), lc = load_of(load, stride, c);
-            if (lc < la) {
-                a = c;
-                lo = 1;
-            } else if (lc == la
-                       && gsl_rng_uniform_int(rng, (unsigned long)++lo) == 0) {
-                a = c;
-            }
-        }
-        return a;
+        return least(b, rng, load, stride, NULL);
     case MDL_LB_P2C:
         a = (int)gsl_rng_uniform_int(rng, (unsigned long)b->n);
         c = (int)gsl_rng_uniform_int(rng, (unsigned long)b->n - 1);

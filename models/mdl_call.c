@@ -86,6 +86,7 @@ static void settle(mdl_net *net, mdl_call *c, double now)
         es->failed++;
         es->timeouts += c->outcome == MDL_CALL_TIMEOUT;
         es->errors += c->outcome == MDL_CALL_ERROR;
+        es->rejected += c->outcome == MDL_CALL_REJECTED;
         if (es->fallback) {
             parent->degraded = MDL_REQ_DEGRADED;
         } else {

@@ -175,6 +175,8 @@ typedef struct edge_rt {
     sim_tally lat;          /* call: issue to reply; publish: event latency */
     double count, ok, failed;
     double timeouts, errors;    /* calls ended so, among the failed */
+    double rejected;        /* ... refused: by the callee (its capacity,
+                               its rate limit) or by a policy here */
     double attempts;        /* tries of the calls that ended */
     double short_circuited; /* calls whose last try a policy refused */
     mdl_breaker *breaker;   /* owned; NULL: none */

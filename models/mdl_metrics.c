@@ -474,6 +474,12 @@ static double call_errors(const metric_at *x, const void *o)
     return call_share(o, ((const edge_rt *)o)->errors);
 }
 
+static double call_rejected(const metric_at *x, const void *o)
+{
+    (void)x;
+    return call_share(o, ((const edge_rt *)o)->rejected);
+}
+
 /* Tries per call, retries included. */
 static double call_attempts(const metric_at *x, const void *o)
 {
@@ -502,6 +508,7 @@ static const metric_def CALL[] = {
     { "calls", "", MDL_RANGE_ANY, call_count, 0 },
     { "timeouts", "", MDL_RANGE_FRACTION, call_timeouts, 1 },
     { "errors", "", MDL_RANGE_FRACTION, call_errors, 1 },
+    { "rejected", "", MDL_RANGE_FRACTION, call_rejected, 1 },
     { "attempts", "", MDL_RANGE_ANY, call_attempts, 0 },
     { "short_circuited", "", MDL_RANGE_FRACTION, call_short, 1 },
     { "breaker_open", "", MDL_RANGE_FRACTION, call_breaker_open, 1 },

@@ -193,7 +193,7 @@ void mdl__results_reset(mdl_net *net, double now)
     for (i = 0; i < net->nedges; i++) {
         sim_tally_reset(&net->es[i].lat);
         net->es[i].count = net->es[i].ok = net->es[i].failed = 0;
-        net->es[i].timeouts = net->es[i].errors = 0;
+        net->es[i].timeouts = net->es[i].errors = net->es[i].rejected = 0;
         net->es[i].attempts = 0;
         net->es[i].short_circuited = 0;
         if (net->es[i].breaker)

@@ -104,6 +104,7 @@ START_TEST(test_breaker_lets_through_a_known_number_of_calls)
     ck_assert_double_eq(net->sv[server].rep[0].refused, 5 + 4 * 2);
     ck_assert_double_eq(net->es[e].errors, 5 + 4 * 2);
     ck_assert_double_eq(net->es[e].short_circuited, 495 - 8 + 13);
+    ck_assert_double_eq(net->es[e].rejected, 495 - 8 + 13);
     ck_assert_int_eq(net->es[e].breaker->state, MDL_BREAKER_CLOSED);
     free(res);
     mdl_net_free(net);

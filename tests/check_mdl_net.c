@@ -1424,6 +1424,32 @@ START_TEST(test_scopes_count_from_0_and_skip_stages_of_publishes)
 }
 END_TEST
 
+static void x_to_k_rejected(const mdl_net *net, const double *res,
+                            void *ctx)
+{
+    (void)ctx;
+    ck_assert_double_eq_tol(value_of(net, res, "call:x->k", "rejected"),
+                            2.0 / 3, 1e-15);
+    ck_assert_double_eq(value_of(net, res, "call:x->k", "errors"), 0);
+}
+
+/* A callee that is full refuses the call: the edge counts it among its
+ * rejected calls (c2 and c3 find k busy with c1, capacity 1). */
+START_TEST(test_call_refused_by_a_full_callee_is_rejected)
+{
+    static const char *const sets[] = {
+        AT("x"), "services.k.capacity=1"
+    };
+    seen s;
+
+    run_det_full(&s, sets, sizeof sets / sizeof *sets, NULL,
+                 x_to_k_rejected, NULL);
+    finished(&s, 0, 1, 1001, 1001, MDL_REQ_REJECTED);
+    finished(&s, 1, 2, 1002, 1002, MDL_REQ_REJECTED);
+    finished(&s, 2, 0, 1000, 1010, MDL_REQ_OK);
+}
+END_TEST
+
 /* ---- crashes, hangs, replicas going up and down ---- */
 
 #define K_FAILS "failures.0.service=k"
@@ -1594,6 +1620,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_admission_refusal_is_a_rejection);
     tcase_add_test(tc, test_deadline_propagates_down_the_chain);
     tcase_add_test(tc, test_deadline_check_drops_work_past_its_deadline);
+    tcase_add_test(tc, test_call_refused_by_a_full_callee_is_rejected);
     tcase_add_test(tc, test_crash_fails_the_requests_it_holds);
     tcase_add_test(tc, test_crashed_replica_refuses_with_an_error);
     tcase_add_test(tc, test_hang_is_escaped_only_by_a_timeout);

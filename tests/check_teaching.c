@@ -236,6 +236,23 @@ START_TEST(test_series_and_parallel_up_and_down)
 }
 END_TEST
 
+/* Lesson 8, a chain: five services that each fail with p = 0.01, the
+ * request through all of them with 0.99^5 (ana_avail_chain), each
+ * service with what it and those below it fail. */
+START_TEST(test_chain_succeeds_with_p_to_the_n)
+{
+    tst_model m;
+
+    tst_model_run(&m, "scenarios/teaching/chain.yaml", NULL, 0);
+    tst_model_covers(&m, "class:req", "availability",
+                     ana_avail_chain(0.99, 5));
+    tst_model_covers(&m, "service:s1", "errors", 1 - pow(0.99, 5));
+    tst_model_covers(&m, "service:s3", "errors", 1 - pow(0.99, 3));
+    tst_model_covers(&m, "service:s5", "errors", 0.01);
+    tst_model_free(&m);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("teaching");
@@ -251,6 +268,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_closed_mva_and_bounds);
     tcase_add_test(tc, test_series_availability);
     tcase_add_test(tc, test_series_and_parallel_up_and_down);
+    tcase_add_test(tc, test_chain_succeeds_with_p_to_the_n);
     suite_add_tcase(s, tc);
     return s;
 }
