@@ -10,8 +10,9 @@
  * is: gRPC's nonFatalStatusCodes is empty by default, so an error or a
  * rejection is fatal and ends the call as a success does. The attempts
  * still out are cancelled: their callees work on as orphans, and the
- * chain is told so (MDL_CALL_PENDING, mdl_policy.h). The call's deadline spans all
- * attempts; when it passes, every attempt out ends in a timeout.
+ * chain is told so (MDL_CALL_PENDING, mdl_policy.h). The call's deadline
+ * spans all attempts; when it passes, every attempt out ends in a
+ * timeout.
  *
  *   mdl__call_start (hedge_call)
  *        |  attempt 1 through the chain

@@ -5,8 +5,9 @@
  * replication.
  *
  * Scopes, in result order: system, class:NAME, then per service
- * service:NAME (with the metrics of its patterns, if any), replica:NAME#R (several replicas only), stage:NAME#S
- * (stages with calls), then per edge call:A->B or publish:A->B, with #K
+ * service:NAME (with the metrics of its patterns and failures, if any),
+ * replica:NAME#R (several replicas only), stage:NAME#S (stages with
+ * calls), then per edge call:A->B or publish:A->B, with #K
  * when several edges of a kind join the same two services (K counts from
  * 0 in file order). Histograms follow: the system's, then each class's.
  */

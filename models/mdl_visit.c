@@ -301,7 +301,9 @@ void mdl__visit_joined(mdl_net *net, visit *v, double now)
 
 /* v arrives at r: refused (capacity, admission) and answered, or let in
  * (returns 1). Inlined in both callers: arrival is hot. */
-static inline __attribute__((always_inline)) int admit(mdl_net *net, visit *v, replica *r, double now)
+static inline __attribute__((always_inline)) int admit(mdl_net *net,
+                                                       visit *v, replica *r,
+                                                       double now)
 {
     service *sv = r->sv;
     int ri = (int)(r - sv->rep);
