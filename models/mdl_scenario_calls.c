@@ -21,7 +21,10 @@
  * A key names a call edge as its metric scope does (mdl_net.h):
  * "caller->callee", or "caller->callee#K" for the K-th, from 0 in file
  * order, of the call edges between the two services. Names hold neither
- * "->" nor '#' (mdl_name.h), so a key splits one way only. Of the call
+ * "->" nor '#' (mdl_name.h), so a key splits one way only. "*->callee"
+ * stands for every call edge into the callee, "caller->*" for every one
+ * out of the caller (wild_pair); an edge's own entry goes before them.
+ * Of the call
  * policies of DESIGN.md section 4, timeout, deadline, retry, hedge,
  * breaker, bulkhead and fallback are simulated; any other key is
  * unknown.
@@ -539,8 +542,8 @@ int mdl__scenario_call_edge(ctx *c, yaml_node_t *k, const char *key,
         if (!name[i])
             rc = SIM_ENOMEM;
         else if (!strcmp(name[i], "*"))
-            rc = mdl__yaml_err(c, k, at, "'*' in %s '%s' is not "
-                               "supported yet; name one edge", what, key);
+            rc = mdl__yaml_err(c, k, at, "'*' in %s '%s': name one call "
+                               "edge here", what, key);
         else if ((svc[i] = mdl_topology_find(s->topo, name[i])) < 0)
             rc = mdl__scenario_unknown_service(c, k, at, name[i], where);
     }
@@ -551,8 +554,142 @@ int mdl__scenario_call_edge(ctx *c, yaml_node_t *k, const char *key,
     return rc;
 }
 
+/* Entries whose key has a '*' on one side, kept until every entry has
+ * been read: "*->b" is every call edge into b, "a->*" every one out of a.
+ * Each gives its policies to the edges it matches that no entry names
+ * on its own. */
+typedef struct wild {
+    mdl_call_policy p;      /* edge unused */
+    int from, to;           /* services, -1 for the '*' */
+    yaml_node_t *k;
+} wild;
+
+typedef struct wilds {
+    size_t n;
+    wild *w;
+} wilds;
+
+/* Does wildcard w match edge e? */
+static int wild_matches(const wild *w, const mdl_edge *e)
+{
+    return e->kind == MDL_EDGE_CALL && (w->from < 0 || e->from == w->from)
+           && (w->to < 0 || e->to == w->to);
+}
+
+/* A key with '*' on one side, "*->b" or "a->*", into w's services. */
+static int wild_key(ctx *c, yaml_node_t *k, const char *key, wild *w)
+{
+    const mdl_topology *t = c->s->topo;
+    const char *arrow = strstr(key, "->"), *side;
+    char *name, where[300];
+    int star, svc, rc = SIM_OK;
+    size_t i;
+
+    if (!arrow || strchr(key, '#'))
+        return mdl__yaml_err(c, k, 0, "calls key '%s': '*' stands for every "
+                             "caller ('*->callee') or every callee "
+                             "('caller->*'), without '#'", key);
+    star = !strcmp(arrow + 2, "*");     /* "a->*": every callee */
+    if (star == (arrow - key == 1 && key[0] == '*'))
+        return mdl__yaml_err(c, k, 0, "calls key '%s': '*' stands for one "
+                             "side, every caller ('*->callee') or every "
+                             "callee ('caller->*')", key);
+    side = star ? key : arrow + 2;
+    if (!(name = strndup(side, star ? (size_t)(arrow - key) : strlen(side))))
+        return SIM_ENOMEM;
+    if ((svc = mdl_topology_find(t, name)) < 0) {
+        snprintf(where, sizeof where, "in calls '%s'", key);
+        rc = mdl__scenario_unknown_service(c, k, mdl__yaml_quote_shift(k)
+                                                 + (int)(side - key),
+                                           name, where);
+    }
+    free(name);
+    if (rc != SIM_OK)
+        return rc;
+    w->from = star ? svc : -1;
+    w->to = star ? -1 : svc;
+    for (i = 0; i < t->nedges && !wild_matches(w, &t->edges[i]); i++)
+        ;
+    if (i == t->nedges)
+        return mdl__yaml_err(c, k, 0, "calls '%s': '%s' %s no call edge in "
+                             "topology %s", key, t->services[svc].name,
+                             star ? "makes" : "receives", t->path);
+    return SIM_OK;
+}
+
+/* A wildcard entry: its key and policies, kept for wild_spread(). */
+static int wild_pair(ctx *c, const char *key, yaml_node_t *k,
+                     yaml_node_t *v, wilds *ws)
+{
+    char where[300];
+    wild *w;
+    int rc;
+
+    if (!(w = realloc(ws->w, (ws->n + 1) * sizeof *w)))
+        return SIM_ENOMEM;
+    ws->w = w;
+    w += ws->n;
+    memset(w, 0, sizeof *w);
+    if ((rc = wild_key(c, k, key, w)) != SIM_OK)
+        return rc;
+    if (!(w->p.key = strdup(key)))
+        return SIM_ENOMEM;
+    ws->n++;
+    w->k = k;
+    if (!mdl__scenario_override_find(c, k)) {
+        w->p.line = (int)k->start_mark.line + 1;
+        w->p.col = (int)k->start_mark.column + 1;
+    }
+    snprintf(where, sizeof where, "calls '%s'", key);
+    if ((rc = mdl__yaml_walk(c, v, where, &policy_map, &w->p)) != SIM_OK)
+        return rc;
+    return check_hedge(c, v, &w->p);
+}
+
+/* Give each wildcard's policies to the call edges it matches that have
+ * no entry of their own; an edge two wildcards match must have one. */
+static int wild_spread(ctx *c, const wilds *ws)
+{
+    mdl_scenario *s = c->s;
+    const mdl_topology *t = s->topo;
+    size_t e, j, n0 = s->ncalls, a, b;
+
+    for (e = 0; e < t->nedges; e++) {
+        for (j = 0; j < n0 && s->calls[j].edge != e; j++)
+            ;
+        if (j < n0)
+            continue;           /* named on its own */
+        for (a = 0; a < ws->n && !wild_matches(&ws->w[a], &t->edges[e]); a++)
+            ;
+        if (a == ws->n)
+            continue;
+        for (b = a + 1; b < ws->n; b++)
+            if (wild_matches(&ws->w[b], &t->edges[e]))
+                return mdl__yaml_err(c, ws->w[b].k, 0, "calls '%s' and '%s' "
+                                     "both match the call edge from '%s' "
+                                     "to '%s'; give it an entry of its own",
+                                     ws->w[a].p.key, ws->w[b].p.key,
+                                     t->services[t->edges[e].from].name,
+                                     t->services[t->edges[e].to].name);
+        {
+            mdl_call_policy *cp = realloc(s->calls, (s->ncalls + 1)
+                                                    * sizeof *cp);
+            if (!cp)
+                return SIM_ENOMEM;
+            s->calls = cp;
+            cp += s->ncalls;
+            *cp = ws->w[a].p;
+            cp->edge = e;
+            if (!(cp->key = strdup(ws->w[a].p.key)))
+                return SIM_ENOMEM;
+            s->ncalls++;
+        }
+    }
+    return SIM_OK;
+}
+
 /* One entry of `calls:`: the edge its key names, once only, and a mapping
- * of call policies. */
+ * of call policies; a key with '*' names several (wild_pair). */
 static int call_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
                      void *arg)
 {
@@ -562,7 +699,9 @@ static int call_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
     size_t edge = 0, j;
     int rc;
 
-    (void)arg;
+    if (!strncmp(key, "*->", 3)
+        || (strlen(key) > 3 && !strcmp(key + strlen(key) - 3, "->*")))
+        return wild_pair(c, key, k, v, arg);
     if ((rc = mdl__scenario_call_edge(c, k, key, "calls", &edge)) != SIM_OK)
         return rc;
     for (j = 0; j < s->ncalls; j++) {
@@ -598,5 +737,14 @@ static int call_pair(ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 
 int mdl__scenario_calls_read(ctx *c, yaml_node_t *v)
 {
-    return mdl__yaml_each_pair(c, v, "'calls'", call_pair, NULL);
+    wilds ws = { 0, NULL };
+    size_t i;
+    int rc = mdl__yaml_each_pair(c, v, "'calls'", call_pair, &ws);
+
+    if (rc == SIM_OK)
+        rc = wild_spread(c, &ws);
+    for (i = 0; i < ws.n; i++)
+        free(ws.w[i].p.key);
+    free(ws.w);
+    return rc;
 }

@@ -797,10 +797,66 @@ static const calls_case calls_cases[] = {
     { "  cartpay: {}", 6, 3,
       "calls key 'cartpay' must name a call edge as 'caller->callee' or "
       "'caller->callee#K'" },
-    { "  \"*->pay\": {}", 6, 4,
-      "'*' in calls '*->pay' is not supported yet; name one edge" },
+    { "  \"*->*\": {}", 6, 3,
+      "calls key '*->*': '*' stands for one side, every caller "
+      "('*->callee') or every callee ('caller->*')" },
+    { "  \"*->pay#0\": {}", 6, 3,
+      "calls key '*->pay#0': '*' stands for every caller ('*->callee') or "
+      "every callee ('caller->*'), without '#'" },
+    { "  \"*->pya\": {}", 6, 7,
+      "unknown service 'pya' in calls '*->pya'; did you mean 'pay'?" },
+    { "  \"pay->*\": {}", 6, 3,
+      "calls 'pay->*': 'pay' makes no call edge in topology %s" },
+    { "  \"*->front\": {}", 6, 3,
+      "calls '*->front': 'front' receives no call edge in topology %s" },
+    { "  \"*->pay\": { timeout: 1s }\n  \"cart->*\": { timeout: 2s }", 7, 3,
+      "calls '*->pay' and 'cart->*' both match the call edge from 'cart' "
+      "to 'pay'; give it an entry of its own" },
     { "  - cart->pay", 6, 3, "'calls' must be a mapping, found a list" },
 };
+
+/* A '*' on one side stands for every caller or every callee: each edge
+ * it matches that has no entry of its own takes its policies. */
+START_TEST(test_wildcard_calls_fill_the_edges_left)
+{
+    mdl_scenario *s;
+    sim_diag d;
+    size_t i, n = 0;
+
+    ck_assert_int_eq(load_calls("  \"front->*\": { timeout: 1s }\n"
+                                "  front->cart#1: { timeout: 3s }\n"
+                                "  \"*->pay\": { deadline: 2s }\n"
+                                "  \"cart->*\": { timeout: 5s }\n"
+                                "  cart->pay: { timeout: 4s }",
+                                NULL, 0, &s, &d), SIM_OK);
+    ck_assert_uint_eq(s->ncalls, 3);    /* front->cart#0, #1, cart->pay */
+    for (i = 0; i < s->ncalls; i++) {
+        const mdl_call_policy *cp = &s->calls[i];
+        if (cp->edge == 0) {            /* front->cart#0: the wildcard */
+            ck_assert_str_eq(cp->key, "front->*");
+            ck_assert_double_eq(cp->timeout, 1);
+            n++;
+        } else if (cp->edge == 2) {     /* its own entry */
+            ck_assert_double_eq(cp->timeout, 3);
+            n++;
+        } else if (cp->edge == 3) {     /* its own entry beats both */
+            ck_assert_double_eq(cp->timeout, 4);
+            ck_assert_double_eq(cp->deadline, 0);
+            n++;
+        }
+    }
+    ck_assert_uint_eq(n, 3);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(load_calls("  \"*->pay\": { timeout: 1s }",
+                                (const char *const[]){
+                                    "calls.*->pay.timeout=250ms" }, 1, &s,
+                                &d), SIM_OK);
+    ck_assert_uint_eq(s->ncalls, 1);
+    ck_assert_uint_eq(s->calls[0].edge, 3);
+    ck_assert_double_eq(s->calls[0].timeout, 0.25);
+    mdl_scenario_free(s);
+}
+END_TEST
 
 START_TEST(test_calls_error_names_line_column_and_edge)
 {
@@ -1363,6 +1419,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("calls");
+    tcase_add_test(tc, test_wildcard_calls_fill_the_edges_left);
     tcase_add_loop_test(tc, test_calls_error_names_line_column_and_edge, 0,
                         (int)(sizeof calls_cases / sizeof calls_cases[0]));
     tcase_add_test(tc, test_calls_name_edges_as_metric_scopes_do);
