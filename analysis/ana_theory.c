@@ -89,14 +89,18 @@ int ana_theory_stability(const mdl_scenario *s, sim_diag *d)
         return rc;
     for (k = 0; rc == SIM_OK && k < f.n; k++) {
         const mdl_service *v = &t->services[k];
-        double load = ana_flow_load(&f, s, k);
+        const mdl_service_policy *sp = s->svc_policy ? &s->svc_policy[k]
+                                                     : NULL;
+        /* An autoscaled service may grow to its max replicas. */
+        long reps = sp && sp->autoscale.on ? sp->autoscale.max
+                                           : v->replicas;
+        double load = ana_flow_load(&f, s, k) * v->replicas / reps;
         double work = f.lambda[k] * (v->service.mean + v->post_service.mean)
-                      / ((double)v->servers * v->replicas);
+                      / ((double)v->servers * reps);
         /* A rate limit admits at most rate per replica: the load scales
          * down with what it lets in. */
-        double lim = s->svc_policy && s->svc_policy[k].rate_limit.on
-                     ? s->svc_policy[k].rate_limit.rate * v->replicas
-                     : INFINITY, in = f.lambda[k];
+        double lim = sp && sp->rate_limit.on ? sp->rate_limit.rate * reps
+                                             : INFINITY, in = f.lambda[k];
         if (lim < in) {
             load *= lim / in;
             work *= lim / in;
@@ -115,9 +119,9 @@ int ana_theory_stability(const mdl_scenario *s, sim_diag *d)
                          "unstable: service '%s' has load at least %.4g: "
                          "it is blocking, so each of its %.6g requests/s "
                          "holds a worker through its calls as well as its "
-                         "work, and %d worker%s cannot keep up", v->name,
-                         load, in, v->servers * v->replicas,
-                         v->servers * v->replicas == 1 ? "" : "s");
+                         "work, and %ld worker%s cannot keep up", v->name,
+                         load, in, v->servers * reps,
+                         v->servers * reps == 1 ? "" : "s");
         rc = SIM_EUNSTABLE;
     }
     ana_flow_destroy(&f);

@@ -11,6 +11,7 @@
  */
 #include <math.h>
 #include <string.h>
+#include "../analysis/ana_theory.h"
 #include "../models/mdl_int.h"
 #include "tst.h"
 
@@ -176,6 +177,35 @@ START_TEST(test_crash_on_an_autoscaled_service_is_refused)
 }
 END_TEST
 
+/* A call every 5 ms is 1.6 times what one replica does: unstable with
+ * one, stable for a service that may grow to two. */
+START_TEST(test_stability_counts_the_replicas_it_may_grow_to)
+{
+    static const char *const one[] = {
+        "workload.0.arrival=det(5ms)", "services.web.autoscale.target=0.5",
+        "services.web.autoscale.max=1"
+    };
+    static const char *const two[] = {
+        "workload.0.arrival=det(5ms)", "services.web.autoscale.target=0.5",
+        "services.web.autoscale.max=2"
+    };
+    mdl_scenario *s = NULL;
+    sim_diag d;
+
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(mdl_scenario_load(&s, tst_path("tests/data/"
+                                                    "autoscale.yaml"),
+                                       one, 3, &d), SIM_OK);
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_EUNSTABLE);
+    mdl_scenario_free(s);
+    ck_assert_int_eq(mdl_scenario_load(&s, tst_path("tests/data/"
+                                                    "autoscale.yaml"),
+                                       two, 3, &d), SIM_OK);
+    ck_assert_int_eq(ana_theory_stability(s, &d), SIM_OK);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("autoscale");
@@ -186,6 +216,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_min_and_max_bound_it);
     tcase_add_test(tc, test_scenario_key_sets_the_same_policy);
     tcase_add_test(tc, test_crash_on_an_autoscaled_service_is_refused);
+    tcase_add_test(tc, test_stability_counts_the_replicas_it_may_grow_to);
     suite_add_tcase(s, tc);
     return s;
 }
