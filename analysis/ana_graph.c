@@ -418,15 +418,17 @@ static void latencies(const mdl_topology *t, const adj *a,
 
 /* ---- entry points, blast radius, critical paths ---- */
 
-static int is_entry(const mdl_topology *t, size_t v)
+/* Mark in entry[] the entry points: the services that no call or forward
+ * edge reaches (a publish starts a flow of its own). One pass over the
+ * edges. */
+static void find_entries(const mdl_topology *t, char *entry)
 {
     size_t i;
 
+    memset(entry, 1, t->nservices);
     for (i = 0; i < t->nedges; i++)
-        if ((size_t)t->edges[i].to == v
-            && t->edges[i].kind != MDL_EDGE_PUBLISH)
-            return 0;
-    return 1;
+        if (t->edges[i].kind != MDL_EDGE_PUBLISH)
+            entry[t->edges[i].to] = 0;
 }
 
 /* Fill p: the critical path from p->entry for requests of p->type, whose
@@ -583,8 +585,11 @@ int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d)
     memset(g, 0, sizeof *g);
     memset(&w, 0, sizeof w);
     g->n = n;
+    if (!(w.seen = malloc(n + 1)))
+        goto fail;
+    find_entries(t, w.seen);
     for (i = 0; i < n; i++)
-        g->nentries += (size_t)is_entry(t, i);
+        g->nentries += (size_t)w.seen[i];
     g->svc = calloc(n + 1, sizeof *g->svc);
     g->entries = malloc((g->nentries + 1) * sizeof *g->entries);
     w.order = malloc((n + 1) * sizeof *w.order);
@@ -592,13 +597,12 @@ int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d)
     w.local = malloc((n + 1) * sizeof *w.local);
     w.r = malloc((n + 1) * sizeof *w.r);
     w.next = malloc((n + 1) * sizeof *w.next);
-    w.seen = malloc(n + 1);
     w.reach = calloc(g->nentries * n + 1, 1);
     if (!g->svc || !g->entries || !w.order || !w.depth || !w.local || !w.r
-        || !w.next || !w.seen || !w.reach)
+        || !w.next || !w.reach)
         goto fail;
     for (i = 0, g->nentries = 0; i < n; i++)
-        if (is_entry(t, i))
+        if (w.seen[i])
             g->entries[g->nentries++] = (int)i;
     for (i = 0; i < n; i++) {
         w.local[i] = t->services[i].service.mean
