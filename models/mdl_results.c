@@ -19,7 +19,7 @@
 #include "mdl_int.h"
 
 struct metric {
-    char *scope;            /* owned */
+    char *scope;            /* owned by the first metric of its add() */
     const metric_def *def;
     const void *obj;        /* what get() reads: a cls, service, ... */
     double max;
@@ -33,6 +33,7 @@ static int add(mdl_net *net, const char *scope, metric_set set,
                const void *obj, int delay)
 {
     metric *m = net->metrics;
+    char *copy;
     size_t i;
 
     if (net->nmetrics + set.n > net->metrics_cap) {
@@ -44,11 +45,15 @@ static int add(mdl_net *net, const char *scope, metric_set set,
         net->metrics = m;
         net->metrics_cap = cap;
     }
+    if (set.n == 0)
+        return SIM_OK;
+    /* One copy of the name for the set's metrics, not one each. */
+    if (!(copy = strdup(scope)))
+        return SIM_ENOMEM;
     for (i = 0; i < set.n; i++, net->nmetrics++) {
         const metric_def *def = &set.defs[i];
         metric *x = &m[net->nmetrics];
-        if (!(x->scope = strdup(scope)))
-            return SIM_ENOMEM;
+        x->scope = copy;
         x->def = def;
         x->obj = obj;
         x->max = def->range == MDL_RANGE_FRACTION
@@ -191,6 +196,14 @@ int mdl__results_build(mdl_net *net)
         if (net->t->edges[i].kind != MDL_EDGE_FORWARD)
             rc = add_edge(net, i, nth[i], scope, sizeof scope);
     free(nth);
+    if (rc == SIM_OK && net->nmetrics < net->metrics_cap) {
+        metric *m = realloc(net->metrics, net->nmetrics * sizeof *m);
+
+        if (m) {                    /* else keep the larger block */
+            net->metrics = m;
+            net->metrics_cap = net->nmetrics;
+        }
+    }
     return rc;
 }
 
@@ -199,7 +212,8 @@ void mdl__results_free(mdl_net *net)
     size_t i;
 
     for (i = 0; i < net->nmetrics; i++)
-        free(net->metrics[i].scope);
+        if (i == 0 || net->metrics[i].scope != net->metrics[i - 1].scope)
+            free(net->metrics[i].scope);
     free(net->metrics);
     net->metrics = NULL;
     net->nmetrics = 0;
