@@ -72,6 +72,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include "ana_file.h"
 #include "ana_graph.h"
 
@@ -316,21 +318,66 @@ static void shape(ana_graph *g, const mdl_topology *t, const adj *a,
     }
 }
 
-static int betweenness(ana_graph *g, const mdl_topology *t)
+/* Betweenness of every service into g: exact when the work allows (see
+ * ANA_GRAPH_BC_WORK), else estimated from k sampled sources. */
+static int betweenness(ana_graph *g, const mdl_topology *t, double work)
 {
     igraph_vector_t b;
-    size_t i;
+    igraph_vector_int_t src;
+    size_t i, n = t->nservices, k;
+    double size = (double)n + (double)t->nedges;
+    int rc = SIM_ENOMEM;
 
     if (igraph_vector_init(&b, 0))
         return SIM_ENOMEM;
-    if (igraph_betweenness(&t->graph, &b, igraph_vss_all(), 1, NULL)) {
+    if (igraph_vector_int_init(&src, 0)) {
         igraph_vector_destroy(&b);
         return SIM_ENOMEM;
     }
-    for (i = 0; i < t->nservices; i++)
+    if ((double)n * size <= work) {
+        if (igraph_betweenness(&t->graph, &b, igraph_vss_all(), 1, NULL))
+            goto done;
+        g->bc_sources = 0;
+    } else {
+        gsl_rng *rng;
+        double kk = ceil(work / size);
+        size_t *all, *pick;
+
+        k = kk < 1.0 ? 1 : kk > (double)n ? n : (size_t)kk;
+        all = malloc(n * sizeof *all);
+        pick = malloc(k * sizeof *pick);
+        rng = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!all || !pick || !rng
+            || igraph_vector_int_resize(&src, (igraph_integer_t)k)) {
+            free(all);
+            free(pick);
+            if (rng)
+                gsl_rng_free(rng);
+            goto done;
+        }
+        gsl_rng_set(rng, 1);
+        for (i = 0; i < n; i++)
+            all[i] = i;
+        gsl_ran_choose(rng, pick, k, all, n, sizeof *all);
+        for (i = 0; i < k; i++)
+            VECTOR(src)[i] = (igraph_integer_t)pick[i];
+        free(all);
+        free(pick);
+        gsl_rng_free(rng);
+        if (igraph_betweenness_subset(&t->graph, &b, igraph_vss_all(), 1,
+                                      igraph_vss_vector(&src),
+                                      igraph_vss_all(), NULL))
+            goto done;
+        igraph_vector_scale(&b, (double)n / (double)k);
+        g->bc_sources = k;
+    }
+    for (i = 0; i < n; i++)
         g->svc[i].betweenness = VECTOR(b)[i];
+    rc = SIM_OK;
+done:
+    igraph_vector_int_destroy(&src);
     igraph_vector_destroy(&b);
-    return SIM_OK;
+    return rc;
 }
 
 /* ---- expected latency ---- */
@@ -578,6 +625,12 @@ static int one_type(ana_graph *g, const mdl_topology *t, work *w,
 
 int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d)
 {
+    return ana__graph_init_work(g, t, ANA_GRAPH_BC_WORK, d);
+}
+
+int ana__graph_init_work(ana_graph *g, const mdl_topology *t,
+                         double bc_work, sim_diag *d)
+{
     size_t n = t->nservices, i;
     work w;
     int rc = SIM_ENOMEM;
@@ -613,7 +666,7 @@ int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d)
     if ((rc = adj_init(&w.a, t)) != SIM_OK
         || (rc = call_order(t, w.order, d)) != SIM_OK
         || (rc = degrees(g, t)) != SIM_OK
-        || (rc = betweenness(g, t)) != SIM_OK
+        || (rc = betweenness(g, t, bc_work)) != SIM_OK
         || (rc = collect_types(g, t)) != SIM_OK
         || (rc = blast_radius(g, t, w.reach)) != SIM_OK)
         goto fail;
