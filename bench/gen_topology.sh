@@ -27,24 +27,29 @@ BEGIN {
     print "graph ["
     print "  directed 1"
     for (i = 0; i < n; i++)
-        printf "  node [ id %d label \"s%d\" servers 4 service \"exp(mean=1ms)\" ]\n", i, i
+        printf "  node [ id %d label \"s%d\" servers 4 " \
+               "service \"exp(mean=1ms)\" ]\n", i, i
     ne = 0
     for (i = 1; i < n; i++) {
         # Parent among the previous 64 services keeps the depth near
         # n / 32 on average while fan-out stays small.
         lo = i > 64 ? i - 64 : 0
         p = lo + rnd(i - lo)
-        printf "  edge [ source %d target %d kind \"call\" p 0.5 ]\n", p, i
+        printf "  edge [ source %d target %d kind \"call\" p 0.5 ]\n",
+               p, i
         if (++ne % 50 == 0)
-            printf "  edge [ source %d target %d kind \"call\" p 0.1 ]\n", p, i
+            printf "  edge [ source %d target %d kind \"call\" " \
+                   "p 0.1 ]\n", p, i
         if (i % 3 == 0 && i > 1) {
             q = rnd(i)
             if (q != p)
-                printf "  edge [ source %d target %d kind \"call\" p 0.2 ]\n", q, i
+                printf "  edge [ source %d target %d kind \"call\" " \
+                       "p 0.2 ]\n", q, i
         }
     }
     for (i = 0; i + 1 < n; i += 10)
-        printf "  edge [ source %d target %d kind \"forward\" p 0.1 ]\n", i, i + 1 + rnd(n - i - 1)
+        printf "  edge [ source %d target %d kind \"forward\" " \
+               "p 0.1 ]\n", i, i + 1 + rnd(n - i - 1)
     print "]"
 }' > "$dir/big$n.gml"
 cat > "$dir/big$n.yaml" <<EOY

@@ -85,7 +85,8 @@ static int build_stages(service *sv, const mdl_topology *t, const int *out,
     sort_edges = t->edges;
     qsort(list, (size_t)m, sizeof *list, cmp_stage);
     for (i = 0; i < m; i++)
-        nst += i == 0 || t->edges[list[i]].stage != t->edges[list[i - 1]].stage;
+        nst += i == 0
+               || t->edges[list[i]].stage != t->edges[list[i - 1]].stage;
     if (nst > 0 && !(sv->stages = calloc((size_t)nst, sizeof *sv->stages)))
         return SIM_ENOMEM;
     for (i = 0; i < m; i = k) {
