@@ -424,8 +424,54 @@ static double latency_step(const mdl_topology *t, const adj *a,
     return sum + stage_max;
 }
 
+/* R for requests of type into r (n) in one pass, callees before
+ * callers, when the call and forward edges that carry type form a DAG
+ * (Kahn's algorithm); returns 0, r untouched, when they do not or memory
+ * is short. Each R(v) is then latency_step() over final values, the
+ * fixed point the Jacobi iteration reaches after (longest path + 1)
+ * sweeps, in O(V + E). */
+static int dag_latencies(const mdl_topology *t, const adj *a,
+                         const double *local, double *r, const char *type)
+{
+    size_t n = t->nservices, i, head = 0, tail = 0;
+    int *indeg = calloc(n + 1, sizeof *indeg);
+    int *queue = malloc((n + 1) * sizeof *queue);
+    int j, ok;
+
+    if (!indeg || !queue) {
+        free(indeg);
+        free(queue);
+        return 0;
+    }
+    for (i = 0; i < t->nedges; i++)
+        if (t->edges[i].kind != MDL_EDGE_PUBLISH
+            && applies(&t->edges[i], type))
+            indeg[t->edges[i].to]++;
+    for (i = 0; i < n; i++)
+        if (indeg[i] == 0)
+            queue[tail++] = (int)i;
+    while (head < tail) {
+        int v = queue[head++];
+        for (j = a->first[v]; j < a->first[v + 1]; j++) {
+            const mdl_edge *e = &t->edges[a->order[j]];
+            if (e->kind != MDL_EDGE_PUBLISH && applies(e, type)
+                && --indeg[e->to] == 0)
+                queue[tail++] = e->to;
+        }
+    }
+    ok = tail == n;
+    for (i = n; ok && i-- > 0;)
+        r[queue[i]] = latency_step(t, a, local, r, queue[i], type);
+    free(indeg);
+    free(queue);
+    return ok;
+}
+
 /* R for requests of type into r (n), by Jacobi iteration from 0; next is
- * n doubles of scratch. */
+ * n doubles of scratch. A DAG too deep for the sweeps that MAX_WORK
+ * allows (a long chain of a large topology) is solved in one pass
+ * instead (dag_latencies()); below that the sweeps are exact on a DAG
+ * already. */
 static void latencies(const mdl_topology *t, const adj *a,
                       const double *local, double *r, double *next,
                       const char *type)
@@ -437,6 +483,8 @@ static void latencies(const mdl_topology *t, const adj *a,
 
     if (max_iter > MAX_ITER)
         max_iter = MAX_ITER;
+    if ((size_t)max_iter < n + 1 && dag_latencies(t, a, local, r, type))
+        return;
     for (i = 0; i < n; i++)
         cur[i] = 0.0;
     for (iter = 0; iter < max_iter && !settled && !overflow; iter++) {

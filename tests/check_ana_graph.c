@@ -260,6 +260,42 @@ START_TEST(test_chain_betweenness_estimated_from_sampled_sources)
 }
 END_TEST
 
+/* A chain of 8000 calls, each service det(1ms): deeper than the Jacobi
+ * sweeps MAX_WORK allows (1e8 / 16000 = 6250), so R comes from the
+ * one-pass DAG solution: R(c_i) = (8000 - i) ms, finite, not unbounded. */
+START_TEST(test_deep_chain_latency_is_exact)
+{
+    enum { N = 8000 };
+    char path[4096];
+    mdl_topology *t = NULL;
+    ana_graph g;
+    sim_diag d;
+    FILE *f;
+    int i;
+
+    snprintf(path, sizeof path, "%s/chain.gml", tst_tmpdir());
+    ck_assert_ptr_nonnull(f = fopen(path, "w"));
+    fputs("graph [\n  directed 1\n", f);
+    for (i = 0; i < N; i++)
+        fprintf(f, "  node [ id %d label \"c%d\" service \"det(1ms)\" ]\n",
+                i, i);
+    for (i = 1; i < N; i++)
+        fprintf(f, "  edge [ source %d target %d ]\n", i - 1, i);
+    fputs("]\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(mdl_topology_load(&t, path, &d), SIM_OK);
+    ck_assert_int_eq(ana_graph_init(&g, t, &d), SIM_OK);
+    ck_assert_double_eq_tol(g.svc[0].latency, N * 1e-3, 1e-9);
+    ck_assert_double_eq_tol(g.svc[N - 1].latency, 1e-3, 1e-15);
+    ck_assert_double_eq_tol(g.svc[N / 2].latency, N / 2 * 1e-3, 1e-9);
+    ck_assert_int_eq(g.svc[0].depth, N - 1);
+    ana_graph_destroy(&g);
+    mdl_topology_free(t);
+    remove(path);
+}
+END_TEST
+
 START_TEST(test_diamond_betweenness_by_hand)
 {
     ana_graph g;
@@ -581,6 +617,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_chain_depth_counts_calls_below);
     tcase_add_test(tc, test_chain_latency_adds_local_work_and_post_work);
     tcase_add_test(tc, test_chain_betweenness_of_inner_services);
+    tcase_add_test(tc, test_deep_chain_latency_is_exact);
     tcase_add_test(tc, test_chain_betweenness_estimated_from_sampled_sources);
     suite_add_tcase(s, tc);
     tc = tcase_create("fanout");
