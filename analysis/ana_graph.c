@@ -72,6 +72,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include "ana_file.h"
 #include "ana_graph.h"
 
@@ -316,21 +318,66 @@ static void shape(ana_graph *g, const mdl_topology *t, const adj *a,
     }
 }
 
-static int betweenness(ana_graph *g, const mdl_topology *t)
+/* Betweenness of every service into g: exact when the work allows (see
+ * ANA_GRAPH_BC_WORK), else estimated from k sampled sources. */
+static int betweenness(ana_graph *g, const mdl_topology *t, double work)
 {
     igraph_vector_t b;
-    size_t i;
+    igraph_vector_int_t src;
+    size_t i, n = t->nservices, k;
+    double size = (double)n + (double)t->nedges;
+    int rc = SIM_ENOMEM;
 
     if (igraph_vector_init(&b, 0))
         return SIM_ENOMEM;
-    if (igraph_betweenness(&t->graph, &b, igraph_vss_all(), 1, NULL)) {
+    if (igraph_vector_int_init(&src, 0)) {
         igraph_vector_destroy(&b);
         return SIM_ENOMEM;
     }
-    for (i = 0; i < t->nservices; i++)
+    if ((double)n * size <= work) {
+        if (igraph_betweenness(&t->graph, &b, igraph_vss_all(), 1, NULL))
+            goto done;
+        g->bc_sources = 0;
+    } else {
+        gsl_rng *rng;
+        double kk = ceil(work / size);
+        size_t *all, *pick;
+
+        k = kk < 1.0 ? 1 : kk > (double)n ? n : (size_t)kk;
+        all = malloc(n * sizeof *all);
+        pick = malloc(k * sizeof *pick);
+        rng = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!all || !pick || !rng
+            || igraph_vector_int_resize(&src, (igraph_integer_t)k)) {
+            free(all);
+            free(pick);
+            if (rng)
+                gsl_rng_free(rng);
+            goto done;
+        }
+        gsl_rng_set(rng, 1);
+        for (i = 0; i < n; i++)
+            all[i] = i;
+        gsl_ran_choose(rng, pick, k, all, n, sizeof *all);
+        for (i = 0; i < k; i++)
+            VECTOR(src)[i] = (igraph_integer_t)pick[i];
+        free(all);
+        free(pick);
+        gsl_rng_free(rng);
+        if (igraph_betweenness_subset(&t->graph, &b, igraph_vss_all(), 1,
+                                      igraph_vss_vector(&src),
+                                      igraph_vss_all(), NULL))
+            goto done;
+        igraph_vector_scale(&b, (double)n / (double)k);
+        g->bc_sources = k;
+    }
+    for (i = 0; i < n; i++)
         g->svc[i].betweenness = VECTOR(b)[i];
+    rc = SIM_OK;
+done:
+    igraph_vector_int_destroy(&src);
     igraph_vector_destroy(&b);
-    return SIM_OK;
+    return rc;
 }
 
 /* ---- expected latency ---- */
@@ -377,8 +424,54 @@ static double latency_step(const mdl_topology *t, const adj *a,
     return sum + stage_max;
 }
 
+/* R for requests of type into r (n) in one pass, callees before
+ * callers, when the call and forward edges that carry type form a DAG
+ * (Kahn's algorithm); returns 0, r untouched, when they do not or memory
+ * is short. Each R(v) is then latency_step() over final values, the
+ * fixed point the Jacobi iteration reaches after (longest path + 1)
+ * sweeps, in O(V + E). */
+static int dag_latencies(const mdl_topology *t, const adj *a,
+                         const double *local, double *r, const char *type)
+{
+    size_t n = t->nservices, i, head = 0, tail = 0;
+    int *indeg = calloc(n + 1, sizeof *indeg);
+    int *queue = malloc((n + 1) * sizeof *queue);
+    int j, ok;
+
+    if (!indeg || !queue) {
+        free(indeg);
+        free(queue);
+        return 0;
+    }
+    for (i = 0; i < t->nedges; i++)
+        if (t->edges[i].kind != MDL_EDGE_PUBLISH
+            && applies(&t->edges[i], type))
+            indeg[t->edges[i].to]++;
+    for (i = 0; i < n; i++)
+        if (indeg[i] == 0)
+            queue[tail++] = (int)i;
+    while (head < tail) {
+        int v = queue[head++];
+        for (j = a->first[v]; j < a->first[v + 1]; j++) {
+            const mdl_edge *e = &t->edges[a->order[j]];
+            if (e->kind != MDL_EDGE_PUBLISH && applies(e, type)
+                && --indeg[e->to] == 0)
+                queue[tail++] = e->to;
+        }
+    }
+    ok = tail == n;
+    for (i = n; ok && i-- > 0;)
+        r[queue[i]] = latency_step(t, a, local, r, queue[i], type);
+    free(indeg);
+    free(queue);
+    return ok;
+}
+
 /* R for requests of type into r (n), by Jacobi iteration from 0; next is
- * n doubles of scratch. */
+ * n doubles of scratch. A DAG too deep for the sweeps that MAX_WORK
+ * allows (a long chain of a large topology) is solved in one pass
+ * instead (dag_latencies()); below that the sweeps are exact on a DAG
+ * already. */
 static void latencies(const mdl_topology *t, const adj *a,
                       const double *local, double *r, double *next,
                       const char *type)
@@ -390,6 +483,8 @@ static void latencies(const mdl_topology *t, const adj *a,
 
     if (max_iter > MAX_ITER)
         max_iter = MAX_ITER;
+    if ((size_t)max_iter < n + 1 && dag_latencies(t, a, local, r, type))
+        return;
     for (i = 0; i < n; i++)
         cur[i] = 0.0;
     for (iter = 0; iter < max_iter && !settled && !overflow; iter++) {
@@ -418,15 +513,17 @@ static void latencies(const mdl_topology *t, const adj *a,
 
 /* ---- entry points, blast radius, critical paths ---- */
 
-static int is_entry(const mdl_topology *t, size_t v)
+/* Mark in entry[] the entry points: the services that no call or forward
+ * edge reaches (a publish starts a flow of its own). One pass over the
+ * edges. */
+static void find_entries(const mdl_topology *t, char *entry)
 {
     size_t i;
 
+    memset(entry, 1, t->nservices);
     for (i = 0; i < t->nedges; i++)
-        if ((size_t)t->edges[i].to == v
-            && t->edges[i].kind != MDL_EDGE_PUBLISH)
-            return 0;
-    return 1;
+        if (t->edges[i].kind != MDL_EDGE_PUBLISH)
+            entry[t->edges[i].to] = 0;
 }
 
 /* Fill p: the critical path from p->entry for requests of p->type, whose
@@ -576,6 +673,12 @@ static int one_type(ana_graph *g, const mdl_topology *t, work *w,
 
 int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d)
 {
+    return ana__graph_init_work(g, t, ANA_GRAPH_BC_WORK, d);
+}
+
+int ana__graph_init_work(ana_graph *g, const mdl_topology *t,
+                         double bc_work, sim_diag *d)
+{
     size_t n = t->nservices, i;
     work w;
     int rc = SIM_ENOMEM;
@@ -583,8 +686,11 @@ int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d)
     memset(g, 0, sizeof *g);
     memset(&w, 0, sizeof w);
     g->n = n;
+    if (!(w.seen = malloc(n + 1)))
+        goto fail;
+    find_entries(t, w.seen);
     for (i = 0; i < n; i++)
-        g->nentries += (size_t)is_entry(t, i);
+        g->nentries += (size_t)w.seen[i];
     g->svc = calloc(n + 1, sizeof *g->svc);
     g->entries = malloc((g->nentries + 1) * sizeof *g->entries);
     w.order = malloc((n + 1) * sizeof *w.order);
@@ -592,13 +698,12 @@ int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d)
     w.local = malloc((n + 1) * sizeof *w.local);
     w.r = malloc((n + 1) * sizeof *w.r);
     w.next = malloc((n + 1) * sizeof *w.next);
-    w.seen = malloc(n + 1);
     w.reach = calloc(g->nentries * n + 1, 1);
     if (!g->svc || !g->entries || !w.order || !w.depth || !w.local || !w.r
-        || !w.next || !w.seen || !w.reach)
+        || !w.next || !w.reach)
         goto fail;
     for (i = 0, g->nentries = 0; i < n; i++)
-        if (is_entry(t, i))
+        if (w.seen[i])
             g->entries[g->nentries++] = (int)i;
     for (i = 0; i < n; i++) {
         w.local[i] = t->services[i].service.mean
@@ -609,7 +714,7 @@ int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d)
     if ((rc = adj_init(&w.a, t)) != SIM_OK
         || (rc = call_order(t, w.order, d)) != SIM_OK
         || (rc = degrees(g, t)) != SIM_OK
-        || (rc = betweenness(g, t)) != SIM_OK
+        || (rc = betweenness(g, t, bc_work)) != SIM_OK
         || (rc = collect_types(g, t)) != SIM_OK
         || (rc = blast_radius(g, t, w.reach)) != SIM_OK)
         goto fail;

@@ -85,7 +85,21 @@ typedef struct ana_graph {
     ana_graph_path *paths;      /* owned: by entry point, then type in
                                    types[] order, the untyped path last */
     int ncall, nforward, npublish;  /* read-only: edges of each kind */
+    size_t bc_sources;          /* read-only: 0 when betweenness is exact;
+                                   else it is estimated from the shortest
+                                   paths out of this many sampled
+                                   services (large topologies, see
+                                   ANA_GRAPH_BC_WORK) */
 } ana_graph;
+
+/* Exact betweenness costs a breadth-first search from every service,
+ * about services * (services + edges) steps. Above this many, it is
+ * estimated from k services drawn at random without replacement (seed
+ * fixed: same topology, same output), with k * (services + edges) about
+ * this many steps: each service's sum over the sampled sources, times
+ * services / k (Brandes and Pich, "Centrality estimation in large
+ * networks", 2007), an unbiased estimate. */
+#define ANA_GRAPH_BC_WORK 2.5e8
 
 /* Analyse t into g (storage provided by the caller). Returns SIM_OK;
  * SIM_EPARSE when synchronous calls form a cycle, with d naming t's file,
@@ -93,6 +107,10 @@ typedef struct ana_graph {
  * ("a -> b -> a"); or SIM_ENOMEM. On failure g holds nothing to free,
  * and ana_graph_destroy() on it is still safe. */
 int ana_graph_init(ana_graph *g, const mdl_topology *t, sim_diag *d);
+/* As ana_graph_init() with another bound than ANA_GRAPH_BC_WORK on the
+ * betweenness work: for tests. */
+int ana__graph_init_work(ana_graph *g, const mdl_topology *t,
+                         double bc_work, sim_diag *d);
 void ana_graph_destroy(ana_graph *g);
 
 /* Write t as a Graphviz digraph to path: one node per service labelled

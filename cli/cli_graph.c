@@ -158,6 +158,11 @@ static int cmd_graph(const cli_opts *o)
                "%d publish), %zu entry point%s\n\n", t->path, t->nservices,
                t->nedges, g.ncall, g.nforward, g.npublish, g.nentries,
                g.nentries == 1 ? "" : "s");
+        if (g.bc_sources > 0)
+            printf("betweenness: estimated from the shortest paths out of "
+                   "%zu of the %zu services,\ndrawn at random (Brandes and "
+                   "Pich 2007); noisy for services with few\nservices "
+                   "upstream\n\n", g.bc_sources, t->nservices);
         if (g.ntypes > 0) {
             size_t k;
             printf("request types:");
@@ -189,7 +194,9 @@ const cli_cmd cli__graph_cmd = {
     "service the call and total degrees, betweenness, call depth, fan-out\n"
     "and widest stage, local work and expected latency per call; the\n"
     "blast radius of each service (the entry points whose requests reach\n"
-    "it) and the critical path from each entry point.\n"
+    "it) and the critical path from each entry point. On a topology too\n"
+    "large for exact betweenness (about 10,000 services and more) it is\n"
+    "estimated from sampled services, and the output says so.\n"
     "\n"
     "options:\n"
     "      --dot FILE   also write a Graphviz export ('-': standard output,\n"

@@ -258,6 +258,7 @@ struct mdl_net {
     int fallback;           /* some call edge falls back: requests report
                                `degraded` */
     size_t nmetrics;
+    size_t metrics_cap;     /* allocated length of metrics */
     metric *metrics;
     mdl_series ts;
     const mdl_hedge_policy **hedge; /* owned: per edge, its hedging

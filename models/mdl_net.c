@@ -50,61 +50,91 @@ void mdl__nomem(mdl_net *net)
 
 /* ---- building the model ---- */
 
-/* Group the service's call and publish edges by stage, in stage order. */
-static int build_stages(service *sv, const mdl_topology *t)
-{
-    int *list = malloc((t->nedges + 1) * sizeof *list);
-    int n = 0, i, j, k;
+/* Sort support: edges ordered by (stage, index), which is the stable
+ * order by stage since a service's edges come in index order. */
+static const mdl_edge *sort_edges;
 
-    if (!list)
-        return SIM_ENOMEM;
-    for (i = 0; i < (int)t->nedges; i++)
-        if (t->edges[i].from == sv->idx && t->edges[i].kind != MDL_EDGE_FORWARD
-            && t->edges[i].p > 0)
-            list[n++] = i;
-    /* Insertion sort by stage, stable: a service has few edges. */
-    for (i = 1; i < n; i++) {
-        int e = list[i];
-        for (k = i; k > 0 && t->edges[list[k - 1]].stage > t->edges[e].stage;
-             k--)
-            list[k] = list[k - 1];
-        list[k] = e;
+static int cmp_stage(const void *a, const void *b)
+{
+    int i = *(const int *)a, j = *(const int *)b;
+    int si = sort_edges[i].stage, sj = sort_edges[j].stage;
+
+    if (si != sj)
+        return si < sj ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+/* Group the service's call and publish edges by stage, in stage order,
+ * and list its forward edges. out[0..n) are its outgoing edges in index
+ * order (edges_by_source()); list is scratch for n of them. */
+static int build_stages(service *sv, const mdl_topology *t, const int *out,
+                        int n, int *list)
+{
+    int m = 0, nst = 0, i, j, k;
+
+    for (i = 0; i < n; i++) {
+        const mdl_edge *e = &t->edges[out[i]];
+
+        if (e->p <= 0)
+            continue;
+        if (e->kind == MDL_EDGE_FORWARD)
+            sv->nfwd++;
+        else
+            list[m++] = out[i];
     }
-    for (i = 0; i < n; i = k) {
-        stage *sg = realloc(sv->stages, (sv->nstages + 1) * sizeof *sg);
-        if (!sg) {
-            free(list);
-            return SIM_ENOMEM;
-        }
-        sv->stages = sg;
-        sg += sv->nstages++;
-        for (k = i; k < n && t->edges[list[k]].stage
+    sort_edges = t->edges;
+    qsort(list, (size_t)m, sizeof *list, cmp_stage);
+    for (i = 0; i < m; i++)
+        nst += i == 0
+               || t->edges[list[i]].stage != t->edges[list[i - 1]].stage;
+    if (nst > 0 && !(sv->stages = calloc((size_t)nst, sizeof *sv->stages)))
+        return SIM_ENOMEM;
+    for (i = 0; i < m; i = k) {
+        stage *sg = &sv->stages[sv->nstages++];
+
+        for (k = i; k < m && t->edges[list[k]].stage
                                  == t->edges[list[i]].stage; k++)
             ;
         sg->n = k - i;
         sg->edges = malloc((size_t)sg->n * sizeof *sg->edges);
-        if (!sg->edges) {
-            free(list);
+        sg->chosen = calloc((size_t)sg->n, 1);
+        if (!sg->edges || !sg->chosen)
             return SIM_ENOMEM;
-        }
         memcpy(sg->edges, list + i, (size_t)sg->n * sizeof *sg->edges);
         for (sg->ncalls = 0, j = 0; j < sg->n; j++)
             sg->ncalls += t->edges[sg->edges[j]].kind == MDL_EDGE_CALL;
-        sg->chosen = calloc((size_t)sg->n, 1);
-        if (!sg->chosen) {
-            free(list);
-            return SIM_ENOMEM;
-        }
         sim_tally_reset(&sg->dur);
     }
-    free(list);
-    sv->fwd = malloc((t->nedges + 1) * sizeof *sv->fwd);
-    if (!sv->fwd)
+    if (!(sv->fwd = malloc(((size_t)sv->nfwd + 1) * sizeof *sv->fwd)))
         return SIM_ENOMEM;
-    for (i = 0; i < (int)t->nedges; i++)
-        if (t->edges[i].from == sv->idx && t->edges[i].kind == MDL_EDGE_FORWARD
-            && t->edges[i].p > 0)
-            sv->fwd[sv->nfwd++] = i;
+    for (i = 0, k = 0; i < n; i++) {
+        const mdl_edge *e = &t->edges[out[i]];
+
+        if (e->p > 0 && e->kind == MDL_EDGE_FORWARD)
+            sv->fwd[k++] = out[i];
+    }
+    return SIM_OK;
+}
+
+/* The edges out of each service in index order, by one counting sort on
+ * the source: service i's are out[first[i] .. first[i + 1]). */
+static int edges_by_source(const mdl_topology *t, int **first, int **out)
+{
+    size_t i;
+
+    *first = calloc(t->nservices + 1, sizeof **first);
+    *out = malloc((t->nedges + 1) * sizeof **out);
+    if (!*first || !*out)
+        return SIM_ENOMEM;
+    for (i = 0; i < t->nedges; i++)
+        (*first)[t->edges[i].from + 1]++;
+    for (i = 0; i < t->nservices; i++)
+        (*first)[i + 1] += (*first)[i];
+    for (i = 0; i < t->nedges; i++)
+        (*out)[(*first)[t->edges[i].from]++] = (int)i;
+    for (i = t->nservices; i > 0; i--)      /* first[] was moved on */
+        (*first)[i] = (*first)[i - 1];
+    (*first)[0] = 0;
     return SIM_OK;
 }
 
@@ -149,6 +179,7 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
     const mdl_topology *t = s->topo;
     mdl_net *net;
     size_t i;
+    int *first = NULL, *out_edges = NULL, *scratch = NULL;
     int r, rc;
 
     *out = NULL;
@@ -173,6 +204,9 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
     net->sys.hist = malloc(sizeof *net->sys.hist);
     if (!net->sv || !net->cl || !net->wls || !net->es || !net->sys.hist)
         goto nomem;
+    scratch = malloc((t->nedges + 1) * sizeof *scratch);
+    if (!scratch || edges_by_source(t, &first, &out_edges) != SIM_OK)
+        goto nomem;
     mdl_pool_init(&net->flows, sizeof(flow));
     mdl_pool_init(&net->visits, sizeof(visit));
     mdl_pool_init(&net->calls, sizeof(mdl_call));
@@ -192,7 +226,9 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         sv->has_post = !(v->post_service.kind == MDL_DIST_DET
                          && v->post_service.mean == 0);
         sv->rep = calloc((size_t)sv->nrep, sizeof *sv->rep);
-        if (!sv->rep || build_stages(sv, t) != SIM_OK)
+        if (!sv->rep || build_stages(sv, t, out_edges + first[i],
+                                     first[i + 1] - first[i], scratch)
+                        != SIM_OK)
             goto nomem;
         if (mdl_balancer_init_slots(&sv->lb, v, sv->nrep) != SIM_OK)
             goto nomem;
@@ -270,9 +306,15 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         || mdl__results_build(net) != SIM_OK
         || mdl__series_build(net) != SIM_OK)
         goto nomem;
+    free(first);
+    free(out_edges);
+    free(scratch);
     *out = net;
     return SIM_OK;
 nomem:
+    free(first);
+    free(out_edges);
+    free(scratch);
     mdl_net_free(net);
     return SIM_ENOMEM;
 }

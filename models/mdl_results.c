@@ -19,7 +19,7 @@
 #include "mdl_int.h"
 
 struct metric {
-    char *scope;            /* owned */
+    char *scope;            /* owned by the first metric of its add() */
     const metric_def *def;
     const void *obj;        /* what get() reads: a cls, service, ... */
     double max;
@@ -32,17 +32,28 @@ struct metric {
 static int add(mdl_net *net, const char *scope, metric_set set,
                const void *obj, int delay)
 {
-    metric *m = realloc(net->metrics, (net->nmetrics + set.n) * sizeof *m);
+    metric *m = net->metrics;
+    char *copy;
     size_t i;
 
-    if (!m)
+    if (net->nmetrics + set.n > net->metrics_cap) {
+        /* Doubling: a large topology adds scopes by the thousand. */
+        size_t cap = 2 * net->metrics_cap + set.n;
+
+        if (!(m = realloc(net->metrics, cap * sizeof *m)))
+            return SIM_ENOMEM;
+        net->metrics = m;
+        net->metrics_cap = cap;
+    }
+    if (set.n == 0)
+        return SIM_OK;
+    /* One copy of the name for the set's metrics, not one each. */
+    if (!(copy = strdup(scope)))
         return SIM_ENOMEM;
-    net->metrics = m;
     for (i = 0; i < set.n; i++, net->nmetrics++) {
         const metric_def *def = &set.defs[i];
         metric *x = &m[net->nmetrics];
-        if (!(x->scope = strdup(scope)))
-            return SIM_ENOMEM;
+        x->scope = copy;
         x->def = def;
         x->obj = obj;
         x->max = def->range == MDL_RANGE_FRACTION
@@ -82,26 +93,67 @@ static int add_service(mdl_net *net, const service *sv, char *scope,
     return rc;
 }
 
+/* Sort support: edges ordered by (from, to, kind, index). */
+static const mdl_edge *sort_edges;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const mdl_edge *x = &sort_edges[i], *y = &sort_edges[j];
+
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    if (x->to != y->to)
+        return x->to < y->to ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
 /* Several edges of a kind between the same two services (calls in
  * several stages, say) are told apart by their position among them,
- * counted from 0 in file order as replicas are. */
-static int add_edge(mdl_net *net, size_t i, char *scope, size_t len)
+ * counted from 0 in file order as replicas are: nth[i] is edge i's
+ * position, or -1 when it is alone. One sort of the edges by (from, to,
+ * kind, index) puts each such group together, in file order. */
+static int number_edges(const mdl_topology *t, long *nth)
+{
+    size_t *order = malloc((t->nedges + 1) * sizeof *order);
+    size_t i, j, k;
+
+    if (!order)
+        return SIM_ENOMEM;
+    for (i = 0; i < t->nedges; i++)
+        order[i] = i;
+    sort_edges = t->edges;
+    qsort(order, t->nedges, sizeof *order, cmp_pair);
+    for (i = 0; i < t->nedges; i = j) {
+        const mdl_edge *e = &t->edges[order[i]];
+
+        for (j = i + 1; j < t->nedges; j++) {
+            const mdl_edge *f = &t->edges[order[j]];
+
+            if (f->from != e->from || f->to != e->to || f->kind != e->kind)
+                break;
+        }
+        for (k = i; k < j; k++)
+            nth[order[k]] = j - i > 1 ? (long)(k - i) : -1;
+    }
+    free(order);
+    return SIM_OK;
+}
+
+/* The metrics of edge i, numbered nth (-1: no number). */
+static int add_edge(mdl_net *net, size_t i, long nth, char *scope,
+                    size_t len)
 {
     const mdl_topology *t = net->t;
     const mdl_edge *e = &t->edges[i];
-    size_t j, same = 0, nth = 0;
 
-    for (j = 0; j < net->nedges; j++)
-        if (t->edges[j].from == e->from && t->edges[j].to == e->to
-            && t->edges[j].kind == e->kind) {
-            same++;
-            nth += j < i;
-        }
     snprintf(scope, len, "%s:%s->%s",
              e->kind == MDL_EDGE_CALL ? "call" : "publish",
              t->services[e->from].name, t->services[e->to].name);
-    if (same > 1)
-        snprintf(scope + strlen(scope), len - strlen(scope), "#%zu", nth);
+    if (nth >= 0)
+        snprintf(scope + strlen(scope), len - strlen(scope), "#%ld", nth);
     if (e->kind == MDL_EDGE_CALL)
         return add(net, scope, MDL__CALL_METRICS, &net->es[i], 0);
     return add(net, scope, MDL__PUB_METRICS, &net->es[i], 0);
@@ -126,6 +178,7 @@ static size_t req_metrics(const mdl_net *net)
 int mdl__results_build(mdl_net *net)
 {
     char scope[1200];
+    long *nth = NULL;
     size_t i;
     int rc = add_requests(net, "system", &net->sys);
 
@@ -135,9 +188,22 @@ int mdl__results_build(mdl_net *net)
     }
     for (i = 0; rc == SIM_OK && i < net->nsv; i++)
         rc = add_service(net, &net->sv[i], scope, sizeof scope);
+    if (rc == SIM_OK && !(nth = malloc((net->nedges + 1) * sizeof *nth)))
+        rc = SIM_ENOMEM;
+    if (rc == SIM_OK)
+        rc = number_edges(net->t, nth);
     for (i = 0; rc == SIM_OK && i < net->nedges; i++)
         if (net->t->edges[i].kind != MDL_EDGE_FORWARD)
-            rc = add_edge(net, i, scope, sizeof scope);
+            rc = add_edge(net, i, nth[i], scope, sizeof scope);
+    free(nth);
+    if (rc == SIM_OK && net->nmetrics < net->metrics_cap) {
+        metric *m = realloc(net->metrics, net->nmetrics * sizeof *m);
+
+        if (m) {                    /* else keep the larger block */
+            net->metrics = m;
+            net->metrics_cap = net->nmetrics;
+        }
+    }
     return rc;
 }
 
@@ -146,10 +212,12 @@ void mdl__results_free(mdl_net *net)
     size_t i;
 
     for (i = 0; i < net->nmetrics; i++)
-        free(net->metrics[i].scope);
+        if (i == 0 || net->metrics[i].scope != net->metrics[i - 1].scope)
+            free(net->metrics[i].scope);
     free(net->metrics);
     net->metrics = NULL;
     net->nmetrics = 0;
+    net->metrics_cap = 0;
 }
 
 /* ---- a replication's values ---- */

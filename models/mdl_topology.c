@@ -218,6 +218,8 @@ int mdl_topology_load(mdl_topology **out, const char *path, sim_diag *d)
             }
         }
     }
+    t->by_name = order;                 /* unique names: find() searches it */
+    order = NULL;
 
     /* Vertex attributes, in file order: the first error in the file wins.
      * Each error names the line of the attribute when the text pass knows
@@ -349,16 +351,31 @@ void mdl_topology_free(mdl_topology *t)
     }
     free(t->edges);
     free(t->path);
+    free(t->by_name);
     igraph_destroy(&t->graph);
     free(t);
 }
 
 int mdl_topology_find(const mdl_topology *t, const char *name)
 {
-    size_t i;
+    size_t i, lo = 0, hi = t->nservices;
 
-    for (i = 0; i < t->nservices; i++)
-        if (strcmp(t->services[i].name, name) == 0)
-            return (int)i;
+    if (!t->by_name) {                  /* one service, or built by hand */
+        for (i = 0; i < t->nservices; i++)
+            if (strcmp(t->services[i].name, name) == 0)
+                return (int)i;
+        return -1;
+    }
+    while (lo < hi) {                   /* binary search: names unique */
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(t->services[t->by_name[mid]].name, name);
+
+        if (c == 0)
+            return (int)t->by_name[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return -1;
 }

@@ -89,6 +89,8 @@ typedef struct mdl_topology {
     size_t nedges;
     mdl_edge *edges;            /* owned, nedges, igraph edge order */
     char *path;                 /* owned: the file it was read from */
+    size_t *by_name;            /* owned: service indices sorted by name,
+                                   for mdl_topology_find() */
 } mdl_topology;
 
 /* Read path (GML if it ends in .gml, GraphML if .graphml or .xml).

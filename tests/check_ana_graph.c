@@ -212,6 +212,90 @@ END_TEST
 
 /* ---- diamond ---- */
 
+/* Estimated betweenness on the chain a -> b -> c -> d (4 services, 3
+ * edges: exact work 4 * 7 = 28). With a bound of 27, k = ceil(27 / 7) =
+ * 4 sources, every service: the exact values. With 7, one source s, and
+ * each value is 4 times the paths out of s through the service: s = a
+ * gives b 4 * 2 (a->c, a->d), c 4 * 1 (a->d); s = b gives c 4 * 1; s = c
+ * or d gives nothing. The mean over the four draws, (8, 4) / 4 and
+ * (0, 4) / 4 summed, is (2, 2), the exact values: unbiased. */
+START_TEST(test_chain_betweenness_estimated_from_sampled_sources)
+{
+    static const double b_of[4] = { 8, 0, 0, 0 }, c_of[4] = { 4, 4, 0, 0 };
+    mdl_topology *t = NULL;
+    ana_graph g;
+    sim_diag d;
+    double b, c;
+    int s, found = 0;
+
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(mdl_topology_load(&t, tst_path("tests/data/"
+                                                    "graph_chain.gml"), &d),
+                     SIM_OK);
+    ck_assert_int_eq(ana__graph_init_work(&g, t, 28.0, &d), SIM_OK);
+    ck_assert_uint_eq(g.bc_sources, 0);
+    ck_assert_double_eq(svc(&g, t, "b")->betweenness, 2.0);
+    ana_graph_destroy(&g);
+
+    ck_assert_int_eq(ana__graph_init_work(&g, t, 27.0, &d), SIM_OK);
+    ck_assert_uint_eq(g.bc_sources, 4);
+    ck_assert_double_eq_tol(svc(&g, t, "a")->betweenness, 0.0, 1e-12);
+    ck_assert_double_eq_tol(svc(&g, t, "b")->betweenness, 2.0, 1e-12);
+    ck_assert_double_eq_tol(svc(&g, t, "c")->betweenness, 2.0, 1e-12);
+    ck_assert_double_eq_tol(svc(&g, t, "d")->betweenness, 0.0, 1e-12);
+    ana_graph_destroy(&g);
+
+    ck_assert_int_eq(ana__graph_init_work(&g, t, 7.0, &d), SIM_OK);
+    ck_assert_uint_eq(g.bc_sources, 1);
+    ck_assert_double_eq_tol(svc(&g, t, "a")->betweenness, 0.0, 1e-12);
+    ck_assert_double_eq_tol(svc(&g, t, "d")->betweenness, 0.0, 1e-12);
+    b = svc(&g, t, "b")->betweenness;
+    c = svc(&g, t, "c")->betweenness;
+    for (s = 0; s < 4; s++)
+        found |= fabs(b - b_of[s]) < 1e-12 && fabs(c - c_of[s]) < 1e-12;
+    ck_assert_msg(found, "b %g, c %g: not the values of any one source",
+                  b, c);
+    ana_graph_destroy(&g);
+    mdl_topology_free(t);
+}
+END_TEST
+
+/* A chain of 8000 calls, each service det(1ms): deeper than the Jacobi
+ * sweeps MAX_WORK allows (1e8 / 16000 = 6250), so R comes from the
+ * one-pass DAG solution: R(c_i) = (8000 - i) ms, finite, not unbounded. */
+START_TEST(test_deep_chain_latency_is_exact)
+{
+    enum { N = 8000 };
+    char path[4096];
+    mdl_topology *t = NULL;
+    ana_graph g;
+    sim_diag d;
+    FILE *f;
+    int i;
+
+    snprintf(path, sizeof path, "%s/chain.gml", tst_tmpdir());
+    ck_assert_ptr_nonnull(f = fopen(path, "w"));
+    fputs("graph [\n  directed 1\n", f);
+    for (i = 0; i < N; i++)
+        fprintf(f, "  node [ id %d label \"c%d\" service \"det(1ms)\" ]\n",
+                i, i);
+    for (i = 1; i < N; i++)
+        fprintf(f, "  edge [ source %d target %d ]\n", i - 1, i);
+    fputs("]\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(mdl_topology_load(&t, path, &d), SIM_OK);
+    ck_assert_int_eq(ana_graph_init(&g, t, &d), SIM_OK);
+    ck_assert_double_eq_tol(g.svc[0].latency, N * 1e-3, 1e-9);
+    ck_assert_double_eq_tol(g.svc[N - 1].latency, 1e-3, 1e-15);
+    ck_assert_double_eq_tol(g.svc[N / 2].latency, N / 2 * 1e-3, 1e-9);
+    ck_assert_int_eq(g.svc[0].depth, N - 1);
+    ana_graph_destroy(&g);
+    mdl_topology_free(t);
+    remove(path);
+}
+END_TEST
+
 START_TEST(test_diamond_betweenness_by_hand)
 {
     ana_graph g;
@@ -533,6 +617,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_chain_depth_counts_calls_below);
     tcase_add_test(tc, test_chain_latency_adds_local_work_and_post_work);
     tcase_add_test(tc, test_chain_betweenness_of_inner_services);
+    tcase_add_test(tc, test_deep_chain_latency_is_exact);
+    tcase_add_test(tc, test_chain_betweenness_estimated_from_sampled_sources);
     suite_add_tcase(s, tc);
     tc = tcase_create("fanout");
     tcase_add_test(tc, test_fanout_sums_p_times_count);

@@ -1424,6 +1424,57 @@ START_TEST(test_scopes_count_from_0_and_skip_stages_of_publishes)
 }
 END_TEST
 
+/* Whether stage sg holds exactly the edges want[0..n). */
+static void assert_stage(const stage *sg, const int *want, int n, int ncalls)
+{
+    int i;
+
+    ck_assert_int_eq(sg->n, n);
+    ck_assert_int_eq(sg->ncalls, ncalls);
+    for (i = 0; i < n; i++)
+        ck_assert_int_eq(sg->edges[i], want[i]);
+}
+
+/* See tests/data/scopes_mixed.gml: the numbers and stages worked out by
+ * hand from the file order of the edges. */
+START_TEST(test_edges_numbered_and_staged_in_file_order)
+{
+    static const int s0[] = { 1, 3, 6 }, s1[] = { 0, 4 }, s2[] = { 5 };
+    static const int b0[] = { 2 };
+    mdl_scenario *s = NULL;
+    mdl_net *net = NULL;
+    const service *a, *b, *c;
+    char got[1024];
+    sim_diag d;
+
+    ck_assert_int_eq(mdl_scenario_load(&s, tst_path("tests/data/"
+                                                    "scopes_mixed.yaml"),
+                                       NULL, 0, &d), SIM_OK);
+    ck_assert_int_eq(mdl_net_new(&net, s, &d), SIM_OK);
+    scopes_of(net, got, sizeof got);
+    ck_assert_str_eq(got, "system class:w service:a stage:a#0 stage:a#1 "
+                     "stage:a#2 service:b stage:b#0 service:c "
+                     "call:a->b#0 call:a->c#0 call:b->c call:a->b#1 "
+                     "publish:a->c#0 call:a->c#1 publish:a->c#1");
+    a = &net->sv[mdl_topology_find(net->t, "a")];
+    b = &net->sv[mdl_topology_find(net->t, "b")];
+    c = &net->sv[mdl_topology_find(net->t, "c")];
+    ck_assert_int_eq(a->nstages, 3);
+    assert_stage(&a->stages[0], s0, 3, 2);
+    assert_stage(&a->stages[1], s1, 2, 1);
+    assert_stage(&a->stages[2], s2, 1, 1);
+    ck_assert_int_eq(a->nfwd, 1);
+    ck_assert_int_eq(a->fwd[0], 7);
+    ck_assert_int_eq(b->nstages, 1);
+    assert_stage(&b->stages[0], b0, 1, 1);
+    ck_assert_int_eq(b->nfwd, 0);
+    ck_assert_int_eq(c->nstages, 0);
+    ck_assert_int_eq(c->nfwd, 0);
+    mdl_net_free(net);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 static void x_to_k_rejected(const mdl_net *net, const double *res,
                             void *ctx)
 {
@@ -1672,6 +1723,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("scopes");
     tcase_add_test(tc, test_scopes_count_from_0_and_skip_stages_of_publishes);
+    tcase_add_test(tc, test_edges_numbered_and_staged_in_file_order);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -326,6 +326,8 @@ static const bad_case bad_cases[] = {
       { "forward probabilities out of 'cart' sum to 1.2 (> 1)" } },
     { "bad_duplicate.gml", 7,
       { "duplicate service name 'cart'", "line 5" } },
+    { "bad_duplicate_many.gml", 9,
+      { "duplicate service name 'a'", "first defined on line 7" } },
     { "bad_noname.gml", 7, { "name missing", "label" } },
     { "bad_undirected.gml", 0, { "undirected", "directed 1" } },
     { "bad_syntax.gml", 6, { "cannot read topology", "line 6" } },
@@ -669,6 +671,39 @@ START_TEST(test_find_returns_index_or_minus_one)
 }
 END_TEST
 
+/* Every name of a topology whose file order is not name order is found
+ * at its index; a name one character short or long of one is not. */
+START_TEST(test_find_every_name)
+{
+    static const char *const files[] = {
+        "topologies/social_network.gml", "tests/data/one.gml"
+    };
+    char name[300];
+    size_t f, i;
+
+    for (f = 0; f < sizeof files / sizeof files[0]; f++) {
+        mdl_topology *t = load_ok(files[f]);
+
+        for (i = 0; i < t->nservices; i++) {
+            size_t len = strlen(t->services[i].name);
+
+            ck_assert_int_eq(mdl_topology_find(t, t->services[i].name),
+                             (int)i);
+            snprintf(name, sizeof name, "%s~", t->services[i].name);
+            ck_assert_int_eq(mdl_topology_find(t, name), -1);
+            snprintf(name, sizeof name, "%.*s", (int)len - 1,
+                     t->services[i].name);
+            if (mdl_topology_find(t, name) >= 0)
+                ck_assert_str_eq(t->services[mdl_topology_find(t, name)].name,
+                                 name);
+        }
+        ck_assert_int_eq(mdl_topology_find(t, ""), -1);
+        ck_assert_int_eq(mdl_topology_find(t, "~"), -1);
+        mdl_topology_free(t);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 START_TEST(test_types_reads_names_between_spaces_and_commas)
@@ -803,6 +838,7 @@ static Suite *make_suite(void)
 
     tc = tcase_create("find");
     tcase_add_test(tc, test_find_returns_index_or_minus_one);
+    tcase_add_test(tc, test_find_every_name);
     suite_add_tcase(s, tc);
 
     return s;
