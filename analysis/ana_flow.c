@@ -102,60 +102,138 @@ static int calls_may_fail(const mdl_scenario *s, const adj *out, size_t c,
     return 0;
 }
 
-/* Least time a visit to k takes until it can reply: its work, its calls
- * (each at least the callee's own least time), its post-work. Forward
- * continuations are left out, which keeps it a lower bound and the
- * recursion on the (acyclic) call graph finite; state[] guards against a
- * call cycle, which the model rejects later with its own message. */
-static double least_time(const mdl_scenario *s, const adj *out, size_t c,
-                         size_t k, double *memo, char *state,
-                         const char *lossy)
+/* A visit to k in least_time(): k's edge out->edge[j] starts the stage
+ * being looked at, out->edge[j2] is the call of that stage looked at. */
+typedef struct lt_frame {
+    size_t k, j, j2;
+    double total, slowest;  /* s */
+} lt_frame;
+
+/* Is out->edge[j] of k the first call of its stage for class c? */
+static int stage_first(const mdl_scenario *s, const adj *out, size_t c,
+                       size_t k, size_t j)
 {
     const mdl_topology *t = s->topo;
-    const mdl_service *v = &t->services[k];
-    double total = v->service.mean + v->post_service.mean;
-    size_t j, j2, lo = out->first[k], hi = out->first[k + 1];
+    const mdl_edge *ed = &t->edges[out->edge[j]];
+    size_t j2;
+
+    if (ed->kind != MDL_EDGE_CALL
+        || !mdl_scenario_edge_applies(s, out->edge[j], c))
+        return 0;
+    for (j2 = out->first[k]; j2 < j; j2++)
+        if (t->edges[out->edge[j2]].kind == MDL_EDGE_CALL
+            && t->edges[out->edge[j2]].stage == ed->stage
+            && mdl_scenario_edge_applies(s, out->edge[j2], c))
+            return 0;
+    return 1;
+}
+
+/* The first stage start of k at or after out->edge[j]; first[k + 1] when
+ * none is left. */
+static size_t next_stage(const mdl_scenario *s, const adj *out, size_t c,
+                         size_t k, size_t j)
+{
+    while (j < out->first[k + 1] && !stage_first(s, out, c, k, j))
+        j++;
+    return j;
+}
+
+/* Start working out k on top of the stack; when k's own work is all that
+ * is certain, its value is known at once: *ret, and top is unchanged. */
+static size_t lt_enter(const mdl_scenario *s, const adj *out, size_t c,
+                       size_t k, double *memo, char *state,
+                       const char *lossy, lt_frame *stack, size_t top,
+                       double *ret, int *returning)
+{
+    const mdl_service *v = &s->topo->services[k];
+
+    if (calls_may_fail(s, out, c, k, lossy)) {
+        state[k] = 2;   /* only the pre-work is certain */
+        *ret = memo[k] = v->service.mean;
+        *returning = 1;
+        return top;
+    }
+    state[k] = 1;
+    stack[top].k = k;
+    stack[top].j = stack[top].j2 = next_stage(s, out, c, k, out->first[k]);
+    stack[top].slowest = 0;
+    stack[top].total = v->service.mean + v->post_service.mean;
+    *returning = 0;
+    return top + 1;
+}
+
+/* Least time a visit to k takes until it can reply: its work, its calls
+ * (each at least the callee's own least time), its post-work. Forward
+ * continuations are left out, which keeps it a lower bound and the walk
+ * down the (acyclic) call graph finite; state[] guards against a call
+ * cycle, which the model rejects later with its own message: a callee
+ * still being worked out counts 0. Stage by stage, the slowest expected
+ * call counts:
+ *
+ *     least(k) = work_k + post_k + sum over stages of
+ *                max over its calls k -> i of p * count * least(i)
+ *
+ * or only work_k when a call of k may be rejected. A depth-first walk
+ * with its own stack (a frame per service at most): call chains can be
+ * far deeper than the C stack. */
+static double least_time(const mdl_scenario *s, const adj *out, size_t c,
+                         size_t k, double *memo, char *state,
+                         const char *lossy, lt_frame *stack)
+{
+    const mdl_topology *t = s->topo;
+    double ret = 0;     /* the value of the callee just worked out */
+    int returning = 0;
+    size_t top;
 
     if (state[k] == 2)
         return memo[k];
-    if (state[k] == 1)
-        return 0;       /* a call cycle: contributes nothing to the bound */
-    if (calls_may_fail(s, out, c, k, lossy)) {
-        state[k] = 2;   /* only the pre-work is certain */
-        return memo[k] = v->service.mean;
-    }
-    state[k] = 1;
-    /* For each stage, the slowest expected call of that stage. */
-    for (j = lo; j < hi; j++) {
-        size_t e = out->edge[j];
-        const mdl_edge *ed = &t->edges[e];
-        double slowest = 0;
-        int first = 1;
-        if (ed->kind != MDL_EDGE_CALL || !mdl_scenario_edge_applies(s, e, c))
-            continue;
-        for (j2 = lo; j2 < j; j2++)   /* count each stage once */
-            if (t->edges[out->edge[j2]].kind == MDL_EDGE_CALL
-                && t->edges[out->edge[j2]].stage == ed->stage
-                && mdl_scenario_edge_applies(s, out->edge[j2], c))
-                first = 0;
-        if (!first)
-            continue;
-        for (j2 = j; j2 < hi; j2++) {
-            const mdl_edge *o = &t->edges[out->edge[j2]];
+    top = lt_enter(s, out, c, k, memo, state, lossy, stack, 0, &ret,
+                   &returning);
+    while (top > 0) {
+        lt_frame *fr = &stack[top - 1];
+        size_t hi = out->first[fr->k + 1], to;
+        const mdl_edge *o;
+        if (returning) {        /* the callee of edge j2 is worked out */
             double x;
-            if (o->kind != MDL_EDGE_CALL || o->stage != ed->stage
-                || !mdl_scenario_edge_applies(s, out->edge[j2], c))
-                continue;
-            x = o->p * o->count * least_time(s, out, c, (size_t)o->to, memo,
-                                             state, lossy);
-            if (x > slowest)
-                slowest = x;
+            o = &t->edges[out->edge[fr->j2]];
+            x = o->p * o->count * ret;
+            if (x > fr->slowest)
+                fr->slowest = x;
+            fr->j2++;
+            returning = 0;
+            continue;
         }
-        total += slowest;
+        if (fr->j >= hi) {      /* all stages done */
+            state[fr->k] = 2;
+            ret = memo[fr->k] = fr->total;
+            returning = 1;
+            top--;
+            continue;
+        }
+        if (fr->j2 >= hi) {     /* stage j done */
+            fr->total += fr->slowest;
+            fr->j = fr->j2 = next_stage(s, out, c, fr->k, fr->j + 1);
+            fr->slowest = 0;
+            continue;
+        }
+        o = &t->edges[out->edge[fr->j2]];
+        if (o->kind != MDL_EDGE_CALL
+            || o->stage != t->edges[out->edge[fr->j]].stage
+            || !mdl_scenario_edge_applies(s, out->edge[fr->j2], c)) {
+            fr->j2++;
+            continue;
+        }
+        to = (size_t)o->to;
+        returning = 1;
+        if (state[to] == 2)
+            ret = memo[to];
+        else if (state[to] == 1)
+            ret = 0;    /* a call cycle: contributes nothing */
+        else
+            top = lt_enter(s, out, c, to, memo, state, lossy, stack, top,
+                           &ret, &returning);
     }
-    state[k] = 2;
-    memo[k] = total;
-    return total;
+    return ret;
 }
 
 /* Arcs of class c: P_c[i][j] adds up p for a forward edge i -> j and
@@ -190,6 +268,7 @@ int ana_flow_init(ana_flow *f, const mdl_scenario *s, sim_diag *d)
     int *af = NULL, *at = NULL;
     char *state = NULL, *lossy = NULL;
     size_t *queue = NULL;
+    lt_frame *stack = NULL;
     ana_visits *ws = NULL;
     adj out = { NULL, NULL }, in = { NULL, NULL };
     int rc = SIM_ENOMEM;
@@ -206,13 +285,14 @@ int ana_flow_init(ana_flow *f, const mdl_scenario *s, sim_diag *d)
     state = malloc(n + 1);
     lossy = malloc(n + 1);
     queue = malloc((n + 1) * sizeof *queue);
+    stack = malloc((n + 1) * sizeof *stack);
     af = malloc((t->nedges + 1) * sizeof *af);
     at = malloc((t->nedges + 1) * sizeof *at);
     aw = malloc((t->nedges + 1) * sizeof *aw);
     ws = ana_visits_new(n, t->nedges);
     if (!lossy || !f->visits || !f->all_visits || !f->rate || !f->lambda
-        || !f->hold || !memo || !state || !queue || !af || !at || !aw
-        || !ws || adj_init(&out, t, 0) != SIM_OK
+        || !f->hold || !memo || !state || !queue || !stack || !af || !at
+        || !aw || !ws || adj_init(&out, t, 0) != SIM_OK
         || adj_init(&in, t, 1) != SIM_OK)
         goto done;
     mark_lossy(t, &in, lossy, queue);
@@ -254,7 +334,7 @@ int ana_flow_init(ana_flow *f, const mdl_scenario *s, sim_diag *d)
             if (v_k->blocking && v_k->kind == MDL_SVC_SERVICE
                 && v_k->discipline != MDL_DISC_PS)
                 f->hold[c * n + k] = least_time(s, &out, c, k, memo, state,
-                                                lossy);
+                                                lossy, stack);
             else
                 f->hold[c * n + k] = v_k->service.mean
                     + (calls_may_fail(s, &out, c, k, lossy)
@@ -267,6 +347,7 @@ done:
     free(state);
     free(lossy);
     free(queue);
+    free(stack);
     free(af);
     free(at);
     free(aw);

@@ -436,6 +436,60 @@ START_TEST(test_flow_loop_without_exit_message)
 }
 END_TEST
 
+START_TEST(test_flow_deep_call_chain)
+{
+    /* 20,000 blocking services, each calling the next with p 0.9: visits
+     * 0.9^k, and the least time of a visit to k (its hold) worked out
+     * from the end, least(k) = 1 ms + 0.9 least(k + 1), in the order
+     * ana_flow.c adds it up. Deeper than a recursion could go safely. */
+    enum { N = 20000 };
+    const char *dir = tst_tmpdir();
+    char path[512];
+    mdl_scenario *s = NULL;
+    sim_diag d;
+    ana_flow f;
+    FILE *fp;
+    double *least = malloc(N * sizeof *least);
+    size_t i;
+
+    ck_assert_ptr_nonnull(least);
+    snprintf(path, sizeof path, "%s/deep.gml", dir);
+    fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fprintf(fp, "graph [\n  directed 1\n");
+    for (i = 0; i < N; i++)
+        fprintf(fp, "  node [ id %zu label \"s%zu\" servers 2 "
+                "service \"exp(mean=1ms)\" ]\n", i, i);
+    for (i = 1; i < N; i++)
+        fprintf(fp, "  edge [ source %zu target %zu p 0.9 ]\n", i - 1, i);
+    fprintf(fp, "]\n");
+    ck_assert_int_eq(fclose(fp), 0);
+    tst_write(dir, "deep.yaml",
+              "name: deep\ntopology: deep.gml\nworkload:\n"
+              "  - { name: w, entry: s0, arrival: \"poisson(rate=7/s)\" }\n"
+              "run: { duration: 10s }\n");
+    snprintf(path, sizeof path, "%s/deep.yaml", dir);
+    ck_assert_int_eq(mdl_scenario_load(&s, path, NULL, 0, &d), SIM_OK);
+    ck_assert_int_eq(ana_flow_init(&f, s, &d), SIM_OK);
+    least[N - 1] = 0.001;
+    for (i = N - 1; i-- > 0;) {
+        least[i] = 0.001 + 0;
+        least[i] += 0.9 * 1 * least[i + 1];
+    }
+    for (i = 0; i < N; i++) {
+        near(f.visits[i], pow(0.9, (double)i), 1e-12);
+        ck_assert_msg(f.hold[i] == least[i], "hold[%zu] %.17g, want %.17g",
+                      i, f.hold[i], least[i]);
+        near(f.lambda[i], 7 * f.visits[i], 1e-12);
+    }
+    near(f.hold[0], 0.01, 1e-12);      /* 1 ms / (1 - 0.9) */
+    ana_flow_destroy(&f);
+    mdl_scenario_free(s);
+    free(least);
+    tst_rm_tree(dir);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("ana_visits");
@@ -460,8 +514,10 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("flow");
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_flow_two_classes);
     tcase_add_test(tc, test_flow_loop_without_exit_message);
+    tcase_add_test(tc, test_flow_deep_call_chain);
     suite_add_tcase(s, tc);
     return s;
 }
