@@ -490,6 +490,66 @@ START_TEST(test_flow_deep_call_chain)
 }
 END_TEST
 
+/* Write dir/ring.gml: a ring of m services forwarding to the next with
+ * probability p, and dir/ring.yaml entering at s0; load it. */
+static mdl_scenario *load_ring(const char *dir, size_t m, double p)
+{
+    char path[512];
+    mdl_scenario *s = NULL;
+    sim_diag d;
+    FILE *fp;
+    size_t i;
+
+    snprintf(path, sizeof path, "%s/ring.gml", dir);
+    fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fprintf(fp, "graph [\n  directed 1\n");
+    for (i = 0; i < m; i++)
+        fprintf(fp, "  node [ id %zu label \"s%zu\" kind \"delay\" "
+                "service \"exp(mean=1ms)\" ]\n", i, i);
+    for (i = 0; i < m; i++)
+        fprintf(fp, "  edge [ source %zu target %zu kind \"forward\" "
+                "p %.17g ]\n", i, (i + 1) % m, p);
+    fprintf(fp, "]\n");
+    ck_assert_int_eq(fclose(fp), 0);
+    tst_write(dir, "ring.yaml",
+              "name: ring\ntopology: ring.gml\nworkload:\n"
+              "  - { name: w, entry: s0, arrival: \"poisson(rate=1/s)\" }\n"
+              "run: { duration: 10s }\n");
+    snprintf(path, sizeof path, "%s/ring.yaml", dir);
+    ck_assert_int_eq(mdl_scenario_load(&s, path, NULL, 0, &d), SIM_OK);
+    return s;
+}
+
+START_TEST(test_flow_large_loop)
+{
+    /* 300 services in a ring (more than ANA_VISITS_DENSE_MAX): visits
+     * p^k / (1 - p^300); with p^300 = 1 - 1e-5 the sweeps give up, and
+     * say so. */
+    enum { M = 300 };
+    const char *dir = tst_tmpdir();
+    double p = 0.99;
+    mdl_scenario *s = load_ring(dir, M, p);
+    sim_diag d;
+    ana_flow f;
+    size_t k;
+
+    ck_assert_int_gt(M, ANA_VISITS_DENSE_MAX);
+    ck_assert_int_eq(ana_flow_init(&f, s, &d), SIM_OK);
+    for (k = 0; k < M; k++)
+        near(f.visits[k], pow(p, (double)k) / (1 - pow(p, M)), 1e-12);
+    ana_flow_destroy(&f);
+    mdl_scenario_free(s);
+    s = load_ring(dir, M, pow(1 - 1e-5, 1.0 / M));
+    ck_assert_int_eq(ana_flow_init(&f, s, &d), SIM_EPARSE);
+    tst_assert_has(d.msg, "cannot solve the visits of class 'w': the loop "
+                   "through 's0' did not converge in 20000 sweeps",
+                   "diagnosis");
+    mdl_scenario_free(s);
+    tst_rm_tree(dir);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("ana_visits");
@@ -518,6 +578,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_flow_two_classes);
     tcase_add_test(tc, test_flow_loop_without_exit_message);
     tcase_add_test(tc, test_flow_deep_call_chain);
+    tcase_add_test(tc, test_flow_large_loop);
     suite_add_tcase(s, tc);
     return s;
 }
