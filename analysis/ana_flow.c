@@ -31,6 +31,7 @@
  * in edge order: first[k]..first[k + 1] index into edge[]. */
 typedef struct adj {
     size_t *first, *edge;
+    char *stage_start;      /* see mark_stage_starts() */
 } adj;
 
 static int adj_init(adj *g, const mdl_topology *t, int rev)
@@ -39,7 +40,8 @@ static int adj_init(adj *g, const mdl_topology *t, int rev)
 
     g->first = calloc(n + 2, sizeof *g->first);
     g->edge = malloc((t->nedges + 1) * sizeof *g->edge);
-    if (!g->first || !g->edge)
+    g->stage_start = malloc(t->nedges + 1);
+    if (!g->first || !g->edge || !g->stage_start)
         return SIM_ENOMEM;
     for (e = 0; e < t->nedges; e++)
         g->first[(size_t)(rev ? t->edges[e].to : t->edges[e].from) + 2]++;
@@ -55,6 +57,7 @@ static void adj_destroy(adj *g)
 {
     free(g->first);
     free(g->edge);
+    free(g->stage_start);
 }
 
 /* lossy[k]: a call whose forward chain starts at k may be rejected
@@ -109,31 +112,34 @@ typedef struct lt_frame {
     double total, slowest;  /* s */
 } lt_frame;
 
-/* Is out->edge[j] of k the first call of its stage for class c? */
-static int stage_first(const mdl_scenario *s, const adj *out, size_t c,
-                       size_t k, size_t j)
+/* out->stage_start[j]: out->edge[j] is a call of class c, and the first
+ * of k's calls for c in its stage. stamp (MDL_STAGE_MAX + 1 entries,
+ * zeroed before the first class) holds for each stage the last service
+ * and class to have marked it. O(m). */
+static void mark_stage_starts(const mdl_scenario *s, adj *out, size_t c,
+                              size_t *stamp)
 {
     const mdl_topology *t = s->topo;
-    const mdl_edge *ed = &t->edges[out->edge[j]];
-    size_t j2;
+    size_t k, j, n = t->nservices;
 
-    if (ed->kind != MDL_EDGE_CALL
-        || !mdl_scenario_edge_applies(s, out->edge[j], c))
-        return 0;
-    for (j2 = out->first[k]; j2 < j; j2++)
-        if (t->edges[out->edge[j2]].kind == MDL_EDGE_CALL
-            && t->edges[out->edge[j2]].stage == ed->stage
-            && mdl_scenario_edge_applies(s, out->edge[j2], c))
-            return 0;
-    return 1;
+    for (k = 0; k < n; k++)
+        for (j = out->first[k]; j < out->first[k + 1]; j++) {
+            const mdl_edge *ed = &t->edges[out->edge[j]];
+            out->stage_start[j] = 0;
+            if (ed->kind != MDL_EDGE_CALL
+                || !mdl_scenario_edge_applies(s, out->edge[j], c)
+                || stamp[ed->stage] == c * n + k + 1)
+                continue;
+            stamp[ed->stage] = c * n + k + 1;
+            out->stage_start[j] = 1;
+        }
 }
 
 /* The first stage start of k at or after out->edge[j]; first[k + 1] when
  * none is left. */
-static size_t next_stage(const mdl_scenario *s, const adj *out, size_t c,
-                         size_t k, size_t j)
+static size_t next_stage(const adj *out, size_t k, size_t j)
 {
-    while (j < out->first[k + 1] && !stage_first(s, out, c, k, j))
+    while (j < out->first[k + 1] && !out->stage_start[j])
         j++;
     return j;
 }
@@ -155,7 +161,7 @@ static size_t lt_enter(const mdl_scenario *s, const adj *out, size_t c,
     }
     state[k] = 1;
     stack[top].k = k;
-    stack[top].j = stack[top].j2 = next_stage(s, out, c, k, out->first[k]);
+    stack[top].j = stack[top].j2 = next_stage(out, k, out->first[k]);
     stack[top].slowest = 0;
     stack[top].total = v->service.mean + v->post_service.mean;
     *returning = 0;
@@ -212,7 +218,7 @@ static double least_time(const mdl_scenario *s, const adj *out, size_t c,
         }
         if (fr->j2 >= hi) {     /* stage j done */
             fr->total += fr->slowest;
-            fr->j = fr->j2 = next_stage(s, out, c, fr->k, fr->j + 1);
+            fr->j = fr->j2 = next_stage(out, fr->k, fr->j + 1);
             fr->slowest = 0;
             continue;
         }
@@ -267,10 +273,10 @@ int ana_flow_init(ana_flow *f, const mdl_scenario *s, sim_diag *d)
     double *memo = NULL, *aw = NULL;
     int *af = NULL, *at = NULL;
     char *state = NULL, *lossy = NULL;
-    size_t *queue = NULL;
+    size_t *queue = NULL, *stamp = NULL;
     lt_frame *stack = NULL;
     ana_visits *ws = NULL;
-    adj out = { NULL, NULL }, in = { NULL, NULL };
+    adj out = { NULL, NULL, NULL }, in = { NULL, NULL, NULL };
     int rc = SIM_ENOMEM;
 
     memset(f, 0, sizeof *f);
@@ -286,13 +292,14 @@ int ana_flow_init(ana_flow *f, const mdl_scenario *s, sim_diag *d)
     lossy = malloc(n + 1);
     queue = malloc((n + 1) * sizeof *queue);
     stack = malloc((n + 1) * sizeof *stack);
+    stamp = calloc(MDL_STAGE_MAX + 1, sizeof *stamp);
     af = malloc((t->nedges + 1) * sizeof *af);
     at = malloc((t->nedges + 1) * sizeof *at);
     aw = malloc((t->nedges + 1) * sizeof *aw);
     ws = ana_visits_new(n, t->nedges);
     if (!lossy || !f->visits || !f->all_visits || !f->rate || !f->lambda
-        || !f->hold || !memo || !state || !queue || !stack || !af || !at
-        || !aw || !ws || adj_init(&out, t, 0) != SIM_OK
+        || !f->hold || !memo || !state || !queue || !stack || !stamp || !af
+        || !at || !aw || !ws || adj_init(&out, t, 0) != SIM_OK
         || adj_init(&in, t, 1) != SIM_OK)
         goto done;
     mark_lossy(t, &in, lossy, queue);
@@ -327,6 +334,7 @@ int ana_flow_init(ana_flow *f, const mdl_scenario *s, sim_diag *d)
         for (k = 0; k < n; k++)
             f->lambda[k] += f->rate[c] * a[k];
         memset(state, 0, n);
+        mark_stage_starts(s, &out, c, stamp);
         for (k = 0; k < n; k++) {
             const mdl_service *v_k = &t->services[k];
             /* Under processor sharing a job waiting on callees leaves
@@ -348,6 +356,7 @@ done:
     free(lossy);
     free(queue);
     free(stack);
+    free(stamp);
     free(af);
     free(at);
     free(aw);

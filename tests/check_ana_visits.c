@@ -550,6 +550,61 @@ START_TEST(test_flow_large_loop)
 }
 END_TEST
 
+START_TEST(test_flow_hold_by_stages)
+{
+    /* gw (1 ms, blocking) calls, in this edge order: a in stage 0 (p 0.9;
+     * a takes 3 ms), c in stage 1 (2 ms), b in stage 0 (p 0.5, count 4,
+     * only for class "other"; b takes 2.5 ms and calls d, 0.7 ms), a in
+     * stage 1 (p 0.3). Its least time per visit is 1 ms plus per stage
+     * the slowest expected call: for "w" 1 + max(2.7) + max(2, 0.9) =
+     * 5.7 ms; for "other" 1 + max(2.7, 0.5 * 4 * 3.2) + 2 = 9.4 ms. */
+    const char *dir = tst_tmpdir();
+    char path[512];
+    mdl_scenario *s = NULL;
+    sim_diag d;
+    ana_flow f;
+    size_t w;
+
+    tst_write(dir, "st.gml",
+              "graph [\n  directed 1\n"
+              "  node [ id 0 label \"gw\" service \"det(1ms)\" servers 50 ]\n"
+              "  node [ id 1 label \"a\" service \"det(3ms)\" servers 50 ]\n"
+              "  node [ id 2 label \"b\" service \"det(2.5ms)\" servers 50 ]\n"
+              "  node [ id 3 label \"c\" service \"det(2ms)\" servers 50 ]\n"
+              "  node [ id 4 label \"d\" service \"det(0.7ms)\" servers 50 ]\n"
+              "  edge [ source 0 target 1 stage 0 p 0.9 ]\n"
+              "  edge [ source 0 target 3 stage 1 ]\n"
+              "  edge [ source 0 target 2 stage 0 p 0.5 count 4 "
+              "types \"other\" ]\n"
+              "  edge [ source 0 target 1 stage 1 p 0.3 ]\n"
+              "  edge [ source 2 target 4 ]\n"
+              "]\n");
+    tst_write(dir, "st.yaml",
+              "name: st\ntopology: st.gml\nworkload:\n"
+              "  - name: u\n    arrival: \"poisson(rate=10/s)\"\n"
+              "    mix:\n      - { name: w, entry: gw }\n"
+              "      - { name: other, entry: gw }\n"
+              "run: { duration: 10s }\n");
+    snprintf(path, sizeof path, "%s/st.yaml", dir);
+    ck_assert_int_eq(mdl_scenario_load(&s, path, NULL, 0, &d), SIM_OK);
+    ck_assert_int_eq(ana_flow_init(&f, s, &d), SIM_OK);
+    w = strcmp(s->classes[0].name, "w") == 0 ? 0 : 1;
+    near(f.hold[w * 5 + 0], 0.0057, 1e-15);
+    near(f.hold[(1 - w) * 5 + 0], 0.0094, 1e-15);
+    near(f.hold[w * 5 + 2], 0.0032, 1e-15);
+    near(f.hold[(1 - w) * 5 + 2], 0.0032, 1e-15);
+    near(f.hold[w * 5 + 4], 0.0007, 1e-15);
+    /* Visits: a 0.9 + 0.3, b 2 for "other" only. */
+    near(f.visits[w * 5 + 1], 1.2, 1e-15);
+    near(f.visits[w * 5 + 2], 0, 0);
+    near(f.visits[(1 - w) * 5 + 2], 2, 1e-15);
+    near(f.visits[(1 - w) * 5 + 4], 2, 1e-15);
+    ana_flow_destroy(&f);
+    mdl_scenario_free(s);
+    tst_rm_tree(dir);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("ana_visits");
@@ -578,6 +633,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_flow_two_classes);
     tcase_add_test(tc, test_flow_loop_without_exit_message);
     tcase_add_test(tc, test_flow_deep_call_chain);
+    tcase_add_test(tc, test_flow_hold_by_stages);
     tcase_add_test(tc, test_flow_large_loop);
     suite_add_tcase(s, tc);
     return s;
