@@ -237,36 +237,57 @@ static void dense(size_t n, size_t m, const int *from, const int *to,
 
 START_TEST(test_random_graphs_match_dense_solve)
 {
-    /* 40 nodes, 3 arcs each to random nodes, weights summing to at most
-     * 0.9 per node (so every loop has an exit): some components are
-     * loops, some single nodes. */
-    enum { N = 40, D = 3 };
+    /* n nodes (40, then 600), 3 arcs each to random nodes, weights of at
+     * most 0.3 (so every loop has an exit): with 40 nodes some components
+     * are small loops solved by LU, some single nodes; with 600 most
+     * nodes make one loop, solved by sweeps. */
+    enum { D = 3, NMAX = 600 };
+    size_t n = _i == 0 ? 40 : NMAX;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    int from[N * D], to[N * D];
-    double wt[N * D], v[N], want[N];
-    int round;
-    size_t i, k, d;
+    int *from = malloc(NMAX * D * sizeof *from);
+    int *to = malloc(NMAX * D * sizeof *to);
+    double *wt = malloc(NMAX * D * sizeof *wt);
+    double *v = malloc(NMAX * sizeof *v), *want = malloc(NMAX * sizeof *want);
+    int round, rounds = _i == 0 ? 50 : 5;
+    size_t i, k, d, biggest = 0;
 
+    ck_assert(r && from && to && wt && v && want);
     gsl_rng_set(r, 2385);
-    for (round = 0; round < 50; round++) {
-        for (i = 0; i < N; i++)
+    for (round = 0; round < rounds; round++) {
+        ana_visits *w = ana_visits_new(n, n * D);
+        for (i = 0; i < n; i++)
             for (d = 0; d < D; d++) {
                 k = i * D + d;
                 from[k] = (int)i;
-                /* Mostly forward, sometimes back: small loops. */
+                /* Mostly forward, sometimes back: loops. */
                 to[k] = gsl_rng_uniform(r) < 0.85
-                        ? (int)((i + 1 + gsl_rng_uniform_int(r, 5)) % N)
-                        : (int)gsl_rng_uniform_int(r, N);
+                        ? (int)((i + 1 + gsl_rng_uniform_int(r, 5)) % n)
+                        : (int)gsl_rng_uniform_int(r, n);
                 wt[k] = gsl_rng_uniform(r) < 0.2 ? 0
                         : 0.3 * gsl_rng_uniform(r);
             }
-        k = gsl_rng_uniform_int(r, N);
-        ck_assert_int_eq(solve(N, N * D, from, to, wt, k, v, NULL), SIM_OK);
-        dense(N, N * D, from, to, wt, k, want);
-        for (i = 0; i < N; i++)
+        k = gsl_rng_uniform_int(r, n);
+        ck_assert_ptr_nonnull(w);
+        ck_assert_int_eq(ana_visits_solve(w, n * D, from, to, wt, k, v,
+                                          NULL), SIM_OK);
+        ana_visits_free(w);
+        dense(n, n * D, from, to, wt, k, want);
+        for (i = 0; i < n; i++)
             near(v[i], want[i], 1e-12);
+        /* Nodes reached: above the dense limit, the big loop's. */
+        for (i = 0, d = 0; i < n; i++)
+            d += v[i] > 0;
+        if (d > biggest)
+            biggest = d;
     }
+    if (_i == 1)
+        ck_assert_uint_gt(biggest, ANA_VISITS_DENSE_MAX);
     gsl_rng_free(r);
+    free(from);
+    free(to);
+    free(wt);
+    free(v);
+    free(want);
 }
 END_TEST
 
@@ -625,7 +646,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_unreached_loop_without_exit_is_reported);
     tcase_add_test(tc, test_large_ring_by_sweeps);
     tcase_add_test(tc, test_large_ring_errors);
-    tcase_add_test(tc, test_random_graphs_match_dense_solve);
+    tcase_add_loop_test(tc, test_random_graphs_match_dense_solve, 0, 2);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("flow");
