@@ -378,6 +378,13 @@ void ana_flow_destroy(ana_flow *f)
     memset(f, 0, sizeof *f);
 }
 
+long ana_flow_replicas(const mdl_scenario *s, size_t k)
+{
+    if (s->svc_policy && s->svc_policy[k].autoscale.on)
+        return s->svc_policy[k].autoscale.max;
+    return s->topo->services[k].replicas;
+}
+
 double ana_flow_load(const ana_flow *f, const mdl_scenario *s, size_t k)
 {
     const mdl_service *v = &s->topo->services[k];
@@ -387,5 +394,5 @@ double ana_flow_load(const ana_flow *f, const mdl_scenario *s, size_t k)
     for (c = 0; c < f->ncls; c++)
         busy += f->rate[c] * f->all_visits[c * f->n + k]
                 * f->hold[c * f->n + k];
-    return busy / ((double)v->servers * v->replicas);
+    return busy / ((double)v->servers * ana_flow_replicas(s, k));
 }

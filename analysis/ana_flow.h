@@ -32,8 +32,10 @@ typedef struct ana_flow {
  * or SIM_ENOMEM. */
 int ana_flow_init(ana_flow *f, const mdl_scenario *s, sim_diag *d);
 void ana_flow_destroy(ana_flow *f);
+/* The replicas service k can run: its max if it autoscales. */
+long ana_flow_replicas(const mdl_scenario *s, size_t k);
 /* Utilization lower bound of service k: sum over classes of arrival rate
- * times hold time, over its workers (per replica). */
+ * times hold time, over the workers of the replicas it can run. */
 double ana_flow_load(const ana_flow *f, const mdl_scenario *s, size_t k);
 
 #endif /* ANA_FLOW_H */

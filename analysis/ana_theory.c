@@ -91,10 +91,8 @@ int ana_theory_stability(const mdl_scenario *s, sim_diag *d)
         const mdl_service *v = &t->services[k];
         const mdl_service_policy *sp = s->svc_policy ? &s->svc_policy[k]
                                                      : NULL;
-        /* An autoscaled service may grow to its max replicas. */
-        long reps = sp && sp->autoscale.on ? sp->autoscale.max
-                                           : v->replicas;
-        double load = ana_flow_load(&f, s, k) * v->replicas / reps;
+        long reps = ana_flow_replicas(s, k);
+        double load = ana_flow_load(&f, s, k);
         double work = f.lambda[k] * (v->service.mean + v->post_service.mean)
                       / ((double)v->servers * reps);
         /* A rate limit admits at most rate per replica: the load scales
