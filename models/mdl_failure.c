@@ -55,8 +55,7 @@ static void count_up(replica *r, int delta, double now)
 {
     service *sv = r->sv;
 
-    sv->nup += delta;
-    sim_twa_set(&sv->up, now, sv->nup);
+    sim_twa_set(&sv->up, now, sv->up.value + delta);
 }
 
 /* Fail every visit r holds now, oldest first. Visits that arrive

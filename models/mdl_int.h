@@ -150,8 +150,7 @@ struct service {
     gsl_rng *updown_rng;    /* times up and down; NULL: no updown */
     mdl_autoscaler *as;     /* owned; NULL: a fixed number of replicas */
     int faulty;             /* crashes, hangs or updown strike it */
-    int nup;                /* replicas neither down nor hung */
-    sim_twa up;             /* of nup */
+    sim_twa up;             /* of the replicas neither down nor hung */
 };
 
 typedef struct cls {

@@ -527,7 +527,6 @@ static void reset_state(mdl_net *net)
             rp->held = NULL;
             rp->jobs.value = 0;
         }
-        sv->nup = sv->nrep;
         sv->up.value = sv->nrep;
     }
     net->oom = 0;
