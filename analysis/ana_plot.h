@@ -18,7 +18,8 @@
  *                 replications per window (timeseries.csv), the
  *                 scenario's failure windows (provenance.csv) shaded
  *   sweep.gp      (load sweeps) mean and p99 latency against load, CI
- *                 error bars, theory curves where theory exists
+ *                 error bars, theory curves where theory exists;
+ *                 (qmesh sweep) chosen metrics against the first axis
  *
  * Each script reads only plot_*.dat files in its folder, by relative name,
  * and draws both NAME.png (pngcairo) and NAME.svg, so a user can restyle
@@ -30,7 +31,9 @@
  */
 #ifndef ANA_PLOT_H
 #define ANA_PLOT_H
+#include <stddef.h>
 #include "../sim/sim_err.h"
+#include "ana_grid.h"
 
 enum { ANA_PLOT_LATENCY = 1, ANA_PLOT_STATIONS = 2, ANA_PLOT_TIMESERIES = 4 };
 /* Write latency.gp and stations.gp with their data files into dir, from
@@ -46,5 +49,15 @@ int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
  * dir/sweep_theory.csv when present; ana_sweep.h) and render it unless
  * gnuplot is NULL. */
 int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d);
+
+/* Write sweep.gp with plot_sweep.dat into dir, the folder of a `qmesh
+ * sweep` over the points of g (status[k] ANA_POINT_DONE: dir/points/k
+ * holds its results): metric[0..n-1] ("scope.metric") against the first
+ * axis, a line per combination of the other axes (ana_plot_grid.c); and
+ * render it unless gnuplot is NULL. */
+int ana_plot_grid(const char *dir, const ana_grid *g,
+                  const unsigned char *status, const char *const *metric,
+                  size_t n, const char *title, const char *gnuplot,
+                  sim_diag *d);
 
 #endif /* ANA_PLOT_H */

@@ -204,9 +204,7 @@ int ana_run_bottleneck(const mdl_scenario *s, double *rho, size_t *which,
     return SIM_OK;
 }
 
-/* Scale every open workload of s so that the bottleneck's load is
- * target. */
-static int set_load(mdl_scenario *s, double target, sim_diag *d)
+int ana_run_set_load(mdl_scenario *s, double target, sim_diag *d)
 {
     double rho;
     size_t i, k;
@@ -214,6 +212,11 @@ static int set_load(mdl_scenario *s, double target, sim_diag *d)
 
     if (rc != SIM_OK)
         return rc;
+    if (!(rho > 0))
+        return sim_diag_set(d, s->path, 0, 0, "the load is set by scaling "
+                            "the open workloads' arrivals, and this "
+                            "scenario has no open workload (one with an "
+                            "arrival rate)");
     for (i = 0; i < s->nworkloads; i++)
         if (!s->workloads[i].closed
             && (rc = mdl_dist_scale(&s->workloads[i].arrival, rho / target))
@@ -234,7 +237,7 @@ static int theory_curve(mdl_scenario *s, const char *dir, double from,
     memset(th, 0, sizeof th);
     for (i = 0; i <= m && rc == SIM_OK; i++) {
         grid[i] = from + (to - from) * i / (m ? m : 1);
-        rc = set_load(s, grid[i], d);
+        rc = ana_run_set_load(s, grid[i], d);
         if (rc == SIM_OK)
             rc = ana_theory_new(&th[i], s);
     }
@@ -302,17 +305,21 @@ int ana_run_sweep(mdl_scenario *s, const double *load, size_t n,
                   const char *dir, const ana_run_sweep_opts *o,
                   size_t *done, sim_diag *d)
 {
-    char sub[32], pdir[4200], (*subs)[32];
-    const char **names;
+    char sub[32], pdir[4200], (*subs)[32], (*loads)[24];
+    const char **names, **values, *axis = "load";
     size_t i, k = 0;
     int rc = SIM_OK;
 
     *done = 0;
     subs = malloc((n + 1) * sizeof *subs);
+    loads = malloc((n + 1) * sizeof *loads);
     names = malloc((n + 1) * sizeof *names);
-    if (!subs || !names) {
+    values = malloc((n + 1) * sizeof *values);
+    if (!subs || !loads || !names || !values) {
         free(subs);
+        free(loads);
         free(names);
+        free(values);
         return SIM_ENOMEM;
     }
     /* A stop request ends the sweep after the load it stopped, which
@@ -320,7 +327,7 @@ int ana_run_sweep(mdl_scenario *s, const double *load, size_t n,
     for (i = 0; i < n && !sim_sig_caught; i++) {
         ana_run_point p;
 
-        if ((rc = set_load(s, load[i], d)) != SIM_OK
+        if ((rc = ana_run_set_load(s, load[i], d)) != SIM_OK
             || (rc = ana_theory_stability(s, d)) != SIM_OK)
             break;
         snprintf(sub, sizeof sub, "load/%.6g", load[i]);
@@ -333,6 +340,8 @@ int ana_run_sweep(mdl_scenario *s, const double *load, size_t n,
             break;
         memcpy(subs[k], sub, sizeof sub);
         names[k] = subs[k];
+        snprintf(loads[k], sizeof loads[k], "%.10g", load[i]);
+        values[k] = loads[k];
         k++;
     }
     if (rc == 1 && sim_sig_caught && k > 0)
@@ -341,12 +350,15 @@ int ana_run_sweep(mdl_scenario *s, const double *load, size_t n,
         rc = SIM_EINTR;             /* stopped before the first load */
     if (rc == SIM_OK
         && (rc = theory_curve(s, dir, load[0], load[k - 1], d)) == SIM_OK
-        && (rc = ana_sweep_csv(dir, k, load, names, d)) == SIM_OK)
+        && (rc = ana_sweep_csv(dir, 1, &axis, k, values, names, d))
+           == SIM_OK)
         rc = sweep_provenance(o, s, dir, k, n, d);
     if (rc == SIM_OK && !sim_sig_caught)
         rc = ana_plot_sweep(dir, o->gnuplot, d);
     *done = k;
     free(subs);
+    free(loads);
     free(names);
+    free(values);
     return rc;
 }

@@ -106,6 +106,11 @@ double ana_run_open_rate(const mdl_scenario *s);
 int ana_run_bottleneck(const mdl_scenario *s, double *rho, size_t *which,
                        sim_diag *d);
 
+/* Scale every open workload of s so that the bottleneck's load is
+ * target, in (0, 1). Returns SIM_OK; SIM_EPARSE with d when s has no
+ * open workload; or ana_flow_init()'s code with d. */
+int ana_run_set_load(mdl_scenario *s, double target, sim_diag *d);
+
 /* One load of a sweep, as its run ends. */
 typedef struct ana_run_point {
     double load;                /* the bottleneck's utilization */

@@ -1,5 +1,5 @@
 /*
- * ana_sweep.c - the tables of a load sweep (ana_sweep.h).
+ * ana_sweep.c - the tables of a sweep (ana_sweep.h).
  *
  * sweep.csv is made from the load folders' own files, read back
  * (ana_table.h), so it says exactly what each folder says; sweep_theory.csv
@@ -13,16 +13,21 @@
 
 #define ANA_SWEEP_PATH 4096
 
-int ana_sweep_csv(const char *dir, size_t n, const double *load,
+int ana_sweep_csv(const char *dir, size_t naxes, const char *const *axis,
+                  size_t n, const char *const *value,
                   const char *const *sub, sim_diag *d)
 {
     ana_file a;
-    size_t i, j;
+    size_t i, j, k;
     int rc = ana_file_open(&a, dir, "sweep.csv", d);
 
     if (rc != SIM_OK)
         return rc;
-    fputs("load,scope,metric,mean,ci_low,ci_high,n,theory\n", a.f);
+    for (k = 0; k < naxes; k++) {
+        ana_csv_str(a.f, axis[k]);
+        fputc(',', a.f);
+    }
+    fputs("scope,metric,mean,ci_low,ci_high,n,theory\n", a.f);
     for (i = 0; i < n && rc == SIM_OK; i++) {
         char path[ANA_SWEEP_PATH];
         ana_results r;
@@ -32,7 +37,10 @@ int ana_sweep_csv(const char *dir, size_t n, const double *load,
         for (j = 0; rc == SIM_OK && j < r.nsum; j++) {
             const ana_srow *x = &r.s[j];
             const double v[] = {x->mean, x->lo, x->hi, x->n, x->th};
-            fprintf(a.f, "%.10g,", load[i]);
+            for (k = 0; k < naxes; k++) {
+                ana_csv_str(a.f, value[i * naxes + k]);
+                fputc(',', a.f);
+            }
             ana_csv_row(a.f, x->scope, x->metric, 5, v);
         }
         ana_table_results_destroy(&r);

@@ -90,12 +90,18 @@ static const struct option LONGOPTS[] = {
     {"all", no_argument, NULL, 'A'},
     {"show", required_argument, NULL, 'W'},
     {"dot", required_argument, NULL, 'D'},
+    {"axis", required_argument, NULL, 'X'},
+    {"zip", no_argument, NULL, 'Z'},
+    {"metric", required_argument, NULL, 'M'},
+    {"find", required_argument, NULL, 'F'},
+    {"slo", required_argument, NULL, 'O'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
 };
 static const unsigned BITS[] = {
     CLI_OUTPUT, CLI_REPS, CLI_SEED, CLI_JOBS, CLI_SET, CLI_QUIET, CLI_PLOT,
-    CLI_LOAD, CLI_ALL, CLI_SHOW, CLI_DOT, 0
+    CLI_LOAD, CLI_ALL, CLI_SHOW, CLI_DOT, CLI_SWEEP, CLI_SWEEP, CLI_SWEEP,
+    CLI_SWEEP, CLI_SWEEP, 0
 };
 #define NOPTS (sizeof BITS / sizeof *BITS)
 
@@ -153,7 +159,10 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
 
     o->cmd = c->name;
     o->sets = calloc((size_t)argc, sizeof *o->sets);
-    if (!o->sets)
+    o->axes = calloc((size_t)argc, sizeof *o->axes);
+    o->metrics = calloc((size_t)argc, sizeof *o->metrics);
+    o->slos = calloc((size_t)argc, sizeof *o->slos);
+    if (!o->sets || !o->axes || !o->metrics || !o->slos)
         return -1;
     opterr = 0;             /* the messages below name the command */
     optind = 2;
@@ -184,8 +193,9 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
             opt_name(i, name, sizeof name);
             fprintf(stderr, "qmesh: %s: '%s' is not an option of '%s'%s\n",
                     c->name, name, c->name,
-                    BITS[i] & (CLI_OUTPUT | CLI_REPS | CLI_SEED | CLI_JOBS
-                               | CLI_PLOT | CLI_LOAD | CLI_ALL | CLI_SHOW)
+                    BITS[i] & CLI_SWEEP ? " (it is one of 'sweep')"
+                    : BITS[i] & (CLI_OUTPUT | CLI_REPS | CLI_SEED | CLI_JOBS
+                                 | CLI_PLOT | CLI_LOAD | CLI_ALL | CLI_SHOW)
                     ? " (it is one of 'run')" : "");
             goto usage;
         }
@@ -198,6 +208,11 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
         case 'A': o->all = 1; break;
         case 'W': o->show = optarg; break;
         case 'D': o->dot = optarg; break;
+        case 'X': o->axes[o->naxes++] = optarg; break;
+        case 'Z': o->zip = 1; break;
+        case 'M': o->metrics[o->nmetrics++] = optarg; break;
+        case 'F': o->find = optarg; break;
+        case 'O': o->slos[o->nslos++] = optarg; break;
         case 'r':
             if (parse_count(optarg, "--replications", 1000000, &o->reps) < 0)
                 return -1;
@@ -234,6 +249,14 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
 usage:
     fprintf(stderr, "(see 'qmesh %s --help')\n", c->name);
     return -1;
+}
+
+void cli__free_opts(cli_opts *o)
+{
+    free(o->sets);
+    free(o->axes);
+    free(o->metrics);
+    free(o->slos);
 }
 
 int cli__load(const cli_opts *o, mdl_scenario **s, int check)

@@ -22,7 +22,8 @@ enum {
     CLI_LOAD = 1u << 7,         /* --load FROM:TO:STEP */
     CLI_ALL = 1u << 8,          /* --all */
     CLI_SHOW = 1u << 9,         /* --show SCOPES */
-    CLI_DOT = 1u << 10          /* --dot FILE */
+    CLI_DOT = 1u << 10,         /* --dot FILE */
+    CLI_SWEEP = 1u << 11        /* --axis, --zip, --metric, --find, --slo */
 };
 
 typedef struct cli_opts {
@@ -36,6 +37,14 @@ typedef struct cli_opts {
     int have_seed, quiet, plot, all;
     const char **sets;          /* owned array of borrowed argv strings */
     size_t nsets;
+    const char **axes;          /* --axis, as sets */
+    size_t naxes;
+    const char **metrics;       /* --metric */
+    size_t nmetrics;
+    const char **slos;          /* --slo */
+    size_t nslos;
+    const char *find;           /* --find */
+    int zip;                    /* --zip */
 } cli_opts;
 
 /* A command: what it takes and what `qmesh CMD --help` says. */
@@ -52,8 +61,9 @@ typedef struct cli_cmd {
 /* Parse argv[2..] for command c into o (zeroed by the caller). Returns 0;
  * 1 after printing c's help (-h, --help); or -1 after printing the
  * problem (an unknown option, with a hint; an option of another command;
- * a missing or extra argument). o->sets must be freed either way. */
+ * a missing or extra argument). cli__free_opts(o) either way. */
 int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o);
+void cli__free_opts(cli_opts *o);
 /* Load o->arg with the --set overrides, apply -r and -s, and, when
  * check is set, check stability (a load sweep checks each load itself).
  * Returns EXIT_OK with *s owned by the caller, or the exit status after
@@ -65,6 +75,7 @@ extern const cli_cmd cli__run_cmd;      /* cli_run.c */
 extern const cli_cmd cli__theory_cmd;   /* cli_theory.c */
 extern const cli_cmd cli__plot_cmd;     /* cli_plot.c */
 extern const cli_cmd cli__graph_cmd;    /* cli_graph.c */
+extern const cli_cmd cli__sweep_cmd;    /* cli_sweep.c */
 
 /* The command line argv[0..argc-1], each argument shell-quoted where it
  * needs it, into buf ("qmesh" for argv[0]). */

@@ -82,7 +82,8 @@ static const cli_cmd CHECK = {
 };
 
 static const cli_cmd *const COMMANDS[] = {
-    &cli__run_cmd, &CHECK, &cli__theory_cmd, &cli__plot_cmd, &cli__graph_cmd
+    &cli__run_cmd, &cli__sweep_cmd, &CHECK, &cli__theory_cmd, &cli__plot_cmd,
+    &cli__graph_cmd
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof *COMMANDS)
 
@@ -173,7 +174,7 @@ int main(int argc, char **argv)
         status = rc > 0 ? EXIT_OK : EXIT_INPUT;
     else
         status = c->fn(&o);
-    free(o.sets);
+    cli__free_opts(&o);
     status = close_stdout(status);
     sim_sig_reraise();      /* a run stopped by a signal ends by it */
     return status;

@@ -4,7 +4,7 @@
 # time qmesh is completed (.../bash-completion/completions/qmesh); without
 # bash-completion, source it from ~/.bashrc. It completes the commands,
 # 'help COMMAND', each command's options, scenarios (.yaml, .yml) for run,
-# check and theory, topologies (.gml, .graphml, .xml) for graph, and
+# sweep, check and theory, topologies (.gml, .graphml, .xml) for graph, and
 # folders for plot and -o. It needs bash 4 and nothing else.
 #
 # The options of each command are those 'qmesh COMMAND --help' prints;
@@ -39,7 +39,7 @@ _qmesh_folders()
 
 _qmesh()
 {
-    local commands='run check theory plot graph'
+    local commands='run sweep check theory plot graph'
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     local cmd=${COMP_WORDS[1]} opts valued kind i w skip=0 args=0
 
@@ -61,6 +61,12 @@ _qmesh()
               -q --quiet --all --show --plot --load -h --help'
         valued='-o --output -r --replications -s --seed -j --jobs --set
                 --show --load'
+        kind=scenario ;;
+    sweep)
+        opts='-o --output -r --replications -s --seed -j --jobs --set
+              -q --quiet --axis --zip --metric --find --slo -h --help'
+        valued='-o --output -r --replications -s --seed -j --jobs --set
+                --axis --metric --find --slo'
         kind=scenario ;;
     check)
         opts='--set -q --quiet -h --help'
@@ -113,7 +119,8 @@ _qmesh()
     --dot)
         _qmesh_files "$cur"
         return ;;
-    -r | --replications | -s | --seed | -j | --jobs | --set | --show | --load)
+    -r | --replications | -s | --seed | -j | --jobs | --set | --show | --load \
+        | --axis | --metric | --find | --slo)
         return ;;
     esac
 

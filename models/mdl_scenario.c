@@ -215,7 +215,7 @@ int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d)
 typedef struct top_arg {
     yaml_node_t *name, *description, *topology, *workload, *run, *services;
     yaml_node_t *calls;
-    yaml_node_t *failures;
+    yaml_node_t *failures, *sweep;
 } top_arg;
 
 #define TOP(field) .off = offsetof(top_arg, field)
@@ -229,6 +229,7 @@ static const key_desc top_keys[] = {
     { "services", KEY_NODE, TOP(services) },
     { "calls", KEY_NODE, TOP(calls) },
     { "failures", KEY_NODE, TOP(failures) },
+    { "sweep", KEY_NODE, TOP(sweep) },
 };
 static const map_desc top_map = MAP("key", top_keys);
 
@@ -314,6 +315,8 @@ static int read_scenario(ctx *c)
         return rc;
     if (top.failures
         && (rc = mdl__scenario_failures_read(c, top.failures)) != SIM_OK)
+        return rc;
+    if (top.sweep && (rc = mdl__scenario_sweep_read(c, top.sweep)) != SIM_OK)
         return rc;
     if (!(v = top.workload))
         return mdl__yaml_err(c, root, 0, "missing key 'workload' (who sends "
@@ -453,6 +456,12 @@ void mdl_scenario_free(mdl_scenario *s)
     }
     free(s->failures);
     free(s->svc_policy);
+    for (i = 0; i < s->naxes; i++)
+        mdl_axis_destroy(&s->axes[i]);
+    free(s->axes);
+    for (i = 0; i < s->nplot; i++)
+        free(s->plot[i]);
+    free(s->plot);
     mdl_topology_free(s->topo);
     free(s->path);
     free(s->dir);

@@ -196,6 +196,21 @@ typedef struct mdl_service_policy {
     mdl_autoscale_policy autoscale;
 } mdl_service_policy;
 
+/* One axis of a sweep (`sweep:` block, or `qmesh sweep --axis`): a key
+ * that `--set` accepts, or "load" (the bottleneck's utilization, as
+ * `run --load` sets it), and the values it takes, as written. */
+typedef struct mdl_axis {
+    char *key;              /* owned */
+    size_t nvalues;         /* >= 1 */
+    char **values;          /* owned */
+    int zip;                /* paired element by element with the other
+                               zip axes, not crossed with them */
+    int line;               /* of the key in the file; 0 from --axis */
+} mdl_axis;
+
+#define MDL_AXES_MAX 16     /* axes of one sweep */
+#define MDL_AXIS_VALUES_MAX 1000
+
 typedef struct mdl_scenario {
     char *path;             /* owned: the file as given */
     char *dir;              /* owned: its directory, for relative paths */
@@ -221,6 +236,11 @@ typedef struct mdl_scenario {
     mdl_failure *failures;  /* owned, in file order */
     mdl_service_policy *svc_policy; /* owned: NULL when no service has a
                                pattern, else one per topology service */
+    size_t naxes;
+    mdl_axis *axes;         /* owned: the `sweep:` block, `grid:` axes
+                               then `zip:` axes, each in file order */
+    size_t nplot;
+    char **plot;            /* owned: `sweep.plot`, "scope.metric" each */
 } mdl_scenario;
 
 /* Read path, apply the overrides sets[0..nsets-1] ("a.b.c=value"), load
@@ -243,6 +263,18 @@ double mdl_scenario_window(const mdl_scenario *s);
  * window that fits to 1e-9 of its width counts whole); the last may be
  * shorter than the others. */
 double mdl_scenario_windows(const mdl_scenario *s);
+/* Parse a --axis argument, "KEY=[v1, v2, ...]" (a YAML flow list, so
+ * values may hold commas inside quotes), into *a (zip 0, line 0; free
+ * it with mdl_axis_destroy()). Returns SIM_OK, SIM_EPARSE with d naming
+ * the argument, or SIM_ENOMEM. */
+int mdl_axis_parse(mdl_axis *a, const char *text, sim_diag *d);
+void mdl_axis_destroy(mdl_axis *a);
+/* Check the axes a[0..n-1] together: no key twice, zip lists of one
+ * length, "load" values numbers in [0.001, 1). Returns SIM_OK or
+ * SIM_EPARSE with d (file, and the line of the axis when it has one). */
+int mdl_axes_check(const mdl_axis *a, size_t n, const char *file,
+                   sim_diag *d);
+
 /* Does topology edge e apply to requests of class c (its `types`)? */
 int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c);
 

@@ -172,5 +172,8 @@ int mdl__scenario_service_pattern_read(ctx *c, int svc, const char *key,
                                        yaml_node_t *k, yaml_node_t *v);
 /* Read the `failures:` list v into c->s->failures. */
 int mdl__scenario_failures_read(ctx *c, yaml_node_t *v);
+/* Read the `sweep:` mapping v into c->s->axes and c->s->plot
+ * (mdl_scenario_sweep.c). */
+int mdl__scenario_sweep_read(ctx *c, yaml_node_t *v);
 
 #endif /* MDL_SCENARIO_INT_H */
