@@ -175,7 +175,7 @@ int ana_plot_grid(const char *dir, const ana_grid *g,
                      "axis", "the points' summary.csv", 1000,
                      60 + 420 * (int)nmetrics, title_text);
         fprintf(f, " layout %zu,1\n", nmetrics);
-        fputs("set grid\nset key outside right top box opaque\n", f);
+        fputs("set grid\nset key below box opaque\n", f);
         fputs("set xlabel ", f);
         ana__gp_str(f, x->key);
         fputc('\n', f);

@@ -25,7 +25,7 @@
 #include "../sim/sim_sig.h"
 #include "cli_int.h"
 
-#define COL_MAX 24          /* widest axis column of the table */
+#define COL_MAX 32          /* widest axis column of the table */
 
 static const char *const default_plot[] = {
     "system.latency_mean", "system.latency_p99", "system.availability"
@@ -145,13 +145,19 @@ static int print_row(void *ctx, const ana_point *p)
         q.mean = NAN;
     if (ana_points_value(p->res, "system.availability", &av) != 0)
         av.mean = NAN;
-    if (isnan(m.lo))
+    if (isnan(m.mean))
+        snprintf(buf, sizeof buf, "-");
+    else if (isnan(m.lo))
         snprintf(buf, sizeof buf, "%.4g", 1e3 * m.mean);
     else
         snprintf(buf, sizeof buf, "%.4g [%.4g, %.4g]", 1e3 * m.mean,
                  1e3 * m.lo, 1e3 * m.hi);
-    printf("%-26s %-10.4g %-12.6g %s%s\n", buf, 1e3 * q.mean, av.mean,
-           p->sub, p->kept ? " (kept)" : "");
+    printf("%-26s ", buf);
+    if (isnan(q.mean))
+        printf("%-10s ", "-");
+    else
+        printf("%-10.4g ", 1e3 * q.mean);
+    printf("%-12.6g %s%s\n", av.mean, p->sub, p->kept ? " (kept)" : "");
     fflush(stdout);
     return 0;
 }
@@ -270,7 +276,7 @@ static int search(sweep_cli *c, ana_points *p, sim_diag *d)
             for (a = 0; a < fa; a++)
                 printf("%s%s=%s", a ? ", " : " at ", g->axes[a].key,
                        g->axes[a].values[ana_grid_value(g, k, a)]);
-            printf(" (%zu runs of %zu values)\n\n", runs, x->nvalues);
+            printf(" (%zu runs of %zu values)\n", runs, x->nvalues);
             fflush(stdout);
         }
         for (a = 0; a < fa; a++) {

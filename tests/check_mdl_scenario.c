@@ -227,6 +227,59 @@ START_TEST(test_set_indexes_into_the_workload_list)
 }
 END_TEST
 
+START_TEST(test_set_null_removes_a_key)
+{
+    const char *off[] = { "calls.client->server.breaker=null" };
+    const char *none[] = { "calls.client->nobody=~", "failures.1=null" };
+    const char *all[] = { "calls=null" };
+    mdl_scenario *s = load_ok_set("outage.yaml", off, 1);
+
+    ck_assert_uint_eq(s->ncalls, 1);
+    ck_assert(!s->calls[0].breaker.on);
+    mdl_scenario_free(s);
+    s = load_ok_set("outage.yaml", none, 2);    /* nothing to remove */
+    ck_assert(s->calls[0].breaker.on);
+    ck_assert_uint_eq(s->nfailures, 1);
+    mdl_scenario_free(s);
+    s = load_ok_set("outage.yaml", all, 1);
+    ck_assert_uint_eq(s->ncalls, 0);
+    mdl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(test_set_flow_value_makes_a_mapping_or_list)
+{
+    const char *on[] = { "calls.client->server.breaker={window: 20, "
+                         "open_for: 5s}" };
+    const char *add[] = { "calls.client->server.retry={attempts: 3, "
+                          "on: [timeout, error]}" };
+    const char *bad[] = { "calls.client->server.breaker={window: 20, "
+                          "open_for: soon}" };
+    const char *cut[] = { "calls.client->server.breaker={window: 20" };
+    const char *item[] = { "failures.0=null" };
+    mdl_scenario *s = load_ok_set("outage.yaml", on, 1);
+    sim_diag d;
+
+    /* the mapping replaces the file's: what it leaves out is default */
+    ck_assert(s->calls[0].breaker.on);
+    ck_assert_int_eq(s->calls[0].breaker.window, 20);
+    ck_assert_int_eq(s->calls[0].breaker.half_open_calls, 10);
+    ck_assert_double_eq_tol(s->calls[0].breaker.open_for, 5, 1e-12);
+    mdl_scenario_free(s);
+    s = load_ok_set("outage.yaml", add, 1);
+    ck_assert_int_eq(s->calls[0].retry.attempts, 3);
+    mdl_scenario_free(s);
+    load_bad_set("outage.yaml", bad, 1, &d);
+    assert_msg_has(&d, "in --set 'calls.client->server.breaker={window: 20, "
+                   "open_for: soon}'");
+    assert_msg_has(&d, "'open_for' must be a time");
+    load_bad_set("outage.yaml", cut, 1, &d);
+    assert_msg_has(&d, "is not a YAML list or mapping");
+    load_bad_set("outage.yaml", item, 1, &d);
+    assert_msg_has(&d, "only a key of a mapping can be removed");
+}
+END_TEST
+
 START_TEST(test_later_set_wins)
 {
     const char *sets[] = { "run.replications=3", "run.replications=4" };
@@ -1390,6 +1443,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_replaces_an_existing_scalar);
     tcase_add_test(tc, test_set_adds_a_missing_key);
     tcase_add_test(tc, test_set_changes_an_override_of_the_file);
+    tcase_add_test(tc, test_set_null_removes_a_key);
+    tcase_add_test(tc, test_set_flow_value_makes_a_mapping_or_list);
     tcase_add_test(tc, test_set_indexes_into_the_workload_list);
     tcase_add_test(tc, test_later_set_wins);
     suite_add_tcase(s, tc);
