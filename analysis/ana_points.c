@@ -330,43 +330,30 @@ static int tell(ana_points *p, size_t k, const ana_run *run, sim_diag *d)
     return rc != SIM_OK ? rc : stop ? 1 : SIM_OK;
 }
 
-int ana_points_run(ana_points *p, size_t k, sim_diag *d)
+/* Write point k's folder from its finished run r, name it in the
+ * manifest and tell o->point. */
+static int keep_point(ana_points *p, size_t k, const ana_run *r,
+                      sim_diag *d)
 {
     char sub[64], pdir[PATH_LEN];
     const char *load = NULL;
-    mdl_scenario *s = NULL;
     ana_outdir out;
-    ana_run r;
     size_t a;
     int rc, opened = 0;
 
-    if (p->status[k] != ANA_POINT_TODO)
-        return tell(p, k, NULL, d);
-    if (p->o.before)
-        p->o.before(p->o.ctx, k);
+    if (r->finished == 0)
+        return sim_diag_set(d, NULL, 0, 0, "point %zu: no request finished "
+                            "in any replication; make run.duration longer",
+                            k);
     for (a = 0; a < p->g->naxes; a++)
         if (is_load_axis(&p->g->axes[a]))
             load = axis_value(p, k, a);
-    memset(&r, 0, sizeof r);
-    rc = point_scenario(p, k, &s, NULL, d);
-    if (rc == SIM_OK)
-        rc = ana_run_init(&r, s, d);
-    if (rc == SIM_OK) {
-        rc = ana_run_reps(&r, &p->o.run);
-        if (rc == SIM_OK && r.partial[0])
-            rc = SIM_EINTR;         /* never recorded as finished */
-        else if (rc == SIM_OK && r.finished == 0)
-            rc = sim_diag_set(d, NULL, 0, 0, "no request finished in any "
-                              "replication; make run.duration longer");
-        else if (rc != SIM_OK && rc != SIM_EINTR)
-            *d = r.diag;
-    }
     snprintf(sub, sizeof sub, "points/%zu", k);
     snprintf(pdir, sizeof pdir, "%s/%s", p->dir, sub);
-    if (rc == SIM_OK && (rc = ana_outdir_open(&out, pdir, d)) == SIM_OK)
+    if ((rc = ana_outdir_open(&out, pdir, d)) == SIM_OK)
         opened = 1;
     if (rc == SIM_OK)
-        rc = ana_run_write(&r, out.tmp, p->o.command, load, d);
+        rc = ana_run_write(r, out.tmp, p->o.command, load, d);
     if (rc == SIM_OK)
         rc = write_point_csv(p, k, out.tmp, d);
     if (rc == SIM_OK)
@@ -378,11 +365,82 @@ int ana_points_run(ana_points *p, size_t k, sim_diag *d)
         p->ndone++;
         rc = write_manifest(p, d);
     }
-    if (rc == SIM_OK)
-        rc = tell(p, k, &r, d);
-    ana_run_destroy(&r);
-    mdl_scenario_free(s);
+    return rc == SIM_OK ? tell(p, k, r, d) : rc;
+}
+
+/* The points of a batch as their runs come in. */
+typedef struct many {
+    ana_points *p;
+    const size_t *k;            /* the point of each run */
+    ana_run *runs;
+    int rc;                     /* the first failure, or 1: told to stop */
+    sim_diag d;
+} many;
+
+static void point_ready(void *ctx, size_t i)
+{
+    many *m = ctx;
+    int rc;
+
+    if (m->rc != SIM_OK)
+        return;
+    rc = keep_point(m->p, m->k[i], &m->runs[i], &m->d);
+    if (rc != SIM_OK)
+        m->rc = rc;
+}
+
+int ana_points_run_many(ana_points *p, const size_t *ks, size_t n,
+                        sim_diag *d)
+{
+    many m;
+    mdl_scenario **s = calloc(n + 1, sizeof *s);
+    ana_run **rp = calloc(n + 1, sizeof *rp);
+    size_t *k = calloc(n + 1, sizeof *k), i, nrun = 0, failed;
+    int rc = SIM_OK;
+
+    memset(&m, 0, sizeof m);
+    m.runs = calloc(n + 1, sizeof *m.runs);
+    if (!s || !rp || !k || !m.runs)
+        rc = SIM_ENOMEM;
+    for (i = 0; i < n && rc == SIM_OK; i++) {
+        if (p->status[ks[i]] != ANA_POINT_TODO) {
+            rc = tell(p, ks[i], NULL, d);
+            continue;
+        }
+        if (p->o.before)
+            p->o.before(p->o.ctx, ks[i]);
+        k[nrun] = ks[i];
+        rp[nrun] = &m.runs[nrun];
+        rc = point_scenario(p, ks[i], &s[nrun], NULL, d);
+        if (rc == SIM_OK)
+            rc = ana_run_init(&m.runs[nrun], s[nrun], d);
+        nrun++;
+    }
+    if (rc == SIM_OK && nrun > 0) {
+        m.p = p;
+        m.k = k;
+        rc = ana_run_batch(rp, nrun, &p->o.run, point_ready, &m, &failed);
+        if (rc != SIM_OK && rc != SIM_EINTR && rc != SIM_ENOMEM)
+            *d = m.runs[failed].diag;
+        else if (m.rc != SIM_OK) {
+            rc = m.rc;
+            *d = m.d;
+        }
+    }
+    for (i = 0; i < nrun; i++) {
+        ana_run_destroy(&m.runs[i]);
+        mdl_scenario_free(s[i]);
+    }
+    free(m.runs);
+    free(s);
+    free(rp);
+    free(k);
     return rc;
+}
+
+int ana_points_run(ana_points *p, size_t k, sim_diag *d)
+{
+    return ana_points_run_many(p, &k, 1, d);
 }
 
 /* ---- the end ---- */

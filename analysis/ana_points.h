@@ -96,6 +96,13 @@ int ana_points_open(ana_points *p, const ana_grid *g, const char *dir,
  * point short (it is not recorded); the run's failure (with p->o's
  * callback told nothing; see d); or SIM_EIO/SIM_ENOMEM with d. */
 int ana_points_run(ana_points *p, size_t k, sim_diag *d);
+/* The same for points ks[0..n-1] at once: the replications of those to
+ * run share one pool of o->run.jobs processes, so that points as well as
+ * replications run in parallel; each point is written and told as its
+ * last replication comes in. The results are those of running them one
+ * by one. */
+int ana_points_run_many(ana_points *p, const size_t *ks, size_t n,
+                        sim_diag *d);
 /* Write sweep.csv over the finished points, in point order, remove point
  * folders of other sweeps, and write the plot. Returns SIM_OK, or an
  * error with d. */

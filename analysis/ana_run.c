@@ -64,21 +64,55 @@ int ana_run_one(ana_run *r, unsigned rep, double *out, uint64_t *events)
     return mdl_net_run(r->net, rep, out, events, &r->diag);
 }
 
-/* sim_rep's replication: the driver keeps its own diagnostic. */
-static int run_rep(void *ctx, unsigned rep, double *out, sim_diag *d)
+/* The replications of several runs in one pool of worker processes:
+ * task t is replication t - first[i] of run i, for first[i] <= t <
+ * first[i + 1], and its values go to results + offset[t]. */
+typedef struct batch {
+    ana_run *const *runs;
+    size_t n;
+    size_t *first;              /* n + 1 */
+    size_t *offset;             /* tasks + 1 */
+    unsigned *left;             /* replications of run i still to come */
+    unsigned char *gathered;    /* run i has its intervals */
+    sim_rep pool;
+    ana_run_ready_fn ready;
+    void *ctx;
+    int rc;                     /* a failure while gathering */
+} batch;
+
+static size_t run_of(const batch *b, size_t t)
 {
-    return mdl_net_run(ctx, rep, out, NULL, d);
+    size_t lo = 0, hi = b->n - 1;
+
+    while (lo < hi) {           /* the last i with first[i] <= t */
+        size_t mid = (lo + hi + 1) / 2;
+        if (b->first[mid] <= t)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/* sim_rep's replication: the driver keeps its own diagnostic. */
+static int batch_rep(void *ctx, unsigned t, double *out, sim_diag *d)
+{
+    const batch *b = ctx;
+    size_t i = run_of(b, t);
+
+    return mdl_net_run(b->runs[i]->net, (unsigned)(t - b->first[i]), out,
+                       NULL, d);
 }
 
 /* Move the finished replications' rows to the front; ids[k] is the
  * replication of row k. */
-static unsigned compact(double *results, size_t len, const sim_rep *run,
-                        unsigned *ids)
+static unsigned compact(double *results, size_t len, unsigned nreps,
+                        const unsigned char *done, unsigned *ids)
 {
     unsigned i, k = 0;
 
-    for (i = 0; i < run->nreps; i++)
-        if (run->done[i]) {
+    for (i = 0; i < nreps; i++)
+        if (done[i]) {
             if (k != i)
                 memmove(results + (size_t)k * len, results + (size_t)i * len,
                         len * sizeof *results);
@@ -87,40 +121,18 @@ static unsigned compact(double *results, size_t len, const sim_rep *run,
     return k;
 }
 
-int ana_run_reps(ana_run *r, const ana_run_opts *o)
+/* Give run i its rows and intervals from the pool. */
+static int gather(batch *b, size_t i)
 {
-    static const ana_run_opts none = {0};
-    sim_rep run;
-    size_t m;
-    int rc;
+    ana_run *r = b->runs[i];
+    size_t t0 = b->first[i], len = mdl_net_result_len(r->net), m;
 
-    if (!o)
-        o = &none;
-    memset(&run, 0, sizeof run);
-    run.nreps = r->nreps;
-    run.jobs = o->jobs ? o->jobs : 1;
-    run.len = mdl_net_result_len(r->net);
-    run.fn = run_rep;
-    run.ctx = r->net;
-    run.progress = o->progress;
-    run.progress_ctx = o->progress_ctx;
-    run.results = r->results = malloc((size_t)run.nreps * run.len
-                                      * sizeof *r->results);
-    run.done = r->flags = malloc(run.nreps);
-    r->ids = malloc(run.nreps * sizeof *r->ids);
-    if (!r->results || !r->flags || !r->ids)
-        return SIM_ENOMEM;
-    if (o->within && run.jobs <= 1)
-        mdl_net_set_progress(r->net, o->within, o->progress_ctx);
-    rc = sim_rep_run(&run);
-    mdl_net_set_progress(r->net, NULL, NULL);
-    r->diag = run.diag;
-    if (rc == SIM_EINTR && run.ndone == 0)
-        return SIM_EINTR;
-    if (rc != SIM_OK && rc != SIM_EINTR)
-        return rc;
-    r->done = compact(r->results, run.len, &run, r->ids);
-    if (rc == SIM_EINTR)
+    memcpy(r->results, b->pool.results + b->offset[t0],
+           (size_t)r->nreps * len * sizeof *r->results);
+    memcpy(r->flags, b->pool.done + t0, r->nreps);
+    r->done = compact(r->results, len, r->nreps, r->flags, r->ids);
+    b->gathered[i] = 1;
+    if (r->done < r->nreps)
         snprintf(r->partial, sizeof r->partial, "stopped by %s after %u "
                  "of %u replications", sim_sig_name(sim_sig_caught),
                  r->done, r->nreps);
@@ -135,6 +147,121 @@ int ana_run_reps(ana_run *r, const ana_run_opts *o)
     r->finished = m < mdl_net_nmetrics(r->net) ? (unsigned)r->rep.ci[m].n
                                                : r->done;
     return SIM_OK;
+}
+
+static void task_done(void *ctx, unsigned t)
+{
+    batch *b = ctx;
+    size_t i = run_of(b, t);
+
+    if (--b->left[i] > 0 || b->rc != SIM_OK)
+        return;
+    if ((b->rc = gather(b, i)) == SIM_OK && b->ready)
+        b->ready(b->ctx, i);
+}
+
+static void batch_free(batch *b)
+{
+    free(b->first);
+    free(b->offset);
+    free(b->left);
+    free(b->gathered);
+    free(b->pool.results);
+    free(b->pool.done);
+}
+
+int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
+                  ana_run_ready_fn ready, void *ctx, size_t *failed)
+{
+    static const ana_run_opts none = {0};
+    batch b;
+    size_t i, t, tasks;
+    int rc;
+
+    if (!o)
+        o = &none;
+    memset(&b, 0, sizeof b);
+    b.runs = runs;
+    b.n = n;
+    b.ready = ready;
+    b.ctx = ctx;
+    *failed = 0;
+    b.first = malloc((n + 1) * sizeof *b.first);
+    b.left = malloc((n + 1) * sizeof *b.left);
+    b.gathered = calloc(n + 1, 1);
+    if (!b.first || !b.left || !b.gathered) {
+        batch_free(&b);
+        return SIM_ENOMEM;
+    }
+    for (i = 0, tasks = 0; i < n; i++) {
+        ana_run *r = runs[i];
+        b.first[i] = tasks;
+        b.left[i] = r->nreps;
+        tasks += r->nreps;
+        r->results = malloc((size_t)r->nreps * mdl_net_result_len(r->net)
+                            * sizeof *r->results);
+        r->flags = malloc(r->nreps);
+        r->ids = malloc(r->nreps * sizeof *r->ids);
+        if (!r->results || !r->flags || !r->ids) {
+            batch_free(&b);
+            return SIM_ENOMEM;
+        }
+    }
+    b.first[n] = tasks;
+    b.offset = malloc((tasks + 1) * sizeof *b.offset);
+    b.pool.done = malloc(tasks + 1);
+    if (!b.offset || !b.pool.done) {
+        batch_free(&b);
+        return SIM_ENOMEM;
+    }
+    b.offset[0] = 0;
+    for (i = 0; i < n; i++)
+        for (t = b.first[i]; t < b.first[i + 1]; t++)
+            b.offset[t + 1] = b.offset[t] + mdl_net_result_len(runs[i]->net);
+    if (!(b.pool.results = malloc((b.offset[tasks] + 1)
+                                  * sizeof *b.pool.results))) {
+        batch_free(&b);
+        return SIM_ENOMEM;
+    }
+    b.pool.nreps = (unsigned)tasks;
+    b.pool.jobs = o->jobs ? o->jobs : 1;
+    b.pool.offset = b.offset;
+    b.pool.fn = batch_rep;
+    b.pool.ctx = &b;
+    b.pool.progress = o->progress;
+    b.pool.progress_ctx = o->progress_ctx;
+    b.pool.finished = task_done;
+    b.pool.finished_ctx = &b;
+    if (o->within && b.pool.jobs <= 1)
+        for (i = 0; i < n; i++)
+            mdl_net_set_progress(runs[i]->net, o->within, o->progress_ctx);
+    rc = sim_rep_run(&b.pool);
+    for (i = 0; i < n; i++)
+        mdl_net_set_progress(runs[i]->net, NULL, NULL);
+    if (rc != SIM_OK && rc != SIM_EINTR) {
+        *failed = run_of(&b, b.pool.failed);
+        runs[*failed]->diag = b.pool.diag;
+    }
+    if (rc == SIM_OK || rc == SIM_EINTR)
+        rc = b.rc;
+    /* What a stop request cut short: the replications that finished. */
+    for (i = 0; i < n && rc == SIM_OK; i++)
+        if (!b.gathered[i] && b.left[i] < runs[i]->nreps)
+            rc = gather(&b, i);
+    if (rc == SIM_OK && b.pool.ndone < tasks)
+        rc = SIM_EINTR;
+    batch_free(&b);
+    return rc;
+}
+
+int ana_run_reps(ana_run *r, const ana_run_opts *o)
+{
+    size_t failed;
+    int rc = ana_run_batch(&r, 1, o, NULL, NULL, &failed);
+
+    if (rc == SIM_EINTR && r->done == 0)
+        return SIM_EINTR;
+    return rc == SIM_EINTR ? SIM_OK : rc;
 }
 
 int ana_run_write(const ana_run *r, const char *dir, const char *command,

@@ -67,6 +67,19 @@ void ana_run_destroy(ana_run *r);
  * SIM_EINTR when it came before any finished; the failed replication's
  * code, with r->diag; or SIM_ENOMEM. Check r->finished after SIM_OK. */
 int ana_run_reps(ana_run *r, const ana_run_opts *o);
+/* Told that run i of a batch has all its replications and its
+ * intervals, while the others go on. */
+typedef void (*ana_run_ready_fn)(void *ctx, size_t i);
+/* Run the replications of runs[0..n-1] in one pool of o->jobs worker
+ * processes, run after run (each run's results are byte-identical to
+ * ana_run_reps()'s), telling ready (may be NULL) of each run as its last
+ * replication comes in. Returns SIM_OK when every run finished;
+ * SIM_EINTR when a stop request ended the pool (the runs it cut short
+ * have the replications that finished, with r->partial set, as after
+ * ana_run_reps()); a failed replication's code, with *failed the run
+ * and its r->diag; or SIM_ENOMEM. */
+int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
+                  ana_run_ready_fn ready, void *ctx, size_t *failed);
 /* One replication rep into out[mdl_net_result_len(r->net)], counting the
  * events fired into events (may be NULL): nothing more than the
  * simulation, for timing it. Returns mdl_net_run()'s code, with

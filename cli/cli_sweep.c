@@ -41,9 +41,10 @@ typedef struct sweep_cli {
     /* progress */
     struct timespec start;
     int tty, shown;
-    size_t point, torun, run;   /* point running; points to run, run */
+    size_t torun, run;          /* points to run (0: unknown), run */
     unsigned reps;              /* per point */
-    unsigned done;              /* replications of the running point */
+    unsigned long done;         /* replications run by this command */
+    unsigned last;              /* done in the current pool */
 } sweep_cli;
 
 /* ---- progress ---- */
@@ -59,26 +60,30 @@ static double elapsed(const struct timespec *t0)
 /* Shown on a terminal once the sweep has taken two seconds. */
 static void show(sweep_cli *c, double frac)
 {
-    double t = elapsed(&c->start);
-    double done = (double)c->run * c->reps + c->done + frac;
+    double t = elapsed(&c->start), done = (double)c->done + frac;
     double total = (double)c->torun * c->reps;
 
     if (!c->tty || (t < 2.0 && !c->shown) || !(done > 0))
         return;
     c->shown = 1;
-    fprintf(stderr, "\rqmesh: point %zu, %zu of %zu points run, %.0f of "
-            "%.0f replications, %.0f s, about %.0f s left ", c->point,
-            c->run, c->torun, floor(done), total, t,
-            t / done * (total - done));
+    if (c->torun)
+        fprintf(stderr, "\rqmesh: %zu of %zu points, %.0f of %.0f "
+                "replications, %.0f s, about %.0f s left ", c->run,
+                c->torun, floor(done), total, t, t / done * (total - done));
+    else
+        fprintf(stderr, "\rqmesh: %zu points, %.0f replications, %.0f s ",
+                c->run, floor(done), t);
     fflush(stderr);
 }
 
+/* A pool's count starts again at 1. */
 static void show_progress(void *ctx, unsigned done, unsigned total)
 {
     sweep_cli *c = ctx;
 
     (void)total;
-    c->done = done;
+    c->done += done > c->last ? done - c->last : done;
+    c->last = done;
     show(c, 0);
 }
 
@@ -89,10 +94,8 @@ static void show_within(void *ctx, double frac)
 
 static void before_point(void *ctx, size_t k)
 {
-    sweep_cli *c = ctx;
-
-    c->point = k;
-    c->done = 0;
+    (void)k;
+    ((sweep_cli *)ctx)->last = 0;
 }
 
 static void clear_progress(sweep_cli *c)
@@ -292,6 +295,36 @@ static int search(sweep_cli *c, ana_points *p, sim_diag *d)
     return ana_file_close(&f, rc, d);
 }
 
+/* ---- the grid ---- */
+
+/* Every point, in pools of about twice as many replications as there
+ * are processes, so that points run side by side when they have fewer
+ * replications than -j, and each pool's slowest point holds up little. */
+static int run_all(sweep_cli *c, ana_points *p, sim_diag *d)
+{
+    unsigned jobs = c->o->jobs ? (unsigned)c->o->jobs : 1;
+    size_t per = (2 * jobs + c->reps - 1) / c->reps, k, n;
+    size_t ks[64];
+    int rc = SIM_OK;
+
+    if (per < 1)
+        per = 1;
+    if (per > sizeof ks / sizeof *ks)
+        per = sizeof ks / sizeof *ks;
+    for (k = 0; k < c->g->npoints && rc == SIM_OK && !sim_sig_caught;) {
+        /* A point not to run is told on its own, in its turn. */
+        n = 0;
+        if (p->status[k] != ANA_POINT_TODO)
+            ks[n++] = k++;
+        else
+            while (n < per && k < c->g->npoints
+                   && p->status[k] == ANA_POINT_TODO)
+                ks[n++] = k++;
+        rc = ana_points_run_many(p, ks, n, d);
+    }
+    return rc;
+}
+
 /* ---- the command ---- */
 
 static int sweep_failed(int rc, const sim_diag *d)
@@ -401,8 +434,7 @@ static int cmd_sweep(const cli_opts *o)
             c.torun = 0;        /* unknown: the search picks */
             rc = search(&c, &p, &d);
         } else {
-            for (k = 0; k < g.npoints && rc == SIM_OK && !sim_sig_caught; k++)
-                rc = ana_points_run(&p, k, &d);
+            rc = run_all(&c, &p, &d);
         }
         clear_progress(&c);
         if (rc == SIM_OK && sim_sig_caught)

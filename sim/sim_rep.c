@@ -73,12 +73,28 @@ static int read_all(int fd, void *buf, size_t n)
     return 0;
 }
 
+static size_t len_of(const sim_rep *r, unsigned i)
+{
+    return r->offset ? r->offset[i + 1] - r->offset[i] : r->len;
+}
+
+static double *out_of(const sim_rep *r, unsigned i)
+{
+    return r->results + (r->offset ? r->offset[i] : (size_t)i * r->len);
+}
+
 static void worker(int fd, unsigned k, unsigned jobs, const sim_rep *r,
                    pid_t parent)
 {
-    double *out = malloc((r->len ? r->len : 1) * sizeof *out);
+    size_t most = 1;
+    double *out;
     unsigned i;
     int code = 0;
+
+    for (i = k; i < r->nreps; i += jobs)
+        if (len_of(r, i) > most)
+            most = len_of(r, i);
+    out = malloc(most * sizeof *out);
 
     sim_sig_default();
 #ifdef __linux__
@@ -99,7 +115,7 @@ static void worker(int fd, unsigned k, unsigned jobs, const sim_rep *r,
                        && sizeof fail <= PIPE_BUF, "one atomic record");
         if (h.status == SIM_OK
             ? write_all(fd, &h, sizeof h) < 0
-              || write_all(fd, out, r->len * sizeof *out) < 0
+              || write_all(fd, out, len_of(r, i) * sizeof *out) < 0
             : write_all(fd, &fail, sizeof fail) < 0) {
             code = 4;
             break;
@@ -116,6 +132,8 @@ static void mark_done(sim_rep *r, unsigned i)
 {
     r->done[i] = 1;
     r->ndone++;
+    if (r->finished)
+        r->finished(r->finished_ctx, i);
     if (r->progress)
         r->progress(r->progress_ctx, r->ndone, r->nreps);
 }
@@ -126,9 +144,11 @@ static int run_serial(sim_rep *r)
 
     for (i = 0; i < r->nreps; i++) {
         int rc = sim_sig_caught ? SIM_EINTR
-               : r->fn(r->ctx, i, r->results + (size_t)i * r->len, &r->diag);
-        if (rc != SIM_OK)
+               : r->fn(r->ctx, i, out_of(r, i), &r->diag);
+        if (rc != SIM_OK) {
+            r->failed = i;
             return rc;
+        }
         mark_done(r, i);
     }
     return SIM_OK;
@@ -145,8 +165,8 @@ static int take_record(sim_rep *r, int fd, int *rc)
     if (read_all(fd, &h, sizeof h) != 0 || h.rep >= r->nreps)
         return 0;
     if (h.status == SIM_OK) {
-        if (read_all(fd, r->results + (size_t)h.rep * r->len,
-                     r->len * sizeof *r->results) != 0)
+        if (read_all(fd, out_of(r, h.rep),
+                     len_of(r, h.rep) * sizeof *r->results) != 0)
             return 0;
         mark_done(r, h.rep);
         return 1;
@@ -156,6 +176,7 @@ static int take_record(sim_rep *r, int fd, int *rc)
     d.file[sizeof d.file - 1] = d.msg[sizeof d.msg - 1] = '\0';
     if (*rc == SIM_OK) {
         *rc = h.status;
+        r->failed = h.rep;
         r->diag = d;
     }
     return -1;

@@ -33,9 +33,17 @@ typedef struct sim_rep {
     sim_rep_progress progress;  /* may be NULL */
     void *progress_ctx;
     double *results;            /* nreps * len; replication r at r * len */
+    /* NULL, or nreps + 1 offsets: replication r's len values are then
+     * offset[r + 1] - offset[r] at results + offset[r] (replications of
+     * several models in one pool, each with its own length) */
+    const size_t *offset;
     unsigned char *done;        /* nreps flags: 1 when r finished */
+    /* Told of each replication as it is stored, may be NULL. */
+    void (*finished)(void *ctx, unsigned rep);
+    void *finished_ctx;
     /* read-only: filled by sim_rep_run() */
     unsigned ndone;
+    unsigned failed;            /* the failed replication */
     sim_diag diag;              /* the failed replication's diagnostic,
                                    msg "" when it gave none */
 } sim_rep;

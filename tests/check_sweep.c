@@ -377,6 +377,28 @@ START_TEST(test_sweep_killed_and_run_again_ends_as_an_uninterrupted_one)
 }
 END_TEST
 
+/* With one replication per point, -j 3 runs points side by side. */
+START_TEST(test_sweep_files_do_not_depend_on_jobs)
+{
+    char base[256], one[512], three[512], why[2048];
+    tst_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(one, sizeof one, "%s/one", base);
+    snprintf(three, sizeof three, "%s/three", base);
+    tst_qmesh(&r, NULL, SWEEP_ARGS, "-r", "1", "-o", one, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, SWEEP_ARGS, "-r", "1", "-j", "3", "-o", three, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    tst_out_free(&r);
+    ck_assert_uint_eq(manifest_rows(three), 12);
+    ck_assert_msg(same_tree(one, three, why, sizeof why), "%s", why);
+    ck_assert_msg(same_tree(three, one, why, sizeof why), "%s", why);
+    tst_rm_tree(base);
+}
+END_TEST
+
 START_TEST(test_sweep_stopped_by_sigint_says_how_to_finish)
 {
     char base[256], dir[512];
@@ -591,6 +613,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(te, 120);
     tcase_add_test(te,
         test_sweep_killed_and_run_again_ends_as_an_uninterrupted_one);
+    tcase_add_test(te, test_sweep_files_do_not_depend_on_jobs);
     tcase_add_test(te, test_sweep_stopped_by_sigint_says_how_to_finish);
     tcase_add_test(te, test_capacity_search_finds_what_the_full_sweep_shows);
     tcase_add_test(te, test_unstable_points_are_named_and_not_run);
