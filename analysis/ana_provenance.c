@@ -107,6 +107,8 @@ int ana_provenance_write(const char *dir, const ana_provenance *p,
     row(a.f, "complete", p->partial ? "no" : "yes");
     if (p->partial)
         row(a.f, "partial", p->partial);
+    if (p->precision)
+        row(a.f, "precision", p->precision);
     for (i = 0; i < p->s->nfailures; i++)
         failure_row(a.f, p->s, &p->s->failures[i]);
     return ana_file_close(&a, SIM_OK, d);

@@ -8,6 +8,7 @@
  * whether a file changed since), seed, replications (asked for),
  * replications_done, load (sweep points only), date (UTC, ISO 8601),
  * complete (yes or no) and, for a partial result, why it is partial;
+ * with run.precision, what it came to (precision);
  * then a row `failure` per injected failure with a window (`at`/`for`):
  * "FROM TO MODE TARGET", times in s from the start of the replication
  * (warm-up included), TO clipped to the end of the run, TARGET a service
@@ -24,6 +25,7 @@ typedef struct ana_provenance {
     unsigned done;              /* finished */
     const char *load;           /* a sweep point's load, or NULL */
     const char *partial;        /* NULL when complete, else why not */
+    const char *precision;      /* what run.precision came to, or NULL */
 } ana_provenance;
 
 /* Write dir/provenance.csv. Returns SIM_OK, or SIM_EIO with d. */

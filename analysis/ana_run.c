@@ -24,6 +24,7 @@
  *   DIR/provenance.csv    the loads asked for, and how far the sweep got
  *   DIR/sweep.gp, .png, .svg
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,18 @@ int ana_run_init(ana_run *r, const mdl_scenario *s, sim_diag *d)
     r->nreps = s->replications;
     if ((rc = mdl_net_new(&r->net, s, d)) != SIM_OK)
         return rc;
+    if (s->precision.on) {
+        const char *name = s->precision.metric, *dot = strrchr(name, '.');
+        char scope[256];
+        snprintf(scope, sizeof scope, "%.*s", (int)(dot - name), name);
+        r->precision_metric = ana_run_metric(r, scope, dot + 1);
+        if (r->precision_metric == mdl_net_nmetrics(r->net))
+            return sim_diag_set(d, s->path, s->precision.line, 0,
+                                "'precision': this scenario has no metric "
+                                "'%s' (scope '%s', metric '%s'); the "
+                                "names are those of summary.csv", name,
+                                scope, dot + 1);
+    }
     return ana_theory_new(&r->th, s);
 }
 
@@ -180,12 +193,26 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
 
     if (!o)
         o = &none;
+    *failed = 0;
+    /* A run that decides how many replications it needs runs alone. */
+    for (i = 0; i < n && !runs[i]->s->precision.on; i++)
+        ;
+    if (i < n) {
+        for (i = 0, rc = SIM_OK; i < n && rc == SIM_OK; i++) {
+            *failed = i;
+            rc = ana_run_reps(runs[i], o);
+            if (rc == SIM_OK && runs[i]->partial[0])
+                rc = SIM_EINTR;
+            else if (rc == SIM_OK && ready)
+                ready(ctx, i);
+        }
+        return rc;
+    }
     memset(&b, 0, sizeof b);
     b.runs = runs;
     b.n = n;
     b.ready = ready;
     b.ctx = ctx;
-    *failed = 0;
     b.first = malloc((n + 1) * sizeof *b.first);
     b.left = malloc((n + 1) * sizeof *b.left);
     b.gathered = calloc(n + 1, 1);
@@ -254,20 +281,175 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
     return rc;
 }
 
+/* ---- precision: replications until an interval is narrow enough ---- */
+
+/* Replications base, base + 1, ... of one run, as tasks 0, 1, ... */
+typedef struct rep_round {
+    mdl_net *net;
+    unsigned base, most;
+    const ana_run_opts *o;
+} rep_round;
+
+static int round_rep(void *ctx, unsigned t, double *out, sim_diag *d)
+{
+    const rep_round *x = ctx;
+
+    return mdl_net_run(x->net, x->base + t, out, NULL, d);
+}
+
+static void round_progress(void *ctx, unsigned done, unsigned total)
+{
+    const rep_round *x = ctx;
+
+    (void)total;
+    if (x->o->progress)
+        x->o->progress(x->o->progress_ctx, x->base + done, x->most);
+}
+
+/* Is the metric's interval over the first n rows within the bound?
+ * *rel gets its relative half-width (the larger side, as the interval
+ * may be clipped). */
+static int precise_enough(ana_run *r, unsigned n, double *rel, int *rc)
+{
+    ana_report rep;
+    const ana_ci *ci;
+    double half;
+    int met;
+
+    *rc = ana_report_init(&rep, r->s, r->net, r->th, n, r->results);
+    if (*rc != SIM_OK)
+        return 0;
+    ci = &rep.ci[r->precision_metric];
+    half = fmax(ci->mean - ci->low, ci->high - ci->mean);
+    *rel = half / fabs(ci->mean);
+    met = n >= 2 && isfinite(half) && half <= r->s->precision.relative
+                                              * fabs(ci->mean);
+    ana_report_destroy(&rep);
+    return met;
+}
+
+/*
+ * Sequential stopping (Law 2015, sec. 9.4.1): run.replications first,
+ * then more in rounds, until the first n at which the metric's interval
+ * over replications 0..n-1 has a half-width within `relative` of its
+ * mean, or max_replications. Every n is checked in order, so where it
+ * stops does not depend on the rounds (nor on -j); the replications of
+ * the last round beyond it are thrown away. A round asks for the
+ * classical estimate n (h / target)^2, at least one more replication
+ * per process and at most twice as many as there are.
+ */
+static int run_precise(ana_run *r, const ana_run_opts *o)
+{
+    const mdl_precision *pr = &r->s->precision;
+    size_t len = mdl_net_result_len(r->net);
+    unsigned most = mdl_scenario_max_replications(r->s), jobs, have = 0;
+    unsigned want = r->nreps, n, stop = 0, checked = 1, i;
+    double rel = NAN;
+    int rc = SIM_OK;
+
+    jobs = o && o->jobs ? o->jobs : 1;
+    r->results = malloc((size_t)most * len * sizeof *r->results);
+    r->flags = calloc(most, 1);
+    r->ids = malloc(most * sizeof *r->ids);
+    if (!r->results || !r->flags || !r->ids)
+        return SIM_ENOMEM;
+    if (o && o->within && jobs <= 1)
+        mdl_net_set_progress(r->net, o->within, o->progress_ctx);
+    while (!stop) {
+        static const ana_run_opts none = {0};
+        rep_round x = {r->net, have, most, o ? o : &none};
+        sim_rep pool;
+        memset(&pool, 0, sizeof pool);
+        pool.nreps = want - have;
+        pool.jobs = jobs;
+        pool.len = len;
+        pool.fn = round_rep;
+        pool.ctx = &x;
+        pool.progress = round_progress;
+        pool.progress_ctx = &x;
+        pool.results = r->results + (size_t)have * len;
+        pool.done = r->flags + have;
+        rc = sim_rep_run(&pool);
+        if (rc != SIM_OK) {
+            r->diag = pool.diag;
+            break;
+        }
+        for (n = checked + 1; n <= want && !stop && rc == SIM_OK; n++)
+            if (precise_enough(r, n, &rel, &rc))
+                stop = n;
+        checked = want;
+        have = want;
+        if (rc != SIM_OK || stop || want == most)
+            break;
+        /* the next round */
+        n = isfinite(rel) ? (unsigned)fmin(2.0 * want, ceil(want * (rel
+                / pr->relative) * (rel / pr->relative))) : 2 * want;
+        want = n > want + jobs ? n : want + jobs;
+        if (want > most)
+            want = most;
+    }
+    mdl_net_set_progress(r->net, NULL, NULL);
+    if (rc != SIM_OK && rc != SIM_EINTR)
+        return rc;
+    r->precision_met = stop > 0;
+    if (!stop) {
+        /* the replications finished, in order, up to the first gap */
+        for (stop = 0; stop < most && r->flags[stop]; stop++)
+            ;
+        if (stop == 0)
+            return SIM_EINTR;
+        if (rc == SIM_EINTR)
+            snprintf(r->partial, sizeof r->partial, "stopped by %s after "
+                     "%u replications, before the precision asked for",
+                     sim_sig_name(sim_sig_caught), stop);
+        else
+            precise_enough(r, stop, &rel, &rc);
+    }
+    r->nreps = r->done = stop;
+    r->precision_rel = rel;
+    for (i = 0; i < stop; i++)
+        r->ids[i] = i;
+    if (ana_report_init(&r->rep, r->s, r->net, r->th, r->done, r->results)
+        != SIM_OK)
+        return SIM_ENOMEM;
+    n = (unsigned)ana_run_metric(r, "system", "availability");
+    r->finished = n < mdl_net_nmetrics(r->net) ? (unsigned)r->rep.ci[n].n
+                                               : r->done;
+    return SIM_OK;
+}
+
 int ana_run_reps(ana_run *r, const ana_run_opts *o)
 {
     size_t failed;
-    int rc = ana_run_batch(&r, 1, o, NULL, NULL, &failed);
+    int rc;
+
+    if (r->s->precision.on)
+        return run_precise(r, o);
+    rc = ana_run_batch(&r, 1, o, NULL, NULL, &failed);
 
     if (rc == SIM_EINTR && r->done == 0)
         return SIM_EINTR;
     return rc == SIM_EINTR ? SIM_OK : rc;
 }
 
+void ana_run_precision_note(const ana_run *r, char *buf, size_t n)
+{
+    const mdl_precision *p = &r->s->precision;
+
+    if (r->precision_met)
+        snprintf(buf, n, "%s within %.3g%% after %u replications", p->metric,
+                 100 * p->relative, r->done);
+    else
+        snprintf(buf, n, "%s not within %.3g%% after %u replications (the "
+                 "most asked for): %.3g%%", p->metric, 100 * p->relative,
+                 r->done, 100 * r->precision_rel);
+}
+
 int ana_run_write(const ana_run *r, const char *dir, const char *command,
                   const char *load, sim_diag *d)
 {
     ana_provenance pv = {0};
+    char note[512];
     int rc;
 
     pv.command = command;
@@ -276,6 +458,10 @@ int ana_run_write(const ana_run *r, const char *dir, const char *command,
     pv.done = r->done;
     pv.load = load;
     pv.partial = r->partial[0] ? r->partial : NULL;
+    if (r->s->precision.on && !r->partial[0]) {
+        ana_run_precision_note(r, note, sizeof note);
+        pv.precision = note;
+    }
     if ((rc = ana_report_write(&r->rep, dir, d)) != SIM_OK)
         return rc;
     return ana_provenance_write(dir, &pv, d);

@@ -49,7 +49,12 @@ typedef struct ana_run {
                                    "" when every replication finished */
     sim_diag diag;              /* the failed replication's, msg "" when
                                    it said nothing more */
+    /* run.precision: whether the interval got within the bound, and its
+     * relative half-width at the end (nreps is then where it stopped) */
+    int precision_met;
+    double precision_rel;
     /* private */
+    size_t precision_metric;    /* run.precision's metric */
     unsigned *ids;              /* the replication of each row */
     unsigned char *flags;       /* sim_rep's done[] */
 } ana_run;
@@ -62,7 +67,10 @@ int ana_run_init(ana_run *r, const mdl_scenario *s, sim_diag *d);
 void ana_run_destroy(ana_run *r);
 
 /* Run the r->nreps replications as o says (NULL: the defaults) and
- * compute the intervals over those that finished. Returns SIM_OK, with
+ * compute the intervals over those that finished. With run.precision,
+ * replications are added until the interval of its metric is narrow
+ * enough (r->nreps is then where it stopped, the same for any o->jobs),
+ * or its max_replications. Returns SIM_OK, with
  * r->partial set when a stop request ended the run after some finished;
  * SIM_EINTR when it came before any finished; the failed replication's
  * code, with r->diag; or SIM_ENOMEM. Check r->finished after SIM_OK. */
@@ -77,7 +85,8 @@ typedef void (*ana_run_ready_fn)(void *ctx, size_t i);
  * SIM_EINTR when a stop request ended the pool (the runs it cut short
  * have the replications that finished, with r->partial set, as after
  * ana_run_reps()); a failed replication's code, with *failed the run
- * and its r->diag; or SIM_ENOMEM. */
+ * and its r->diag; or SIM_ENOMEM. Runs with run.precision, whose
+ * replications are decided as they come, run one after another. */
 int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
                   ana_run_ready_fn ready, void *ctx, size_t *failed);
 /* One replication rep into out[mdl_net_result_len(r->net)], counting the
@@ -93,6 +102,9 @@ int ana_run_one(ana_run *r, unsigned rep, double *out, uint64_t *events);
 int ana_run_write(const ana_run *r, const char *dir, const char *command,
                   const char *load, sim_diag *d);
 
+/* What run.precision came to, into buf: "class:a.latency_p99 within 2%
+ * after 37 replications", or how far it got. */
+void ana_run_precision_note(const ana_run *r, char *buf, size_t n);
 /* The index of metric (scope, metric) in r's result vector, or
  * mdl_net_nmetrics() when there is no such metric. */
 size_t ana_run_metric(const ana_run *r, const char *scope,

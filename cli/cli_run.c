@@ -155,6 +155,11 @@ static int run_one(const cli_opts *o, const mdl_scenario *s, const char *dir,
             ana_rows rows = {o->all, o->show};
             if (r.partial[0])
                 printf("partial result: %s\n", r.partial);
+            if (s->precision.on && !r.partial[0]) {
+                char note[512];
+                ana_run_precision_note(&r, note, sizeof note);
+                printf("precision: %s\n", note);
+            }
             ana_report_print(&r.rep, &rows, stdout);
             if (!r.th->applies)
                 printf("\ntheory: none (%s)\n", r.th->why);

@@ -27,6 +27,69 @@
 
 #define SCN(field) .off = offsetof(mdl_scenario, field)
 
+/* ---- run.precision ---- */
+
+typedef struct precision_arg {
+    yaml_node_t *metric, *relative;
+    unsigned max_replications;
+} precision_arg;
+
+#define PRC(field) .off = offsetof(precision_arg, field)
+
+static const key_desc precision_keys[] = {
+    { "metric", KEY_NODE, PRC(metric) },
+    { "relative", KEY_NODE, PRC(relative) },
+    { "max_replications", KEY_UNSIGNED, 2, MDL_REPLICATIONS_MAX, 0,
+      PRC(max_replications) },
+};
+static const map_desc precision_map = MAP("precision key", precision_keys);
+
+static int read_precision(ctx *c, const char *key, yaml_node_t *k,
+                          yaml_node_t *v, void *arg)
+{
+    mdl_precision *p = &((mdl_scenario *)arg)->precision;
+    precision_arg a;
+    const char *t, *dot;
+    char *end;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    if ((rc = mdl__yaml_walk(c, v, "'precision'", &precision_map, &a))
+        != SIM_OK)
+        return rc;
+    if (!a.metric || !a.relative)
+        return mdl__yaml_err(c, v, 0, "'%s' needs 'metric' and 'relative', "
+                             "e.g. { metric: class:checkout.latency_p99, "
+                             "relative: 2%% }", key);
+    if (!(t = mdl__yaml_want_scalar(c, a.metric, "metric")))
+        return SIM_EPARSE;
+    dot = strrchr(t, '.');
+    if (!dot || dot == t || !dot[1])
+        return mdl__yaml_err(c, a.metric, 0, "'metric' must be SCOPE.METRIC "
+                             "as in summary.csv, e.g. system.latency_mean "
+                             "or class:checkout.latency_p99; found '%s'", t);
+    free(p->metric);
+    if (!(p->metric = strdup(t)))
+        return SIM_ENOMEM;
+    if (!(t = mdl__yaml_want_scalar(c, a.relative, "relative")))
+        return SIM_EPARSE;
+    p->relative = strtod(t, &end);
+    if (end != t && *end == '%') {
+        p->relative /= 100;
+        end++;
+    }
+    if (end == t || *end || !(p->relative > 0 && p->relative < 1))
+        return mdl__yaml_err(c, a.relative, 0, "'relative' is the largest "
+                             "half-width of the interval over the mean, a "
+                             "percentage above 0 and below 100 such as 2%%; "
+                             "found '%s'", t);
+    p->max_replications = a.max_replications ? a.max_replications
+                                             : MDL_PRECISION_MAX_REPS;
+    p->line = (int)k->start_mark.line + 1;
+    p->on = 1;
+    return SIM_OK;
+}
+
 static const key_desc run_keys[] = {
     { "duration", KEY_TIME, 0, MDL_TIME_MAX, 1, SCN(duration) },
     { "warmup", KEY_TIME, 0, MDL_TIME_MAX, 0, SCN(warmup) },
@@ -36,6 +99,7 @@ static const key_desc run_keys[] = {
     { "requests", KEY_LONG, 0, (double)MDL_REQUESTS_MAX, 0, SCN(requests) },
     { "confidence", KEY_LEVEL, 0, 1, 0, SCN(confidence) },
     { "window", KEY_TIME, 0, MDL_TIME_MAX, 1, SCN(window) },
+    { "precision", KEY_SET, .set = read_precision },
 };
 static const map_desc run_map = MAP("key", run_keys);
 
@@ -175,8 +239,9 @@ static int results_fit(const mdl_scenario *s, char *why, size_t n)
 {
     double per = result_doubles(s) * sizeof(double);
     double most = floor((double)MDL_RESULTS_MAX / per);
+    unsigned kept = mdl_scenario_max_replications(s);
 
-    if ((double)s->replications * per <= (double)MDL_RESULTS_MAX)
+    if ((double)kept * per <= (double)MDL_RESULTS_MAX)
         return 1;
     if (most < 1)
         snprintf(why, n, "one replication's results (%zu request class%s, "
@@ -187,12 +252,19 @@ static int results_fit(const mdl_scenario *s, char *why, size_t n)
     else
         snprintf(why, n, "%u replications need %.0f MiB for their results "
                  "(%zu request class%s, %zu service%s), more than the %zu "
-                 "MiB qmesh keeps; use at most %.0f", s->replications,
-                 (double)s->replications * per / 1048576, s->nclasses,
+                 "MiB qmesh keeps; use at most %.0f", kept,
+                 (double)kept * per / 1048576, s->nclasses,
                  s->nclasses == 1 ? "" : "es", s->topo->nservices,
                  s->topo->nservices == 1 ? "" : "s", MDL_RESULTS_MAX >> 20,
                  most);
     return 0;
+}
+
+unsigned mdl_scenario_max_replications(const mdl_scenario *s)
+{
+    unsigned most = s->precision.on ? s->precision.max_replications : 0;
+
+    return most > s->replications ? most : s->replications;
 }
 
 int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d)
@@ -456,6 +528,7 @@ void mdl_scenario_free(mdl_scenario *s)
     }
     free(s->failures);
     free(s->svc_policy);
+    free(s->precision.metric);
     for (i = 0; i < s->naxes; i++)
         mdl_axis_destroy(&s->axes[i]);
     free(s->axes);

@@ -196,6 +196,18 @@ typedef struct mdl_service_policy {
     mdl_autoscale_policy autoscale;
 } mdl_service_policy;
 
+/* `run.precision`: replications are added until the confidence
+ * interval of one metric is narrow enough (ana_run.h). */
+typedef struct mdl_precision {
+    int on;
+    char *metric;           /* owned: "SCOPE.METRIC" */
+    double relative;        /* half-width over |mean|, in (0, 1) */
+    unsigned max_replications;  /* at least `replications`; 200 */
+    int line;               /* of the key */
+} mdl_precision;
+
+#define MDL_PRECISION_MAX_REPS 200  /* max_replications' default */
+
 /* One axis of a sweep (`sweep:` block, or `qmesh sweep --axis`): a key
  * that `--set` accepts, or "load" (the bottleneck's utilization, as
  * `run --load` sets it), and the values it takes, as written. */
@@ -229,6 +241,7 @@ typedef struct mdl_scenario {
     double confidence;      /* CI level, e.g. 0.95 */
     double window;          /* run.window, s; 0: not given (see
                                mdl_scenario_window()) */
+    mdl_precision precision;
     int workload_line;      /* line of the `workload:` key */
     size_t ncalls;
     mdl_call_policy *calls; /* owned, in file order, each edge at most once */
@@ -255,6 +268,9 @@ void mdl_scenario_free(mdl_scenario *s);
  * MDL_RESULTS_MAX bytes. The loader checks the file's own values. Returns
  * SIM_OK or SIM_EPARSE with d filled. */
 int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d);
+/* The most replications a run of s may take: `replications`, or with
+ * run.precision the larger of it and max_replications. */
+unsigned mdl_scenario_max_replications(const mdl_scenario *s);
 /* The width of the time-series windows (s): run.window, or when the file
  * gives none the 1-2-5 x 10^k value nearest (in ratio) to a hundredth of
  * warm-up + duration, so that there are about 100 windows (71 to 159). */
