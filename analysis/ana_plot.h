@@ -19,6 +19,10 @@
  *                 scenario's failure windows (provenance.csv) shaded
  *   sweep.gp      (load sweeps) mean and p99 latency against load, CI
  *                 error bars, theory curves where theory exists
+ *   compare.gp    (comparisons) each variant's difference from the
+ *                 first in mean and p99 latency and availability, per
+ *                 class, with its paired and unpaired intervals, from
+ *                 compare.csv
  *
  * Each script reads only plot_*.dat files in its folder, by relative name,
  * and draws both NAME.png (pngcairo) and NAME.svg, so a user can restyle
@@ -46,5 +50,9 @@ int ana_plot_results(const char *dir, const char *gnuplot, unsigned *drawn,
  * dir/sweep_theory.csv when present; ana_sweep.h) and render it unless
  * gnuplot is NULL. */
 int ana_plot_sweep(const char *dir, const char *gnuplot, sim_diag *d);
+
+/* Write compare.gp with its data file into dir from dir/compare.csv
+ * (ana_compare.h) and render it unless gnuplot is NULL. */
+int ana_plot_compare(const char *dir, const char *gnuplot, sim_diag *d);
 
 #endif /* ANA_PLOT_H */
