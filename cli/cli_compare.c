@@ -529,7 +529,7 @@ const cli_cmd cli__compare_cmd = {
     "compare", cmd_compare,
     CLI_OUTPUT | CLI_REPS | CLI_SEED | CLI_JOBS | CLI_SET | CLI_QUIET
         | CLI_PLOT | CLI_ALL | CLI_SHOW | CLI_VARIANT | CLI_MANY,
-    "SCENARIOS", "scenario file",
+    "A B...", "scenario file",
     "paired comparison of variants with common random numbers",
     "usage: qmesh compare A.yaml B.yaml [C.yaml]... [options]\n"
     "       qmesh compare SCENARIO --variant NAME:KEY=VALUE[,KEY=VALUE]...\n"
