@@ -66,7 +66,7 @@ void ana__gp_str(FILE *f, const char *s)
 }
 
 /* s as a double-quoted string in a data file, which has no escapes. */
-static void dat_str(FILE *f, const char *s)
+void ana__dat_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++)
@@ -600,7 +600,7 @@ static int write_stations(const ana_results *r, const char *dir,
         const char *name = sc[i] + 8;
         if (strlen(name) > longest)
             longest = strlen(name);
-        dat_str(fd.f, name);
+        ana__dat_str(fd.f, name);
         station_cols(fd.f, r, sc[i], "utilization", &ci_u, &th_u);
         station_cols(fd.f, r, sc[i], "jobs_mean", &ci_l, &th_l);
         fputc('\n', fd.f);

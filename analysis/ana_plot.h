@@ -20,6 +20,10 @@
  *   sweep.gp      (load sweeps) mean and p99 latency against load, CI
  *                 error bars, theory curves where theory exists;
  *                 (qmesh sweep) chosen metrics against the first axis
+ *   compare.gp    (comparisons) each variant's difference from the
+ *                 first in mean and p99 latency and availability, per
+ *                 class, with its paired and unpaired intervals, from
+ *                 compare.csv
  *
  * Each script reads only plot_*.dat files in its folder, by relative name,
  * and draws both NAME.png (pngcairo) and NAME.svg, so a user can restyle
@@ -59,5 +63,8 @@ int ana_plot_grid(const char *dir, const ana_grid *g,
                   const unsigned char *status, const char *const *metric,
                   size_t n, const char *title, const char *gnuplot,
                   sim_diag *d);
+/* Write compare.gp with its data file into dir from dir/compare.csv
+ * (ana_compare.h) and render it unless gnuplot is NULL. */
+int ana_plot_compare(const char *dir, const char *gnuplot, sim_diag *d);
 
 #endif /* ANA_PLOT_H */

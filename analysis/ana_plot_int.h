@@ -21,6 +21,9 @@
 
 /* A number in a gnuplot data file. */
 void ana__dat_num(FILE *f, double x);
+/* s as a double-quoted string in a data file (which has no escapes:
+ * a " becomes '). */
+void ana__dat_str(FILE *f, const char *s);
 /* s as a gnuplot single-quoted string ('' stands for '). */
 void ana__gp_str(FILE *f, const char *s);
 /* What to call the results in dir in titles: the scenario's name from

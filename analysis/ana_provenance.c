@@ -88,7 +88,7 @@ int ana_provenance_write(const char *dir, const ana_provenance *p,
     fputs("key,value\n", a.f);
     row(a.f, "qmesh_version", PACKAGE_VERSION);
     row(a.f, "command", p->command);
-    row(a.f, "name", p->s->name);
+    row(a.f, "name", p->name ? p->name : p->s->name);
     row(a.f, "scenario", p->s->path);
     hash_row(a.f, "scenario_sha256", p->s->path);
     row(a.f, "topology", p->s->topo->path);
@@ -109,7 +109,9 @@ int ana_provenance_write(const char *dir, const ana_provenance *p,
         row(a.f, "partial", p->partial);
     if (p->precision)
         row(a.f, "precision", p->precision);
-    for (i = 0; i < p->s->nfailures; i++)
+    for (i = 0; i < p->nvariants; i++)
+        row(a.f, "variant", p->variants[i]);
+    for (i = 0; !p->variants && i < p->s->nfailures; i++)
         failure_row(a.f, p->s, &p->s->failures[i]);
     return ana_file_close(&a, SIM_OK, d);
 }

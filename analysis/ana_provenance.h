@@ -12,7 +12,10 @@
  * then a row `failure` per injected failure with a window (`at`/`for`):
  * "FROM TO MODE TARGET", times in s from the start of the replication
  * (warm-up included), TO clipped to the end of the run, TARGET a service
- * or an edge A->B.
+ * or an edge A->B. A comparison's folder (qmesh compare) names the
+ * comparison, describes its first variant and has a row `variant` per
+ * variant, in order, instead of the failures (each variant's own folder
+ * has its full provenance).
  */
 #ifndef ANA_PROVENANCE_H
 #define ANA_PROVENANCE_H
@@ -26,6 +29,9 @@ typedef struct ana_provenance {
     const char *load;           /* a sweep point's load, or NULL */
     const char *partial;        /* NULL when complete, else why not */
     const char *precision;      /* what run.precision came to, or NULL */
+    const char *name;           /* NULL: s->name */
+    const char *const *variants;/* a comparison's variants, or NULL */
+    size_t nvariants;
 } ana_provenance;
 
 /* Write dir/provenance.csv. Returns SIM_OK, or SIM_EIO with d. */

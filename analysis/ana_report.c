@@ -28,6 +28,28 @@
 #include "ana_file.h"
 #include "ana_report.h"
 
+void ana_report_ci(const double *x, size_t stride, unsigned nreps,
+                   double level, double max, double *work, ana_ci *out)
+{
+    size_t n = 0;
+    unsigned k;
+
+    for (k = 0; k < nreps; k++)
+        if (isfinite(x[(size_t)k * stride]))
+            work[n++] = x[(size_t)k * stride];
+    if (n == 0 || ana_ci_t(work, n, level, out) != SIM_OK) {
+        out->mean = out->low = out->high = out->se = NAN;
+        out->n = n;
+        return;
+    }
+    /* The t interval is symmetric; a mean near a bound of what the
+     * metric can be (0, or 1 for a fraction) would reach past it. */
+    if (out->low < 0)
+        out->low = 0;
+    if (out->high > max)
+        out->high = max;
+}
+
 int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,
                     const double *results)
@@ -48,27 +70,9 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
         r->ci = NULL;
         return SIM_ENOMEM;
     }
-    for (m = 0; m < nm; m++) {
-        size_t n = 0;
-        unsigned k;
-        for (k = 0; k < nreps; k++) {
-            double v = results[(size_t)k * len + m];
-            if (isfinite(v))
-                x[n++] = v;
-        }
-        if (n == 0 || ana_ci_t(x, n, s->confidence, &r->ci[m]) != SIM_OK) {
-            r->ci[m].mean = r->ci[m].low = r->ci[m].high = NAN;
-            r->ci[m].se = NAN;
-            r->ci[m].n = n;
-            continue;
-        }
-        /* The t interval is symmetric; a mean near a bound of what the
-         * metric can be (0, or 1 for a fraction) would reach past it. */
-        if (r->ci[m].low < 0)
-            r->ci[m].low = 0;
-        if (r->ci[m].high > mdl_net_metric_max(net, m))
-            r->ci[m].high = mdl_net_metric_max(net, m);
-    }
+    for (m = 0; m < nm; m++)
+        ana_report_ci(results + m, len, nreps, s->confidence,
+                      mdl_net_metric_max(net, m), x, &r->ci[m]);
     free(x);
     return SIM_OK;
 }
@@ -81,8 +85,7 @@ void ana_report_destroy(ana_report *r)
 
 /* ---- the table ---- */
 
-/* Scale and unit for showing a time of magnitude x (s). */
-static const char *time_unit(double x, double *scale)
+const char *ana_report_time_unit(double x, double *scale)
 {
     x = fabs(x);
     if (x == 0.0) {         /* a wait that never happened: ms reads best */
@@ -134,11 +137,10 @@ static int matches(const char *list, const char *scope)
     return 0;
 }
 
-/* Whether the table shows a row: see ana_rows. An outcome that departs
- * from its usual value (notable: errors, a service down) is shown for
- * services and calls too. */
-static int shown(const ana_rows *rows, const char *scope, const char *metric,
-                 double th, int notable)
+/* An outcome that departs from its usual value (notable: errors, a
+ * service down) is shown for services and calls too. */
+int ana_rows_shown(const ana_rows *rows, const char *scope,
+                   const char *metric, double th, int notable)
 {
     if (rows && rows->all)
         return 1;
@@ -185,7 +187,7 @@ void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out)
         double usual;
         int notable = mdl_net_metric_quiet(r->net, m, &usual)
                       && r->ci[m].mean != usual;
-        if (shown(rows, scope, mdl_net_metric(r->net, m),
+        if (ana_rows_shown(rows, scope, mdl_net_metric(r->net, m),
                   ana_theory_get(r->th, scope, mdl_net_metric(r->net, m)),
                   notable)
             && (int)strlen(scope) > w)
@@ -215,12 +217,12 @@ void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out)
         /* Outcomes such as rejections only matter where they happen. */
         if (quiet && ci->mean == usual && !(th > 0))
             continue;
-        if (!shown(rows, scope, metric, th, quiet)) {
+        if (!ana_rows_shown(rows, scope, metric, th, quiet)) {
             hidden++;
             continue;
         }
         if (!strcmp(mdl_net_metric_unit(r->net, m), "s"))
-            unit = time_unit(ci->mean, &scale);
+            unit = ana_report_time_unit(ci->mean, &scale);
         fmt(mean, sizeof mean, ci->mean, scale);
         fmt(lo, sizeof lo, ci->low, scale);
         fmt(hi, sizeof hi, ci->high, scale);

@@ -29,6 +29,12 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,
                     const double *results);
 void ana_report_destroy(ana_report *r);
+/* The interval of one metric, as summary.csv has it: x[k * stride] for
+ * the rows k < nreps, NaN (not observed) left out of n; Student-t at
+ * level (ana_ci_t()), clipped to [0, max]. work holds nreps doubles.
+ * With no finite value, or one, the mean or the bounds are NaN. */
+void ana_report_ci(const double *x, size_t stride, unsigned nreps,
+                   double level, double max, double *work, ana_ci *out);
 /* Which rows the table shows: every row (all); or those of the scopes
  * matching one of the comma-separated fnmatch(3) patterns in show
  * ("class:*,service:db"); or, when both are unset, the system's and the
@@ -39,6 +45,14 @@ typedef struct ana_rows {
     const char *show;       /* borrowed, or NULL */
 } ana_rows;
 
+/* Whether a table shows the row of (scope, metric) whose theory value
+ * is th (NaN: none) and whose value is notable (an outcome such as
+ * errors away from its usual value): see ana_rows; rows may be NULL. */
+int ana_rows_shown(const ana_rows *rows, const char *scope,
+                   const char *metric, double th, int notable);
+/* Scale and unit for showing a time of magnitude x (s): "s", "ms" or
+ * "us" (ms for 0). */
+const char *ana_report_time_unit(double x, double *scale);
 /* Print the results table, theory beside simulation, to out; rows may
  * be NULL (the default rows). */
 void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out);

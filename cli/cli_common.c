@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "../analysis/ana_theory.h"
 #include "../models/mdl_hint.h"
 #include "cli_int.h"
@@ -28,6 +30,74 @@ int cli__failed(int rc, const sim_diag *d)
     return rc == SIM_EPARSE || rc == SIM_ENOTSUP || rc == SIM_EUNSTABLE
            ? EXIT_INPUT : EXIT_RUNTIME;
 }
+
+/* ---- progress ---- */
+
+static double elapsed(const struct timespec *t0)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (t.tv_nsec - t0->tv_nsec);
+}
+
+/* Shown on a terminal once the work has taken two seconds; done counts
+ * the replications of this run, with the fraction of the current one. */
+static void show(cli_progress *p, double done)
+{
+    double t = elapsed(&p->start), all = p->all ? p->all : p->total;
+
+    done += p->base;
+    if (!p->tty || (t < 2.0 && !p->shown) || !(done > 0))
+        return;
+    p->shown = 1;
+    fprintf(stderr, "\rqmesh: %s%u/%u replications, %.0f s, about %.0f s "
+            "left ", p->label ? p->label : "", p->done, p->total, t,
+            t / done * (all - done));
+    fflush(stderr);
+}
+
+static void show_progress(void *ctx, unsigned done, unsigned total)
+{
+    cli_progress *p = ctx;
+
+    p->done = done;
+    p->total = total;
+    show(p, done);
+}
+
+/* Within a replication (one process only): replications done plus the
+ * fraction of the current one. */
+static void show_within(void *ctx, double frac)
+{
+    cli_progress *p = ctx;
+
+    show(p, p->done + (frac < 1 ? frac : 1));
+}
+
+void cli__progress_start(cli_progress *p, const cli_opts *o)
+{
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    p->tty = !o->quiet && isatty(STDERR_FILENO);
+}
+
+void cli__progress_attach(cli_progress *p, ana_run_opts *ro)
+{
+    p->shown = 0;
+    p->done = 0;
+    ro->progress = show_progress;
+    ro->within = p->tty ? show_within : NULL;
+    ro->progress_ctx = p;
+}
+
+void cli__progress_end(cli_progress *p)
+{
+    if (p->shown)
+        fputs("\n", stderr);
+    p->shown = 0;
+}
+
+/* ---- the command line ---- */
 
 /* Characters a shell leaves alone in a word. */
 static int shell_safe(const char *a)
@@ -95,13 +165,14 @@ static const struct option LONGOPTS[] = {
     {"metric", required_argument, NULL, 'M'},
     {"find", required_argument, NULL, 'F'},
     {"slo", required_argument, NULL, 'O'},
+    {"variant", required_argument, NULL, 'V'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
 };
 static const unsigned BITS[] = {
     CLI_OUTPUT, CLI_REPS, CLI_SEED, CLI_JOBS, CLI_SET, CLI_QUIET, CLI_PLOT,
     CLI_LOAD, CLI_ALL, CLI_SHOW, CLI_DOT, CLI_SWEEP, CLI_SWEEP, CLI_SWEEP,
-    CLI_SWEEP, CLI_SWEEP, 0
+    CLI_SWEEP, CLI_SWEEP, CLI_VARIANT, 0
 };
 #define NOPTS (sizeof BITS / sizeof *BITS)
 
@@ -162,7 +233,8 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
     o->axes = calloc((size_t)argc, sizeof *o->axes);
     o->metrics = calloc((size_t)argc, sizeof *o->metrics);
     o->slos = calloc((size_t)argc, sizeof *o->slos);
-    if (!o->sets || !o->axes || !o->metrics || !o->slos)
+    o->variants = calloc((size_t)argc, sizeof *o->variants);
+    if (!o->sets || !o->axes || !o->metrics || !o->slos || !o->variants)
         return -1;
     opterr = 0;             /* the messages below name the command */
     optind = 2;
@@ -194,6 +266,7 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
             fprintf(stderr, "qmesh: %s: '%s' is not an option of '%s'%s\n",
                     c->name, name, c->name,
                     BITS[i] & CLI_SWEEP ? " (it is one of 'sweep')"
+                    : BITS[i] & CLI_VARIANT ? " (it is one of 'compare')"
                     : BITS[i] & (CLI_OUTPUT | CLI_REPS | CLI_SEED | CLI_JOBS
                                  | CLI_PLOT | CLI_LOAD | CLI_ALL | CLI_SHOW)
                     ? " (it is one of 'run')" : "");
@@ -213,6 +286,7 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
         case 'M': o->metrics[o->nmetrics++] = optarg; break;
         case 'F': o->find = optarg; break;
         case 'O': o->slos[o->nslos++] = optarg; break;
+        case 'V': o->variants[o->nvariants++] = optarg; break;
         case 'r':
             if (parse_count(optarg, "--replications", 1000000, &o->reps) < 0)
                 return -1;
@@ -235,6 +309,12 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
             break;
         }
     }
+    if ((c->opts & CLI_MANY) && optind < argc) {
+        o->args = argv + optind;
+        o->nargs = (size_t)(argc - optind);
+        o->arg = argv[optind];
+        return 0;
+    }
     if (optind != argc - 1) {
         if (optind >= argc)
             fprintf(stderr, "qmesh: %s: missing %s\n", c->name, c->arg);
@@ -254,6 +334,7 @@ usage:
 void cli__free_opts(cli_opts *o)
 {
     free(o->sets);
+    free(o->variants);
     free(o->axes);
     free(o->metrics);
     free(o->slos);

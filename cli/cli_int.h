@@ -6,6 +6,8 @@
 #ifndef CLI_INT_H
 #define CLI_INT_H
 #include <stddef.h>
+#include <time.h>
+#include "../analysis/ana_run.h"
 #include "../models/mdl_scenario.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
@@ -23,14 +25,20 @@ enum {
     CLI_ALL = 1u << 8,          /* --all */
     CLI_SHOW = 1u << 9,         /* --show SCOPES */
     CLI_DOT = 1u << 10,         /* --dot FILE */
-    CLI_SWEEP = 1u << 11        /* --axis, --zip, --metric, --find, --slo */
+    CLI_SWEEP = 1u << 11,       /* --axis, --zip, --metric, --find, --slo */
+    CLI_VARIANT = 1u << 12,     /* --variant NAME:KEY=VALUE,... */
+    CLI_MANY = 1u << 13         /* not an option: the command takes one
+                                   argument or more */
 };
 
 typedef struct cli_opts {
     const char *cmdline;        /* as typed, before getopt reorders argv */
     const char *cmd;            /* the command's name */
-    const char *arg;            /* its one argument: scenario, folder or
-                                   topology */
+    const char *arg;            /* its (first) argument: scenario, folder
+                                   or topology */
+    char **args;                /* CLI_MANY: its nargs arguments, arg the
+                                   first (borrowed from argv) */
+    size_t nargs;
     const char *output, *load, *show, *dot;
     long reps, jobs;
     unsigned long long seed;
@@ -45,6 +53,8 @@ typedef struct cli_opts {
     size_t nslos;
     const char *find;           /* --find */
     int zip;                    /* --zip */
+    const char **variants;      /* the same, for --variant */
+    size_t nvariants;
 } cli_opts;
 
 /* A command: what it takes and what `qmesh CMD --help` says. */
@@ -76,6 +86,25 @@ extern const cli_cmd cli__theory_cmd;   /* cli_theory.c */
 extern const cli_cmd cli__plot_cmd;     /* cli_plot.c */
 extern const cli_cmd cli__graph_cmd;    /* cli_graph.c */
 extern const cli_cmd cli__sweep_cmd;    /* cli_sweep.c */
+extern const cli_cmd cli__compare_cmd;  /* cli_compare.c */
+
+/* The progress line of a run on a terminal: after two seconds,
+ * "qmesh: [label]D/T replications, S s, about L s left" on stderr. */
+typedef struct cli_progress {
+    struct timespec start;
+    int shown, tty;
+    const char *label;          /* "" or e.g. "variant 2 of 3, 'b': " */
+    unsigned base, all;         /* replications before this run, and in
+                                   all (0: this run's total) */
+    unsigned done, total;       /* of this run */
+} cli_progress;
+/* Start the clock; nothing is shown when o->quiet or stderr is not a
+ * terminal. */
+void cli__progress_start(cli_progress *p, const cli_opts *o);
+/* Have the replications of ro report to p. */
+void cli__progress_attach(cli_progress *p, ana_run_opts *ro);
+/* End the line once a run is over, when it was shown. */
+void cli__progress_end(cli_progress *p);
 
 /* The command line argv[0..argc-1], each argument shell-quoted where it
  * needs it, into buf ("qmesh" for argv[0]). */

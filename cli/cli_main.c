@@ -4,6 +4,7 @@
  *
  *   qmesh run SCENARIO [-o DIR] [-r REPS] [-s SEED] [-j JOBS] [--set K=V]...
  *   qmesh run SCENARIO --load FROM:TO:STEP     (cli_run.c)
+ *   qmesh compare A B... | SCENARIO --variant NAME:K=V,...  (cli_compare.c)
  *   qmesh check SCENARIO [--set K=V]...
  *   qmesh theory SCENARIO [--set K=V]...      (cli_theory.c)
  *   qmesh plot DIR, run --plot                (cli_plot.c)
@@ -82,8 +83,8 @@ static const cli_cmd CHECK = {
 };
 
 static const cli_cmd *const COMMANDS[] = {
-    &cli__run_cmd, &cli__sweep_cmd, &CHECK, &cli__theory_cmd, &cli__plot_cmd,
-    &cli__graph_cmd
+    &cli__run_cmd, &cli__sweep_cmd, &cli__compare_cmd, &CHECK,
+    &cli__theory_cmd, &cli__plot_cmd, &cli__graph_cmd
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof *COMMANDS)
 

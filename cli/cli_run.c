@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include "../analysis/ana_outdir.h"
 #include "../analysis/ana_gnuplot.h"
 #include "../analysis/ana_run.h"
@@ -24,53 +22,6 @@
 #include "cli_int.h"
 
 #define MAX_POINTS 1000     /* loads in one sweep */
-
-/* ---- progress ---- */
-
-typedef struct progress {
-    struct timespec start;
-    int shown, tty;
-    unsigned done, total;   /* replications */
-} progress;
-
-static double elapsed(const struct timespec *t0)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (t.tv_nsec - t0->tv_nsec);
-}
-
-/* Shown on a terminal once a run has taken two seconds. */
-static void show(progress *p, double done)
-{
-    double t = elapsed(&p->start);
-
-    if (!p->tty || (t < 2.0 && !p->shown) || !(done > 0))
-        return;
-    p->shown = 1;
-    fprintf(stderr, "\rqmesh: %u/%u replications, %.0f s, about %.0f s "
-            "left ", p->done, p->total, t, t / done * (p->total - done));
-    fflush(stderr);
-}
-
-static void show_progress(void *ctx, unsigned done, unsigned total)
-{
-    progress *p = ctx;
-
-    p->done = done;
-    p->total = total;
-    show(p, done);
-}
-
-/* Within a replication (one process only): replications done plus the
- * fraction of the current one. */
-static void show_within(void *ctx, double frac)
-{
-    progress *p = ctx;
-
-    show(p, p->done + (frac < 1 ? frac : 1));
-}
 
 /* ---- failures ---- */
 
@@ -124,7 +75,7 @@ static int run_one(const cli_opts *o, const mdl_scenario *s, const char *dir,
 {
     ana_run r;
     ana_run_opts ro = {0};
-    progress prog = {0};
+    cli_progress prog = {0};
     sim_diag d;
     int rc, status;
 
@@ -136,16 +87,12 @@ static int run_one(const cli_opts *o, const mdl_scenario *s, const char *dir,
         ana_run_destroy(&r);
         return cli__failed(rc, &d);
     }
-    clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    prog.tty = !o->quiet && isatty(STDERR_FILENO);
+    cli__progress_start(&prog, o);
     prog.total = r.nreps;
     ro.jobs = o->jobs ? (unsigned)o->jobs : 1;
-    ro.progress = show_progress;
-    ro.within = prog.tty ? show_within : NULL;
-    ro.progress_ctx = &prog;
+    cli__progress_attach(&prog, &ro);
     rc = ana_run_reps(&r, &ro);
-    if (prog.shown)
-        fputs("\n", stderr);
+    cli__progress_end(&prog);
     if (rc != SIM_OK || r.finished == 0)
         status = run_failed(rc, &r);
     else if ((rc = ana_run_write(&r, dir, o->cmdline, NULL, &d)) != SIM_OK)

@@ -4,8 +4,9 @@
 # time qmesh is completed (.../bash-completion/completions/qmesh); without
 # bash-completion, source it from ~/.bashrc. It completes the commands,
 # 'help COMMAND', each command's options, scenarios (.yaml, .yml) for run,
-# sweep, check and theory, topologies (.gml, .graphml, .xml) for graph, and
-# folders for plot and -o. It needs bash 4 and nothing else.
+# sweep, check and theory (and every argument of compare), topologies
+# (.gml, .graphml, .xml) for graph, and folders for plot and -o. It needs
+# bash 4 and nothing else.
 #
 # The options of each command are those 'qmesh COMMAND --help' prints;
 # tests/check_install.c fails when the two disagree.
@@ -39,9 +40,9 @@ _qmesh_folders()
 
 _qmesh()
 {
-    local commands='run sweep check theory plot graph'
+    local commands='run sweep compare check theory plot graph'
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local cmd=${COMP_WORDS[1]} opts valued kind i w skip=0 args=0
+    local cmd=${COMP_WORDS[1]} opts valued kind i w skip=0 args=0 many=0
 
     COMPREPLY=()
     if ((COMP_CWORD == 1)); then
@@ -68,6 +69,12 @@ _qmesh()
         valued='-o --output -r --replications -s --seed -j --jobs --set
                 --axis --metric --find --slo'
         kind=scenario ;;
+    compare)
+        opts='-o --output -r --replications -s --seed -j --jobs --set
+              --variant -q --quiet --all --show --plot -h --help'
+        valued='-o --output -r --replications -s --seed -j --jobs --set
+                --variant --show'
+        kind=scenario many=1 ;;
     check)
         opts='--set -q --quiet -h --help'
         valued='--set'
@@ -120,7 +127,7 @@ _qmesh()
         _qmesh_files "$cur"
         return ;;
     -r | --replications | -s | --seed | -j | --jobs | --set | --show | --load \
-        | --axis | --metric | --find | --slo)
+        | --axis | --metric | --find | --slo | --variant)
         return ;;
     esac
 
@@ -138,7 +145,7 @@ _qmesh()
             ((args++))
         fi
     done
-    if ((args > 0)); then
+    if ((args > 0 && !many)); then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
     fi

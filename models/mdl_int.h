@@ -394,6 +394,7 @@ typedef struct metric_def {
     int quiet;              /* MDL_QUIET_*: a metric that matters only
                                where it departs from its usual value,
                                which the table leaves out */
+    int better;             /* MDL_BETTER_* (mdl_net.h): never 0 */
 } metric_def;
 
 typedef struct metric_set {

@@ -8,6 +8,13 @@
  * Rates are over the measured span (after warm-up); shares of outcomes
  * over the requests (or calls) that finished; means are NaN with no
  * observation.
+ *
+ * Each metric also says which way is better (`qmesh compare` judges a
+ * difference by it): lower for times, queues, outcomes that failed and
+ * tries; higher for availability and up; neither for what a change of
+ * architecture may rightly raise or lower (utilization, throughput,
+ * visits, replicas, shares of the latency, degraded answers). A metric
+ * without one is a bug that mdl_results.c asserts.
  */
 #include <limits.h>
 #include <math.h>
@@ -15,6 +22,12 @@
 #include "mdl_int.h"
 
 #define NELEM(a) (sizeof (a) / sizeof *(a))
+
+/* Short names for the column of the tables saying which way is better. */
+enum {
+    LOWER = MDL_BETTER_LOWER, HIGHER = MDL_BETTER_HIGHER,
+    NONE = MDL_BETTER_NEITHER
+};
 #define SET(defs) { (defs), NELEM(defs) }
 
 static double mean_or_nan(const sim_tally *t)
@@ -106,16 +119,16 @@ static double req_timed_out(const metric_at *x, const void *o)
 }
 
 static const metric_def REQ[] = {
-    { "latency_mean", "s", MDL_RANGE_ANY, req_lat_mean, 0 },
-    { "latency_p50", "s", MDL_RANGE_ANY, req_p50, 0 },
-    { "latency_p95", "s", MDL_RANGE_ANY, req_p95, 0 },
-    { "latency_p99", "s", MDL_RANGE_ANY, req_p99, 0 },
-    { "latency_p999", "s", MDL_RANGE_ANY, req_p999, 0 },
-    { "availability", "", MDL_RANGE_FRACTION, req_avail, 0 },
-    { "throughput", "1/s", MDL_RANGE_ANY, req_throughput, 0 },
-    { "rejected", "", MDL_RANGE_FRACTION, req_rejected, 1 },
-    { "failed", "", MDL_RANGE_FRACTION, req_failed, 1 },
-    { "timed_out", "", MDL_RANGE_FRACTION, req_timed_out, 1 },
+    { "latency_mean", "s", MDL_RANGE_ANY, req_lat_mean, 0, LOWER },
+    { "latency_p50", "s", MDL_RANGE_ANY, req_p50, 0, LOWER },
+    { "latency_p95", "s", MDL_RANGE_ANY, req_p95, 0, LOWER },
+    { "latency_p99", "s", MDL_RANGE_ANY, req_p99, 0, LOWER },
+    { "latency_p999", "s", MDL_RANGE_ANY, req_p999, 0, LOWER },
+    { "availability", "", MDL_RANGE_FRACTION, req_avail, 0, HIGHER },
+    { "throughput", "1/s", MDL_RANGE_ANY, req_throughput, 0, NONE },
+    { "rejected", "", MDL_RANGE_FRACTION, req_rejected, 1, LOWER },
+    { "failed", "", MDL_RANGE_FRACTION, req_failed, 1, LOWER },
+    { "timed_out", "", MDL_RANGE_FRACTION, req_timed_out, 1, LOWER },
 };
 
 /* Finished requests that succeeded degraded: a fallback answered for a
@@ -132,7 +145,7 @@ static double req_degraded(const metric_at *x, const void *o)
 /* Only where some call edge falls back, so that other scenarios report
  * what they did before. */
 static const metric_def FALLBACK[] = {
-    { "degraded", "", MDL_RANGE_FRACTION, req_degraded, 1 },
+    { "degraded", "", MDL_RANGE_FRACTION, req_degraded, 1, NONE },
 };
 
 /* ---- services: sums and pooled means over their replicas ---- */
@@ -330,22 +343,22 @@ static double svc_up(const metric_at *x, const void *o)
 }
 
 static const metric_def SVC[] = {
-    { "utilization", "", MDL_RANGE_UTILIZATION, svc_util, 0 },
-    { "jobs_mean", "", MDL_RANGE_ANY, svc_jobs, 0 },
-    { "queue_mean", "", MDL_RANGE_ANY, svc_queue, 0 },
-    { "wait_mean", "s", MDL_RANGE_ANY, svc_wait, 0 },
-    { "p_wait", "", MDL_RANGE_FRACTION, svc_p_wait, 0 },
-    { "work_mean", "s", MDL_RANGE_ANY, svc_work, 0 },
-    { "callee_mean", "s", MDL_RANGE_ANY, svc_callee, 0 },
-    { "response_mean", "s", MDL_RANGE_ANY, svc_response, 0 },
-    { "visits", "", MDL_RANGE_ANY, svc_visits, 0 },
-    { "throughput", "1/s", MDL_RANGE_ANY, svc_throughput, 0 },
-    { "rejected", "", MDL_RANGE_FRACTION, svc_rejected, 1 },
-    { "self_per_request", "s", MDL_RANGE_ANY, svc_self, 0 },
-    { "self_share", "", MDL_RANGE_ANY, svc_share, 0 },
-    { "orphaned", "", MDL_RANGE_FRACTION, svc_orphaned, 1 },
-    { "deadline_dropped", "", MDL_RANGE_FRACTION, svc_dropped, 1 },
-    { "errors", "", MDL_RANGE_FRACTION, svc_errors, 1 },
+    { "utilization", "", MDL_RANGE_UTILIZATION, svc_util, 0, NONE },
+    { "jobs_mean", "", MDL_RANGE_ANY, svc_jobs, 0, LOWER },
+    { "queue_mean", "", MDL_RANGE_ANY, svc_queue, 0, LOWER },
+    { "wait_mean", "s", MDL_RANGE_ANY, svc_wait, 0, LOWER },
+    { "p_wait", "", MDL_RANGE_FRACTION, svc_p_wait, 0, LOWER },
+    { "work_mean", "s", MDL_RANGE_ANY, svc_work, 0, LOWER },
+    { "callee_mean", "s", MDL_RANGE_ANY, svc_callee, 0, LOWER },
+    { "response_mean", "s", MDL_RANGE_ANY, svc_response, 0, LOWER },
+    { "visits", "", MDL_RANGE_ANY, svc_visits, 0, NONE },
+    { "throughput", "1/s", MDL_RANGE_ANY, svc_throughput, 0, NONE },
+    { "rejected", "", MDL_RANGE_FRACTION, svc_rejected, 1, LOWER },
+    { "self_per_request", "s", MDL_RANGE_ANY, svc_self, 0, LOWER },
+    { "self_share", "", MDL_RANGE_ANY, svc_share, 0, NONE },
+    { "orphaned", "", MDL_RANGE_FRACTION, svc_orphaned, 1, LOWER },
+    { "deadline_dropped", "", MDL_RANGE_FRACTION, svc_dropped, 1, LOWER },
+    { "errors", "", MDL_RANGE_FRACTION, svc_errors, 1, LOWER },
 };
 
 /* Share of arrivals its rate limiter refused (mdl_ratelimit.h). */
@@ -370,20 +383,20 @@ static double svc_ejected(const metric_at *x, const void *o)
 /* Only for services that have the pattern: the others report nothing
  * new. */
 static const metric_def LIMIT[] = {
-    { "rate_limited", "", MDL_RANGE_FRACTION, svc_rate_limited, 1 },
+    { "rate_limited", "", MDL_RANGE_FRACTION, svc_rate_limited, 1, LOWER },
 };
 
 static const metric_def OUTLIER[] = {
-    { "ejected", "", MDL_RANGE_FRACTION, svc_ejected, 1 },
+    { "ejected", "", MDL_RANGE_FRACTION, svc_ejected, 1, NONE },
 };
 
 /* Struck by crashes, hangs or updown failures. */
 static const metric_def UP[] = {
-    { "up", "", MDL_RANGE_FRACTION, svc_up, MDL_QUIET_ONE },
+    { "up", "", MDL_RANGE_FRACTION, svc_up, MDL_QUIET_ONE, HIGHER },
 };
 
 static const metric_def AUTOSCALE[] = {
-    { "replicas_mean", "", MDL_RANGE_ANY, svc_replicas, 0 },
+    { "replicas_mean", "", MDL_RANGE_ANY, svc_replicas, 0, NONE },
 };
 
 /* ---- replicas and stages ---- */
@@ -410,10 +423,10 @@ static double rep_throughput(const metric_at *x, const void *o)
 }
 
 static const metric_def REP[] = {
-    { "utilization", "", MDL_RANGE_UTILIZATION, rep_util, 0 },
-    { "jobs_mean", "", MDL_RANGE_ANY, rep_jobs, 0 },
-    { "response_mean", "s", MDL_RANGE_ANY, rep_response, 0 },
-    { "throughput", "1/s", MDL_RANGE_ANY, rep_throughput, 0 },
+    { "utilization", "", MDL_RANGE_UTILIZATION, rep_util, 0, NONE },
+    { "jobs_mean", "", MDL_RANGE_ANY, rep_jobs, 0, LOWER },
+    { "response_mean", "s", MDL_RANGE_ANY, rep_response, 0, LOWER },
+    { "throughput", "1/s", MDL_RANGE_ANY, rep_throughput, 0, NONE },
 };
 
 static double stage_duration(const metric_at *x, const void *o)
@@ -423,7 +436,7 @@ static double stage_duration(const metric_at *x, const void *o)
 }
 
 static const metric_def STAGE[] = {
-    { "duration_mean", "s", MDL_RANGE_ANY, stage_duration, 0 },
+    { "duration_mean", "s", MDL_RANGE_ANY, stage_duration, 0, LOWER },
 };
 
 /* ---- edges ---- */
@@ -504,20 +517,20 @@ static double call_breaker_open(const metric_at *x, const void *o)
 }
 
 static const metric_def CALL[] = {
-    { "latency_mean", "s", MDL_RANGE_ANY, edge_lat, 0 },
-    { "calls", "", MDL_RANGE_ANY, call_count, 0 },
-    { "timeouts", "", MDL_RANGE_FRACTION, call_timeouts, 1 },
-    { "errors", "", MDL_RANGE_FRACTION, call_errors, 1 },
-    { "rejected", "", MDL_RANGE_FRACTION, call_rejected, 1 },
-    { "attempts", "", MDL_RANGE_ANY, call_attempts, 0 },
-    { "short_circuited", "", MDL_RANGE_FRACTION, call_short, 1 },
-    { "breaker_open", "", MDL_RANGE_FRACTION, call_breaker_open, 1 },
+    { "latency_mean", "s", MDL_RANGE_ANY, edge_lat, 0, LOWER },
+    { "calls", "", MDL_RANGE_ANY, call_count, 0, NONE },
+    { "timeouts", "", MDL_RANGE_FRACTION, call_timeouts, 1, LOWER },
+    { "errors", "", MDL_RANGE_FRACTION, call_errors, 1, LOWER },
+    { "rejected", "", MDL_RANGE_FRACTION, call_rejected, 1, LOWER },
+    { "attempts", "", MDL_RANGE_ANY, call_attempts, 0, LOWER },
+    { "short_circuited", "", MDL_RANGE_FRACTION, call_short, 1, LOWER },
+    { "breaker_open", "", MDL_RANGE_FRACTION, call_breaker_open, 1, LOWER },
 };
 
 static const metric_def PUB[] = {
-    { "latency_mean", "s", MDL_RANGE_ANY, edge_lat, 0 },
-    { "availability", "", MDL_RANGE_FRACTION, pub_avail, 0 },
-    { "throughput", "1/s", MDL_RANGE_ANY, pub_throughput, 0 },
+    { "latency_mean", "s", MDL_RANGE_ANY, edge_lat, 0, LOWER },
+    { "availability", "", MDL_RANGE_FRACTION, pub_avail, 0, HIGHER },
+    { "throughput", "1/s", MDL_RANGE_ANY, pub_throughput, 0, NONE },
 };
 
 const metric_set MDL__REQ_METRICS = SET(REQ);

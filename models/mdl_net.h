@@ -48,6 +48,12 @@ int mdl_net_metric_quiet(const mdl_net *net, size_t i, double *usual);
  * rejected, failed, p_wait, the utilization of a queueing station), else
  * +inf. No metric is negative. */
 double mdl_net_metric_max(const mdl_net *net, size_t i);
+/* Which way metric i is better, for judging a difference between two
+ * architectures (qmesh compare): lower (latencies, waits, queues,
+ * errors, timeouts, rejections, tries...), higher (availability, up), or
+ * neither (utilization, throughput, visits, replicas...). */
+enum { MDL_BETTER_LOWER = 1, MDL_BETTER_HIGHER, MDL_BETTER_NEITHER };
+int mdl_net_metric_better(const mdl_net *net, size_t i);
 /* Histogram scopes: 0 is "system", 1.. are the classes. */
 size_t mdl_net_nhists(const mdl_net *net);
 const char *mdl_net_hist_scope(const mdl_net *net, size_t h);

@@ -11,6 +11,7 @@
  * when several edges of a kind join the same two services (K counts from
  * 0 in file order). Histograms follow: the system's, then each class's.
  */
+#include <assert.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -53,6 +54,9 @@ static int add(mdl_net *net, const char *scope, metric_set set,
     for (i = 0; i < set.n; i++, net->nmetrics++) {
         const metric_def *def = &set.defs[i];
         metric *x = &m[net->nmetrics];
+        /* Every metric says which way is better (mdl_metrics.c). */
+        assert(def->better >= MDL_BETTER_LOWER
+               && def->better <= MDL_BETTER_NEITHER);
         x->scope = copy;
         x->def = def;
         x->obj = obj;
@@ -317,6 +321,11 @@ int mdl_net_metric_quiet(const mdl_net *net, size_t i, double *usual)
 
     *usual = q == MDL_QUIET_ONE ? 1.0 : 0.0;
     return q != 0;
+}
+
+int mdl_net_metric_better(const mdl_net *net, size_t i)
+{
+    return net->metrics[i].def->better;
 }
 
 double mdl_net_metric_max(const mdl_net *net, size_t i)

@@ -230,7 +230,7 @@ START_TEST(test_help_lists_commands_with_options)
     size_t n = read_all(cmds), i, with_help = 0;
 
     /* Without these, the tests below would pass by finding nothing. */
-    ck_assert_uint_ge(n, 6);
+    ck_assert_uint_ge(n, 7);
     for (i = 0; i < n; i++) {
         if (!strcmp(cmds[i].name, "help"))
             continue;
@@ -489,7 +489,7 @@ static void touch(const char *dir, const char *name)
 START_TEST(test_completion_offers_files_by_extension)
 {
     static const struct {
-        const char *words[8];
+        const char *words[12];
         const char *want;
     } CASES[] = {
         {{"qmesh", "run", ""}, "a.yaml b.yml d"},
@@ -501,6 +501,10 @@ START_TEST(test_completion_offers_files_by_extension)
         {{"qmesh", "run", "a.yaml", "--output", "=", ""}, "d"},
         {{"qmesh", "run", "a.yaml", "-r", ""}, ""},
         {{"qmesh", "run", "--load", "0.5", ""}, "a.yaml b.yml d"},
+        {{"qmesh", "compare", "a.yaml", ""}, "a.yaml b.yml d"},
+        {{"qmesh", "compare", "a.yaml", "--variant", ""}, ""},
+        {{"qmesh", "compare", "a.yaml", "--variant", "t", ":", "k", "=",
+          "1", ""}, "a.yaml b.yml d"},
         {{"qmesh", "graph", "--dot", ""}, "a.yaml b.yml c.gml d e.graphml "
                                           "f.xml g.txt"},
         {{"qmesh", "run", "a.yaml", ""}, "--all --help --jobs --load "
