@@ -22,16 +22,17 @@ enum {
     CLI_LOAD = 1u << 7,         /* --load FROM:TO:STEP */
     CLI_ALL = 1u << 8,          /* --all */
     CLI_SHOW = 1u << 9,         /* --show SCOPES */
-    CLI_DOT = 1u << 10          /* --dot FILE */
+    CLI_DOT = 1u << 10,         /* --dot FILE */
+    CLI_SERVICES = 1u << 11     /* -n, --services N */
 };
 
 typedef struct cli_opts {
     const char *cmdline;        /* as typed, before getopt reorders argv */
     const char *cmd;            /* the command's name */
-    const char *arg;            /* its one argument: scenario, folder or
-                                   topology */
+    const char *arg;            /* its one argument: scenario, folder,
+                                   topology or kind */
     const char *output, *load, *show, *dot;
-    long reps, jobs;
+    long reps, jobs, services;  /* 0 when not given */
     unsigned long long seed;
     int have_seed, quiet, plot, all;
     const char **sets;          /* owned array of borrowed argv strings */
@@ -43,7 +44,7 @@ typedef struct cli_cmd {
     const char *name;
     int (*fn)(const cli_opts *o);
     unsigned opts;              /* CLI_* */
-    const char *argname;        /* "SCENARIO", "DIR" or "TOPOLOGY" */
+    const char *argname;        /* "SCENARIO", "DIR", "TOPOLOGY", "KIND" */
     const char *arg;            /* "scenario file": in messages */
     const char *summary;        /* a line for `qmesh help` */
     const char *help;           /* the whole text of `qmesh CMD --help` */
@@ -65,6 +66,7 @@ extern const cli_cmd cli__run_cmd;      /* cli_run.c */
 extern const cli_cmd cli__theory_cmd;   /* cli_theory.c */
 extern const cli_cmd cli__plot_cmd;     /* cli_plot.c */
 extern const cli_cmd cli__graph_cmd;    /* cli_graph.c */
+extern const cli_cmd cli__gen_cmd;      /* cli_gen.c */
 
 /* The command line argv[0..argc-1], each argument shell-quoted where it
  * needs it, into buf ("qmesh" for argv[0]). */
