@@ -254,12 +254,16 @@ static int msg(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-/* "above 0 and at most 1" for the bounds of a. */
+/* "from 1 to 10", "above 0 and below 1", "above 0 and at most 5" for
+ * the bounds of a. */
 static void bounds_text(const param *a, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s %.15g and %s %.15g",
-             a->lo_open ? "above" : "from", a->lo,
-             a->hi_open ? "below" : "to", a->hi);
+    int closed = !a->lo_open && !a->hi_open;
+
+    snprintf(buf, n, "%s %.15g%s%s %.15g",
+             a->lo_open ? "above" : closed ? "from" : "at least", a->lo,
+             closed ? " " : " and ",
+             a->hi_open ? "below" : closed ? "to" : "at most", a->hi);
 }
 
 static int in_bounds(const param *a, double x)
