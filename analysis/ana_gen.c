@@ -29,8 +29,10 @@
  * costs a few microseconds, so a replication takes about a second. A
  * request must have time to finish, and the warm-up to fill the
  * system: the run lasts at least 5 R and the warm-up at least R, R the
- * latency of the slowest entry service with no queueing and every call
- * made (its work plus, stage by stage, the slowest callee's R).
+ * mean latency of a request with no queueing, each service's
+ *   R(v) = work(v) + sum over stages of max over its calls e of p_e R(e's callee)
+ * (E[max] taken as the max of the expectations), averaged over the
+ * entry services as the requests spread over them.
  */
 #include <errno.h>
 #include <math.h>
@@ -134,12 +136,13 @@ typedef struct run_times {
     char rate[40], duration[40], warmup[40], window[40];
 } run_times;
 
-/* R of the slowest entry service (s): see the note at the top. Edges
- * are sorted by caller and go up the numbering, so one pass from the
- * last service back suffices. Returns -1 when out of memory. */
-static double slowest_entry(const mdl_gen_graph *g, const mdl_gen_params *p)
+/* R, the mean latency of a request with no queueing (s): see the note
+ * at the top. Edges are sorted by caller and go up the numbering, so one
+ * pass from the last service back suffices. Returns -1 when out of
+ * memory. */
+static double mean_latency(const mdl_gen_graph *g, const mdl_gen_params *p)
 {
-    double *R = malloc((g->n + 1) * sizeof *R), *stage_max, worst = 0;
+    double *R = malloc((g->n + 1) * sizeof *R), *stage_max, sum = 0;
     size_t e, i, j, end = g->m, S = (size_t)p->stages;
 
     stage_max = malloc(S * sizeof *stage_max);
@@ -149,27 +152,26 @@ static double slowest_entry(const mdl_gen_graph *g, const mdl_gen_params *p)
         return -1;
     }
     for (i = g->n; i-- > 0;) {
-        double sum = 0;
+        double calls = 0;
         for (e = end; e > 0 && g->edge[e - 1].from == i; e--)
             ;
         for (j = 0; j < S; j++)
             stage_max[j] = 0;
         for (j = e; j < end && !p->publish; j++) {
-            size_t st = (size_t)g->edge[j].stage;
-            if (R[g->edge[j].to] > stage_max[st])
-                stage_max[st] = R[g->edge[j].to];
+            const mdl_gen_edge *x = &g->edge[j];
+            if (x->p * R[x->to] > stage_max[x->stage])
+                stage_max[x->stage] = x->p * R[x->to];
         }
         for (j = 0; j < S; j++)
-            sum += stage_max[j];
-        R[i] = (double)g->svc[i].work_us * 1e-6 + sum;
+            calls += stage_max[j];
+        R[i] = (double)g->svc[i].work_us * 1e-6 + calls;
         end = e;
     }
     for (i = 0; i < g->nentry; i++)
-        if (R[i] > worst)
-            worst = R[i];
+        sum += R[i];
     free(R);
     free(stage_max);
-    return worst;
+    return sum / (double)g->nentry;
 }
 
 /* Fill t; returns the duration (s) as written. */
@@ -332,7 +334,7 @@ int ana_gen_write(const mdl_gen_graph *g, const mdl_gen_params *p,
         requests = x < REQUESTS_MIN ? REQUESTS_MIN
                    : x > REQUESTS_MAX ? REQUESTS_MAX : (long)x;
     }
-    if ((R = slowest_entry(g, p)) < 0)
+    if ((R = mean_latency(g, p)) < 0)
         return SIM_ENOMEM;
     dur = times_for(&t, g, requests, p->load / rho, R);
     info->rate = strtod(t.rate, NULL);

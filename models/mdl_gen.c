@@ -39,10 +39,29 @@
  * shallower level drawn uniformly, a caller left without a callee calls
  * a service of a deeper level drawn uniformly (counted in `forced`).
  *
+ * Sources
+ *   Meta: Huye, Shkuro and Sambasivan, "Lifting the veil on Meta's
+ *   microservice architecture", USENIX ATC'23, and its data
+ *   (facebookresearch/distributed_traces, summary_data_atc23/data/
+ *   service-characteristics.csv): over services with callees, fan-out
+ *   median 4, p90 13, p99 101; over services with callers, fan-in 4, 16,
+ *   86; instances per service 34, 186, 9,243 (max 557,156); 27% of
+ *   services without callers; call depth almost always at most 6, "wide
+ *   and shallow".
+ *   Alibaba: Winchester et al. 2025 (arXiv 2504.13141) on the 2022 trace
+ *   (alibaba/clusterdata, cluster-trace-microservices-v2022): 13% entry,
+ *   39% leaf, 48% middle services. Luo et al., SoCC'21 (2021 trace):
+ *   call graphs mostly tree-like, heavy-tailed sizes. Luo et al., TPDS'22,
+ *   as quoted by a third party (unverified): depth 2 to 6, 1 to 10
+ *   children. Alibaba's degree quantiles are not published: the defaults
+ *   (fan-out 2, 6, 10; fan-in 1, 3, 14) are assumed, the fan-in's tail
+ *   chosen so that the expected sums balance with 39% leaves.
+ *   Service times: neither source gives them; lognormal is assumed.
+ *
  * Degrees
  * Fan-out and fan-in are heavy-tailed. Meta's are published as median,
- * p90 and p99 (reference apps.md section 5: fan-out 4, 13, 101; fan-in
- * 4, 16, 86). No single lognormal has all three: fitted to the median
+ * p90 and p99 (fan-out 4, 13, 101; fan-in 4, 16, 86). No single
+ * lognormal has all three: fitted to the median
  * and p99 (sigma = ln(101/4)/z_0.99 = 1.388) its p90 is 23.7, not 13;
  * fitted to the median and p90 (sigma = 0.920) its p99 is 34, not 101.
  * So a degree is round(X), clamped to [1, cap], where
@@ -52,9 +71,9 @@
  * z standard normal: a lognormal with one sigma below the 90th
  * percentile and another above it. Rounding to the nearest integer keeps
  * integer quantiles: P(round X <= k) = P(X < k + 1/2), so the median of
- * round(X) is 4 when X's is. Meta: fan-out s1 = 0.9197, s2 = 1.9626;
- * fan-in s1 = 1.0817, s2 = 1.6100. Instances per service use the same
- * form (median 34, p90 186, p99 9,243; s1 = 1.3173, s2 = 3.7397),
+ * round(X) is 4 when X's is. Meta: fan-out s1 = 0.9197, s2 = 1.9623;
+ * fan-in s1 = 1.0817, s2 = 1.6097. Instances per service use the same
+ * form (median 34, p90 186, p99 9,243; s1 = 1.3260, s2 = 3.7384),
  * clamped at Meta's largest service, 557,156.
  *
  * Calls, work, workers (every kind)
@@ -293,12 +312,13 @@ static int set_value(mdl_gen_params *p, const param *a, const char *v,
     bounds_text(a, range, sizeof range);
     switch (a->type) {
     case T_NAME:
-        if (!*v || strlen(v) >= sizeof p->name || v[0] == '.'
+        /* a file name and a scenario name (format.md, Names) */
+        if (!*v || strlen(v) >= sizeof p->name || v[0] == '.' || v[0] == '-'
             || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                          "0123456789_.-") != strlen(v))
             return msg(err, errlen, "parameter 'name' must be 1 to %zu "
                        "letters, digits, '_', '-' or '.', not starting with "
-                       "'.', found '%s'", sizeof p->name - 1, v);
+                       "'.' or '-', found '%s'", sizeof p->name - 1, v);
         snprintf(p->name, sizeof p->name, "%s", v);
         return 0;
     case T_BOOL:

@@ -317,7 +317,8 @@ START_TEST(test_parameters_are_checked)
         {MDL_GEN_META, "blocking=yes", "must be 0 or 1"},
         {MDL_GEN_META, "edge_kind=forward", "'call' or 'publish'"},
         {MDL_GEN_META, "name=../x", "parameter 'name' must be"},
-        {MDL_GEN_META, "name=.hidden", "not starting with '.'"},
+        {MDL_GEN_META, "name=.hidden", "not starting with '.' or '-'"},
+        {MDL_GEN_META, "name=-x", "found '-x'"},
         {MDL_GEN_META, "requests=0", "or 'auto'"},
         {MDL_GEN_META, "load", "NAME=VALUE"},
         {MDL_GEN_META, "=3", "NAME=VALUE"}
@@ -778,7 +779,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("parameters");
-    tcase_add_loop_test(tc, test_parameters_are_checked, 0, 16);
+    tcase_add_loop_test(tc, test_parameters_are_checked, 0, 17);
     tcase_add_test(tc, test_parameter_relations_are_checked);
     tcase_add_test(tc, test_parameters_text_reads_back);
     suite_add_tcase(s, tc);
