@@ -101,7 +101,7 @@ static void write_gml(FILE *f, const mdl_gen_graph *g,
           "graph [\n  directed 1\n", f);
     for (i = 0; i < g->n; i++)
         fprintf(f, "  node [ id %zu label \"s%zu\" servers %d blocking %d "
-                "service \"lognormal(mean=%ldus, cv=%s)\" ]\n", i, i,
+                "service \"lognormal(mean=%lldus, cv=%s)\" ]\n", i, i,
                 g->svc[i].servers, p->blocking, g->svc[i].work_us, cv);
     if (g->nentry > 1)
         fprintf(f, "  node [ id %zu label \"ingress\" kind \"delay\" "

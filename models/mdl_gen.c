@@ -541,21 +541,53 @@ static double q3_cdf(const mdl_gen_q3 *d, double x)
     return gsl_cdf_ugaussian_P(z);
 }
 
-double mdl_gen_q3_mean(const mdl_gen_q3 *d, long cap)
+typedef struct cap_mean {
+    long cap;
+    double mean;
+    size_t count;           /* for the caller: services with this cap */
+} cap_mean;
+
+static int cmp_cap(const void *a, const void *b)
+{
+    long x = ((const cap_mean *)a)->cap, y = ((const cap_mean *)b)->cap;
+
+    return (x > y) - (x < y);
+}
+
+/* The mean of round(X) clamped to [1, c->cap] into c->mean, for each of
+ * c[0..m-1] (sorted here by cap), in one pass up to the largest cap:
+ *   mean(cap) = sum_{k < cap} k P(round X = k) + cap P(X >= cap - 1/2),
+ *   P(round X = k) = F(k + 1/2) - F(k - 1/2),
+ * what lies below 1/2 counting as 1. A cap below 1 has mean 0. */
+static void q3_means(const mdl_gen_q3 *d, cap_mean *c, size_t m)
 {
     double sum = 0, below = 0, f;
+    size_t i = 0;
     long k;
 
-    /* P(round X = k) = F(k + 1/2) - F(k - 1/2); what lies below 1/2
-     * counts as 1, what lies above cap + 1/2 as cap. */
-    for (k = 1; k < cap; k++) {
+    qsort(c, m, sizeof *c, cmp_cap);
+    for (; i < m && c[i].cap < 1; i++)
+        c[i].mean = 0;
+    for (k = 1; i < m; k++) {
+        for (; i < m && c[i].cap == k; i++)
+            c[i].mean = sum + (double)k * (1.0 - below);
+        if (below >= 1.0) {         /* nothing left above k */
+            for (; i < m; i++)
+                c[i].mean = sum;
+            break;
+        }
         f = q3_cdf(d, (double)k + 0.5);
         sum += (double)k * (f - below);
         below = f;
-        if (f >= 1.0)
-            return sum;
     }
-    return sum + (double)cap * (1.0 - below);
+}
+
+double mdl_gen_q3_mean(const mdl_gen_q3 *d, long cap)
+{
+    cap_mean c = {cap, 0, 1};
+
+    q3_means(d, &c, 1);
+    return c.mean;
 }
 
 /* round(X) clamped to [1, cap]; 0 when cap is 0. */
@@ -876,21 +908,32 @@ static long degree_cap(const mdl_gen_graph *g, const size_t *start,
     return (long)(out ? g->n - start[lv + 1] : start[lv]);
 }
 
-/* The expected sum of the degrees of services [a, b), capped. */
+/* The expected sum of the degrees of services [a, b), capped: one cap
+ * per level. Returns -1 when out of memory. */
 static double expected_sum(const mdl_gen_graph *g, const mdl_gen_q3 *d,
                            const size_t *start, size_t a, size_t b, int out)
 {
+    cap_mean *c;
     double sum = 0;
-    size_t i = a, j;
+    size_t i = a, j, m = 0;
 
-    /* A level at a time: one cap for all its services. */
+    if (a >= b)
+        return 0;
+    c = malloc(((size_t)g->svc[b - 1].level + 1) * sizeof *c);
+    if (!c)
+        return -1;
     while (i < b) {
         for (j = i; j < b && g->svc[j].level == g->svc[i].level; j++)
             ;
-        sum += (double)(j - i) * mdl_gen_q3_mean(d, degree_cap(g, start, i,
-                                                               out));
+        c[m].cap = degree_cap(g, start, i, out);
+        c[m].count = j - i;
+        m++;
         i = j;
     }
+    q3_means(d, c, m);
+    for (i = 0; i < m; i++)
+        sum += (double)c[i].count * c[i].mean;
+    free(c);
     return sum;
 }
 
@@ -933,7 +976,7 @@ static int build_production(mdl_gen_graph *g, const mdl_gen_params *p,
     size_t *start = NULL, *picked = NULL;
     long *kout = NULL, *kin = NULL, *best = NULL, *cnt_out = NULL;
     long long sout, sin, t;
-    double target;
+    double target, eo, ei;
     by_degree *order = NULL;
     fenwick f = {0, 0, NULL};
     int rc = SIM_ENOMEM;
@@ -956,8 +999,11 @@ static int build_production(mdl_gen_graph *g, const mdl_gen_params *p,
     /* Fan-outs capped at the services of deeper levels, fan-ins at
      * those of shallower ones; each sum drawn close to the middle of the
      * two expected sums. */
-    target = (expected_sum(g, &p->out, start, 0, C, 1)
-              + expected_sum(g, &p->in, start, E, n, 0)) / 2;
+    eo = expected_sum(g, &p->out, start, 0, C, 1);
+    ei = expected_sum(g, &p->in, start, E, n, 0);
+    if (eo < 0 || ei < 0)
+        goto fail;
+    target = (eo + ei) / 2;
     sout = draw_degrees(g, &p->out, r, start, 0, C, 1, target, kout, best);
     sin = draw_degrees(g, &p->in, r, start, E, n, 0, (double)sout, kin,
                        best);
@@ -1097,8 +1143,9 @@ static int set_work(mdl_gen_graph *g, const mdl_gen_params *p,
         double us = floor(p->work_median * 1e6
                           * exp(p->work_sigma
                                 * gsl_ran_gaussian_ziggurat(rw, 1.0)) + 0.5);
-        g->svc[i].work_us = us < 1 ? 1 : us > WORK_US_MAX ? (long)WORK_US_MAX
-                                                          : (long)us;
+        g->svc[i].work_us = us < 1 ? 1
+                            : us > WORK_US_MAX ? (long long)WORK_US_MAX
+                                               : (long long)us;
     }
     servers = malloc(n * sizeof *servers);
     if (!servers)

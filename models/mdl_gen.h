@@ -81,7 +81,7 @@ typedef struct mdl_gen_params {
 
 /* One generated service. */
 typedef struct mdl_gen_svc {
-    long work_us;           /* mean local work per visit (us), >= 1 */
+    long long work_us;      /* mean local work per visit (us), >= 1 */
     int servers;            /* workers, >= 1 */
     int level;              /* 0 for entry services; callers have lower
                                levels than their callees */
