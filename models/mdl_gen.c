@@ -21,11 +21,15 @@
  * a higher one, so no call path holds more than `depth` services. Each
  * caller draws a fan-out, each callee a fan-in, capped at the services
  * the levels allow (fan-out: those of deeper levels; fan-in: those of
- * shallower ones). The two sums must agree: the fan-ins are drawn again
- * (64 times at most) until they are within 0.1% of the fan-outs, and the
- * closest draw is kept; what is left over is trimmed from the larger
- * side, one edge end at a time, from services drawn in proportion to
- * degree - 1 (no degree falls below 1). With `leaf` left to auto, the
+ * shallower ones). The two sums must agree. The fan-outs are drawn again
+ * (64 times at most) until their sum is within 0.1% of the middle of the
+ * two expected sums, then the fan-ins until theirs is within 0.1% of the
+ * fan-outs', the closest draws kept: conditioning each sum near a
+ * typical value, rather than the fan-ins' on the fan-outs' (whose heavy
+ * tail makes it vary by several percent), leaves the quantiles alone.
+ * What is left over is trimmed from the larger side, one edge end at a
+ * time, from services drawn in proportion to degree - 1 (no degree falls
+ * below 1). With `leaf` left to auto, the
  * share of leaves is the one that balances the expected sums,
  *   (1 - leaf) E[fan-out] = (1 - entry) E[fan-in],
  * as Meta's data give no share of leaves.
@@ -61,9 +65,9 @@
  * Degrees
  * Fan-out and fan-in are heavy-tailed. Meta's are published as median,
  * p90 and p99 (fan-out 4, 13, 101; fan-in 4, 16, 86). No single
- * lognormal has all three: fitted to the median
- * and p99 (sigma = ln(101/4)/z_0.99 = 1.388) its p90 is 23.7, not 13;
- * fitted to the median and p90 (sigma = 0.920) its p99 is 34, not 101.
+ * lognormal has all three: fitted to the median and p99 (sigma =
+ * ln(101/4)/z_0.99 = 1.388) its p90 is 23.7, not 13; fitted to the
+ * median and p90 (sigma = 0.920) its p99 is 34, not 101.
  * So a degree is round(X), clamped to [1, cap], where
  *   X = median exp(s1 z)                 for z <= z_0.9,
  *   X = p90 exp(s2 (z - z_0.9))          above,
@@ -95,9 +99,7 @@
  * integers, so a last-bit difference of exp() between C libraries shows
  * only when a value falls within that bit of a rounding boundary.
  */
-#include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
