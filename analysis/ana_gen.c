@@ -30,7 +30,8 @@
  * request must have time to finish, and the warm-up to fill the
  * system: the run lasts at least 5 R and the warm-up at least R, R the
  * mean latency of a request with no queueing, each service's
- *   R(v) = work(v) + sum over stages of max over its calls e of p_e R(e's callee)
+ *   R(v) = work(v) + sum over stages s of max over calls e in s of
+ *          p_e R(callee of e)
  * (E[max] taken as the max of the expectations), averaged over the
  * entry services as the requests spread over them.
  */

@@ -5,7 +5,8 @@
 # bash-completion, source it from ~/.bashrc. It completes the commands,
 # 'help COMMAND', each command's options, scenarios (.yaml, .yml) for run,
 # check and theory, topologies (.gml, .graphml, .xml) for graph, the kinds
-# of graph for gen, and folders for plot and -o. It needs bash 4 and nothing else.
+# of graph for gen, and folders for plot and -o. It needs bash 4 and
+# nothing else.
 #
 # The options of each command are those 'qmesh COMMAND --help' prints;
 # tests/check_install.c fails when the two disagree.
