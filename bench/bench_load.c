@@ -11,8 +11,8 @@
  * (ana_theory_stability()), building the model (mdl_net_new()) and the
  * theory that `qmesh run` prints beside it (ana_theory_new()). `qmesh
  * check` is the first three. Meant for the large topologies of
- * bench/gen_topology.sh: every phase should grow linearly with services
- * plus edges. --no-theory leaves out the stability check and the
+ * bench/gen_topology.sh and `qmesh gen`: every phase should grow
+ * linearly with services plus edges. --no-theory leaves out the stability check and the
  * theory, which both solve the traffic equations (ana_flow.c; their
  * times are printed as 0), to time the other phases alone.
  */

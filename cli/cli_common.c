@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../analysis/ana_theory.h"
+#include "../models/mdl_gen.h"
 #include "../models/mdl_hint.h"
 #include "cli_int.h"
 
@@ -166,13 +167,14 @@ static const struct option LONGOPTS[] = {
     {"find", required_argument, NULL, 'F'},
     {"slo", required_argument, NULL, 'O'},
     {"variant", required_argument, NULL, 'V'},
+    {"services", required_argument, NULL, 'n'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
 };
 static const unsigned BITS[] = {
     CLI_OUTPUT, CLI_REPS, CLI_SEED, CLI_JOBS, CLI_SET, CLI_QUIET, CLI_PLOT,
     CLI_LOAD, CLI_ALL, CLI_SHOW, CLI_DOT, CLI_SWEEP, CLI_SWEEP, CLI_SWEEP,
-    CLI_SWEEP, CLI_SWEEP, CLI_VARIANT, 0
+    CLI_SWEEP, CLI_SWEEP, CLI_VARIANT, CLI_SERVICES, 0
 };
 #define NOPTS (sizeof BITS / sizeof *BITS)
 
@@ -191,7 +193,7 @@ static void opt_name(size_t i, char *buf, size_t n)
 {
     int c = LONGOPTS[i].val;
 
-    if (strchr("orsjqh", c))
+    if (strchr("orsjnqh", c))
         snprintf(buf, n, "-%c/--%s", c, LONGOPTS[i].name);
     else
         snprintf(buf, n, "--%s", LONGOPTS[i].name);
@@ -238,7 +240,7 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
         return -1;
     opterr = 0;             /* the messages below name the command */
     optind = 2;
-    while ((ch = getopt_long(argc, argv, ":o:r:s:j:qh", LONGOPTS, &li))
+    while ((ch = getopt_long(argc, argv, ":o:r:s:j:n:qh", LONGOPTS, &li))
            != -1) {
         size_t i = opt_index(ch);
         char *end;
@@ -293,6 +295,11 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
             break;
         case 'j':
             if (parse_count(optarg, "--jobs", 1024, &o->jobs) < 0)
+                return -1;
+            break;
+        case 'n':
+            if (parse_count(optarg, "--services", MDL_GEN_N_MAX,
+                            &o->services) < 0)
                 return -1;
             break;
         case 's':

@@ -27,20 +27,21 @@ enum {
     CLI_DOT = 1u << 10,         /* --dot FILE */
     CLI_SWEEP = 1u << 11,       /* --axis, --zip, --metric, --find, --slo */
     CLI_VARIANT = 1u << 12,     /* --variant NAME:KEY=VALUE,... */
-    CLI_MANY = 1u << 13         /* not an option: the command takes one
+    CLI_SERVICES = 1u << 13,    /* -n, --services N */
+    CLI_MANY = 1u << 14         /* not an option: the command takes one
                                    argument or more */
 };
 
 typedef struct cli_opts {
     const char *cmdline;        /* as typed, before getopt reorders argv */
     const char *cmd;            /* the command's name */
-    const char *arg;            /* its (first) argument: scenario, folder
-                                   or topology */
+    const char *arg;            /* its (first) argument: scenario, folder,
+                                   topology or kind */
     char **args;                /* CLI_MANY: its nargs arguments, arg the
                                    first (borrowed from argv) */
     size_t nargs;
     const char *output, *load, *show, *dot;
-    long reps, jobs;
+    long reps, jobs, services;  /* 0 when not given */
     unsigned long long seed;
     int have_seed, quiet, plot, all;
     const char **sets;          /* owned array of borrowed argv strings */
@@ -62,7 +63,7 @@ typedef struct cli_cmd {
     const char *name;
     int (*fn)(const cli_opts *o);
     unsigned opts;              /* CLI_* */
-    const char *argname;        /* "SCENARIO", "DIR" or "TOPOLOGY" */
+    const char *argname;        /* "SCENARIO", "DIR", "TOPOLOGY", "KIND" */
     const char *arg;            /* "scenario file": in messages */
     const char *summary;        /* a line for `qmesh help` */
     const char *help;           /* the whole text of `qmesh CMD --help` */
@@ -87,6 +88,7 @@ extern const cli_cmd cli__plot_cmd;     /* cli_plot.c */
 extern const cli_cmd cli__graph_cmd;    /* cli_graph.c */
 extern const cli_cmd cli__sweep_cmd;    /* cli_sweep.c */
 extern const cli_cmd cli__compare_cmd;  /* cli_compare.c */
+extern const cli_cmd cli__gen_cmd;      /* cli_gen.c */
 
 /* The progress line of a run on a terminal: after two seconds,
  * "qmesh: [label]D/T replications, S s, about L s left" on stderr. */

@@ -9,6 +9,7 @@
  *   qmesh theory SCENARIO [--set K=V]...      (cli_theory.c)
  *   qmesh plot DIR, run --plot                (cli_plot.c)
  *   qmesh graph TOPOLOGY [--dot FILE]         (cli_graph.c)
+ *   qmesh gen KIND [-n N] [-s SEED] [--set P=V]... -o DIR   (cli_gen.c)
  *   qmesh help [COMMAND], qmesh COMMAND --help, qmesh --version
  *
  * Exit status: 0 ok, 1 simulation or runtime failure, 2 bad input or
@@ -84,7 +85,7 @@ static const cli_cmd CHECK = {
 
 static const cli_cmd *const COMMANDS[] = {
     &cli__run_cmd, &cli__sweep_cmd, &cli__compare_cmd, &CHECK,
-    &cli__theory_cmd, &cli__plot_cmd, &cli__graph_cmd
+    &cli__theory_cmd, &cli__plot_cmd, &cli__graph_cmd, &cli__gen_cmd
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof *COMMANDS)
 

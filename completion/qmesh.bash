@@ -5,8 +5,8 @@
 # bash-completion, source it from ~/.bashrc. It completes the commands,
 # 'help COMMAND', each command's options, scenarios (.yaml, .yml) for run,
 # sweep, check and theory (and every argument of compare), topologies
-# (.gml, .graphml, .xml) for graph, and folders for plot and -o. It needs
-# bash 4 and nothing else.
+# (.gml, .graphml, .xml) for graph, the kinds of graph for gen, and
+# folders for plot and -o. It needs bash 4 and nothing else.
 #
 # The options of each command are those 'qmesh COMMAND --help' prints;
 # tests/check_install.c fails when the two disagree.
@@ -40,7 +40,7 @@ _qmesh_folders()
 
 _qmesh()
 {
-    local commands='run sweep compare check theory plot graph'
+    local commands='run sweep compare check theory plot graph gen'
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     local cmd=${COMP_WORDS[1]} opts valued kind i w skip=0 args=0 many=0
 
@@ -91,6 +91,10 @@ _qmesh()
         opts='--dot -h --help'
         valued='--dot'
         kind=topology ;;
+    gen)
+        opts='-n --services -s --seed --set -o --output -q --quiet -h --help'
+        valued='-n --services -s --seed --set -o --output'
+        kind=genkind ;;
     help | -h | --help)
         if ((COMP_CWORD == 2)); then
             COMPREPLY=($(compgen -W "$commands" -- "$cur"))
@@ -127,7 +131,7 @@ _qmesh()
         _qmesh_files "$cur"
         return ;;
     -r | --replications | -s | --seed | -j | --jobs | --set | --show | --load \
-        | --axis | --metric | --find | --slo | --variant)
+        | --axis | --metric | --find | --slo | --variant | -n | --services)
         return ;;
     esac
 
@@ -153,6 +157,8 @@ _qmesh()
     scenario) _qmesh_files "$cur" yaml yml ;;
     topology) _qmesh_files "$cur" gml graphml xml ;;
     folder) _qmesh_folders "$cur" ;;
+    genkind)
+        COMPREPLY=($(compgen -W 'chain tree layered alibaba meta' -- "$cur")) ;;
     esac
 }
 

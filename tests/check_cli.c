@@ -350,7 +350,7 @@ END_TEST
 START_TEST(test_every_command_has_help)
 {
     static const char *const cmds[] = {
-        "run", "check", "theory", "plot", "graph"
+        "run", "check", "theory", "plot", "graph", "gen"
     };
     char want[64];
     tst_out r;
@@ -782,7 +782,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_unknown_option_is_a_usage_error_with_a_hint);
     tcase_add_test(tc, test_mistyped_command_gets_a_hint);
     tcase_add_loop_test(tc, test_check_refuses_options_of_run, 0, 4);
-    tcase_add_loop_test(tc, test_every_command_has_help, 0, 5);
+    tcase_add_loop_test(tc, test_every_command_has_help, 0, 6);
     tcase_add_test(tc, test_help_exits_0);
     suite_add_tcase(s, tc);
 

@@ -510,6 +510,10 @@ START_TEST(test_completion_offers_files_by_extension)
         {{"qmesh", "run", "a.yaml", ""}, "--all --help --jobs --load "
             "--output --plot --quiet --replications --seed --set --show -h "
             "-j -o -q -r -s"},
+        {{"qmesh", "gen", ""}, "alibaba chain layered meta tree"},
+        {{"qmesh", "gen", "-n", "100", "m"}, "meta"},
+        {{"qmesh", "gen", "meta", "-o", ""}, "d"},
+        {{"qmesh", "gen", "meta", "-n", ""}, ""},
         {{"qmesh", "r"}, "run"},
         {{"qmesh", "-"}, "--help --version -V -h"},
     };
