@@ -499,6 +499,17 @@ static int cmd_compare(const cli_opts *o)
         status = EXIT_INPUT;
         goto done;
     }
+    for (i = 0; i < n; i++)
+        if (v[i].s->precision.on) {
+            /* each variant would stop at its own count, and the pairs
+             * need the same replications on both sides */
+            fprintf(stderr, "qmesh: compare: '%s' has run.precision, but a "
+                    "comparison pairs the same replications of every "
+                    "variant; give a number of replications instead "
+                    "(--set run.precision=null -r N)\n", v[i].path);
+            status = EXIT_INPUT;
+            goto done;
+        }
     if (o->show && (status = check_show(o->show, v, n)) != EXIT_OK)
         goto done;
     memset(&d, 0, sizeof d);

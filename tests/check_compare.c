@@ -605,6 +605,9 @@ START_TEST(test_bad_input_exits_2_naming_the_problem)
          "needs 2 replications or more"},
         {{"scenarios/mm1.yaml", "scenarios/md1.yaml", "--show", "nope",
           NULL}, "--show: 'nope' matches no scope"},
+        {{"scenarios/mm1.yaml", "--variant", "t:run.seed=2", "--set",
+          "run.precision={metric: system.latency_mean, relative: 5%}",
+          NULL}, "has run.precision, but a comparison pairs"},
     };
     size_t i;
 
