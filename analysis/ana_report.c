@@ -10,6 +10,19 @@
  * for a fraction), which only makes it tighter where it reached values
  * the metric cannot take.
  *
+ * A latency quantile is not a mean, and the mean of the replications'
+ * own quantiles is biased by as much as a short replication's quantile
+ * is: at the tail of a slowly mixing queue (M/M/1 at load 0.9, p99.9
+ * from 45,000 requests) that bias is larger than the interval, which then
+ * misses the true value. So its estimate is the quantile of the
+ * histogram pooled over the replications, whose bias shrinks with the
+ * whole run, and its interval is by sectioning (Asmussen and Glynn,
+ * "Stochastic Simulation: Algorithms and Analysis", 2007, ch. III.5a):
+ * with the n replications in which some request of the scope succeeded
+ * as sections, q_i each one's own quantile and q the pooled one,
+ *     q +- t_{n-1, (1+level)/2} sqrt(sum_i (q_i - q)^2 / (n (n - 1))).
+ * Pooling is one pass over the bins per scope, reading them in place.
+ *
  * timeseries.csv has one row per replication, window and series, in
  * that order: a value per window for each replication, not an interval
  * (a plot averages them over the replications).
@@ -21,6 +34,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,12 +42,46 @@
 #include "ana_file.h"
 #include "ana_report.h"
 
+/* A histogram scope's bins summed over the replications. */
+typedef struct pool {
+    uint64_t *count;        /* SIM_HIST_BINS */
+    uint64_t n;
+    size_t h;               /* the scope it holds; (size_t)-1: none */
+} pool;
+
+/* The quantile at p of histogram scope h pooled over r's rows, read as
+ * sim_hist_quantile() reads one replication's. A scope's quantiles are
+ * next to each other, so its bins are summed once, when the first one
+ * asks. A replication in which no request of the scope succeeded has
+ * only empty bins and adds nothing. */
+static double pooled_quantile(const ana_report *r, size_t h, double p,
+                              pool *pl)
+{
+    size_t len = mdl_net_result_len(r->net), b;
+    size_t off = mdl_net_nmetrics(r->net) + h * SIM_HIST_BINS;
+    unsigned k;
+
+    if (pl->h != h) {
+        memset(pl->count, 0, SIM_HIST_BINS * sizeof *pl->count);
+        for (k = 0; k < r->nreps; k++) {
+            const double *c = r->results + (size_t)k * len + off;
+            for (b = 0; b < SIM_HIST_BINS; b++)
+                pl->count[b] += (uint64_t)c[b];
+        }
+        for (pl->n = 0, b = 0; b < SIM_HIST_BINS; b++)
+            pl->n += pl->count[b];
+        pl->h = h;
+    }
+    return sim_hist_quantile_counts(pl->count, pl->n, p);
+}
+
 int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,
                     const double *results)
 {
     size_t m, nm = mdl_net_nmetrics(net), len = mdl_net_result_len(net);
     double *x = malloc((nreps ? nreps : 1) * sizeof *x);
+    pool pl = { malloc(SIM_HIST_BINS * sizeof(uint64_t)), 0, (size_t)-1 };
 
     memset(r, 0, sizeof *r);
     r->s = s;
@@ -42,21 +90,31 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
     r->nreps = nreps;
     r->results = results;
     r->ci = calloc(nm, sizeof *r->ci);
-    if (!x || !r->ci) {
+    if (!x || !pl.count || !r->ci) {
         free(x);
+        free(pl.count);
         free(r->ci);
         r->ci = NULL;
         return SIM_ENOMEM;
     }
     for (m = 0; m < nm; m++) {
-        size_t n = 0;
+        size_t n = 0, h;
         unsigned k;
+        double p = mdl_net_metric_quantile(net, m, &h);
+        int rc;
         for (k = 0; k < nreps; k++) {
             double v = results[(size_t)k * len + m];
             if (isfinite(v))
                 x[n++] = v;
         }
-        if (n == 0 || ana_ci_t(x, n, s->confidence, &r->ci[m]) != SIM_OK) {
+        if (n == 0)
+            rc = SIM_EINVAL;
+        else if (p > 0)     /* sections: the replications that have one */
+            rc = ana_ci_section(x, n, pooled_quantile(r, h, p, &pl),
+                                s->confidence, &r->ci[m]);
+        else
+            rc = ana_ci_t(x, n, s->confidence, &r->ci[m]);
+        if (rc != SIM_OK) {
             r->ci[m].mean = r->ci[m].low = r->ci[m].high = NAN;
             r->ci[m].se = NAN;
             r->ci[m].n = n;
@@ -70,6 +128,7 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
             r->ci[m].high = mdl_net_metric_max(net, m);
     }
     free(x);
+    free(pl.count);
     return SIM_OK;
 }
 

@@ -1,6 +1,8 @@
 /*
  * ana_report.h - turn per-replication results into the outputs of
- * DESIGN.md section 6: Student-t confidence intervals, the printed table,
+ * DESIGN.md section 6: confidence intervals (Student-t over the
+ * replications; for latency quantiles, the quantile of the histograms
+ * pooled over them with a sectioning interval), the printed table,
  * and summary.csv, theory.csv, replications.csv, latency_hist.csv and
  * timeseries.csv, each written to a temporary file and renamed into place.
  */
