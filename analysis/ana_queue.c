@@ -65,11 +65,12 @@
  *
  * Confidence intervals: mean +- t_{(1+level)/2, n-1} s / sqrt(n)
  * (Jain, "The Art of Computer Systems Performance Analysis", ch. 13).
- * Sectioning, for a statistic that is not a mean (a quantile): the
- * estimate q is taken from all the data at once and the n sections'
- * own estimates q_i measure its spread, q +- t_{(1+level)/2, n-1} s / sqrt(n)
- * with s^2 = sum_i (q_i - q)^2 / (n - 1) (Asmussen & Glynn, "Stochastic
- * Simulation: Algorithms and Analysis", 2007, ch. III.5a).
+ * Sectioning, for a statistic w estimated from all the data at once:
+ * the n sections' own estimates x_i measure its spread around it,
+ * w +- t_{(1+level)/2, n-1} s / sqrt(n) with s^2 = sum_i (x_i - w)^2 /
+ * (n - 1) (Asmussen & Glynn, "Stochastic Simulation: Algorithms and
+ * Analysis", 2007, ch. III.5a); ana_report applies it to the share of
+ * latencies below a pooled quantile.
  */
 #include <math.h>
 #include <stdlib.h>

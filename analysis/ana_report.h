@@ -22,7 +22,9 @@ typedef struct ana_report {
     const unsigned *ids;    /* borrowed, may be NULL: the replication
                                number of each row of results (0-based),
                                when some did not finish */
-    ana_ci *ci;             /* owned: one per metric */
+    ana_ci *ci;             /* owned: one per metric; a latency
+                               quantile's is not symmetric and has no
+                               se (NaN) */
 } ana_report;
 
 /* Compute the intervals (r->ids is NULL: set it after, if needed).
@@ -31,6 +33,12 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,
                     const double *results);
 void ana_report_destroy(ana_report *r);
+/* Metric m's interval at another level than the scenario's confidence
+ * (a test's Bonferroni-corrected one), computed as r->ci[m] is. Returns
+ * SIM_OK, SIM_EINVAL for a level outside (0, 1) or no metric m, or
+ * SIM_ENOMEM. */
+int ana_report_ci_at(const ana_report *r, size_t m, double level,
+                     ana_ci *out);
 /* Which rows the table shows: every row (all); or those of the scopes
  * matching one of the comma-separated fnmatch(3) patterns in show
  * ("class:*,service:db"); or, when both are unset, the system's and the

@@ -153,9 +153,11 @@ static void fill(const mdl_net *net, double *row, const char *scope,
 
 /* Six replications of the Jackson scenario made up by hand: class browse
  * has requests in five of them (none in the third), class api in the
- * third only; the system has both. Each quantile is read from the
- * histogram summed over the replications, the sections being the
- * replications that have one. */
+ * third only; the system has both. Each quantile q is read from the
+ * histogram summed over the replications; its interval is the pooled
+ * quantiles at p +- t se, se from the spread of the sections' shares
+ * F_i at or below q around p, the sections being the replications that
+ * have requests. */
 START_TEST(test_quantiles_pool_the_replications_histograms)
 {
     static const int browse[6][3] = {
@@ -167,7 +169,7 @@ START_TEST(test_quantiles_pool_the_replications_histograms)
     mdl_net *net = NULL;
     ana_report rep;
     const ana_ci *ci;
-    double *res, q, se, x[5];
+    double *res, w, se, lo, hi, f[5];
     size_t len, k, i;
     char *text;
     const char *dir;
@@ -190,34 +192,54 @@ START_TEST(test_quantiles_pool_the_replications_histograms)
     }
     ck_assert_int_eq(ana_report_init(&rep, s, net, NULL, 6, res), SIM_OK);
 
-    /* class:browse pooled: 23, 16, 11 (50). p50: target 25, 2 into the
-     * second bin; the sections' own: 1 + 5/5/128, 1.25 + 1/4/128,
-     * 1 + 5/6/128, 1.25 + 2/4/128, 1 + 5/5/128. */
+    /* class:browse pooled: 23, 16, 11 (50). p50: target 25, 2 of 16
+     * into the second bin (w = 1/8 of it); the sections' shares up to
+     * there (5 + 3w)/10, (4 + 4w)/10, (6 + 2w)/10, (3 + 4w)/10,
+     * (5 + 3w)/10. */
     ci = &rep.ci[metric(net, "class:browse", "latency_p50")];
-    q = 1.25 + 2.0 / 16 / 128;
-    x[0] = x[4] = 1 + 1.0 / 128;
-    x[1] = 1.25 + 1.0 / 4 / 128;
-    x[2] = 1 + 5.0 / 6 / 128;
-    x[3] = 1.25 + 2.0 / 4 / 128;
+    w = 2.0 / 16;
+    f[0] = f[4] = (5 + 3 * w) / 10;
+    f[1] = (4 + 4 * w) / 10;
+    f[2] = (6 + 2 * w) / 10;
+    f[3] = (3 + 4 * w) / 10;
     for (se = 0, i = 0; i < 5; i++)
-        se += (x[i] - q) * (x[i] - q);
+        se += (f[i] - 0.5) * (f[i] - 0.5);
     se = sqrt(se / (5 * 4));
+    /* 0.5 -+ T4 se = 0.371, 0.629: targets 18.5 (first bin of 23) and
+     * 31.5 (second bin, after 23) of 50 */
+    lo = 1 + 50 * (0.5 - T4 * se) / 23 / 128;
+    hi = 1.25 + (50 * (0.5 + T4 * se) - 23) / 16 / 128;
     ck_assert_uint_eq(ci->n, 5);
-    ck_assert_double_eq_tol(ci->mean, q, 1e-12);
-    ck_assert_double_eq_tol(ci->se, se, 1e-12);
-    ck_assert_double_eq_tol(ci->low, q - T4 * se, 1e-9);
-    ck_assert_double_eq_tol(ci->high, q + T4 * se, 1e-9);
-    /* p95: target 47.5, 8.5 of 11 into the third bin; each section has
-     * 1.5 + 1.5/2/128 but the fifth, 1.5 + 2.5/3/128. */
+    ck_assert_double_eq_tol(ci->mean, 1.25 + w / 128, 1e-12);
+    ck_assert(isnan(ci->se));
+    ck_assert_double_eq_tol(ci->low, lo, 1e-12);
+    ck_assert_double_eq_tol(ci->high, hi, 1e-12);
+    /* p95: target 47.5, 8.5 of 11 into the third bin; shares
+     * (8 + 2w)/10 but the fifth's (7 + 3w)/10; both ends in that bin. */
     ci = &rep.ci[metric(net, "class:browse", "latency_p95")];
-    q = 1.5 + 8.5 / 11 / 128;
-    se = 4 * pow(1.5 + 1.5 / 2 / 128 - q, 2)
-         + pow(1.5 + 2.5 / 3 / 128 - q, 2);
+    w = 8.5 / 11;
+    se = 4 * pow((8 + 2 * w) / 10 - 0.95, 2) + pow((7 + 3 * w) / 10 - 0.95, 2);
     se = sqrt(se / (5 * 4));
     ck_assert_uint_eq(ci->n, 5);
-    ck_assert_double_eq_tol(ci->mean, q, 1e-12);
-    ck_assert_double_eq_tol(ci->low, q - T4 * se, 1e-9);
-    ck_assert_double_eq_tol(ci->high, q + T4 * se, 1e-9);
+    ck_assert_double_eq_tol(ci->mean, 1.5 + w / 128, 1e-12);
+    ck_assert_double_eq_tol(ci->low,
+                            1.5 + (50 * (0.95 - T4 * se) - 39) / 11 / 128,
+                            1e-12);
+    ck_assert_double_eq_tol(ci->high,
+                            1.5 + (50 * (0.95 + T4 * se) - 39) / 11 / 128,
+                            1e-12);
+    /* At another level, t_{0.9995, 4} = 8.6103 from tables. */
+    {
+        ana_ci wide;
+        ck_assert_int_eq(ana_report_ci_at(&rep, metric(net, "class:browse",
+                                                       "latency_p95"),
+                                          0.999, &wide), SIM_OK);
+        ck_assert_double_eq_tol(wide.mean, ci->mean, 1e-15);
+        ck_assert_double_eq_tol(wide.high, 1.5 + (50 * (0.95 + 8.6103 * se)
+                                                  - 39) / 11 / 128, 1e-6);
+        ck_assert_int_eq(ana_report_ci_at(&rep, 0, 1.0, &wide),
+                         SIM_EINVAL);
+    }
 
     /* class:api: one replication, its own quantile, no interval. */
     ci = &rep.ci[metric(net, "class:api", "latency_p50")];
