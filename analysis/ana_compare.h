@@ -10,8 +10,8 @@
  * respond alike to the same arrivals and service times. For each metric
  * present in both (matched by scope and metric name) and each v >= 2:
  *
- *   - the mean of v and its Student-t interval, as its summary.csv has
- *     them (ana_report_ci());
+ *   - the mean of v and its interval, as its summary.csv has them
+ *     (the run's report);
  *   - the paired difference D_r = X_v,r - X_1,r over the replications
  *     where both are finite, its mean and Student-t interval with
  *     n - 1 degrees of freedom (Law, "Simulation Modeling and Analysis",

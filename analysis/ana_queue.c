@@ -65,6 +65,12 @@
  *
  * Confidence intervals: mean +- t_{(1+level)/2, n-1} s / sqrt(n)
  * (Jain, "The Art of Computer Systems Performance Analysis", ch. 13).
+ * Sectioning, for a statistic w estimated from all the data at once:
+ * the n sections' own estimates x_i measure its spread around it,
+ * w +- t_{(1+level)/2, n-1} s / sqrt(n) with s^2 = sum_i (x_i - w)^2 /
+ * (n - 1) (Asmussen & Glynn, "Stochastic Simulation: Algorithms and
+ * Analysis", 2007, ch. III.5a); ana_report applies it to the share of
+ * latencies below a pooled quantile.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -822,6 +828,34 @@ int ana_ci_t(const double *x, size_t n, double level, ana_ci *out)
     hw = t * out->se;
     out->low = mean - hw;
     out->high = mean + hw;
+    return SIM_OK;
+}
+
+int ana_ci_section(const double *x, size_t n, double whole, double level,
+                   ana_ci *out)
+{
+    double m2 = 0.0, t;
+    size_t i;
+
+    if (!out || !x || n == 0 || !isfinite(whole)
+        || !(level > 0.0 && level < 1.0))
+        return SIM_EINVAL;
+    for (i = 0; i < n; i++) {
+        if (!isfinite(x[i]))
+            return SIM_EINVAL;
+        m2 += (x[i] - whole) * (x[i] - whole);
+    }
+    out->mean = whole;
+    out->n = n;
+    if (n == 1) {
+        out->low = out->high = out->se = NAN;
+        return SIM_OK;
+    }
+    /* se = sqrt(sum_i (q_i - q)^2 / (n (n - 1))), half-width t se */
+    t = gsl_cdf_tdist_Pinv(0.5 * (1.0 + level), (double)(n - 1));
+    out->se = sqrt(m2 / ((double)n * (double)(n - 1)));
+    out->low = whole - t * out->se;
+    out->high = whole + t * out->se;
     return SIM_OK;
 }
 

@@ -103,12 +103,21 @@ int ana_mva(size_t n, const ana_node *nodes, const double *visits, double Z,
 /* Student-t confidence interval of the mean of x[0..n-1] at level
  * (e.g. 0.95). n = 1 gives low = high = NaN. */
 typedef struct ana_ci {
-    double mean, low, high;  /* public */
+    double mean, low, high;  /* public: mean is the estimate (the whole
+                                data's for sectioning) */
     double se;               /* public: standard error s / sqrt(n); NaN
                                 when n < 2 */
     size_t n;                /* public */
 } ana_ci;
 int ana_ci_t(const double *x, size_t n, double level, ana_ci *out);
+/* Sectioning interval of a statistic estimated as whole from all the
+ * data, x[0..n-1] being the same statistic of each of n independent
+ * sections (replications): mean = whole, se = sqrt(sum (x_i - whole)^2
+ * / (n (n-1))), whole +- t_{(1+level)/2, n-1} se. n = 1 gives low =
+ * high = se = NaN. SIM_EINVAL for n = 0, a value that is not finite or
+ * level outside (0, 1). */
+int ana_ci_section(const double *x, size_t n, double whole, double level,
+                   ana_ci *out);
 /* Does the interval contain x, up to rounding (a relative 1e-9)? An
  * interval of zero width (every replication equal) contains values within
  * 1e-6 of its mean (relative, or absolute below 1), so that theory's

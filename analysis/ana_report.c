@@ -10,6 +10,31 @@
  * for a fraction), which only makes it tighter where it reached values
  * the metric cannot take.
  *
+ * A latency quantile is not a mean, and the mean of the replications'
+ * own quantiles is biased as a short replication's quantile is: at the
+ * tail of a slowly mixing queue (M/M/1 at load 0.9, p99.9 from 45,000
+ * requests) by more than the interval is wide, which then misses the
+ * true value. So its estimate q is the quantile of the histogram pooled
+ * over the replications, whose bias is that of the whole run.
+ *
+ * Its interval is by sectioning (Asmussen and Glynn, "Stochastic
+ * Simulation: Algorithms and Analysis", 2007, ch. III.5a), the sections
+ * being the n replications in which some request of the scope succeeded,
+ * taken on the distribution function and mapped back (Woodruff,
+ * "Confidence intervals for medians and other position measures", JASA
+ * 47, 1952). A section's share F_i(x) of latencies at or below x is a
+ * mean, unbiased for F(x) whatever the section's length; at x = q the
+ * pooled share is p itself, and sectioning gives p +- t_{n-1, (1+level)/2}
+ * sqrt(sum_i (F_i(q) - p)^2 / (n (n - 1))), and the interval of the
+ * quantile is the pooled quantiles at those two levels (clipped to
+ * 0..1: the smallest and largest latencies seen). Sectioning on the
+ * sections' own quantiles q_i instead, q +- t sqrt(sum_i (q_i - q)^2 /
+ * (n (n - 1))), reads the spread of a short section's quantile, which
+ * is squeezed where few excursions decide it: in the case above its 95%
+ * interval covered the true p99.9 in 74% of 300 runs, this one in 91%.
+ * Pooling is one pass over the bins per scope, reading them in place;
+ * each quantile then reads each replication's bins up to q once.
+ *
  * timeseries.csv has one row per replication, window and series, in
  * that order: a value per window for each replication, not an interval
  * (a plot averages them over the replications).
@@ -21,6 +46,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,34 +54,150 @@
 #include "ana_file.h"
 #include "ana_report.h"
 
-void ana_report_ci(const double *x, size_t stride, unsigned nreps,
-                   double level, double max, double *work, ana_ci *out)
+/* A histogram scope's bins summed over the replications. */
+typedef struct pool {
+    uint64_t *count;        /* SIM_HIST_BINS */
+    double *tot;            /* nreps: each replication's count */
+    uint64_t n;             /* all of them */
+    size_t first;           /* the first bin that is not empty */
+    size_t h;               /* the scope it holds; (size_t)-1: none */
+} pool;
+
+static void pool_destroy(pool *pl)
 {
-    size_t n = 0;
+    free(pl->count);
+    free(pl->tot);
+}
+
+static int pool_init(pool *pl, unsigned nreps)
+{
+    pl->count = malloc(SIM_HIST_BINS * sizeof *pl->count);
+    pl->tot = malloc((nreps ? nreps : 1) * sizeof *pl->tot);
+    pl->h = (size_t)-1;
+    if (pl->count && pl->tot)
+        return SIM_OK;
+    pool_destroy(pl);
+    return SIM_ENOMEM;
+}
+
+/* The bins of replication k in histogram scope h. */
+static const double *bins(const ana_report *r, unsigned k, size_t h)
+{
+    return r->results + (size_t)k * mdl_net_result_len(r->net)
+           + mdl_net_nmetrics(r->net) + h * SIM_HIST_BINS;
+}
+
+/* Sum scope h's bins over the replications into pl, in one pass over
+ * them, unless pl holds it already: a scope's quantiles are next to each
+ * other. A replication in which no request of the scope succeeded has
+ * only empty bins and adds nothing. */
+static void pool_scope(const ana_report *r, size_t h, pool *pl)
+{
+    size_t b;
     unsigned k;
 
-    for (k = 0; k < nreps; k++)
-        if (isfinite(x[(size_t)k * stride]))
-            work[n++] = x[(size_t)k * stride];
-    if (n == 0 || ana_ci_t(work, n, level, out) != SIM_OK) {
-        out->mean = out->low = out->high = out->se = NAN;
-        out->n = n;
+    if (pl->h == h)
         return;
+    memset(pl->count, 0, SIM_HIST_BINS * sizeof *pl->count);
+    for (k = 0; k < r->nreps; k++) {
+        const double *c = bins(r, k, h);
+        double tot = 0;
+        for (b = 0; b < SIM_HIST_BINS; b++) {
+            pl->count[b] += (uint64_t)c[b];
+            tot += c[b];
+        }
+        pl->tot[k] = tot;
+    }
+    pl->n = 0;
+    for (b = 0; b < SIM_HIST_BINS; b++)
+        pl->n += pl->count[b];
+    for (pl->first = 0; pl->first < SIM_HIST_BINS - 1
+                        && pl->count[pl->first] == 0; pl->first++)
+        ;
+    pl->h = h;
+}
+
+/* The p-quantile of histogram scope h pooled over the replications, and
+ * its interval at level by sections on the distribution function
+ * (Woodruff's; see the note at the top). f holds nreps. */
+static void quantile_ci(const ana_report *r, size_t h, double p,
+                        double level, double *f, pool *pl, ana_ci *out)
+{
+    size_t n = 0, b, bq;
+    double q, within;
+    ana_ci cdf;
+    unsigned k;
+
+    pool_scope(r, h, pl);
+    q = sim_hist_quantile_counts(pl->count, pl->n, p);
+    out->mean = q;
+    out->low = out->high = out->se = NAN;
+    if (isnan(q)) {
+        out->n = 0;
+        return;
+    }
+    /* F_k(q): the share of replication k's latencies at or below q, read
+     * inside q's bin as the quantile was; the pooled share is p. */
+    bq = sim_hist_bin(q);
+    within = sim_hist_within(q);
+    for (k = 0; k < r->nreps; k++) {
+        const double *c = bins(r, k, h);
+        double below = 0;
+        if (!(pl->tot[k] > 0))
+            continue;
+        for (b = pl->first; b < bq; b++)
+            below += c[b];
+        f[n++] = (below + within * c[bq]) / pl->tot[k];
+    }
+    out->n = n;
+    if (n < 2 || ana_ci_section(f, n, p, level, &cdf) != SIM_OK)
+        return;
+    /* p +- t se_F, inverted through the pooled quantile function. */
+    out->low = sim_hist_quantile_counts(pl->count, pl->n, fmax(cdf.low, 0));
+    out->high = sim_hist_quantile_counts(pl->count, pl->n,
+                                         fmin(cdf.high, 1));
+}
+
+/* Metric m's interval at level into out; x (nreps values) and pl are
+ * workspaces. */
+static void metric_ci(const ana_report *r, size_t m, double level,
+                      double *x, pool *pl, ana_ci *out)
+{
+    size_t len = mdl_net_result_len(r->net), n = 0, h;
+    double p = mdl_net_metric_quantile(r->net, m, &h);
+    unsigned k;
+
+    if (p > 0) {
+        quantile_ci(r, h, p, level, x, pl, out);
+    } else {
+        for (k = 0; k < r->nreps; k++) {
+            double v = r->results[(size_t)k * len + m];
+            if (isfinite(v))
+                x[n++] = v;
+        }
+        if (n == 0 || ana_ci_t(x, n, level, out) != SIM_OK) {
+            out->mean = out->low = out->high = NAN;
+            out->se = NAN;
+            out->n = n;
+            return;
+        }
     }
     /* The t interval is symmetric; a mean near a bound of what the
      * metric can be (0, or 1 for a fraction) would reach past it. */
     if (out->low < 0)
         out->low = 0;
-    if (out->high > max)
-        out->high = max;
+    if (out->high > mdl_net_metric_max(r->net, m))
+        out->high = mdl_net_metric_max(r->net, m);
 }
 
 int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,
                     const double *results)
 {
-    size_t m, nm = mdl_net_nmetrics(net), len = mdl_net_result_len(net);
+    size_t m, nm = mdl_net_nmetrics(net);
     double *x = malloc((nreps ? nreps : 1) * sizeof *x);
+    pool pl;
+    int rc = pool_init(&pl, nreps);
 
     memset(r, 0, sizeof *r);
     r->s = s;
@@ -64,16 +206,38 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
     r->nreps = nreps;
     r->results = results;
     r->ci = calloc(nm, sizeof *r->ci);
-    if (!x || !r->ci) {
+    if (!x || rc != SIM_OK || !r->ci) {
         free(x);
+        if (rc == SIM_OK)
+            pool_destroy(&pl);
         free(r->ci);
         r->ci = NULL;
         return SIM_ENOMEM;
     }
     for (m = 0; m < nm; m++)
-        ana_report_ci(results + m, len, nreps, s->confidence,
-                      mdl_net_metric_max(net, m), x, &r->ci[m]);
+        metric_ci(r, m, s->confidence, x, &pl, &r->ci[m]);
     free(x);
+    pool_destroy(&pl);
+    return SIM_OK;
+}
+
+int ana_report_ci_at(const ana_report *r, size_t m, double level,
+                     ana_ci *out)
+{
+    double *x;
+    pool pl;
+
+    if (!(level > 0 && level < 1) || m >= mdl_net_nmetrics(r->net))
+        return SIM_EINVAL;
+    if (!(x = malloc((r->nreps ? r->nreps : 1) * sizeof *x)))
+        return SIM_ENOMEM;
+    if (pool_init(&pl, r->nreps) != SIM_OK) {
+        free(x);
+        return SIM_ENOMEM;
+    }
+    metric_ci(r, m, level, x, &pl, out);
+    free(x);
+    pool_destroy(&pl);
     return SIM_OK;
 }
 

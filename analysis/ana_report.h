@@ -1,6 +1,8 @@
 /*
  * ana_report.h - turn per-replication results into the outputs of
- * DESIGN.md section 6: Student-t confidence intervals, the printed table,
+ * DESIGN.md section 6: confidence intervals (Student-t over the
+ * replications; for latency quantiles, the quantile of the histograms
+ * pooled over them with a sectioning interval), the printed table,
  * and summary.csv, theory.csv, replications.csv, latency_hist.csv and
  * timeseries.csv, each written to a temporary file and renamed into place.
  */
@@ -20,7 +22,9 @@ typedef struct ana_report {
     const unsigned *ids;    /* borrowed, may be NULL: the replication
                                number of each row of results (0-based),
                                when some did not finish */
-    ana_ci *ci;             /* owned: one per metric */
+    ana_ci *ci;             /* owned: one per metric; a latency
+                               quantile's is not symmetric and has no
+                               se (NaN) */
 } ana_report;
 
 /* Compute the intervals (r->ids is NULL: set it after, if needed).
@@ -29,12 +33,12 @@ int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,
                     const double *results);
 void ana_report_destroy(ana_report *r);
-/* The interval of one metric, as summary.csv has it: x[k * stride] for
- * the rows k < nreps, NaN (not observed) left out of n; Student-t at
- * level (ana_ci_t()), clipped to [0, max]. work holds nreps doubles.
- * With no finite value, or one, the mean or the bounds are NaN. */
-void ana_report_ci(const double *x, size_t stride, unsigned nreps,
-                   double level, double max, double *work, ana_ci *out);
+/* Metric m's interval at another level than the scenario's confidence
+ * (a test's Bonferroni-corrected one), computed as r->ci[m] is. Returns
+ * SIM_OK, SIM_EINVAL for a level outside (0, 1) or no metric m, or
+ * SIM_ENOMEM. */
+int ana_report_ci_at(const ana_report *r, size_t m, double level,
+                     ana_ci *out);
 /* Which rows the table shows: every row (all); or those of the scopes
  * matching one of the comma-separated fnmatch(3) patterns in show
  * ("class:*,service:db"); or, when both are unset, the system's and the

@@ -402,6 +402,10 @@ typedef struct metric_set {
     size_t n;
 } metric_set;
 
+/* The p of a latency quantile (latency_p50 ... latency_p999 of a request
+ * scope, read from its histogram), 0 for any other metric. */
+double mdl__metric_quantile(const metric_def *def);
+
 /* Getters read a cls (requests), service, replica, stage or edge_rt. */
 extern const metric_set MDL__REQ_METRICS, MDL__SVC_METRICS,
     MDL__LIMIT_METRICS, MDL__OUTLIER_METRICS, MDL__UP_METRICS,

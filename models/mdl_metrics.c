@@ -53,28 +53,51 @@ static double req_lat_mean(const metric_at *x, const void *o)
     return mean_or_nan(&((const cls *)o)->lat);
 }
 
+/* latency_p50 ... latency_p999: the quantiles at QUANTILE_P[k], each
+ * replication's own; mdl__metric_quantile() names them so that
+ * ana_report can pool the histograms over the replications instead. */
+static const double QUANTILE_P[] = {0.50, 0.95, 0.99, 0.999};
+
+static double req_quantile(const void *o, int k)
+{
+    return quantile_or_nan(((const cls *)o)->hist, QUANTILE_P[k]);
+}
+
 static double req_p50(const metric_at *x, const void *o)
 {
     (void)x;
-    return quantile_or_nan(((const cls *)o)->hist, 0.50);
+    return req_quantile(o, 0);
 }
 
 static double req_p95(const metric_at *x, const void *o)
 {
     (void)x;
-    return quantile_or_nan(((const cls *)o)->hist, 0.95);
+    return req_quantile(o, 1);
 }
 
 static double req_p99(const metric_at *x, const void *o)
 {
     (void)x;
-    return quantile_or_nan(((const cls *)o)->hist, 0.99);
+    return req_quantile(o, 2);
 }
 
 static double req_p999(const metric_at *x, const void *o)
 {
     (void)x;
-    return quantile_or_nan(((const cls *)o)->hist, 0.999);
+    return req_quantile(o, 3);
+}
+
+double mdl__metric_quantile(const metric_def *def)
+{
+    static double (*const get[])(const metric_at *, const void *) = {
+        req_p50, req_p95, req_p99, req_p999
+    };
+    size_t k;
+
+    for (k = 0; k < NELEM(get); k++)
+        if (def->get == get[k])
+            return QUANTILE_P[k];
+    return 0;
 }
 
 static double req_avail(const metric_at *x, const void *o)

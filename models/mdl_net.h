@@ -54,6 +54,11 @@ double mdl_net_metric_max(const mdl_net *net, size_t i);
  * neither (utilization, throughput, visits, replicas...). */
 enum { MDL_BETTER_LOWER = 1, MDL_BETTER_HIGHER, MDL_BETTER_NEITHER };
 int mdl_net_metric_better(const mdl_net *net, size_t i);
+/* For a latency quantile (latency_p50, _p95, _p99, _p999 of the system
+ * or a class): its p (0.5 ... 0.999), with *hist set to the histogram
+ * scope it is read from, by sim_hist_quantile(). 0 for any other metric
+ * (*hist untouched). */
+double mdl_net_metric_quantile(const mdl_net *net, size_t i, size_t *hist);
 /* Histogram scopes: 0 is "system", 1.. are the classes. */
 size_t mdl_net_nhists(const mdl_net *net);
 const char *mdl_net_hist_scope(const mdl_net *net, size_t h);

@@ -333,6 +333,19 @@ double mdl_net_metric_max(const mdl_net *net, size_t i)
     return net->metrics[i].max;
 }
 
+double mdl_net_metric_quantile(const mdl_net *net, size_t i, size_t *hist)
+{
+    const metric *m = &net->metrics[i];
+    double p = mdl__metric_quantile(m->def);
+
+    if (!(p > 0))
+        return 0;
+    /* Only request scopes have quantiles: obj is the system or a class. */
+    *hist = m->obj == &net->sys ? 0
+            : 1 + (size_t)((const cls *)m->obj - net->cl);
+    return p;
+}
+
 size_t mdl_net_nhists(const mdl_net *net)
 {
     return 1 + net->ncls;

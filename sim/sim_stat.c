@@ -110,3 +110,13 @@ double sim_hist_quantile(const sim_hist *h, double p)
 {
     return sim_hist_quantile_counts(h->count, h->n, p);
 }
+
+double sim_hist_within(double x)
+{
+    size_t i = sim_hist_bin(x);
+    double lo = sim_hist_lower(i), hi = sim_hist_upper(i);
+
+    if (!isfinite(hi) || !(x > lo))
+        return 0.0;
+    return (x - lo) / (hi - lo);
+}

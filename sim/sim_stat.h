@@ -82,5 +82,11 @@ double sim_hist_quantile_counts(const uint64_t *count, uint64_t n, double p);
  * read there): n counts those inside. */
 double sim_hist_quantile_range(const uint64_t *count, size_t first,
                                size_t last, uint64_t n, double p);
+/* How far x lies into its bin sim_hist_bin(x), as a fraction of the
+ * bin's width (0 <= f <= 1; 0 in the top bin, which has no upper edge):
+ * the inverse of the linear reading inside a bin of the quantiles, so
+ * that count[0..i-1] plus f count[i] is the number of values at or below
+ * the quantile x. */
+double sim_hist_within(double x);
 
 #endif /* SIM_STAT_H */

@@ -847,6 +847,42 @@ START_TEST(test_ci_t_edge_cases)
 }
 END_TEST
 
+/* Sectioning: the interval is centred on the whole data's estimate, and
+ * the sections' spread is measured around it, not around their mean. */
+START_TEST(test_ci_section_centres_on_the_whole_estimate)
+{
+    double x[4] = { 2.385, 3.1, 1.7, 2.95 };
+    double whole = 2.6, ss, hw;
+    ana_ci ci;
+
+    ss = 0.215 * 0.215 + 0.5 * 0.5 + 0.9 * 0.9 + 0.35 * 0.35;
+    /* t_{0.975, 3} = 3.182446 (Student t tables); se^2 = ss / (n (n-1)) */
+    hw = 3.182446 * sqrt(ss / 12.0);
+    ck_assert_int_eq(ana_ci_section(x, 4, whole, 0.95, &ci), SIM_OK);
+    ck_assert_uint_eq(ci.n, 4);
+    near(ci.mean, 2.6, EPS);
+    near(ci.se, sqrt(ss / 12.0), 1e-14);
+    near(ci.high - 2.6, hw, 1e-6);
+    near(2.6 - ci.low, hw, 1e-6);
+}
+END_TEST
+
+START_TEST(test_ci_section_edge_cases)
+{
+    double x[2] = { 2.385, NAN };
+    ana_ci ci;
+
+    ck_assert_int_eq(ana_ci_section(x, 1, 2.385, 0.95, &ci), SIM_OK);
+    near(ci.mean, 2.385, EPS);
+    ck_assert_uint_eq(ci.n, 1);
+    ck_assert(isnan(ci.low) && isnan(ci.high) && isnan(ci.se));
+    ck_assert_int_eq(ana_ci_section(x, 0, 2.385, 0.95, &ci), SIM_EINVAL);
+    ck_assert_int_eq(ana_ci_section(x, 2, 2.385, 0.95, &ci), SIM_EINVAL);
+    ck_assert_int_eq(ana_ci_section(x, 1, NAN, 0.95, &ci), SIM_EINVAL);
+    ck_assert_int_eq(ana_ci_section(x, 1, 2.385, 1.0, &ci), SIM_EINVAL);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("ana_queue");
@@ -920,6 +956,8 @@ static Suite *make_suite(void)
     tc = tcase_create("ci");
     tcase_add_test(tc, test_ci_t_uses_student_quantile);
     tcase_add_test(tc, test_ci_t_edge_cases);
+    tcase_add_test(tc, test_ci_section_centres_on_the_whole_estimate);
+    tcase_add_test(tc, test_ci_section_edge_cases);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -373,6 +373,36 @@ START_TEST(test_hist_quantiles_of_exponential_samples)
 }
 END_TEST
 
+/* sim_hist_within() inverts the reading inside a bin: the share of
+ * values at or below a quantile, counted with it, is p again. */
+START_TEST(test_hist_within_inverts_the_quantile)
+{
+    static sim_hist h;
+    const double x[] = {0.002385, 0.0031, 0.0031, 0.0047, 0.0139, 0.0139,
+                        0.0139, 0.2385};
+    const double p[] = {0.1, 0.375, 0.5, 0.8, 0.95};
+    size_t i, b;
+
+    sim_hist_reset(&h);
+    for (i = 0; i < sizeof x / sizeof *x; i++)
+        sim_hist_add(&h, x[i]);
+    for (i = 0; i < sizeof p / sizeof *p; i++) {
+        double q = sim_hist_quantile(&h, p[i]), below = 0;
+        size_t bq = sim_hist_bin(q);
+        for (b = 0; b < bq; b++)
+            below += (double)h.count[b];
+        below += sim_hist_within(q) * (double)h.count[bq];
+        ck_assert_double_eq_tol(below / (double)h.n, p[i], 1e-9);
+    }
+    /* a bin's lower edge is 0 into it; 1.5 + 1/256 is half way into
+     * [1.5, 1.5 + 1/128); the top bin has no width */
+    ck_assert_double_eq(sim_hist_within(1.5), 0.0);
+    ck_assert_double_eq_tol(sim_hist_within(1.5 + 0.5 / 128), 0.5, 1e-12);
+    ck_assert_double_eq(sim_hist_within(1e300), 0.0);
+    ck_assert_double_eq(sim_hist_within(0.0), 0.0);
+}
+END_TEST
+
 /* ---- replication driver ---- */
 
 static int rep_values(void *ctx, unsigned rep, double *out, sim_diag *d)
@@ -629,6 +659,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_twa_weights_by_time);
     tcase_add_test(tc, test_hist_bins_bound_the_relative_error);
     tcase_add_test(tc, test_hist_quantiles_of_exponential_samples);
+    tcase_add_test(tc, test_hist_within_inverts_the_quantile);
     suite_add_tcase(s, tc);
     tc = tcase_create("replications");
     tcase_add_test(tc, test_rep_parallel_equals_serial);

@@ -6,8 +6,10 @@
  * Comparisons hold at any seed with high probability. A test compares a
  * family of values with theory; each comparison allows the mean to lie
  * within t_{1 - a/2, n-1} standard errors of the true value with
- * a = TST_ALPHA / family (Bonferroni), so a correct simulator fails a test
- * with probability at most TST_ALPHA whatever the seed. How well the 95%
+ * a = TST_ALPHA / family (Bonferroni), and a latency quantile's
+ * interval at level 1 - a to hold it (ana_report.c), so a correct
+ * simulator fails a test with probability at most TST_ALPHA whatever the
+ * seed. How well the 95%
  * intervals themselves are calibrated is check_long's question.
  *
  * QMESH_TEST_SEED=N in the environment replaces every scenario's seed
@@ -45,11 +47,19 @@ typedef struct tst_model {
  * their own). */
 unsigned long long tst_model_seed(void);
 /* How far from the true value ci's mean may lie in a family of family
- * comparisons: t_{1 - TST_ALPHA / (2 family), n-1} * se. */
+ * comparisons: t_{1 - TST_ALPHA / (2 family), n-1} * se. Means only: a
+ * latency quantile's interval has no se (see tst_model_agrees()). */
 double tst_tol(const ana_ci *ci, size_t family);
 /* Is want within tst_tol(ci, family) of ci's mean (with the rounding
  * allowance of ana_ci_covers() when every replication agreed)? */
 int tst_agrees(const ana_ci *ci, double want, size_t family);
+
+/* Does want lie in metric i's interval at the level of a family of
+ * family comparisons, 1 - TST_ALPHA / family (ana_report_ci_at(): for a
+ * mean, tst_agrees(); for a latency quantile, its own interval at that
+ * level)? The interval goes to *wide. */
+int tst_model_agrees(const tst_model *m, size_t i, double want,
+                     size_t family, ana_ci *wide);
 
 /* Load the scenario (path relative to the source tree) with the --set
  * overrides, run its replications on two processes and compute the
