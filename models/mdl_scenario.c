@@ -22,14 +22,42 @@
 #include "mdl_input.h"
 #include "mdl_scenario.h"
 #include "mdl_scenario_int.h"
+#include "mdl_units.h"
 
 /* ---- run: ---- */
 
 #define SCN(field) .off = offsetof(mdl_scenario, field)
 
+/* `warmup`: a time, or `auto` for one chosen by MSER-5 from a pilot run
+ * (analysis/ana_warmup.h). */
+static int read_warmup(ctx *c, const char *key, yaml_node_t *k,
+                       yaml_node_t *v, void *arg)
+{
+    static const key_desc time = {
+        "warmup", KEY_TIME, 0, MDL_TIME_MAX, 0, SCN(warmup)
+    };
+    mdl_scenario *s = arg;
+    const char *t = mdl__yaml_want_scalar(c, v, key);
+    double x;
+
+    (void)k;
+    if (!t)
+        return SIM_EPARSE;
+    s->warmup_auto = !strcmp(t, "auto");
+    if (s->warmup_auto) {
+        s->warmup = 0;          /* the pilot's; the run's comes after it */
+        return SIM_OK;
+    }
+    if (mdl_parse_time(t, &x) != SIM_OK)
+        return mdl__yaml_err(c, v, 0, "'warmup' must be a time such as 1m, "
+                             "30s or 250ms, or auto (chosen by MSER-5 from "
+                             "a pilot run), found '%s'", t);
+    return mdl__yaml_read_value(c, &time, v, s);
+}
+
 static const key_desc run_keys[] = {
     { "duration", KEY_TIME, 0, MDL_TIME_MAX, 1, SCN(duration) },
-    { "warmup", KEY_TIME, 0, MDL_TIME_MAX, 0, SCN(warmup) },
+    { "warmup", KEY_SET, .set = read_warmup },
     { "replications", KEY_UNSIGNED, 1, MDL_REPLICATIONS_MAX, 0,
       SCN(replications) },
     { "seed", KEY_SEED, SCN(seed) },
@@ -195,15 +223,37 @@ static int results_fit(const mdl_scenario *s, char *why, size_t n)
     return 0;
 }
 
+/* The scenario of the longest run s may make: with `warmup: auto` the
+ * warm-up chosen is at most half of the duration. */
+static mdl_scenario longest(const mdl_scenario *s)
+{
+    mdl_scenario l = *s;
+
+    if (s->warmup_auto)
+        l.warmup = s->duration / 2;
+    return l;
+}
+
+/* Whole windows in the duration of the pilot run of `warmup: auto`
+ * (warm-up 0): the last window counts when it fits to 1e-9. */
+static double pilot_windows(const mdl_scenario *s)
+{
+    double q = s->duration / mdl_scenario_window(s);
+    double r = nearbyint(q);
+
+    return r >= 1 && fabs(q - r) <= 1e-9 * r ? r : floor(q);
+}
+
 int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d)
 {
+    mdl_scenario l = longest(s);
     char why[512];
 
     if (s->replications < 1 || s->replications > MDL_REPLICATIONS_MAX)
         return sim_diag_set(d, NULL, 0, 0, "--replications must be a whole "
                             "number from 1 to %d, found '%u'",
                             MDL_REPLICATIONS_MAX, s->replications);
-    if (!results_fit(s, why, sizeof why))
+    if (!results_fit(&l, why, sizeof why))
         return sim_diag_set(d, NULL, 0, 0, "--replications %u: %s",
                             s->replications, why);
     return SIM_OK;
@@ -266,7 +316,7 @@ static int read_scenario(ctx *c)
     yaml_node_t *root = yaml_document_get_root_node(&c->doc);
     yaml_node_t *v, *k;
     top_arg top;
-    mdl_scenario *s = c->s;
+    mdl_scenario *s = c->s, l;
     char why[512];
     int rc;
 
@@ -334,18 +384,34 @@ static int read_scenario(ctx *c)
         return rc;
     if (!mdl__yaml_lookup(c, v, "duration"))
         return mdl__yaml_err(c, v, 0, "missing key 'duration' in 'run'");
+    /* Sizes are checked for the longest run an automatic warm-up can
+     * make. */
+    l = longest(s);
     if ((k = mdl__yaml_lookup(c, v, "window"))
-        && mdl_scenario_windows(s) > MDL_WINDOWS_MAX)
+        && mdl_scenario_windows(&l) > MDL_WINDOWS_MAX)
         return mdl__yaml_err(c, k, 0, "'window' of %g s makes %.0f "
                              "time-series windows over warm-up and duration "
-                             "(%g s), more than the %d qmesh keeps (each is "
-                             "a row of timeseries.csv per series and "
+                             "(%g s%s), more than the %d qmesh keeps (each "
+                             "is a row of timeseries.csv per series and "
                              "replication); use a window of at least %g s",
-                             s->window,
-                             mdl_scenario_windows(s), s->warmup + s->duration,
-                             MDL_WINDOWS_MAX, (s->warmup + s->duration)
+                             s->window, mdl_scenario_windows(&l),
+                             l.warmup + l.duration, s->warmup_auto
+                             ? ", with the longest automatic warm-up" : "",
+                             MDL_WINDOWS_MAX, (l.warmup + l.duration)
                                               / MDL_WINDOWS_MAX);
-    if (results_fit(s, why, sizeof why))
+    if (s->warmup_auto && pilot_windows(s) < MDL_WARMUP_AUTO_WINDOWS) {
+        if (!k)
+            k = mdl__yaml_lookup(c, v, "warmup");
+        return mdl__yaml_err(c, k, 0, "'warmup: auto' needs at least %d "
+                             "whole time-series windows in 'duration' (MSER-5 "
+                             "batches them by 5 and wants 10 batches), and "
+                             "windows of %g s make %.0f of %g s; use a "
+                             "'window' of at most %g s", MDL_WARMUP_AUTO_WINDOWS,
+                             mdl_scenario_window(s), pilot_windows(s),
+                             s->duration,
+                             s->duration / MDL_WARMUP_AUTO_WINDOWS);
+    }
+    if (results_fit(&l, why, sizeof why))
         return SIM_OK;
     /* At the replications, or at the workloads whose classes take it. */
     if (!(k = mdl__yaml_lookup(c, v, "replications")))

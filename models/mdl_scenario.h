@@ -37,6 +37,10 @@
  * timeseries.csv, so 10^5 windows of a few dozen series and ten
  * replications already make tens of millions of rows. */
 #define MDL_WINDOWS_MAX 100000
+/* Whole windows that run.duration must hold for `warmup: auto`: MSER-5
+ * batches them by 5 and wants at least 10 batches. The warm-up it
+ * chooses is at most half of run.duration. */
+#define MDL_WARMUP_AUTO_WINDOWS 50
 
 typedef struct mdl_workload {
     char *name;             /* owned, unique */
@@ -206,7 +210,10 @@ typedef struct mdl_scenario {
     size_t nclasses;
     mdl_class *classes;     /* owned, grouped by workload in file order */
     double duration;        /* s simulated after warm-up (> 0) */
-    double warmup;          /* s, statistics reset at its end (>= 0) */
+    double warmup;          /* s, statistics reset at its end (>= 0);
+                               0 while warmup_auto */
+    int warmup_auto;        /* run.warmup: auto, chosen by a pilot run
+                               (analysis/ana_warmup.h) */
     long requests;          /* stop after this many finished requests after
                                warm-up; 0 = use duration only */
     unsigned replications;  /* >= 1 */

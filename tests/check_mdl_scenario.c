@@ -227,6 +227,27 @@ START_TEST(test_set_indexes_into_the_workload_list)
 }
 END_TEST
 
+START_TEST(test_warmup_auto_is_a_flag_with_warmup_0)
+{
+    const char *sets[] = { "run.warmup=auto" }, *back[] = { "run.warmup=2.5s" };
+    mdl_scenario *s = load_ok("good_warmup_auto.yaml");
+
+    ck_assert_int_eq(s->warmup_auto, 1);
+    ck_assert_double_eq(s->warmup, 0.0);    /* the pilot's */
+    mdl_scenario_free(s);
+    s = load_ok_set("good_defaults.yaml", sets, 1);
+    ck_assert_int_eq(s->warmup_auto, 1);
+    mdl_scenario_free(s);
+    s = load_ok_set("good_warmup_auto.yaml", back, 1);
+    ck_assert_int_eq(s->warmup_auto, 0);
+    ck_assert_double_eq_tol(s->warmup, 2.5, 1e-12);
+    mdl_scenario_free(s);
+    s = load_ok("good_defaults.yaml");
+    ck_assert_int_eq(s->warmup_auto, 0);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_later_set_wins)
 {
     const char *sets[] = { "run.replications=3", "run.replications=4" };
@@ -313,6 +334,19 @@ static const bad_case bad_cases[] = {
       { "'window' of 0.01 s makes 420000 time-series windows",
         "more than the 100000 qmesh keeps (each is a row of timeseries.csv",
         "use a window of at least 0.042 s" } },
+    /* warmup: a time or auto; auto needs windows for MSER-5, and room
+     * for the longest warm-up it may choose (half the duration). */
+    { "bad_warmup.yaml", NULL, 5, 11,
+      { "'warmup' must be a time such as 1m", "or auto (chosen by MSER-5",
+        "found 'soon'" } },
+    { "bad_warmup_windows.yaml", NULL, 7, 11,
+      { "'warmup: auto' needs at least 50 whole time-series windows",
+        "windows of 5 s make 18 of 90 s",
+        "use a 'window' of at most 1.8 s" } },
+    { "bad_warmup_many.yaml", NULL, 7, 11,
+      { "'window' of 0.04 s makes 135000 time-series windows",
+        "(5400 s, with the longest automatic warm-up)",
+        "use a window of at least 0.054 s" } },
     /* The topology's own check: the file and line of 'front'. */
     { "bad_forward_sum.yaml", "sum_over_one.gml", 4, 0,
       { "forward probabilities out of 'front'", "1.25", "> 1" } },
@@ -511,6 +545,9 @@ START_TEST(test_set_rejects_nan_inf_and_endless_times)
         /* Never finished: the clock stops advancing long before. */
         { "run.duration=1e300s", "'duration' must be at most 1000000000 s" },
         { "run.warmup=1e308", "'warmup' must be at most 1000000000 s" },
+        { "run.warmup=-1s", "'warmup' must be zero or positive" },
+        { "run.warmup=Auto", "or auto (chosen by MSER-5 from a pilot run), "
+          "found 'Auto'" },
         { "run.duration=nan", "'duration' must be a time" },
         { "run.window=abc", "'window' must be a time" },
         { "run.window=1e300s", "'window' must be at most 1000000000 s" },
@@ -1392,6 +1429,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_changes_an_override_of_the_file);
     tcase_add_test(tc, test_set_indexes_into_the_workload_list);
     tcase_add_test(tc, test_later_set_wins);
+    tcase_add_test(tc, test_warmup_auto_is_a_flag_with_warmup_0);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");
