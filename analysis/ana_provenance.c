@@ -107,6 +107,8 @@ int ana_provenance_write(const char *dir, const ana_provenance *p,
     row(a.f, "complete", p->partial ? "no" : "yes");
     if (p->partial)
         row(a.f, "partial", p->partial);
+    if (p->warmup_auto)
+        row(a.f, "warmup_auto", p->warmup_auto);
     for (i = 0; i < p->s->nfailures; i++)
         failure_row(a.f, p->s, &p->s->failures[i]);
     return ana_file_close(&a, SIM_OK, d);

@@ -8,7 +8,8 @@
  * whether a file changed since), seed, replications (asked for),
  * replications_done, load (sweep points only), date (UTC, ISO 8601),
  * complete (yes or no) and, for a partial result, why it is partial;
- * then a row `failure` per injected failure with a window (`at`/`for`):
+ * warmup_auto, for `run.warmup: auto`, the warm-up chosen and how
+ * ("412 s (MSER-5 on service:db queue_mean)"); then a row `failure` per injected failure with a window (`at`/`for`):
  * "FROM TO MODE TARGET", times in s from the start of the replication
  * (warm-up included), TO clipped to the end of the run, TARGET a service
  * or an edge A->B.
@@ -24,6 +25,8 @@ typedef struct ana_provenance {
     unsigned done;              /* finished */
     const char *load;           /* a sweep point's load, or NULL */
     const char *partial;        /* NULL when complete, else why not */
+    const char *warmup_auto;    /* the warm-up warmup: auto chose, or
+                                   NULL */
 } ana_provenance;
 
 /* Write dir/provenance.csv. Returns SIM_OK, or SIM_EIO with d. */

@@ -7,7 +7,9 @@
  * in replication order. When a stop request ends the driver early, the
  * rows of the replications that finished are moved to the front and
  * ids[] remembers their numbers, so that replications.csv still names
- * them; the intervals are over those rows only.
+ * them; the intervals are over those rows only. A scenario with
+ * `warmup: auto` is replicated twice: a pilot that chooses the warm-up,
+ * then the run proper (see "warmup: auto" below).
  *
  * A load sweep scales every open inter-arrival distribution by
  * rho_now / rho_target (mdl_dist_scale(): the time scale of the whole
@@ -33,6 +35,7 @@
 #include "ana_provenance.h"
 #include "ana_run.h"
 #include "ana_sweep.h"
+#include "ana_warmup.h"
 
 #define CURVE_POINTS 100    /* theory curve: intervals between from, to */
 
@@ -51,6 +54,7 @@ int ana_run_init(ana_run *r, const mdl_scenario *s, sim_diag *d)
 void ana_run_destroy(ana_run *r)
 {
     ana_report_destroy(&r->rep);
+    free(r->own);
     free(r->results);
     free(r->ids);
     free(r->flags);
@@ -87,33 +91,164 @@ static unsigned compact(double *results, size_t len, const sim_rep *run,
     return k;
 }
 
+/* Set up run for the nreps replications of net as o says, its results
+ * and done flags allocated (the caller frees them, also on failure).
+ * Returns SIM_OK or SIM_ENOMEM. */
+static int drive_init(sim_rep *run, mdl_net *net, unsigned nreps,
+                      const ana_run_opts *o)
+{
+    memset(run, 0, sizeof *run);
+    run->nreps = nreps;
+    run->jobs = o->jobs ? o->jobs : 1;
+    run->len = mdl_net_result_len(net);
+    run->fn = run_rep;
+    run->ctx = net;
+    run->progress = o->progress;
+    run->progress_ctx = o->progress_ctx;
+    run->results = malloc((size_t)nreps * run->len * sizeof *run->results);
+    run->done = malloc(nreps);
+    return run->results && run->done ? SIM_OK : SIM_ENOMEM;
+}
+
+/* Run the replications run was set up for, with progress within a
+ * replication as o says. Returns sim_rep_run()'s code. */
+static int drive(sim_rep *run, mdl_net *net, const ana_run_opts *o)
+{
+    int rc;
+
+    if (o->within && run->jobs <= 1)
+        mdl_net_set_progress(net, o->within, o->progress_ctx);
+    rc = sim_rep_run(run);
+    mdl_net_set_progress(net, NULL, NULL);
+    return rc;
+}
+
+/* ---- warmup: auto ----
+ *
+ * The pilot runs the same replications (same seeds: common random
+ * numbers) with warm-up 0 for the whole duration, without the request
+ * limit and without the failures that have a window of their own
+ * (events to measure, not part of steady state; a failure over the
+ * whole run, `updown` included, stays). MSER-5 over its time series
+ * chooses the warm-up (ana_warmup.h); then the run proper simulates
+ * warm-up + duration. Progress counts both: 2 x nreps replications. */
+
+/* Progress of one of the two phases, told as part of both. */
+typedef struct phase {
+    const ana_run_opts *o;      /* the caller's */
+    unsigned before, total;     /* replications of earlier phases, all */
+} phase;
+
+static void phase_progress(void *ctx, unsigned done, unsigned total)
+{
+    const phase *p = ctx;
+
+    (void)total;
+    p->o->progress(p->o->progress_ctx, p->before + done, p->total);
+}
+
+static void phase_within(void *ctx, double frac)
+{
+    const phase *p = ctx;
+
+    p->o->within(p->o->progress_ctx, frac);
+}
+
+/* o for phase ph (whose o is the caller's), into po. */
+static const ana_run_opts *phase_opts(ana_run_opts *po, const phase *ph)
+{
+    *po = *ph->o;
+    po->progress = ph->o->progress ? phase_progress : NULL;
+    po->within = ph->o->within ? phase_within : NULL;
+    po->progress_ctx = (void *)ph;
+    return po;
+}
+
+/* Run the pilot of r->s and choose the warm-up into r->warm; then make
+ * r->s an owned copy of the scenario's struct (its pointers still the
+ * borrowed scenario's) with that warm-up, and rebuild r->net for it.
+ * Returns SIM_OK, SIM_EINTR on a stop request, a failed replication's
+ * code with r->diag, or SIM_ENOMEM. */
+static int pilot(ana_run *r, const ana_run_opts *o)
+{
+    const mdl_scenario *s = r->s;
+    mdl_scenario p = *s;
+    mdl_failure *kept = NULL;
+    mdl_net *net = NULL;
+    sim_rep run;
+    size_t i;
+    int rc;
+
+    memset(&run, 0, sizeof run);
+    p.warmup = 0;
+    p.requests = 0;
+    if (s->nfailures > 0) {
+        if (!(kept = malloc(s->nfailures * sizeof *kept)))
+            return SIM_ENOMEM;
+        p.nfailures = 0;
+        for (i = 0; i < s->nfailures; i++)
+            if (!ana_warmup_windowed(&s->failures[i]))
+                kept[p.nfailures++] = s->failures[i];
+        p.failures = kept;
+    }
+    rc = mdl_net_new(&net, &p, &r->diag);
+    if (rc == SIM_OK)
+        rc = drive_init(&run, net, r->nreps, o);
+    if (rc == SIM_OK) {
+        rc = drive(&run, net, o);
+        r->diag = run.diag;
+    }
+    if (rc == SIM_OK && (rc = ana_warmup_choose(&r->warm, &p, net,
+                                                run.results, r->nreps))
+                        == SIM_EINVAL)
+        rc = sim_diag_set(&r->diag, s->path, 0, 0, "warmup: auto: the "
+                          "pilot's time series hold no whole batch of %d "
+                          "windows", ANA_WARMUP_BATCH);
+    free(run.results);
+    free(run.done);
+    mdl_net_free(net);
+    free(kept);
+    if (rc != SIM_OK) {
+        r->warm.on = 0;
+        return rc;
+    }
+    if (!(r->own = malloc(sizeof *r->own)))
+        return SIM_ENOMEM;
+    *r->own = *s;
+    r->own->warmup = r->warm.warmup;
+    r->s = r->own;
+    mdl_net_free(r->net);
+    r->net = NULL;
+    return mdl_net_new(&r->net, r->own, &r->diag);
+}
+
 int ana_run_reps(ana_run *r, const ana_run_opts *o)
 {
     static const ana_run_opts none = {0};
+    ana_run_opts po;
+    phase ph;
     sim_rep run;
     size_t m;
     int rc;
 
     if (!o)
         o = &none;
-    memset(&run, 0, sizeof run);
-    run.nreps = r->nreps;
-    run.jobs = o->jobs ? o->jobs : 1;
-    run.len = mdl_net_result_len(r->net);
-    run.fn = run_rep;
-    run.ctx = r->net;
-    run.progress = o->progress;
-    run.progress_ctx = o->progress_ctx;
-    run.results = r->results = malloc((size_t)run.nreps * run.len
-                                      * sizeof *r->results);
-    run.done = r->flags = malloc(run.nreps);
+    if (r->s->warmup_auto && !r->warm.on) {
+        ph.o = o;
+        ph.before = 0;
+        ph.total = 2 * r->nreps;
+        if ((rc = pilot(r, phase_opts(&po, &ph))) != SIM_OK)
+            return rc;
+        ph.before = r->nreps;
+        o = phase_opts(&po, &ph);
+    }
+    rc = drive_init(&run, r->net, r->nreps, o);
+    r->results = run.results;
+    r->flags = run.done;
     r->ids = malloc(run.nreps * sizeof *r->ids);
-    if (!r->results || !r->flags || !r->ids)
+    if (rc != SIM_OK || !r->ids)
         return SIM_ENOMEM;
-    if (o->within && run.jobs <= 1)
-        mdl_net_set_progress(r->net, o->within, o->progress_ctx);
-    rc = sim_rep_run(&run);
-    mdl_net_set_progress(r->net, NULL, NULL);
+    rc = drive(&run, r->net, o);
     r->diag = run.diag;
     if (rc == SIM_EINTR && run.ndone == 0)
         return SIM_EINTR;
@@ -129,6 +264,8 @@ int ana_run_reps(ana_run *r, const ana_run_opts *o)
         return SIM_ENOMEM;
     if (r->partial[0])
         r->rep.ids = r->ids;
+    if (r->warm.on)
+        r->rep.warmup_auto = r->warm.text;
     /* availability's interval counts the replications in which some
      * request finished */
     m = ana_run_metric(r, "system", "availability");
@@ -149,6 +286,7 @@ int ana_run_write(const ana_run *r, const char *dir, const char *command,
     pv.done = r->done;
     pv.load = load;
     pv.partial = r->partial[0] ? r->partial : NULL;
+    pv.warmup_auto = r->warm.on ? r->warm.text : NULL;
     if ((rc = ana_report_write(&r->rep, dir, d)) != SIM_OK)
         return rc;
     return ana_provenance_write(dir, &pv, d);
