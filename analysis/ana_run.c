@@ -182,6 +182,7 @@ static int pilot(ana_run *r, const ana_run_opts *o)
     memset(&run, 0, sizeof run);
     p.warmup = 0;
     p.requests = 0;
+    p.window = mdl_scenario_pilot_window(s);
     if (s->nfailures > 0) {
         if (!(kept = malloc(s->nfailures * sizeof *kept)))
             return SIM_ENOMEM;

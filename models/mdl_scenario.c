@@ -234,14 +234,50 @@ static mdl_scenario longest(const mdl_scenario *s)
     return l;
 }
 
-/* Whole windows in the duration of the pilot run of `warmup: auto`
- * (warm-up 0): the last window counts when it fits to 1e-9. */
-static double pilot_windows(const mdl_scenario *s)
+/* The 1-2-5 x 10^k value nearest x from below (up = 0) or the next one
+ * above x (up = 1). */
+static double step_125(double x, int up)
 {
-    double q = s->duration / mdl_scenario_window(s);
-    double r = nearbyint(q);
+    double e = floor(log10(x)), m = x / pow(10, e);
 
-    return r >= 1 && fabs(q - r) <= 1e-9 * r ? r : floor(q);
+    if (up)
+        m = m < 2 * (1 - 1e-9) ? 2 : m < 5 * (1 - 1e-9) ? 5 : 10;
+    else
+        m = m >= 5 * (1 - 1e-9) ? 5 : m >= 2 * (1 - 1e-9) ? 2 : 1;
+    return m * pow(10, e);
+}
+
+double mdl_scenario_pilot_window(const mdl_scenario *s)
+{
+    mdl_scenario p = *s;
+    double x = s->duration / MDL_WARMUP_PILOT_WINDOWS, w;
+    char why[8];
+
+    p.warmup = 0;
+    w = mdl_scenario_window(&p);        /* the file's, or the default */
+    if (x >= 1e-290 && step_125(x, 0) < w)
+        w = step_125(x, 0);
+    for (;;) {
+        p.window = w;
+        if (results_fit(&p, why, sizeof why))
+            return w;
+        w = step_125(w, 1);
+        if (s->duration / w < MDL_WARMUP_AUTO_WINDOWS)
+            return 0;
+    }
+}
+
+/* Does the pilot of `warmup: auto` fit? If not, say why in why. */
+static int pilot_fits(const mdl_scenario *s, char *why, size_t n)
+{
+    if (!s->warmup_auto || mdl_scenario_pilot_window(s) > 0)
+        return 1;
+    snprintf(why, n, "the pilot run of 'warmup: auto' needs at least %d "
+             "time-series windows in 'duration', and the results of %u "
+             "replications of them take more than the %zu MiB qmesh keeps; "
+             "use fewer replications", MDL_WARMUP_AUTO_WINDOWS,
+             s->replications, MDL_RESULTS_MAX >> 20);
+    return 0;
 }
 
 int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d)
@@ -253,7 +289,8 @@ int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d)
         return sim_diag_set(d, NULL, 0, 0, "--replications must be a whole "
                             "number from 1 to %d, found '%u'",
                             MDL_REPLICATIONS_MAX, s->replications);
-    if (!results_fit(&l, why, sizeof why))
+    if (!results_fit(&l, why, sizeof why)
+        || !pilot_fits(s, why, sizeof why))
         return sim_diag_set(d, NULL, 0, 0, "--replications %u: %s",
                             s->replications, why);
     return SIM_OK;
@@ -399,19 +436,7 @@ static int read_scenario(ctx *c)
                              ? ", with the longest automatic warm-up" : "",
                              MDL_WINDOWS_MAX, (l.warmup + l.duration)
                                               / MDL_WINDOWS_MAX);
-    if (s->warmup_auto && pilot_windows(s) < MDL_WARMUP_AUTO_WINDOWS) {
-        if (!k)
-            k = mdl__yaml_lookup(c, v, "warmup");
-        return mdl__yaml_err(c, k, 0, "'warmup: auto' needs at least %d "
-                             "whole time-series windows in 'duration' (MSER-5 "
-                             "batches them by 5 and wants 10 batches), and "
-                             "windows of %g s make %.0f of %g s; use a "
-                             "'window' of at most %g s", MDL_WARMUP_AUTO_WINDOWS,
-                             mdl_scenario_window(s), pilot_windows(s),
-                             s->duration,
-                             s->duration / MDL_WARMUP_AUTO_WINDOWS);
-    }
-    if (results_fit(&l, why, sizeof why))
+    if (results_fit(&l, why, sizeof why) && pilot_fits(s, why, sizeof why))
         return SIM_OK;
     /* At the replications, or at the workloads whose classes take it. */
     if (!(k = mdl__yaml_lookup(c, v, "replications")))

@@ -4,8 +4,8 @@
  * then the run proper) on simulated M/M/1 queues.
  *
  * Fixtures: tests/data/warmup_mm1.yaml (an M/M/1 queue at load 0.9 on
- * one.gml, 60 s in windows of 200 ms) and warmup_failure.yaml (the same
- * with a slow-down window).
+ * one.gml for 60 s: a pilot in windows of 100 ms) and
+ * warmup_failure.yaml (the same with a slow-down window).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -238,19 +238,20 @@ END_TEST
  * Lq(t) - Lq of -8.1 at 0, -2.5 at 100 s, -0.8 at 300 s, -0.3 at 500 s,
  * -0.04 at 1000 s: it decays over a few tau.
  *
- * The run: 100 replications of 6000 s (16 tau) in windows of 20 s, so
- * batches of 100 s, m = 60 and d tried up to 30 batches (3000 s). The
- * cross-replication mean of a 100 s batch has a standard deviation of
- * about sqrt(Var Q / 100) = sqrt(90 / 100) = 0.95 (Var Q = rho / (1 -
- * rho)^2; a batch much shorter than tau varies about as much as Q).
+ * The run: 100 replications of 6000 s (16 tau); the pilot's windows
+ * are 10 s (6000 / 500 rounded down to 1-2-5), so batches of 50 s,
+ * m = 120 and d tried up to 60 batches (3000 s). The cross-replication
+ * mean of a 50 s batch has a standard deviation of about sqrt(Var Lq /
+ * 100) = sqrt(88 / 100) = 0.94 (Var Lq = rho^2 (1 + rho - rho^2) / (1 -
+ * rho)^2; a batch much shorter than tau varies about as much as the
+ * queue itself).
  *
- * Lower bound: the first batch's mean lies about 4.3 below the rest,
- * 4.5 standard deviations, while MSER keeps a batch only when its
- * deviation e from the others is below about sqrt(2) standard
- * deviations (MSER(1) < MSER(0) when S(1) < e^2 (m-1)^3 / (m (2m-1)),
- * 28.8 e^2 here, and S(1) is about 59 x 0.9 plus the next batches'
- * bias): the first batch is always cut, a warm-up of at least 100 s
- * (tau / 4).
+ * Lower bound: the first batch's mean lies about 5.3 below the rest, 5.6
+ * standard deviations, while MSER keeps a batch only when its deviation
+ * e from the others is below about sqrt(2) standard deviations
+ * (MSER(1) < MSER(0) when S(1) < e^2 (m-1)^3 / (m (2m-1)), 58.8 e^2
+ * here, and S(1) is about 119 x 0.9 plus the next batches' bias, some
+ * 140): the first batch is always cut, a warm-up of at least 50 s.
  *
  * Upper bound: beyond 2 tau the bias is under a tenth of the noise and
  * MSER cannot see it; a later truncation comes from noise alone (a calm
@@ -265,17 +266,18 @@ static double mm1_warmup(unsigned seed, int *settled)
     const char *sets[] = {
         "workload.0.arrival=poisson(rate=0.9/s)",
         "services.server.service=exp(mean=1s)",
-        "run.duration=6000s", "run.window=20s", "run.replications=100",
-        "run.warmup=auto", sd
+        "run.duration=6000s", "run.replications=100", "run.warmup=auto",
+        sd
     };
     tst_model m;
     double w;
 
     snprintf(sd, sizeof sd, "run.seed=%u", seed);
-    tst_model_run(&m, "scenarios/mm1.yaml", sets, 7);
+    tst_model_run(&m, "scenarios/mm1.yaml", sets, 6);
     ck_assert(m.run.warm.on);
     ck_assert_str_eq(m.run.warm.series, "service:server queue_mean");
-    ck_assert_double_eq(m.run.warm.window, 20.0);
+    ck_assert_double_eq(m.run.warm.window, 10.0);
+    ck_assert_uint_eq(m.run.warm.windows, 600);
     ck_assert_double_eq(m.run.s->warmup, m.run.warm.warmup);
     w = m.run.warm.warmup;
     *settled = m.run.warm.settled;
@@ -291,9 +293,10 @@ START_TEST(test_mm1_from_empty_gets_a_plausible_warmup)
     for (i = 0; i < sizeof seeds / sizeof *seeds; i++) {
         int settled;
         double w = mm1_warmup(seeds[i], &settled);
-        ck_assert_msg(w >= 100 && w <= 3000, "seed %u: warm-up %g s",
+        ck_assert_msg(w >= 50 && w <= 3000, "seed %u: warm-up %g s",
                       seeds[i], w);
-        ck_assert_double_eq(fmod(w, 100), 0);   /* whole batches */
+        ck_assert_double_eq(fmod(w, 50), 0);    /* whole batches */
+        ck_assert(settled == (w < 3000));  /* failure: d* = m/2 */
     }
 }
 END_TEST

@@ -116,9 +116,9 @@ END_TEST
  * warmup: auto on an M/M/1 queue at load 0.9 started empty, at many
  * seeds: the long version of check_ana_warmup's test, whose comment
  * derives the bounds. tau = 1 / (mu (1 - sqrt(rho))^2) = 380 s; 100
- * replications of 6000 s in batches of 100 s. At every seed the first
- * batch (bias -4.3, 4.5 standard deviations of the batch mean) is cut
- * and the rule keeps to its own limit: 100 s <= warm-up <= 3000 s.
+ * replications of 6000 s, the pilot's batches 50 s. At every seed the
+ * first batch (bias -5.3, 5.6 standard deviations of the batch mean) is
+ * cut and the rule keeps to its own limit: 50 s <= warm-up <= 3000 s.
  * Beyond 2 tau the bias is under a tenth of the noise, so only noise
  * puts MSER's minimum there: that must not be the typical case, and the
  * median over the seeds is at most 2 tau = 760 s. A run 16 tau long has
@@ -141,18 +141,18 @@ START_TEST(test_warmup_auto_mm1_over_many_seeds)
     const char *sets[] = {
         "workload.0.arrival=poisson(rate=0.9/s)",
         "services.server.service=exp(mean=1s)",
-        "run.duration=6000s", "run.window=20s", "run.replications=100",
-        "run.warmup=auto", seed
+        "run.duration=6000s", "run.replications=100", "run.warmup=auto",
+        seed
     };
     int k, unsettled = 0;
 
     for (k = 0; k < WARMUP_SEEDS; k++) {
         tst_model m;
         snprintf(seed, sizeof seed, "run.seed=%d", 1000 + k);
-        tst_model_run(&m, "scenarios/mm1.yaml", sets, 7);
+        tst_model_run(&m, "scenarios/mm1.yaml", sets, 6);
         w[k] = m.run.warm.warmup;
         unsettled += !m.run.warm.settled;
-        ck_assert_msg(w[k] >= 100 && w[k] <= 3000, "seed %d: warm-up %g s",
+        ck_assert_msg(w[k] >= 50 && w[k] <= 3000, "seed %d: warm-up %g s",
                       1000 + k, w[k]);
         tst_model_free(&m);
     }

@@ -248,6 +248,49 @@ START_TEST(test_warmup_auto_is_a_flag_with_warmup_0)
 }
 END_TEST
 
+/* The pilot's windows: the 1-2-5 value at or below duration / 500, or
+ * a finer run.window; coarser only when the results would not fit. */
+START_TEST(test_warmup_pilot_has_fine_windows_that_fit)
+{
+    static const struct { const char *set; double window; } cases[] = {
+        { "run.duration=90s", 0.1 },        /* 0.18 s: 900 windows */
+        { "run.duration=6000s", 10 },       /* 12 s: 600 windows */
+        { "run.duration=2385s", 2 },        /* 4.77 s: 1192 windows */
+        { "run.window=1m", 0.1 },           /* the finer of the two */
+        { "run.window=0.025s", 0.025 },
+    };
+    const char *sets[2];
+    mdl_scenario *s;
+    sim_diag d;
+    double w;
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sets[0] = cases[i].set;
+        s = load_ok_set("good_warmup_auto.yaml", sets, 1);
+        ck_assert_msg(fabs(mdl_scenario_pilot_window(s) - cases[i].window)
+                      < 1e-12, "%s: %g s", cases[i].set,
+                      mdl_scenario_pilot_window(s));
+        mdl_scenario_free(s);
+    }
+    /* 8000 replications of 900 windows would not fit: fewer, wider,
+     * 1-2-5 windows, and still at least 50. */
+    sets[0] = "run.window=90s";
+    sets[1] = "run.replications=8000";
+    s = load_ok_set("good_warmup_auto.yaml", sets, 2);
+    w = mdl_scenario_pilot_window(s);
+    ck_assert_msg(w > 0.1 && 90 / w >= 50, "%g s", w);
+    ck_assert_double_eq_tol(w / pow(10, floor(log10(w))),
+                            nearbyint(w / pow(10, floor(log10(w)))), 1e-9);
+    /* -r after loading is checked for the pilot too. */
+    memset(&d, 0, sizeof d);
+    s->replications = 8600;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
+    assert_msg_has(&d, "the pilot run of 'warmup: auto'");
+    mdl_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_later_set_wins)
 {
     const char *sets[] = { "run.replications=3", "run.replications=4" };
@@ -334,15 +377,15 @@ static const bad_case bad_cases[] = {
       { "'window' of 0.01 s makes 420000 time-series windows",
         "more than the 100000 qmesh keeps (each is a row of timeseries.csv",
         "use a window of at least 0.042 s" } },
-    /* warmup: a time or auto; auto needs windows for MSER-5, and room
-     * for the longest warm-up it may choose (half the duration). */
+    /* warmup: a time or auto; auto needs room for its pilot's windows
+     * and for the longest warm-up it may choose (half the duration). */
     { "bad_warmup.yaml", NULL, 5, 11,
       { "'warmup' must be a time such as 1m", "or auto (chosen by MSER-5",
         "found 'soon'" } },
-    { "bad_warmup_windows.yaml", NULL, 7, 11,
-      { "'warmup: auto' needs at least 50 whole time-series windows",
-        "windows of 5 s make 18 of 90 s",
-        "use a 'window' of at most 1.8 s" } },
+    { "bad_warmup_pilot.yaml", NULL, 10, 17,
+      { "the pilot run of 'warmup: auto' needs at least 50 time-series "
+        "windows", "the results of 8600 replications of them take more "
+        "than the 1024 MiB", "use fewer replications" } },
     { "bad_warmup_many.yaml", NULL, 7, 11,
       { "'window' of 0.04 s makes 135000 time-series windows",
         "(5400 s, with the longest automatic warm-up)",
@@ -1430,6 +1473,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_indexes_into_the_workload_list);
     tcase_add_test(tc, test_later_set_wins);
     tcase_add_test(tc, test_warmup_auto_is_a_flag_with_warmup_0);
+    tcase_add_test(tc, test_warmup_pilot_has_fine_windows_that_fit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");
