@@ -22,8 +22,10 @@
  * replications window by window: each queueing station's `queue_mean`
  * (Lq); a model whose stations all have infinite servers (no queue) has
  * its delay stations' `utilization` (the mean number in service)
- * instead. The warm-up is the largest truncation over those series, the
- * slowest to settle: d batches of 5 windows.
+ * instead. A series whose mean is 0 in more than half of the windows
+ * (a queue mostly empty) is left out. The warm-up is the largest
+ * truncation over the others, the slowest to settle: d batches of 5
+ * windows; 0 when every series is left out.
  */
 #ifndef ANA_WARMUP_H
 #define ANA_WARMUP_H
