@@ -70,7 +70,7 @@ int ana_warmup_mser(const double *y, size_t n, size_t batch, ana_mser *out)
         s += delta * (z - mean);
         if (j > out->half)
             continue;
-        v = s / (k * k);
+        v = s / (k * k);        /* MSER(j) = S(j) / (m - j)^2 */
         if (v <= best) {        /* j falls: the smallest d wins ties */
             best = v;
             out->d = j;
@@ -134,9 +134,8 @@ int ana_warmup_choose(ana_warmup *w, const mdl_scenario *s,
                       unsigned nreps)
 {
     size_t ns = mdl_net_nseries(net), len = mdl_net_result_len(net);
-    size_t off = mdl_net_series_offset(net) + 1, i, k, used = 0, idle = 0;
-    size_t busy;
-    size_t best = 0;
+    size_t off = mdl_net_series_offset(net) + 1, i, k, busy;
+    size_t used = 0, idle = 0, best = 0;
     double *y;
     int delay, rc = SIM_OK, named = 0;
     unsigned r;
@@ -175,7 +174,7 @@ int ana_warmup_choose(ana_warmup *w, const mdl_scenario *s,
                 break;
             snprintf(name, sizeof name, "%s %s", mdl_net_series_scope(net, i),
                      mdl_net_series_metric(net, i));
-            d = m.d;        /* half when unsettled */
+            d = m.d;                /* m.half when unsettled */
             if (!m.settled) {
                 w->settled = 0;
                 list_add(w->unsettled, sizeof w->unsettled, name);
