@@ -109,6 +109,8 @@ int ana_provenance_write(const char *dir, const ana_provenance *p,
         row(a.f, "partial", p->partial);
     if (p->precision)
         row(a.f, "precision", p->precision);
+    if (p->warmup_auto)
+        row(a.f, "warmup_auto", p->warmup_auto);
     for (i = 0; i < p->nvariants; i++)
         row(a.f, "variant", p->variants[i]);
     for (i = 0; !p->variants && i < p->s->nfailures; i++)

@@ -8,8 +8,10 @@
  * whether a file changed since), seed, replications (asked for),
  * replications_done, load (sweep points only), date (UTC, ISO 8601),
  * complete (yes or no) and, for a partial result, why it is partial;
- * with run.precision, what it came to (precision);
- * then a row `failure` per injected failure with a window (`at`/`for`):
+ * with run.precision, what it came to (precision); warmup_auto, for
+ * `run.warmup: auto`, the warm-up chosen and how ("412 s (MSER-5 on
+ * service:db queue_mean)"); then a row `failure` per injected failure
+ * with a window (`at`/`for`):
  * "FROM TO MODE TARGET", times in s from the start of the replication
  * (warm-up included), TO clipped to the end of the run, TARGET a service
  * or an edge A->B. A comparison's folder (qmesh compare) names the
@@ -32,6 +34,8 @@ typedef struct ana_provenance {
     const char *name;           /* NULL: s->name */
     const char *const *variants;/* a comparison's variants, or NULL */
     size_t nvariants;
+    const char *warmup_auto;    /* the warm-up warmup: auto chose, or
+                                   NULL */
 } ana_provenance;
 
 /* Write dir/provenance.csv. Returns SIM_OK, or SIM_EIO with d. */

@@ -361,6 +361,8 @@ void ana_report_print(const ana_report *r, const ana_rows *rows, FILE *out)
     fprintf(out, "%s: %u replication%s of %g s after %g s warm-up, seed "
             "%llu\n", s->name, r->nreps, r->nreps == 1 ? "" : "s",
             s->duration, s->warmup, (unsigned long long)s->seed);
+    if (r->warmup_auto)
+        fprintf(out, "warm-up: auto, %s\n", r->warmup_auto);
     if (r->th)
         fprintf(out, "theory: %s\n", r->th->model);
     fprintf(out, "\n%-*s %-16s %-4s %10s  %s", w, "scope", "metric", "unit",

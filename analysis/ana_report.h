@@ -22,12 +22,16 @@ typedef struct ana_report {
     const unsigned *ids;    /* borrowed, may be NULL: the replication
                                number of each row of results (0-based),
                                when some did not finish */
+    const char *warmup_auto;/* borrowed, may be NULL: how warmup: auto
+                               chose the warm-up, "412 s (MSER-5 on
+                               service:db queue_mean)" */
     ana_ci *ci;             /* owned: one per metric; a latency
                                quantile's is not symmetric and has no
                                se (NaN) */
 } ana_report;
 
-/* Compute the intervals (r->ids is NULL: set it after, if needed).
+/* Compute the intervals (r->ids and r->warmup_auto are NULL: set them
+ * after, if needed).
  * Returns SIM_OK or SIM_ENOMEM. */
 int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,

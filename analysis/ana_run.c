@@ -7,7 +7,9 @@
  * in replication order. When a stop request ends the driver early, the
  * rows of the replications that finished are moved to the front and
  * ids[] remembers their numbers, so that replications.csv still names
- * them; the intervals are over those rows only.
+ * them; the intervals are over those rows only. A scenario with
+ * `warmup: auto` is replicated twice: a pilot that chooses the warm-up,
+ * then the run proper (see "warmup: auto" below).
  *
  * A load sweep scales every open inter-arrival distribution by
  * rho_now / rho_target (mdl_dist_scale(): the time scale of the whole
@@ -34,6 +36,7 @@
 #include "ana_provenance.h"
 #include "ana_run.h"
 #include "ana_sweep.h"
+#include "ana_warmup.h"
 
 #define CURVE_POINTS 100    /* theory curve: intervals between from, to */
 
@@ -64,6 +67,7 @@ int ana_run_init(ana_run *r, const mdl_scenario *s, sim_diag *d)
 void ana_run_destroy(ana_run *r)
 {
     ana_report_destroy(&r->rep);
+    free(r->own);
     free(r->results);
     free(r->ids);
     free(r->flags);
@@ -75,6 +79,134 @@ void ana_run_destroy(ana_run *r)
 int ana_run_one(ana_run *r, unsigned rep, double *out, uint64_t *events)
 {
     return mdl_net_run(r->net, rep, out, events, &r->diag);
+}
+
+/* ---- warmup: auto ----
+ *
+ * The pilot runs the same replications (same seeds: common random
+ * numbers) with warm-up 0 for the whole duration, without the request
+ * limit and without the failures that have a window of their own
+ * (events to measure, not part of steady state; a failure over the
+ * whole run, `updown` included, stays). MSER-5 over its time series
+ * chooses the warm-up (ana_warmup.h); then the run proper simulates
+ * warm-up + duration. For one run, progress counts both: 2 x nreps
+ * replications. */
+
+/* Progress of one of the two phases, told as part of both. */
+typedef struct phase {
+    const ana_run_opts *o;      /* the caller's */
+    unsigned before, total;     /* replications of earlier phases, all */
+} phase;
+
+static void phase_progress(void *ctx, unsigned done, unsigned total)
+{
+    const phase *p = ctx;
+
+    (void)total;
+    p->o->progress(p->o->progress_ctx, p->before + done, p->total);
+}
+
+static void phase_within(void *ctx, double frac)
+{
+    const phase *p = ctx;
+
+    p->o->within(p->o->progress_ctx, frac);
+}
+
+/* o for phase ph (whose o is the caller's), into po. */
+static const ana_run_opts *phase_opts(ana_run_opts *po, const phase *ph)
+{
+    *po = *ph->o;
+    po->progress = ph->o->progress ? phase_progress : NULL;
+    po->within = ph->o->within ? phase_within : NULL;
+    po->progress_ctx = (void *)ph;
+    return po;
+}
+
+static int pilot_rep(void *ctx, unsigned rep, double *out, sim_diag *d)
+{
+    return mdl_net_run(ctx, rep, out, NULL, d);
+}
+
+/* Run the pilot of r->s and choose the warm-up into r->warm; then make
+ * r->s an owned copy of the scenario's struct (its pointers still the
+ * borrowed scenario's) with that warm-up, and rebuild r->net for it.
+ * Returns SIM_OK, SIM_EINTR on a stop request, a failed replication's
+ * code with r->diag, or SIM_ENOMEM. */
+static int pilot(ana_run *r, const ana_run_opts *o)
+{
+    const mdl_scenario *s = r->s;
+    mdl_scenario p = *s;
+    mdl_failure *kept = NULL;
+    mdl_net *net = NULL;
+    sim_rep run;
+    size_t i;
+    int rc;
+
+    memset(&run, 0, sizeof run);
+    p.warmup = 0;
+    p.requests = 0;
+    p.window = mdl_scenario_pilot_window(s);
+    if (s->nfailures > 0) {
+        if (!(kept = malloc(s->nfailures * sizeof *kept)))
+            return SIM_ENOMEM;
+        p.nfailures = 0;
+        for (i = 0; i < s->nfailures; i++)
+            if (!ana_warmup_windowed(&s->failures[i]))
+                kept[p.nfailures++] = s->failures[i];
+        p.failures = kept;
+    }
+    rc = mdl_net_new(&net, &p, &r->diag);
+    if (rc == SIM_OK) {
+        run.nreps = r->nreps;
+        run.jobs = o->jobs ? o->jobs : 1;
+        run.len = mdl_net_result_len(net);
+        run.fn = pilot_rep;
+        run.ctx = net;
+        run.progress = o->progress;
+        run.progress_ctx = o->progress_ctx;
+        run.results = malloc((size_t)r->nreps * run.len
+                             * sizeof *run.results);
+        run.done = malloc(r->nreps);
+        if (!run.results || !run.done)
+            rc = SIM_ENOMEM;
+    }
+    if (rc == SIM_OK) {
+        if (o->within && run.jobs <= 1)
+            mdl_net_set_progress(net, o->within, o->progress_ctx);
+        rc = sim_rep_run(&run);
+        mdl_net_set_progress(net, NULL, NULL);
+        r->diag = run.diag;
+    }
+    if (rc == SIM_OK && (rc = ana_warmup_choose(&r->warm, &p, net,
+                                                run.results, r->nreps))
+                        == SIM_EINVAL)
+        rc = sim_diag_set(&r->diag, s->path, 0, 0, "warmup: auto: the "
+                          "pilot's time series hold no whole batch of %d "
+                          "windows", ANA_WARMUP_BATCH);
+    free(run.results);
+    free(run.done);
+    mdl_net_free(net);
+    free(kept);
+    if (rc != SIM_OK) {
+        r->warm.on = 0;
+        return rc;
+    }
+    if (!(r->own = malloc(sizeof *r->own)))
+        return SIM_ENOMEM;
+    *r->own = *s;
+    r->own->warmup = r->warm.warmup;
+    r->s = r->own;
+    mdl_net_free(r->net);
+    r->net = NULL;
+    return mdl_net_new(&r->net, r->own, &r->diag);
+}
+
+/* The pilot of a run with warmup: auto that has not had it; SIM_OK for
+ * any other. */
+static int pilot_if_auto(ana_run *r, const ana_run_opts *o)
+{
+    return r->s->warmup_auto && !r->warm.on ? pilot(r, o) : SIM_OK;
 }
 
 /* The replications of several runs in one pool of worker processes:
@@ -154,6 +286,8 @@ static int gather(batch *b, size_t i)
         return SIM_ENOMEM;
     if (r->partial[0])
         r->rep.ids = r->ids;
+    if (r->warm.on)
+        r->rep.warmup_auto = r->warm.text;
     /* availability's interval counts the replications in which some
      * request finished */
     m = ana_run_metric(r, "system", "availability");
@@ -208,6 +342,11 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
         }
         return rc;
     }
+    for (i = 0; i < n; i++)
+        if ((rc = pilot_if_auto(runs[i], o)) != SIM_OK) {
+            *failed = i;
+            return rc;
+        }
     memset(&b, 0, sizeof b);
     b.runs = runs;
     b.n = n;
@@ -283,6 +422,8 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
 
 /* ---- precision: replications until an interval is narrow enough ---- */
 
+static const ana_run_opts none_opts = {0};
+
 /* Replications base, base + 1, ... of one run, as tasks 0, 1, ... */
 typedef struct rep_round {
     mdl_net *net;
@@ -329,8 +470,9 @@ static int precise_enough(ana_run *r, unsigned n, double *rel, int *rc)
 }
 
 /*
- * Sequential stopping (Law 2015, sec. 9.4.1): run.replications first,
- * then more in rounds, until the first n at which the metric's interval
+ * Sequential stopping (Law 2015, sec. 9.4.1): run.replications first
+ * (n0, at least 2), then more in rounds, until the first n >= n0 at which
+ * the metric's interval
  * over replications 0..n-1 has a half-width within `relative` of its
  * mean, or max_replications. Every n is checked in order, so where it
  * stops does not depend on the rounds (nor on -j); the replications of
@@ -343,11 +485,15 @@ static int run_precise(ana_run *r, const ana_run_opts *o)
     const mdl_precision *pr = &r->s->precision;
     size_t len = mdl_net_result_len(r->net);
     unsigned most = mdl_scenario_max_replications(r->s), jobs, have = 0;
-    unsigned want = r->nreps, n, stop = 0, checked = 1, i;
+    unsigned want = r->nreps, n, stop = 0, i;
+    unsigned checked = (r->nreps > 2 ? r->nreps : 2) - 1;  /* n0 - 1 */
     double rel = NAN;
     int rc = SIM_OK;
 
     jobs = o && o->jobs ? o->jobs : 1;
+    if ((rc = pilot_if_auto(r, o ? o : &none_opts)) != SIM_OK)
+        return rc;
+    len = mdl_net_result_len(r->net);       /* the net may be rebuilt */
     r->results = malloc((size_t)most * len * sizeof *r->results);
     r->flags = calloc(most, 1);
     r->ids = malloc(most * sizeof *r->ids);
@@ -412,6 +558,8 @@ static int run_precise(ana_run *r, const ana_run_opts *o)
     if (ana_report_init(&r->rep, r->s, r->net, r->th, r->done, r->results)
         != SIM_OK)
         return SIM_ENOMEM;
+    if (r->warm.on)
+        r->rep.warmup_auto = r->warm.text;
     n = (unsigned)ana_run_metric(r, "system", "availability");
     r->finished = n < mdl_net_nmetrics(r->net) ? (unsigned)r->rep.ci[n].n
                                                : r->done;
@@ -423,9 +571,23 @@ int ana_run_reps(ana_run *r, const ana_run_opts *o)
     size_t failed;
     int rc;
 
-    if (r->s->precision.on)
+    if (!o)
+        o = &none_opts;
+    if (r->s->warmup_auto && !r->warm.on) {
+        ana_run_opts po;
+        phase ph = {o, 0, 2 * r->nreps};
+        if ((rc = pilot(r, phase_opts(&po, &ph))) != SIM_OK)
+            return rc;
+        ph.before = r->nreps;
+        if (r->s->precision.on)
+            return run_precise(r, phase_opts(&po, &ph));
+        rc = ana_run_batch(&r, 1, phase_opts(&po, &ph), NULL, NULL,
+                           &failed);
+    } else if (r->s->precision.on) {
         return run_precise(r, o);
-    rc = ana_run_batch(&r, 1, o, NULL, NULL, &failed);
+    } else {
+        rc = ana_run_batch(&r, 1, o, NULL, NULL, &failed);
+    }
 
     if (rc == SIM_EINTR && r->done == 0)
         return SIM_EINTR;
@@ -458,6 +620,7 @@ int ana_run_write(const ana_run *r, const char *dir, const char *command,
     pv.done = r->done;
     pv.load = load;
     pv.partial = r->partial[0] ? r->partial : NULL;
+    pv.warmup_auto = r->warm.on ? r->warm.text : NULL;
     if (r->s->precision.on && !r->partial[0]) {
         ana_run_precision_note(r, note, sizeof note);
         pv.precision = note;

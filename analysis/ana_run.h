@@ -10,6 +10,12 @@
  * processes (sim_rep.h). After sim_sig_catch(), a SIGINT or SIGTERM ends
  * a run early and keeps the replications that finished, and ends a sweep
  * after the load it stopped, keeping the loads that finished.
+ *
+ * A scenario with `warmup: auto` is simulated twice: a pilot without
+ * warm-up, whose time series choose the warm-up by MSER-5
+ * (ana_warmup.h), then the same replications with that warm-up and the
+ * scenario's duration after it. It costs up to 2.5 times a run without
+ * warm-up (the pilot's duration, then at most 1.5 times it).
  */
 #ifndef ANA_RUN_H
 #define ANA_RUN_H
@@ -20,6 +26,7 @@
 #include "../sim/sim_rep.h"
 #include "ana_report.h"
 #include "ana_theory.h"
+#include "ana_warmup.h"
 
 /* How to run the replications. A zeroed struct runs them in this
  * process, silently. */
@@ -34,7 +41,11 @@ typedef struct ana_run_opts {
 
 typedef struct ana_run {
     /* read-only */
-    const mdl_scenario *s;      /* borrowed */
+    const mdl_scenario *s;      /* borrowed; with warmup: auto, after
+                                   ana_run_reps() has run the pilot, an
+                                   owned copy of the borrowed struct
+                                   (sharing its pointers) whose warmup
+                                   is the one chosen */
     mdl_net *net;               /* owned */
     ana_theory *th;             /* owned */
     unsigned nreps;             /* asked for: s->replications */
@@ -53,7 +64,10 @@ typedef struct ana_run {
      * relative half-width at the end (nreps is then where it stopped) */
     int precision_met;
     double precision_rel;
+    ana_warmup warm;            /* warm.on: the warm-up chosen for
+                                   warmup: auto */
     /* private */
+    mdl_scenario *own;          /* what s points to after a pilot */
     size_t precision_metric;    /* run.precision's metric */
     unsigned *ids;              /* the replication of each row */
     unsigned char *flags;       /* sim_rep's done[] */
@@ -67,12 +81,14 @@ int ana_run_init(ana_run *r, const mdl_scenario *s, sim_diag *d);
 void ana_run_destroy(ana_run *r);
 
 /* Run the r->nreps replications as o says (NULL: the defaults) and
- * compute the intervals over those that finished. With run.precision,
- * replications are added until the interval of its metric is narrow
- * enough (r->nreps is then where it stopped, the same for any o->jobs),
- * or its max_replications. Returns SIM_OK, with
- * r->partial set when a stop request ended the run after some finished;
- * SIM_EINTR when it came before any finished; the failed replication's
+ * compute the intervals over those that finished; with warmup: auto,
+ * the pilot first (progress then counts 2 x r->nreps replications), and
+ * r->net is rebuilt. With run.precision, replications are added until
+ * the interval of its metric is narrow enough (r->nreps is then where it
+ * stopped, the same for any o->jobs), or its max_replications. Returns
+ * SIM_OK, with r->partial set when a stop request ended the run after
+ * some finished; SIM_EINTR when it came before any finished (or during
+ * the pilot); the failed replication's
  * code, with r->diag; or SIM_ENOMEM. Check r->finished after SIM_OK. */
 int ana_run_reps(ana_run *r, const ana_run_opts *o);
 /* Told that run i of a batch has all its replications and its

@@ -17,6 +17,7 @@
 #include "../analysis/ana_gnuplot.h"
 #include "../analysis/ana_run.h"
 #include "../analysis/ana_theory.h"
+#include "../analysis/ana_warmup.h"
 #include "../models/mdl_scenario.h"
 #include "../sim/sim_sig.h"
 #include "cli_int.h"
@@ -65,6 +66,45 @@ static int run_failed(int rc, const ana_run *r)
     return EXIT_RUNTIME;
 }
 
+/* ---- warmup: auto ---- */
+
+/* The warnings of an automatic warm-up: a run that looks too short to
+ * have reached steady state, and failures with a window that begins
+ * within the warm-up chosen, where nothing is measured. */
+static void warn_warmup(const ana_run *r)
+{
+    const mdl_scenario *s = r->s;
+    const mdl_topology *t = s->topo;
+    size_t i;
+
+    if (!r->warm.on)
+        return;
+    if (!r->warm.settled)
+        fprintf(stderr, "qmesh: warning: %s: the run looks too short to "
+                "have reached steady state: MSER-5 finds %s still settling "
+                "at half of run.duration (%g s), so the warm-up is that "
+                "half, %g s; make run.duration longer\n", s->path,
+                r->warm.unsettled, s->duration, r->warm.warmup);
+    for (i = 0; i < s->nfailures; i++) {
+        const mdl_failure *f = &s->failures[i];
+        char at[32] = "";
+
+        if (!ana_warmup_windowed(f) || !(f->at < s->warmup))
+            continue;
+        if (f->line > 0)
+            snprintf(at, sizeof at, ":%d", f->line);
+        fprintf(stderr, "qmesh: warning: %s%s: failure '%s' of %s%s%s "
+                "begins at %g s, within the automatic warm-up of %g s, "
+                "where nothing is measured (failure times count from the "
+                "start, warm-up included)\n", s->path, at,
+                mdl_fail_mode_name(f->mode), f->service >= 0
+                ? t->services[f->service].name
+                : t->services[t->edges[f->edge].from].name,
+                f->service >= 0 ? "" : "->", f->service >= 0 ? ""
+                : t->services[t->edges[f->edge].to].name, f->at, s->warmup);
+    }
+}
+
 /* ---- one run ---- */
 
 /* Simulate s into the folder dir and print its table unless quiet;
@@ -93,6 +133,8 @@ static int run_one(const cli_opts *o, const mdl_scenario *s, const char *dir,
     cli__progress_attach(&prog, &ro);
     rc = ana_run_reps(&r, &ro);
     cli__progress_end(&prog);
+    if (rc == SIM_OK)
+        warn_warmup(&r);
     if (rc != SIM_OK || r.finished == 0)
         status = run_failed(rc, &r);
     else if ((rc = ana_run_write(&r, dir, o->cmdline, NULL, &d)) != SIM_OK)
@@ -209,6 +251,8 @@ static int sweep_row(void *ctx, const ana_run_point *p)
     char ci[96], th[32];
     double theory;
 
+    if (p->rc == SIM_OK)
+        warn_warmup(r);
     if (p->rc != SIM_OK || r->finished == 0) {
         t->failed = run_failed(p->rc, r);
         return 1;
@@ -219,14 +263,18 @@ static int sweep_row(void *ctx, const ana_run_point *p)
         return 0;
     if (t->rows++ == 0)
         printf("load: utilization of '%s', the bottleneck\n\n"
-               "%-6s %-12s %-24s %-10s %s\n", t->bottleneck, "load",
-               "arrivals/s", "latency ms [95% CI]", "theory ms", "results");
+               "%-6s %-12s %-24s %-10s %s%s\n", t->bottleneck, "load",
+               "arrivals/s", "latency ms [95% CI]", "theory ms",
+               r->warm.on ? "warm-up s  " : "", "results");
     theory = ana_theory_get(r->th, "system", "latency_mean");
     /* metric 0 is the system's latency_mean */
-    printf("%-6.4g %-12.6g %-24s %-10s %s/%s/%s\n", p->load, p->rate,
+    printf("%-6.4g %-12.6g %-24s %-10s ", p->load, p->rate,
            fmt_ci(&r->rep.ci[0], ci, sizeof ci),
-           isnan(theory) ? "-" : fmt_ms(theory, th, sizeof th), t->shown,
-           p->sub, r->partial[0] ? " (partial)" : "");
+           isnan(theory) ? "-" : fmt_ms(theory, th, sizeof th));
+    if (r->warm.on)
+        printf("%-10g ", r->warm.warmup);
+    printf("%s/%s/%s\n", t->shown, p->sub,
+           r->partial[0] ? " (partial)" : "");
     fflush(stdout);
     return 0;
 }

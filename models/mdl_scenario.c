@@ -22,6 +22,7 @@
 #include "mdl_input.h"
 #include "mdl_scenario.h"
 #include "mdl_scenario_int.h"
+#include "mdl_units.h"
 
 /* ---- run: ---- */
 
@@ -90,9 +91,36 @@ static int read_precision(ctx *c, const char *key, yaml_node_t *k,
     return SIM_OK;
 }
 
+/* `warmup`: a time, or `auto` for one chosen by MSER-5 from a pilot run
+ * (analysis/ana_warmup.h). */
+static int read_warmup(ctx *c, const char *key, yaml_node_t *k,
+                       yaml_node_t *v, void *arg)
+{
+    static const key_desc time = {
+        "warmup", KEY_TIME, 0, MDL_TIME_MAX, 0, SCN(warmup)
+    };
+    mdl_scenario *s = arg;
+    const char *t = mdl__yaml_want_scalar(c, v, key);
+    double x;
+
+    (void)k;
+    if (!t)
+        return SIM_EPARSE;
+    s->warmup_auto = !strcmp(t, "auto");
+    if (s->warmup_auto) {
+        s->warmup = 0;          /* the pilot's; the run's comes after it */
+        return SIM_OK;
+    }
+    if (mdl_parse_time(t, &x) != SIM_OK)
+        return mdl__yaml_err(c, v, 0, "'warmup' must be a time such as 1m, "
+                             "30s or 250ms, or auto (chosen by MSER-5 from "
+                             "a pilot run), found '%s'", t);
+    return mdl__yaml_read_value(c, &time, v, s);
+}
+
 static const key_desc run_keys[] = {
     { "duration", KEY_TIME, 0, MDL_TIME_MAX, 1, SCN(duration) },
-    { "warmup", KEY_TIME, 0, MDL_TIME_MAX, 0, SCN(warmup) },
+    { "warmup", KEY_SET, .set = read_warmup },
     { "replications", KEY_UNSIGNED, 1, MDL_REPLICATIONS_MAX, 0,
       SCN(replications) },
     { "seed", KEY_SEED, SCN(seed) },
@@ -267,15 +295,74 @@ unsigned mdl_scenario_max_replications(const mdl_scenario *s)
     return most > s->replications ? most : s->replications;
 }
 
+/* The scenario of the longest run s may make: with `warmup: auto` the
+ * warm-up chosen is at most half of the duration. */
+static mdl_scenario longest(const mdl_scenario *s)
+{
+    mdl_scenario l = *s;
+
+    if (s->warmup_auto)
+        l.warmup = s->duration / 2;
+    return l;
+}
+
+/* The 1-2-5 x 10^k value nearest x from below (up = 0) or the next one
+ * above x (up = 1). */
+static double step_125(double x, int up)
+{
+    double e = floor(log10(x)), m = x / pow(10, e);
+
+    if (up)
+        m = m < 2 * (1 - 1e-9) ? 2 : m < 5 * (1 - 1e-9) ? 5 : 10;
+    else
+        m = m >= 5 * (1 - 1e-9) ? 5 : m >= 2 * (1 - 1e-9) ? 2 : 1;
+    return m * pow(10, e);
+}
+
+double mdl_scenario_pilot_window(const mdl_scenario *s)
+{
+    mdl_scenario p = *s;
+    double x = s->duration / MDL_WARMUP_PILOT_WINDOWS, w;
+    char why[8];
+
+    p.warmup = 0;
+    w = mdl_scenario_window(&p);        /* the file's, or the default */
+    if (x >= 1e-290 && step_125(x, 0) < w)
+        w = step_125(x, 0);
+    for (;;) {
+        p.window = w;
+        if (results_fit(&p, why, sizeof why))
+            return w;
+        w = step_125(w, 1);
+        if (s->duration / w < MDL_WARMUP_AUTO_WINDOWS)
+            return 0;
+    }
+}
+
+/* Does the pilot of `warmup: auto` fit? If not, say why in why. */
+static int pilot_fits(const mdl_scenario *s, char *why, size_t n)
+{
+    if (!s->warmup_auto || mdl_scenario_pilot_window(s) > 0)
+        return 1;
+    snprintf(why, n, "the pilot run of 'warmup: auto' needs at least %d "
+             "time-series windows in 'duration', and the results of %u "
+             "replications of them take more than the %zu MiB qmesh keeps; "
+             "use fewer replications", MDL_WARMUP_AUTO_WINDOWS,
+             s->replications, MDL_RESULTS_MAX >> 20);
+    return 0;
+}
+
 int mdl_scenario_check_run(const mdl_scenario *s, sim_diag *d)
 {
+    mdl_scenario l = longest(s);
     char why[512];
 
     if (s->replications < 1 || s->replications > MDL_REPLICATIONS_MAX)
         return sim_diag_set(d, NULL, 0, 0, "--replications must be a whole "
                             "number from 1 to %d, found '%u'",
                             MDL_REPLICATIONS_MAX, s->replications);
-    if (!results_fit(s, why, sizeof why))
+    if (!results_fit(&l, why, sizeof why)
+        || !pilot_fits(s, why, sizeof why))
         return sim_diag_set(d, NULL, 0, 0, "--replications %u: %s",
                             s->replications, why);
     return SIM_OK;
@@ -339,7 +426,7 @@ static int read_scenario(ctx *c)
     yaml_node_t *root = yaml_document_get_root_node(&c->doc);
     yaml_node_t *v, *k;
     top_arg top;
-    mdl_scenario *s = c->s;
+    mdl_scenario *s = c->s, l;
     char why[512];
     int rc;
 
@@ -409,18 +496,22 @@ static int read_scenario(ctx *c)
         return rc;
     if (!mdl__yaml_lookup(c, v, "duration"))
         return mdl__yaml_err(c, v, 0, "missing key 'duration' in 'run'");
+    /* Sizes are checked for the longest run an automatic warm-up can
+     * make. */
+    l = longest(s);
     if ((k = mdl__yaml_lookup(c, v, "window"))
-        && mdl_scenario_windows(s) > MDL_WINDOWS_MAX)
+        && mdl_scenario_windows(&l) > MDL_WINDOWS_MAX)
         return mdl__yaml_err(c, k, 0, "'window' of %g s makes %.0f "
                              "time-series windows over warm-up and duration "
-                             "(%g s), more than the %d qmesh keeps (each is "
-                             "a row of timeseries.csv per series and "
+                             "(%g s%s), more than the %d qmesh keeps (each "
+                             "is a row of timeseries.csv per series and "
                              "replication); use a window of at least %g s",
-                             s->window,
-                             mdl_scenario_windows(s), s->warmup + s->duration,
-                             MDL_WINDOWS_MAX, (s->warmup + s->duration)
+                             s->window, mdl_scenario_windows(&l),
+                             l.warmup + l.duration, s->warmup_auto
+                             ? ", with the longest automatic warm-up" : "",
+                             MDL_WINDOWS_MAX, (l.warmup + l.duration)
                                               / MDL_WINDOWS_MAX);
-    if (results_fit(s, why, sizeof why))
+    if (results_fit(&l, why, sizeof why) && pilot_fits(s, why, sizeof why))
         return SIM_OK;
     /* At the replications, or at the workloads whose classes take it. */
     if (!(k = mdl__yaml_lookup(c, v, "replications")))

@@ -37,6 +37,15 @@
  * timeseries.csv, so 10^5 windows of a few dozen series and ten
  * replications already make tens of millions of rows. */
 #define MDL_WINDOWS_MAX 100000
+/* The pilot run of `warmup: auto` (analysis/ana_warmup.h) has windows
+ * of its own, finer than run.window's usual 100: MSER-5 batches them by
+ * 5, and over 20 batches it finds its minimum at the end by chance in 2
+ * to 10% of settled series, over 100 or more in well under 1%. At least
+ * 500 windows, coarser only when their results would not fit, and never
+ * fewer than 50 (10 batches). The warm-up chosen is at most half of
+ * run.duration. */
+#define MDL_WARMUP_PILOT_WINDOWS 500
+#define MDL_WARMUP_AUTO_WINDOWS 50
 
 typedef struct mdl_workload {
     char *name;             /* owned, unique */
@@ -233,7 +242,10 @@ typedef struct mdl_scenario {
     size_t nclasses;
     mdl_class *classes;     /* owned, grouped by workload in file order */
     double duration;        /* s simulated after warm-up (> 0) */
-    double warmup;          /* s, statistics reset at its end (>= 0) */
+    double warmup;          /* s, statistics reset at its end (>= 0);
+                               0 while warmup_auto */
+    int warmup_auto;        /* run.warmup: auto, chosen by a pilot run
+                               (analysis/ana_warmup.h) */
     long requests;          /* stop after this many finished requests after
                                warm-up; 0 = use duration only */
     unsigned replications;  /* >= 1 */
@@ -291,6 +303,14 @@ void mdl_axis_destroy(mdl_axis *a);
 int mdl_axes_check(const mdl_axis *a, size_t n, const char *file,
                    sim_diag *d);
 
+
+/* The window of the pilot of `warmup: auto` (s): the 1-2-5 x 10^k value
+ * at or below run.duration / MDL_WARMUP_PILOT_WINDOWS, or the window of
+ * a run without warm-up when finer, then coarser step by step while the
+ * results of s->replications pilot replications would exceed
+ * MDL_RESULTS_MAX; 0 when that would leave fewer than
+ * MDL_WARMUP_AUTO_WINDOWS windows (the loader refuses it). */
+double mdl_scenario_pilot_window(const mdl_scenario *s);
 /* Does topology edge e apply to requests of class c (its `types`)? */
 int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c);
 

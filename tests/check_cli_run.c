@@ -186,6 +186,97 @@ START_TEST(test_provenance_records_hashes_seed_and_completeness)
 }
 END_TEST
 
+/* ---- warmup: auto ---- */
+
+/* The table and provenance.csv say what warm-up MSER-5 chose, and the
+ * header's warm-up is that one. */
+START_TEST(test_auto_warmup_is_printed_and_recorded)
+{
+    char base[256], dir[512], head[128];
+    char *text;
+    const char *w;
+    tst_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/res", base);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-r", "2", "--set",
+              "run.duration=20s", "--set", "run.warmup=auto", "-o", dir,
+              NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    tst_assert_has(r.out, "\nwarm-up: auto, ", "stdout");
+    tst_assert_has(r.out, " s (MSER-5 on service:server queue_mean)\n",
+                   "stdout");
+    text = read_in(dir, "provenance.csv");
+    w = prov(text, "warmup_auto");
+    tst_assert_has(w, " s (MSER-5 on service:server queue_mean)",
+                   "warmup_auto");
+    /* "mm1: 2 replications of 20 s after W s warm-up", W as chosen. */
+    snprintf(head, sizeof head, "of 20 s after %.*s s warm-up",
+             (int)(strchr(w, ' ') - w), w);
+    tst_assert_has(r.out, head, "stdout");
+    free(text);
+    tst_out_free(&r);
+    tst_rm_tree(base);
+}
+END_TEST
+
+/* M/M/1 at load 0.999 for 20 s from empty: tau = 1 / (mu (1 -
+ * sqrt(rho))^2) = 4 x 10^4 s, and the mean queue rises all along, like
+ * |B(t)| of a Brownian motion of variance (lambda + mu) t, from 0 to
+ * sqrt(2 (lambda + mu) t / pi) = 50 at the end; over 200 replications a
+ * batch mean varies by about 2. A ramp's MSER falls to the last
+ * truncation tried: the failure condition, warned of. */
+START_TEST(test_auto_warmup_warns_when_the_run_is_too_short)
+{
+    char base[256], dir[512];
+    tst_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/res", base);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-q", "-r", "200",
+              "--set", "workload.0.arrival=poisson(rate=99.9/s)", "--set",
+              "run.duration=20s", "--set", "run.warmup=auto", "-o", dir,
+              NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    tst_assert_has(r.err, "qmesh: warning: scenarios/mm1.yaml: the run "
+                   "looks too short to have reached steady state: MSER-5 "
+                   "finds 'service:server queue_mean' still settling at "
+                   "half of run.duration (20 s), so the warm-up is that "
+                   "half, 10 s", "stderr");
+    tst_out_free(&r);
+    tst_rm_tree(base);
+}
+END_TEST
+
+/* check and theory read the scenario as run does; a sweep shows each
+ * load's warm-up. */
+START_TEST(test_auto_warmup_is_accepted_by_check_theory_and_sweeps)
+{
+    char base[256], dir[512];
+    tst_out r;
+
+    tst_qmesh(&r, NULL, "check", "scenarios/mm1.yaml", "--set",
+              "run.warmup=auto", NULL);
+    ck_assert_msg(r.status == 0, "check: %s", r.err);
+    tst_out_free(&r);
+    tst_qmesh(&r, NULL, "theory", "scenarios/mm1.yaml", "--set",
+              "run.warmup=auto", NULL);
+    ck_assert_msg(r.status == 0, "theory: %s", r.err);
+    tst_assert_has(r.out, "M/M/1", "theory");
+    tst_out_free(&r);
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/res", base);
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "-r", "2", "--load",
+              "0.5:0.9:0.4", "--set", "run.duration=20s", "--set",
+              "run.warmup=auto", "-o", dir, NULL);
+    ck_assert_msg(r.status == 0, "sweep: %s", r.err);
+    tst_assert_has(r.out, "theory ms  warm-up s  results", "sweep");
+    tst_out_free(&r);
+    ck_assert(exists_in(dir, "load/0.9/provenance.csv"));
+    tst_rm_tree(base);
+}
+END_TEST
+
 /* ---- signals ---- */
 
 /* Start a long run into base/res, let replications finish, send sig. */
@@ -401,6 +492,13 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_unwritable_folder_fails_before_simulating);
     tcase_add_test(tc, test_provenance_names_version_and_command_as_typed);
     tcase_add_test(tc, test_provenance_records_hashes_seed_and_completeness);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("warmup_auto");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_auto_warmup_is_printed_and_recorded);
+    tcase_add_test(tc, test_auto_warmup_warns_when_the_run_is_too_short);
+    tcase_add_test(tc, test_auto_warmup_is_accepted_by_check_theory_and_sweeps);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("signals");

@@ -12,6 +12,9 @@
  * narrow, biased, or too wide), not chance (>= 3.3 standard deviations).
  * Metrics whose interval has zero width (an availability of exactly 1)
  * carry no information and are skipped.
+ *
+ * Also the warm-up `warmup: auto` chooses for an M/M/1 queue at load 0.9
+ * started empty, over many seeds (check_ana_warmup.c derives the range).
  */
 #include <math.h>
 #include <stdio.h>
@@ -109,6 +112,60 @@ START_TEST(test_coverage_closed)
 }
 END_TEST
 
+/*
+ * warmup: auto on an M/M/1 queue at load 0.9 started empty, at many
+ * seeds: the long version of check_ana_warmup's test, whose comment
+ * derives the bounds. tau = 1 / (mu (1 - sqrt(rho))^2) = 380 s; 100
+ * replications of 6000 s, the pilot's batches 50 s. At every seed the
+ * first batch (bias -5.3, 5.6 standard deviations of the batch mean) is
+ * cut and the rule keeps to its own limit: 50 s <= warm-up <= 3000 s.
+ * Beyond 2 tau the bias is under a tenth of the noise, so only noise
+ * puts MSER's minimum there: that must not be the typical case, and the
+ * median over the seeds is at most 2 tau = 760 s. A run 16 tau long has
+ * settled, so the failure condition is a false alarm there, which must
+ * stay rare: at most 1 seed in 10.
+ */
+#define WARMUP_SEEDS 60
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+START_TEST(test_warmup_auto_mm1_over_many_seeds)
+{
+    double w[WARMUP_SEEDS];
+    char seed[64];
+    const char *sets[] = {
+        "workload.0.arrival=poisson(rate=0.9/s)",
+        "services.server.service=exp(mean=1s)",
+        "run.duration=6000s", "run.replications=100", "run.warmup=auto",
+        seed
+    };
+    int k, unsettled = 0;
+
+    for (k = 0; k < WARMUP_SEEDS; k++) {
+        tst_model m;
+        snprintf(seed, sizeof seed, "run.seed=%d", 1000 + k);
+        tst_model_run(&m, "scenarios/mm1.yaml", sets, 6);
+        w[k] = m.run.warm.warmup;
+        unsettled += !m.run.warm.settled;
+        ck_assert_msg(w[k] >= 50 && w[k] <= 3000, "seed %d: warm-up %g s",
+                      1000 + k, w[k]);
+        tst_model_free(&m);
+    }
+    qsort(w, WARMUP_SEEDS, sizeof *w, by_value);
+    printf("warmup: auto, M/M/1 at 0.9: median %g s, from %g to %g s, "
+           "%d of %d unsettled\n", w[WARMUP_SEEDS / 2], w[0],
+           w[WARMUP_SEEDS - 1], unsettled, WARMUP_SEEDS);
+    ck_assert_msg(w[WARMUP_SEEDS / 2] <= 760, "median warm-up %g s",
+                  w[WARMUP_SEEDS / 2]);
+    ck_assert_int_le(unsettled, WARMUP_SEEDS / 10);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("long");
@@ -121,6 +178,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_coverage_mh2);
     tcase_add_test(tc, test_coverage_jackson);
     tcase_add_test(tc, test_coverage_closed);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("warmup");
+    tcase_set_timeout(tc, 1200);
+    tcase_add_test(tc, test_warmup_auto_mm1_over_many_seeds);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -247,6 +247,27 @@ START_TEST(test_set_null_removes_a_key)
 }
 END_TEST
 
+START_TEST(test_warmup_auto_is_a_flag_with_warmup_0)
+{
+    const char *sets[] = { "run.warmup=auto" }, *back[] = { "run.warmup=2.5s" };
+    mdl_scenario *s = load_ok("good_warmup_auto.yaml");
+
+    ck_assert_int_eq(s->warmup_auto, 1);
+    ck_assert_double_eq(s->warmup, 0.0);    /* the pilot's */
+    mdl_scenario_free(s);
+    s = load_ok_set("good_defaults.yaml", sets, 1);
+    ck_assert_int_eq(s->warmup_auto, 1);
+    mdl_scenario_free(s);
+    s = load_ok_set("good_warmup_auto.yaml", back, 1);
+    ck_assert_int_eq(s->warmup_auto, 0);
+    ck_assert_double_eq_tol(s->warmup, 2.5, 1e-12);
+    mdl_scenario_free(s);
+    s = load_ok("good_defaults.yaml");
+    ck_assert_int_eq(s->warmup_auto, 0);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_set_flow_value_makes_a_mapping_or_list)
 {
     const char *on[] = { "calls.client->server.breaker={window: 20, "
@@ -277,6 +298,49 @@ START_TEST(test_set_flow_value_makes_a_mapping_or_list)
     assert_msg_has(&d, "is not a YAML list or mapping");
     load_bad_set("outage.yaml", item, 1, &d);
     assert_msg_has(&d, "only a key of a mapping can be removed");
+}
+END_TEST
+
+/* The pilot's windows: the 1-2-5 value at or below duration / 500, or
+ * a finer run.window; coarser only when the results would not fit. */
+START_TEST(test_warmup_pilot_has_fine_windows_that_fit)
+{
+    static const struct { const char *set; double window; } cases[] = {
+        { "run.duration=90s", 0.1 },        /* 0.18 s: 900 windows */
+        { "run.duration=6000s", 10 },       /* 12 s: 600 windows */
+        { "run.duration=2385s", 2 },        /* 4.77 s: 1192 windows */
+        { "run.window=1m", 0.1 },           /* the finer of the two */
+        { "run.window=0.025s", 0.025 },
+    };
+    const char *sets[2];
+    mdl_scenario *s;
+    sim_diag d;
+    double w;
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sets[0] = cases[i].set;
+        s = load_ok_set("good_warmup_auto.yaml", sets, 1);
+        ck_assert_msg(fabs(mdl_scenario_pilot_window(s) - cases[i].window)
+                      < 1e-12, "%s: %g s", cases[i].set,
+                      mdl_scenario_pilot_window(s));
+        mdl_scenario_free(s);
+    }
+    /* 8000 replications of 900 windows would not fit: fewer, wider,
+     * 1-2-5 windows, and still at least 50. */
+    sets[0] = "run.window=90s";
+    sets[1] = "run.replications=8000";
+    s = load_ok_set("good_warmup_auto.yaml", sets, 2);
+    w = mdl_scenario_pilot_window(s);
+    ck_assert_msg(w > 0.1 && 90 / w >= 50, "%g s", w);
+    ck_assert_double_eq_tol(w / pow(10, floor(log10(w))),
+                            nearbyint(w / pow(10, floor(log10(w)))), 1e-9);
+    /* -r after loading is checked for the pilot too. */
+    memset(&d, 0, sizeof d);
+    s->replications = 8600;
+    ck_assert_int_eq(mdl_scenario_check_run(s, &d), SIM_EPARSE);
+    assert_msg_has(&d, "the pilot run of 'warmup: auto'");
+    mdl_scenario_free(s);
 }
 END_TEST
 
@@ -366,6 +430,19 @@ static const bad_case bad_cases[] = {
       { "'window' of 0.01 s makes 420000 time-series windows",
         "more than the 100000 qmesh keeps (each is a row of timeseries.csv",
         "use a window of at least 0.042 s" } },
+    /* warmup: a time or auto; auto needs room for its pilot's windows
+     * and for the longest warm-up it may choose (half the duration). */
+    { "bad_warmup.yaml", NULL, 5, 11,
+      { "'warmup' must be a time such as 1m", "or auto (chosen by MSER-5",
+        "found 'soon'" } },
+    { "bad_warmup_pilot.yaml", NULL, 10, 17,
+      { "the pilot run of 'warmup: auto' needs at least 50 time-series "
+        "windows", "the results of 8600 replications of them take more "
+        "than the 1024 MiB", "use fewer replications" } },
+    { "bad_warmup_many.yaml", NULL, 7, 11,
+      { "'window' of 0.04 s makes 135000 time-series windows",
+        "(5400 s, with the longest automatic warm-up)",
+        "use a window of at least 0.054 s" } },
     /* The topology's own check: the file and line of 'front'. */
     { "bad_forward_sum.yaml", "sum_over_one.gml", 4, 0,
       { "forward probabilities out of 'front'", "1.25", "> 1" } },
@@ -564,6 +641,9 @@ START_TEST(test_set_rejects_nan_inf_and_endless_times)
         /* Never finished: the clock stops advancing long before. */
         { "run.duration=1e300s", "'duration' must be at most 1000000000 s" },
         { "run.warmup=1e308", "'warmup' must be at most 1000000000 s" },
+        { "run.warmup=-1s", "'warmup' must be zero or positive" },
+        { "run.warmup=Auto", "or auto (chosen by MSER-5 from a pilot run), "
+          "found 'Auto'" },
         { "run.duration=nan", "'duration' must be a time" },
         { "run.window=abc", "'window' must be a time" },
         { "run.window=1e300s", "'window' must be at most 1000000000 s" },
@@ -1447,6 +1527,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_set_flow_value_makes_a_mapping_or_list);
     tcase_add_test(tc, test_set_indexes_into_the_workload_list);
     tcase_add_test(tc, test_later_set_wins);
+    tcase_add_test(tc, test_warmup_auto_is_a_flag_with_warmup_0);
+    tcase_add_test(tc, test_warmup_pilot_has_fine_windows_that_fit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");
