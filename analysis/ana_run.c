@@ -535,7 +535,8 @@ int ana_run_set_load(mdl_scenario *s, double target, sim_diag *d)
             && (rc = mdl_dist_scale(&s->workloads[i].arrival, rho / target))
                != SIM_OK)
             return rc;
-    return SIM_OK;
+    /* Each scaling starts from the last: the recipe keeps them all. */
+    return mdl_scenario_add_load(s, target);
 }
 
 /* Theory at CURVE_POINTS + 1 loads from from to to, into
