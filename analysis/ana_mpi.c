@@ -10,8 +10,8 @@
  *   CANCEL  0 -> w   pool id: cut that pool's task in flight short
  *   STOP    0 -> w   leave the job
  *   RESULT  w -> 0   pool id, task, status, seconds spent making the
- *                    model and running it; then the result vector
- *                    (SIM_OK) or the sim_diag
+ *                    model and running it (and of CPU running it); then
+ *                    the result vector (SIM_OK) or the sim_diag
  *
  * Rank 0 sends POOL to every worker, one TASK to each, then, as each
  * RESULT comes in, that worker's next TASK before it stores the result
@@ -71,7 +71,7 @@ typedef struct task_msg {
 typedef struct result_head {
     uint32_t pool, task;
     int32_t status, pad;
-    double make, run;           /* s */
+    double make, run, cpu;      /* s */
 } result_head;
 
 /* What rank 0's pools cost, for QMESH_MPI_STATS. */
@@ -82,6 +82,7 @@ typedef struct stats {
     double t_comm;              /* s in MPI_Send and MPI_Recv */
     double t_tell;              /* s storing results, in the callbacks */
     double w_make, w_run;       /* s on the workers */
+    double w_cpu;               /* s of CPU running */
 } stats;
 
 static struct {
@@ -95,12 +96,17 @@ static struct {
     stats st;
 } mpi;
 
-static double now(void)
+static double clock_s(clockid_t c)
 {
     struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(c, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static double now(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
 }
 
 /* Probe for a message from src with tag, sleeping between probes (up to
@@ -325,6 +331,7 @@ int ana_mpi_run(sim_rep *r, const ana_mpi_models *m)
                       mpi.pool);
         mpi.st.w_make += h.make;
         mpi.st.w_run += h.run;
+        mpi.st.w_cpu += h.cpu;
         mpi.st.returned++;
         if (h.status == SIM_OK) {
             double t0;
@@ -389,9 +396,9 @@ static void print_stats(void)
             "and receiving, %.3f s storing and telling results, the rest "
             "waiting; %.3f s of CPU in all\n", s->t_pools, s->t_comm,
             s->t_tell, cpu);
-    fprintf(stderr, "qmesh: mpi: workers: %.3f s simulating, %.3f s making "
-            "models (%.1f ms a task)\n", s->w_run, s->w_make,
-            1e3 * (s->w_run + s->w_make) / t);
+    fprintf(stderr, "qmesh: mpi: workers: %.3f s simulating (%.3f s of "
+            "CPU), %.3f s making models (%.1f ms a task)\n", s->w_run,
+            s->w_cpu, s->w_make, 1e3 * (s->w_run + s->w_make) / t);
 }
 
 void ana_mpi_stop(void)
@@ -611,6 +618,7 @@ static void run_task(worker *k, const task_msg *t)
         rc = model_of(k, t->model, &m, &d);
     h.make = now() - t0;
     if (rc == SIM_OK) {
+        double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
         t0 = now();
         sim_sig_set(0);
         mdl_net_set_progress(m->net, watch, k);
@@ -619,6 +627,7 @@ static void run_task(worker *k, const task_msg *t)
         mdl_net_set_progress(m->net, NULL, NULL);
         sim_sig_set(0);
         h.run = now() - t0;
+        h.cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
         body = k->len[t->model] * sizeof(double);
     }
     h.status = rc;
