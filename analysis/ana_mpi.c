@@ -23,10 +23,17 @@
  *
  * A worker:
  *
- *   wait --POOL--> keep the recipes --> wait
- *   wait --TASK--> model_of() (made, or from the cache), run, RESULT
- *   wait --CANCEL--> note the pool cancelled --> wait
- *   wait --STOP--> MPI_Finalize, exit 0
+ *                 POOL: take_pool() keeps the pool's recipes
+ *                 CANCEL: the pool is noted cancelled (its tasks yet
+ *                         to come answer SIM_EINTR at once)
+ *                +------+
+ *                |      |
+ *                v      |
+ *   serve() --> waiting, in await() --TASK--> run_task(): model_of()
+ *                |   ^                        (cached, or made from its
+ *                |   +---- RESULT sent ------ recipe), mdl_net_run()
+ *                |
+ *               STOP: MPI_Finalize(), exit status 0
  *
  * While a replication runs, the model's progress hook (every 65536
  * requests) probes for CANCEL (watch()); when it names the running
