@@ -32,6 +32,7 @@
 #include <string.h>
 #include "../sim/sim_sig.h"
 #include "ana_flow.h"
+#include "ana_mpi.h"
 #include "ana_plot.h"
 #include "ana_provenance.h"
 #include "ana_run.h"
@@ -79,6 +80,13 @@ void ana_run_destroy(ana_run *r)
 int ana_run_one(ana_run *r, unsigned rep, double *out, uint64_t *events)
 {
     return mdl_net_run(r->net, rep, out, events, &r->diag);
+}
+
+/* A pool of replications on the workers of an MPI job when there are
+ * some (ana_mpi.h), else here or in forked worker processes. */
+static int run_pool(sim_rep *pool, const ana_mpi_models *m)
+{
+    return ana_mpi_workers() > 0 ? ana_mpi_run(pool, m) : sim_rep_run(pool);
 }
 
 /* ---- warmup: auto ----
@@ -147,6 +155,7 @@ static int pilot(ana_run *r, const ana_run_opts *o)
     p.warmup = 0;
     p.requests = 0;
     p.window = mdl_scenario_pilot_window(s);
+    p.pilot = 1;
     if (s->nfailures > 0) {
         if (!(kept = malloc(s->nfailures * sizeof *kept)))
             return SIM_ENOMEM;
@@ -172,9 +181,12 @@ static int pilot(ana_run *r, const ana_run_opts *o)
             rc = SIM_ENOMEM;
     }
     if (rc == SIM_OK) {
+        const mdl_scenario *ps = &p;
+        size_t first[2] = {0, r->nreps};
+        ana_mpi_models mm = {1, &ps, first, 0};
         if (o->within && run.jobs <= 1)
             mdl_net_set_progress(net, o->within, o->progress_ctx);
-        rc = sim_rep_run(&run);
+        rc = run_pool(&run, &mm);
         mdl_net_set_progress(net, NULL, NULL);
         r->diag = run.diag;
     }
@@ -209,6 +221,7 @@ static int pilot_if_auto(ana_run *r, const ana_run_opts *o)
     return r->s->warmup_auto && !r->warm.on ? pilot(r, o) : SIM_OK;
 }
 
+
 /* The replications of several runs in one pool of worker processes:
  * task t is replication t - first[i] of run i, for first[i] <= t <
  * first[i + 1], and its values go to results + offset[t]. */
@@ -217,6 +230,7 @@ typedef struct batch {
     size_t n;
     size_t *first;              /* n + 1 */
     size_t *offset;             /* tasks + 1 */
+    const mdl_scenario **s;     /* n: each run's, for MPI's workers */
     unsigned *left;             /* replications of run i still to come */
     unsigned char *gathered;    /* run i has its intervals */
     sim_rep pool;
@@ -311,6 +325,7 @@ static void batch_free(batch *b)
 {
     free(b->first);
     free(b->offset);
+    free(b->s);
     free(b->left);
     free(b->gathered);
     free(b->pool.results);
@@ -321,6 +336,7 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
                   ana_run_ready_fn ready, void *ctx, size_t *failed)
 {
     static const ana_run_opts none = {0};
+    ana_mpi_models mm;
     batch b;
     size_t i, t, tasks;
     int rc;
@@ -355,12 +371,14 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
     b.first = malloc((n + 1) * sizeof *b.first);
     b.left = malloc((n + 1) * sizeof *b.left);
     b.gathered = calloc(n + 1, 1);
-    if (!b.first || !b.left || !b.gathered) {
+    b.s = malloc((n + 1) * sizeof *b.s);
+    if (!b.first || !b.left || !b.gathered || !b.s) {
         batch_free(&b);
         return SIM_ENOMEM;
     }
     for (i = 0, tasks = 0; i < n; i++) {
         ana_run *r = runs[i];
+        b.s[i] = r->s;
         b.first[i] = tasks;
         b.left[i] = r->nreps;
         tasks += r->nreps;
@@ -401,7 +419,11 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
     if (o->within && b.pool.jobs <= 1)
         for (i = 0; i < n; i++)
             mdl_net_set_progress(runs[i]->net, o->within, o->progress_ctx);
-    rc = sim_rep_run(&b.pool);
+    mm.n = n;
+    mm.s = b.s;
+    mm.first = b.first;
+    mm.base = 0;
+    rc = run_pool(&b.pool, &mm);
     for (i = 0; i < n; i++)
         mdl_net_set_progress(runs[i]->net, NULL, NULL);
     if (rc != SIM_OK && rc != SIM_EINTR) {
@@ -504,6 +526,8 @@ static int run_precise(ana_run *r, const ana_run_opts *o)
     while (!stop) {
         static const ana_run_opts none = {0};
         rep_round x = {r->net, have, most, o ? o : &none};
+        size_t first[2] = {0, want - have};
+        ana_mpi_models mm = {1, &r->s, first, have};
         sim_rep pool;
         memset(&pool, 0, sizeof pool);
         pool.nreps = want - have;
@@ -515,7 +539,7 @@ static int run_precise(ana_run *r, const ana_run_opts *o)
         pool.progress_ctx = &x;
         pool.results = r->results + (size_t)have * len;
         pool.done = r->flags + have;
-        rc = sim_rep_run(&pool);
+        rc = run_pool(&pool, &mm);
         if (rc != SIM_OK) {
             r->diag = pool.diag;
             break;
@@ -698,7 +722,8 @@ int ana_run_set_load(mdl_scenario *s, double target, sim_diag *d)
             && (rc = mdl_dist_scale(&s->workloads[i].arrival, rho / target))
                != SIM_OK)
             return rc;
-    return SIM_OK;
+    /* Each scaling starts from the last: the recipe keeps them all. */
+    return mdl_scenario_add_load(s, target);
 }
 
 /* Theory at CURVE_POINTS + 1 loads from from to to, into

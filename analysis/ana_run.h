@@ -148,8 +148,9 @@ int ana_run_bottleneck(const mdl_scenario *s, double *rho, size_t *which,
                        sim_diag *d);
 
 /* Scale every open workload of s so that the bottleneck's load is
- * target, in (0, 1). Returns SIM_OK; SIM_EPARSE with d when s has no
- * open workload; or ana_flow_init()'s code with d. */
+ * target, in (0, 1), and add target to s->loads (its recipe). Returns
+ * SIM_OK; SIM_EPARSE with d when s has no open workload;
+ * ana_flow_init()'s code with d; or SIM_ENOMEM. */
 int ana_run_set_load(mdl_scenario *s, double target, sim_diag *d);
 
 /* One load of a sweep, as its run ends. */

@@ -12,6 +12,9 @@
  *   qmesh gen KIND [-n N] [-s SEED] [--set P=V]... -o DIR   (cli_gen.c)
  *   qmesh help [COMMAND], qmesh COMMAND --help, qmesh --version
  *
+ * Under mpirun (built --with-mpi), rank 0 runs the command and every
+ * other rank only simulates its replications (analysis/ana_mpi.h).
+ *
  * Exit status: 0 ok, 1 simulation or runtime failure, 2 bad input or
  * usage. Everything the user wrote is checked (loader, stability) before
  * the first event is simulated.
@@ -22,6 +25,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include <igraph.h>
+#include "../analysis/ana_mpi.h"
 #include "../models/mdl_hint.h"
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
@@ -126,6 +130,21 @@ static const cli_cmd *find_command(const char *name)
     return NULL;
 }
 
+/* qmesh --version: the version, then whether MPI is built in. */
+static int version(void)
+{
+    const char *mpi = ana_mpi_library();
+
+    if (printf("%s\n", PACKAGE_STRING) < 0)
+        return EXIT_RUNTIME;
+    if (mpi)
+        printf("MPI: %s (mpirun -n N spreads replications over N - 1 "
+               "ranks)\n", mpi);
+    else
+        puts("MPI: none (./configure --with-mpi to run across a cluster)");
+    return EXIT_OK;
+}
+
 /* qmesh help [COMMAND] */
 static int help(int argc, char **argv)
 {
@@ -157,6 +176,9 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
+    /* Ranks other than 0 of an MPI job serve rank 0, then end here. */
+    if (ana_mpi_start(&argc, &argv, &status))
+        return status;
     memset(&o, 0, sizeof o);
     cli__command_line(argc, argv, cmdline, sizeof cmdline);
     o.cmdline = cmdline;
@@ -169,15 +191,25 @@ int main(int argc, char **argv)
         || !strcmp(argv[1], "-h"))
         status = help(argc, argv);
     else if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
-        status = puts(PACKAGE_STRING) < 0 ? EXIT_RUNTIME : EXIT_OK;
+        status = version();
     else if (!(c = find_command(argv[1])))
         status = EXIT_INPUT;
     else if ((rc = cli__parse_opts(argc, argv, c, &o)) != 0)
         status = rc > 0 ? EXIT_OK : EXIT_INPUT;
-    else
+    else {
+        /* The job's workers stand for -j, in pool sizes and rounds. */
+        if (ana_mpi_workers() > 0) {
+            if (o.jobs && !o.quiet)
+                fprintf(stderr, "qmesh: -j is ignored under MPI: the "
+                        "job's %u worker rank%s run the replications\n",
+                        ana_mpi_workers(), ana_mpi_workers() == 1 ? "" : "s");
+            o.jobs = (long)ana_mpi_workers();
+        }
         status = c->fn(&o);
+    }
     cli__free_opts(&o);
     status = close_stdout(status);
+    ana_mpi_stop();         /* before a signal may end the process */
     sim_sig_reraise();      /* a run stopped by a signal ends by it */
     return status;
 }

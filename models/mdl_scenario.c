@@ -583,6 +583,16 @@ int mdl_scenario_load(mdl_scenario **out, const char *path,
         rc = mdl__scenario_override_apply(&c, sets[i]);
     if (rc == SIM_OK)
         rc = read_scenario(&c);
+    /* the recipe: the overrides, kept (NULL slots free as nothing) */
+    if (rc == SIM_OK && nsets > 0) {
+        if ((c.s->sets = calloc(nsets, sizeof *c.s->sets)))
+            c.s->nsets = nsets;
+        for (i = 0; i < c.s->nsets; i++)
+            if (!(c.s->sets[i] = strdup(sets[i])))
+                break;
+        if (i < nsets)
+            rc = SIM_ENOMEM;
+    }
 fail:
     if (have_doc)
         yaml_document_delete(&c.doc);
@@ -626,11 +636,26 @@ void mdl_scenario_free(mdl_scenario *s)
     for (i = 0; i < s->nplot; i++)
         free(s->plot[i]);
     free(s->plot);
+    for (i = 0; i < s->nsets; i++)
+        free(s->sets[i]);
+    free(s->sets);
+    free(s->loads);
     mdl_topology_free(s->topo);
     free(s->path);
     free(s->dir);
     free(s->name);
     free(s);
+}
+
+int mdl_scenario_add_load(mdl_scenario *s, double target)
+{
+    double *l = realloc(s->loads, (s->nloads + 1) * sizeof *l);
+
+    if (!l)
+        return SIM_ENOMEM;
+    s->loads = l;
+    s->loads[s->nloads++] = target;
+    return SIM_OK;
 }
 
 int mdl_scenario_edge_applies(const mdl_scenario *s, size_t e, size_t c)

@@ -246,6 +246,9 @@ typedef struct mdl_scenario {
                                0 while warmup_auto */
     int warmup_auto;        /* run.warmup: auto, chosen by a pilot run
                                (analysis/ana_warmup.h) */
+    int pilot;              /* the copy a pilot of warmup: auto runs: the
+                               failures with a window of their own left
+                               out (ana_warmup_windowed()) */
     long requests;          /* stop after this many finished requests after
                                warm-up; 0 = use duration only */
     unsigned replications;  /* >= 1 */
@@ -266,6 +269,14 @@ typedef struct mdl_scenario {
                                then `zip:` axes, each in file order */
     size_t nplot;
     char **plot;            /* owned: `sweep.plot`, "scope.metric" each */
+    /* How it was made, so that another process can make it again
+     * (analysis/ana_recipe.h): path, then these overrides, then these
+     * loads (ana_run_set_load()) in the order they were set; seed and
+     * replications are taken as they are. */
+    size_t nsets;
+    char **sets;            /* owned copies of the overrides, "KEY=VALUE" */
+    size_t nloads;
+    double *loads;          /* owned: each load set, in order */
 } mdl_scenario;
 
 /* Read path, apply the overrides sets[0..nsets-1] ("a.b.c=value"), load
@@ -274,6 +285,9 @@ typedef struct mdl_scenario {
 int mdl_scenario_load(mdl_scenario **out, const char *path,
                       const char *const *sets, size_t nsets, sim_diag *d);
 void mdl_scenario_free(mdl_scenario *s);
+/* Record in s's recipe that its load was set to target (s->loads).
+ * Returns SIM_OK, or SIM_ENOMEM with s unchanged. */
+int mdl_scenario_add_load(mdl_scenario *s, double target);
 /* Check run settings changed after loading (the -r option): replications
  * at most MDL_REPLICATIONS_MAX, and the results of all replications (an
  * upper estimate of replications * mdl_net_result_len() doubles) within

@@ -46,6 +46,11 @@ const char *sim_sig_name(int sig)
     return buf;
 }
 
+void sim_sig_set(int sig)
+{
+    sim_sig_caught = sig;
+}
+
 void sim_sig_reraise(void)
 {
     int sig = sim_sig_caught;

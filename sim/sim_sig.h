@@ -24,6 +24,10 @@ int sim_sig_catch(void);
 void sim_sig_default(void);
 /* "SIGINT", "SIGTERM", or "signal N". */
 const char *sim_sig_name(int sig);
+/* Record a stop request as if sig had been caught, or clear it (0): for
+ * a process told to stop by another (an MPI worker, whose replication
+ * rank 0 no longer wants, stops at the next clock move). */
+void sim_sig_set(int sig);
 /* When a signal was caught: end the process by it. Returns otherwise. */
 void sim_sig_reraise(void);
 

@@ -382,7 +382,14 @@ START_TEST(test_help_exits_0)
     tst_out_free(&r);
     tst_qmesh(&r, NULL, "--version", NULL);
     ck_assert_int_eq(r.status, 0);
-    ck_assert_str_eq(r.out, PACKAGE_STRING "\n");
+    /* the version, then whether MPI is built in */
+    ck_assert_msg(!strncmp(r.out, PACKAGE_STRING "\nMPI: ",
+                           strlen(PACKAGE_STRING "\nMPI: ")), "%s", r.out);
+#ifdef QMESH_MPI
+    tst_assert_has(r.out, "mpirun -n N", "stdout");
+#else
+    tst_assert_has(r.out, "MPI: none (./configure --with-mpi", "stdout");
+#endif
     tst_out_free(&r);
 }
 END_TEST

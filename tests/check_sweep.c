@@ -293,7 +293,7 @@ static int same_tree(const char *a, const char *b, char *why, size_t n)
             char *x = tst_slurp(pa, &la), *y;
             struct stat sb;
             if (stat(pb, &sb) != 0) {
-                snprintf(why, n, "%s is missing", pb);
+                snprintf(why, n, "%.900s is missing", pb);
                 free(x);
                 same = 0;
                 break;
@@ -311,7 +311,7 @@ static int same_tree(const char *a, const char *b, char *why, size_t n)
                 same = la == lb && !memcmp(x, y, la);
             }
             if (!same)
-                snprintf(why, n, "%s differs from %s", pa, pb);
+                snprintf(why, n, "%.900s differs from %.900s", pa, pb);
             free(x);
             free(y);
         }
