@@ -1,6 +1,7 @@
 /*
  * ana_capacity.c - objectives and the capacity search (ana_capacity.h).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +11,14 @@
 
 int ana_slo_parse(ana_slo *o, const char *text, sim_diag *d)
 {
-    const char *op = strpbrk(text, "<>"), *v;
+    const char *lt = strrchr(text, '<'), *gt = strrchr(text, '>'), *op, *v;
     size_t len;
     char *end;
 
     memset(o, 0, sizeof *o);
     snprintf(o->text, sizeof o->text, "%s", text);
+    /* the last of the two: a scope call:A->B holds a '>' */
+    op = !lt ? gt : !gt ? lt : lt > gt ? lt : gt;
     if (!op)
         goto bad;
     len = (size_t)(op - text);
@@ -71,13 +74,14 @@ int ana_capacity_axis(mdl_axis *a, const char *text, sim_diag *d)
     memset(a, 0, sizeof *a);
     if (!colon || colon == text)
         goto bad;
+    errno = 0;
     lo = strtol(colon + 1, &mid, 10);
     if (mid == colon + 1 || strncmp(mid, "..", 2))
         goto bad;
     hi = strtol(mid + 2, &end, 10);
-    if (end == mid + 2 || *end || lo > hi)
+    if (end == mid + 2 || *end || lo > hi || errno == ERANGE)
         goto bad;
-    if (hi - lo >= MDL_AXIS_VALUES_MAX)
+    if ((unsigned long)hi - (unsigned long)lo >= MDL_AXIS_VALUES_MAX)
         return sim_diag_set(d, NULL, 0, 0, "--find '%s': at most %d values",
                             text, MDL_AXIS_VALUES_MAX);
     a->key = strndup(text, (size_t)(colon - text));
@@ -119,9 +123,15 @@ static int meets(ana_points *p, size_t a, size_t k, size_t v,
     (*runs)++;
     snprintf(path, sizeof path, "%s/points/%zu", p->dir, q);
     if ((rc = ana_table_results(&res, path, d)) == SIM_OK)
-        for (i = 0; i < n; i++) {
+        for (i = 0; i < n && rc == SIM_OK; i++) {
             ana_srow row;
-            ok &= ana_slo_holds(&slo[i], &res, &row);
+            if (ana_points_value(&res, slo[i].metric, &row) != 0)
+                rc = sim_diag_set(d, NULL, 0, 0, "--slo '%s': the results "
+                                  "have no metric '%s' (names as in "
+                                  "summary.csv: scope.metric)", slo[i].text,
+                                  slo[i].metric);
+            else
+                ok &= ana_slo_holds(&slo[i], &res, &row);
         }
     ana_table_results_destroy(&res);
     return rc != SIM_OK ? rc : ok;

@@ -158,6 +158,8 @@ static size_t len_of(const sim_rep *r, size_t t)
 
 static double *out_of(const sim_rep *r, size_t t)
 {
+    if (r->out)
+        return r->out[t];
     return r->results + (r->offset ? r->offset[t] : t * r->len);
 }
 

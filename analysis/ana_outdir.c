@@ -24,25 +24,28 @@ static const char *const MARKS[] = {
     "provenance.csv", "summary.csv", "sweep.csv"
 };
 
-/* 1 when folder dir holds nothing, or one of the files a run writes. */
+/* 1 when folder dir holds nothing, or one of the files a run writes;
+ * 0 for a `qmesh sweep` folder (manifest.csv), whose finished points
+ * took hours and are not replaced as a whole; -1 for other files. */
 static int replaceable(const char *dir)
 {
     DIR *dp = opendir(dir);
     struct dirent *e;
-    int empty = 1, ours = 0;
+    int empty = 1, ours = 0, sweep = 0;
     size_t i;
 
     if (!dp)
-        return 0;
-    while ((e = readdir(dp)) != NULL && !ours) {
+        return -1;
+    while ((e = readdir(dp)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         empty = 0;
+        sweep |= !strcmp(e->d_name, "manifest.csv");
         for (i = 0; i < sizeof MARKS / sizeof *MARKS; i++)
             ours |= !strcmp(e->d_name, MARKS[i]);
     }
     closedir(dp);
-    return empty || ours;
+    return sweep ? 0 : empty || ours ? 1 : -1;
 }
 
 /* SIM_OK when the target may be replaced (or is missing). */
@@ -61,11 +64,18 @@ static int check_target(const char *path, sim_diag *d)
     if (!S_ISDIR(st.st_mode))
         return sim_diag_set(d, NULL, 0, 0, "results folder '%s' exists and "
                             "is not a folder", path);
-    if (!replaceable(path))
+    switch (replaceable(path)) {
+    case 0:
+        return sim_diag_set(d, NULL, 0, 0, "'%s' is the folder of a qmesh "
+                            "sweep (it holds manifest.csv), which a run "
+                            "would replace as a whole: choose another "
+                            "with -o", path);
+    case -1:
         return sim_diag_set(d, NULL, 0, 0, "'%s' holds files but no qmesh "
                             "results, and a run replaces its results "
                             "folder as a whole: choose another with -o",
                             path);
+    }
     return SIM_OK;
 }
 

@@ -200,7 +200,9 @@ int ana_plot_grid(const char *dir, const ana_grid *g,
             fputs("\nset ylabel ", f);
             ana__gp_str(f, words);
             fputc('\n', f);
-            if (hi[m] - lo[m] <= 1e-9 * fmax(1, fabs(hi[m])))
+            if (lo[m] > hi[m])
+                fputs("set yrange [*:*]\n", f);     /* no value at all */
+            else if (hi[m] - lo[m] <= 1e-9 * fmax(1, fabs(hi[m])))
                 fprintf(f, "set yrange [%.10g:%.10g]\n",
                         lo[m] - 0.01 * fmax(1e-9, fabs(lo[m])),
                         hi[m] + 0.01 * fmax(1e-9, fabs(hi[m])));

@@ -128,7 +128,8 @@ static int check_folder(const char *dir, sim_diag *d)
         if (e->d_name[0] == '.')
             continue;
         if (!strcmp(e->d_name, "manifest.csv")
-            || !strcmp(e->d_name, "sweep.csv"))
+            || !strcmp(e->d_name, "sweep.csv")
+            || !strcmp(e->d_name, "points"))
             ours = 1;
         else
             other = 1;
@@ -257,6 +258,11 @@ int ana_points_open(ana_points *p, const ana_grid *g, const char *dir,
         || (rc = make_folder(path, d)) != SIM_OK
         || (rc = read_manifest(p, d)) != SIM_OK)
         return rc;
+    /* Names only what is kept, before any point's folder is replaced: a
+     * kill between replacing one and naming it can then never leave the
+     * old entry naming the new folder. */
+    if ((rc = write_manifest(p, d)) != SIM_OK)
+        return rc;
     for (k = 0; k < g->npoints; k++)
         if (p->kept[k]) {
             p->ndone++;
@@ -341,10 +347,11 @@ static int keep_point(ana_points *p, size_t k, const ana_run *r,
     size_t a;
     int rc, opened = 0;
 
-    if (r->finished == 0)
-        return sim_diag_set(d, NULL, 0, 0, "point %zu: no request finished "
-                            "in any replication; make run.duration longer",
-                            k);
+    if (r->finished == 0) {
+        sim_diag_set(d, NULL, 0, 0, "point %zu: no request finished in any "
+                     "replication; make run.duration longer", k);
+        return SIM_ESTALL;      /* a run that gave nothing: exit 1 */
+    }
     for (a = 0; a < p->g->naxes; a++)
         if (is_load_axis(&p->g->axes[a]))
             load = axis_value(p, k, a);
@@ -457,13 +464,19 @@ static void remove_strays(const ana_points *p)
     if (!(dp = opendir(path)))
         return;
     while ((e = readdir(dp))) {
-        char *end;
-        unsigned long k = strtoul(e->d_name, &end, 10);
-        if (e->d_name[0] == '.' || end == e->d_name || *end
-            || (k < p->g->npoints && p->status[k] == ANA_POINT_DONE))
+        const char *name = e->d_name;
+        unsigned long k = strtoul(name, NULL, 10);
+        int canonical = name[0] >= '0' && name[0] <= '9'
+                        && strspn(name, "0123456789") == strlen(name)
+                        && (name[0] != '0' || !name[1]);
+        if (name[0] == '.' || (canonical && k < p->g->npoints
+                               && p->status[k] == ANA_POINT_DONE))
             continue;
-        snprintf(path, sizeof path, "%s/points/%lu", p->dir, k);
-        ana_file_remove_tree(path);
+        if (!canonical && strspn(name, "+-0123456789") != strlen(name))
+            continue;           /* not a point's name: the user's */
+        if (snprintf(path, sizeof path, "%s/points/%.255s", p->dir, name)
+            < (int)sizeof path)
+            ana_file_remove_tree(path);
     }
     closedir(dp);
 }

@@ -224,12 +224,16 @@ static int pilot_if_auto(ana_run *r, const ana_run_opts *o)
 
 /* The replications of several runs in one pool of worker processes:
  * task t is replication t - first[i] of run i, for first[i] <= t <
- * first[i + 1], and its values go to results + offset[t]. */
+ * first[i + 1], and its values go straight to that run's own results
+ * (out[t], offset[t + 1] - offset[t] of them), so nothing is held
+ * twice. */
 typedef struct batch {
     ana_run *const *runs;
     size_t n;
     size_t *first;              /* n + 1 */
     size_t *offset;             /* tasks + 1 */
+    double **out;               /* tasks: where each task's values go, in
+                                   its run's own results */
     const mdl_scenario **s;     /* n: each run's, for MPI's workers */
     unsigned *left;             /* replications of run i still to come */
     unsigned char *gathered;    /* run i has its intervals */
@@ -286,8 +290,6 @@ static int gather(batch *b, size_t i)
     ana_run *r = b->runs[i];
     size_t t0 = b->first[i], len = mdl_net_result_len(r->net), m;
 
-    memcpy(r->results, b->pool.results + b->offset[t0],
-           (size_t)r->nreps * len * sizeof *r->results);
     memcpy(r->flags, b->pool.done + t0, r->nreps);
     r->done = compact(r->results, len, r->nreps, r->flags, r->ids);
     b->gathered[i] = 1;
@@ -328,7 +330,6 @@ static void batch_free(batch *b)
     free(b->s);
     free(b->left);
     free(b->gathered);
-    free(b->pool.results);
     free(b->pool.done);
 }
 
@@ -402,14 +403,18 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
     for (i = 0; i < n; i++)
         for (t = b.first[i]; t < b.first[i + 1]; t++)
             b.offset[t + 1] = b.offset[t] + mdl_net_result_len(runs[i]->net);
-    if (!(b.pool.results = malloc((b.offset[tasks] + 1)
-                                  * sizeof *b.pool.results))) {
+    if (!(b.out = malloc((tasks + 1) * sizeof *b.out))) {
         batch_free(&b);
         return SIM_ENOMEM;
     }
+    for (i = 0; i < n; i++)
+        for (t = b.first[i]; t < b.first[i + 1]; t++)
+            b.out[t] = runs[i]->results + (t - b.first[i])
+                                          * mdl_net_result_len(runs[i]->net);
     b.pool.nreps = (unsigned)tasks;
     b.pool.jobs = o->jobs ? o->jobs : 1;
     b.pool.offset = b.offset;
+    b.pool.out = b.out;
     b.pool.fn = batch_rep;
     b.pool.ctx = &b;
     b.pool.progress = o->progress;

@@ -217,24 +217,37 @@ static int gather_axes(const cli_opts *o, const mdl_scenario *s, axes *x,
         return sim_diag_set(d, s->path, 0, 0, "nothing to sweep: give "
                             "--axis 'KEY=[v1, v2]' or --find, or a 'sweep:' "
                             "block in the scenario");
-    return mdl_axes_check(x->a, x->n, o->naxes ? NULL : s->path, d);
+    return mdl_axes_check(x->a, x->n, o->naxes || o->find ? NULL : s->path,
+                          d);
 }
 
 /* ---- loading a point ---- */
 
+/* -r and -s go first, as overrides, so that an axis on run.seed or
+ * run.replications still sets its own value at each point. */
 static int load_point(void *ctx, const char *const *sets, size_t n,
                       mdl_scenario **s, sim_diag *d)
 {
     const cli_opts *o = ctx;
-    int rc = mdl_scenario_load(s, o->arg, sets, n, d);
+    const char **all = malloc((n + 2) * sizeof *all);
+    char reps[48], seed[48];
+    size_t k = 0;
+    int rc;
 
-    if (rc != SIM_OK)
-        return rc;
-    if (o->reps)
-        (*s)->replications = (unsigned)o->reps;
-    if (o->have_seed)
-        (*s)->seed = o->seed;
-    if ((rc = mdl_scenario_check_run(*s, d)) != SIM_OK) {
+    if (!all)
+        return SIM_ENOMEM;
+    if (o->reps) {
+        snprintf(reps, sizeof reps, "run.replications=%ld", o->reps);
+        all[k++] = reps;
+    }
+    if (o->have_seed) {
+        snprintf(seed, sizeof seed, "run.seed=%llu", o->seed);
+        all[k++] = seed;
+    }
+    memcpy(all + k, sets, n * sizeof *all);
+    rc = mdl_scenario_load(s, o->arg, all, n + k, d);
+    free(all);
+    if (rc == SIM_OK && (rc = mdl_scenario_check_run(*s, d)) != SIM_OK) {
         mdl_scenario_free(*s);
         *s = NULL;
     }

@@ -67,13 +67,21 @@ static int remember(ctx *c, int node, const char *text)
     return SIM_OK;
 }
 
+#define FLOW_DEPTH_MAX 64       /* as deep as a scenario may nest */
+
 /* Copy node i of src, and what it holds, into c->doc, each new node
  * remembered as made by text. Returns the new node's index, 0 when out
- * of memory. */
-static int copy_node(ctx *c, yaml_document_t *src, int i, const char *text)
+ * of memory, -1 when nested deeper than FLOW_DEPTH_MAX (an alias that
+ * refers to a node holding it never ends). */
+static int copy_node(ctx *c, yaml_document_t *src, int i, const char *text,
+                     int depth)
 {
     yaml_node_t *n = yaml_document_get_node(src, i);
     int out = 0, j, len;
+
+    /* an alias may refer to the node that holds it: [&a [*a]] */
+    if (depth > FLOW_DEPTH_MAX)
+        return -1;
 
     switch (n->type) {
     case YAML_SCALAR_NODE:
@@ -87,9 +95,10 @@ static int copy_node(ctx *c, yaml_document_t *src, int i, const char *text)
         len = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
         for (j = 0; out && j < len; j++) {
             int item = copy_node(c, src, n->data.sequence.items.start[j],
-                                 text);
-            if (!item || !yaml_document_append_sequence_item(&c->doc, out,
-                                                             item))
+                                 text, depth + 1);
+            if (item <= 0)
+                return item;
+            if (!yaml_document_append_sequence_item(&c->doc, out, item))
                 return 0;
         }
         break;
@@ -99,11 +108,14 @@ static int copy_node(ctx *c, yaml_document_t *src, int i, const char *text)
         len = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
         for (j = 0; out && j < len; j++) {
             int k = copy_node(c, src, n->data.mapping.pairs.start[j].key,
-                              text);
-            int v = k ? copy_node(c, src,
-                                  n->data.mapping.pairs.start[j].value, text)
-                      : 0;
-            if (!v || !yaml_document_append_mapping_pair(&c->doc, out, k, v))
+                              text, depth + 1);
+            int v = k > 0 ? copy_node(c, src,
+                                      n->data.mapping.pairs.start[j].value,
+                                      text, depth + 1)
+                          : k;
+            if (v <= 0)
+                return v;
+            if (!yaml_document_append_mapping_pair(&c->doc, out, k, v))
                 return 0;
         }
         break;
@@ -142,9 +154,17 @@ static int value_node(ctx *c, const char *text, const char *value, int *rc)
         return 0;
     }
     yaml_parser_delete(&p);
-    if (yaml_document_get_root_node(&doc)
-        && (out = copy_node(c, &doc, 1, text)))
-        *rc = SIM_OK;
+    if (yaml_document_get_root_node(&doc)) {
+        out = copy_node(c, &doc, 1, text, 0);
+        if (out > 0)
+            *rc = SIM_OK;
+        else if (out < 0)
+            *rc = sim_diag_set(c->d, NULL, 0, 0, "--set '%s': the value is "
+                               "nested more than %d deep, or an alias in it "
+                               "refers to itself", text, FLOW_DEPTH_MAX);
+        if (out < 0)
+            out = 0;
+    }
     yaml_document_delete(&doc);
     return out;
 }

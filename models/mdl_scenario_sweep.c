@@ -204,13 +204,13 @@ static int read_plot(ctx *c, yaml_node_t *v)
 
     memset(&tmp, 0, sizeof tmp);
     rc = take_values(&c->doc, v, &tmp, &bad);
+    c->s->plot = tmp.values;        /* the scenario frees what was taken */
+    c->s->nplot = tmp.nvalues;
     if (rc == 1)
         return mdl__yaml_err(c, bad, 0, "'plot' in 'sweep' takes a list of "
                              "metrics, e.g. [system.latency_p99, "
                              "class:checkout.availability]; found %s",
                              mdl__yaml_kind(bad));
-    c->s->plot = tmp.values;
-    c->s->nplot = tmp.nvalues;
     for (i = 0; rc == SIM_OK && i < tmp.nvalues; i++) {
         const char *dot = strrchr(tmp.values[i], '.');
         if (!dot || dot == tmp.values[i] || !dot[1])

@@ -80,6 +80,8 @@ static size_t len_of(const sim_rep *r, unsigned i)
 
 static double *out_of(const sim_rep *r, unsigned i)
 {
+    if (r->out)
+        return r->out[i];
     return r->results + (r->offset ? r->offset[i] : (size_t)i * r->len);
 }
 

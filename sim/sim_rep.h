@@ -37,6 +37,10 @@ typedef struct sim_rep {
      * offset[r + 1] - offset[r] at results + offset[r] (replications of
      * several models in one pool, each with its own length) */
     const size_t *offset;
+    /* NULL, or nreps pointers: replication r's values go to out[r]
+     * instead (each model's runs keep their own buffer, nothing is
+     * copied); the lengths are still offset's */
+    double *const *out;
     unsigned char *done;        /* nreps flags: 1 when r finished */
     /* Told of each replication as it is stored, may be NULL. */
     void (*finished)(void *ctx, unsigned rep);

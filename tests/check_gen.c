@@ -748,8 +748,7 @@ START_TEST(test_usage_errors_exit_2)
         "unknown kind 'mesh'; did you mean 'meta'?",
         "missing -o DIR",
         "--services must be a whole number from 1 to 1000000, found '0'",
-        "unknown parameter 'fanot_p90' of kind 'meta'; did you mean "
-        "'fanout_p90'?",
+        "unknown parameter 'fanot_p90' of kind 'meta'; did you mean",
         "fanout_median <= fanout_p90 <= fanout_p99 is needed",
         "missing kind of graph"
     };

@@ -278,6 +278,7 @@ START_TEST(test_set_flow_value_makes_a_mapping_or_list)
                           "open_for: soon}" };
     const char *cut[] = { "calls.client->server.breaker={window: 20" };
     const char *item[] = { "failures.0=null" };
+    const char *self[] = { "calls.client->server.breaker=[&a [*a]]" };
     mdl_scenario *s = load_ok_set("outage.yaml", on, 1);
     sim_diag d;
 
@@ -298,6 +299,8 @@ START_TEST(test_set_flow_value_makes_a_mapping_or_list)
     assert_msg_has(&d, "is not a YAML list or mapping");
     load_bad_set("outage.yaml", item, 1, &d);
     assert_msg_has(&d, "only a key of a mapping can be removed");
+    load_bad_set("outage.yaml", self, 1, &d);
+    assert_msg_has(&d, "refers to itself");
 }
 END_TEST
 

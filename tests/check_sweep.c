@@ -211,6 +211,14 @@ START_TEST(test_slo_parse_units_and_sides)
     ck_assert_int_eq(ana_slo_parse(&o, "service:db.utilization < 0.7", &d),
                      SIM_OK);
     ck_assert(fabs(o.value - 0.7) < 1e-15);
+    /* the operator is the last '<' or '>': a call's scope holds "->" */
+    ck_assert_int_eq(ana_slo_parse(&o, "call:a->b.latency_mean < 10ms", &d),
+                     SIM_OK);
+    ck_assert_str_eq(o.metric, "call:a->b.latency_mean");
+    ck_assert(o.less);
+    ck_assert_int_eq(ana_slo_parse(&o, "call:a->b.errors>1%", &d), SIM_OK);
+    ck_assert_str_eq(o.metric, "call:a->b.errors");
+    ck_assert(!o.less);
     ck_assert_int_eq(ana_slo_parse(&o, "latency < 1s", &d), SIM_EPARSE);
     ck_assert_int_eq(ana_slo_parse(&o, "system.latency_p99 = 1s", &d),
                      SIM_EPARSE);
@@ -259,6 +267,11 @@ START_TEST(test_capacity_axis_parse)
     ck_assert_int_eq(ana_capacity_axis(&a, "k 1..2", &d), SIM_EPARSE);
     ck_assert_int_eq(ana_capacity_axis(&a, "k: 1..x", &d), SIM_EPARSE);
     ck_assert_int_eq(ana_capacity_axis(&a, "k: 1..5000", &d), SIM_EPARSE);
+    ck_assert_int_eq(ana_capacity_axis(&a, "k: -9223372036854775808.."
+                                       "9223372036854775807", &d),
+                     SIM_EPARSE);
+    ck_assert_int_eq(ana_capacity_axis(&a, "k: 1..99999999999999999999", &d),
+                     SIM_EPARSE);
 }
 END_TEST
 
@@ -561,6 +574,61 @@ START_TEST(test_sweep_refuses_a_folder_of_the_users)
 }
 END_TEST
 
+/* A sweep stopped before its first point finished leaves its folder
+ * with points/ and the manifest; run again, it goes on. */
+START_TEST(test_sweep_folder_of_a_sweep_stopped_at_once_is_taken_up)
+{
+    char base[256], dir[512], pts[600];
+    tst_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/sw", base);
+    snprintf(pts, sizeof pts, "%s/points", dir);
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    ck_assert_int_eq(mkdir(pts, 0777), 0);
+    tst_qmesh(&r, NULL, "sweep", "tests/data/sweep.yaml", "-q", "--axis",
+              "services.server.servers=[1]", "-o", dir, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    tst_out_free(&r);
+    ck_assert_uint_eq(manifest_rows(dir), 1);
+    /* and a run may not replace it as a whole */
+    tst_qmesh(&r, NULL, "run", "tests/data/sweep.yaml", "-q", "-o", dir,
+              NULL);
+    ck_assert_int_eq(r.status, 2);
+    tst_assert_has(r.err, "is the folder of a qmesh sweep", "stderr");
+    tst_out_free(&r);
+    ck_assert_uint_eq(manifest_rows(dir), 1);
+    tst_rm_tree(base);
+}
+END_TEST
+
+/* -s is an override like the others: an axis on run.seed still sets
+ * each point's seed. */
+START_TEST(test_seed_axis_wins_over_the_seed_option)
+{
+    char base[256], dir[512], path[1024];
+    char *t, *a, *b;
+    tst_out r;
+
+    snprintf(base, sizeof base, "%s", tst_tmpdir());
+    snprintf(dir, sizeof dir, "%s/sw", base);
+    tst_qmesh(&r, NULL, "sweep", "tests/data/sweep.yaml", "-q", "-s", "9",
+              "--axis", "run.seed=[1, 2]", "-o", dir, NULL);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    tst_out_free(&r);
+    snprintf(path, sizeof path, "%s/sweep.csv", dir);
+    t = tst_slurp(path, NULL);
+    a = strstr(t, "\n1,system,latency_mean,");
+    b = strstr(t, "\n2,system,latency_mean,");
+    ck_assert(a && b);
+    *strchr(a + 1, '\n') = '\0';
+    *strchr(b + 1, '\n') = '\0';
+    ck_assert_str_ne(a + 2, b + 2);     /* different seeds, other values */
+    free(t);
+    tst_rm_tree(base);
+}
+END_TEST
+
 START_TEST(test_sweep_bad_input_exits_2_before_running)
 {
     static const char *const args[][4] = {
@@ -573,6 +641,20 @@ START_TEST(test_sweep_bad_input_exits_2_before_running)
     char base[256], dir[512];
     tst_out r;
 
+    /* a misspelt objective is named, not read as never met */
+    if (_i == 5) {
+        snprintf(base, sizeof base, "%s", tst_tmpdir());
+        snprintf(dir, sizeof dir, "%s/sw", base);
+        tst_qmesh(&r, NULL, "sweep", "tests/data/sweep.yaml", "-q", "--find",
+                  "services.server.servers: 1..2", "--slo",
+                  "system.latency_mea < 1s", "-o", dir, NULL);
+        ck_assert_int_eq(r.status, 2);
+        tst_assert_has(r.err, "have no metric 'system.latency_mea'",
+                       "stderr");
+        tst_out_free(&r);
+        tst_rm_tree(base);
+        return;
+    }
     snprintf(base, sizeof base, "%s", tst_tmpdir());
     snprintf(dir, sizeof dir, "%s/sw", base);
     if (_i == 4) {
@@ -619,8 +701,11 @@ static Suite *make_suite(void)
     tcase_add_test(te, test_unstable_points_are_named_and_not_run);
     tcase_add_test(te, test_sweep_block_of_the_scenario_gives_the_axes);
     tcase_add_test(te, test_sweep_refuses_a_folder_of_the_users);
+    tcase_add_test(te,
+        test_sweep_folder_of_a_sweep_stopped_at_once_is_taken_up);
+    tcase_add_test(te, test_seed_axis_wins_over_the_seed_option);
     tcase_add_loop_test(te, test_sweep_bad_input_exits_2_before_running, 0,
-                        5);
+                        6);
     suite_add_tcase(s, te);
     return s;
 }
