@@ -188,6 +188,11 @@ int ana_plot_grid(const char *dir, const ana_grid *g,
                 fprintf(f, " %zu", v);
             }
             fputs(")\n", f);
+        } else if (x->nvalues == 1) {
+            /* one value (a search that stopped at once): a range around
+             * it, which gnuplot would otherwise warn it had to invent */
+            double v = strtod(x->values[0], NULL), w = fmax(1, fabs(v) / 10);
+            fprintf(f, "set xrange [%.10g:%.10g]\n", v - w, v + w);
         } else {
             fputs("set offsets graph 0.03, graph 0.03, 0, 0\n", f);
         }
