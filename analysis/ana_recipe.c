@@ -34,7 +34,7 @@ typedef struct out {
 
 static void put(out *o, const void *x, size_t n)
 {
-    if (o->bad)
+    if (o->bad || n == 0)       /* x may be NULL then: no memcpy */
         return;
     if (o->len + n > o->cap) {
         size_t cap = 2 * (o->len + n) + 64;

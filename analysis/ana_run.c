@@ -327,6 +327,7 @@ static void batch_free(batch *b)
 {
     free(b->first);
     free(b->offset);
+    free(b->out);
     free(b->s);
     free(b->left);
     free(b->gathered);

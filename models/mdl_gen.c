@@ -1232,7 +1232,8 @@ int mdl_gen_build(mdl_gen_graph *g, const mdl_gen_params *p)
     g->edge = l.e;
     g->m = l.n;
     l.e = NULL;
-    qsort(g->edge, g->m, sizeof *g->edge, cmp_edge);
+    if (g->m > 1)               /* no edges: no array to sort */
+        qsort(g->edge, g->m, sizeof *g->edge, cmp_edge);
     for (e = 0; e < g->m; e++) {
         /* the invariants of mdl_gen.h */
         if (g->edge[e].from >= g->edge[e].to
