@@ -92,6 +92,7 @@ int ana_plot_grid(const char *dir, const ana_grid *g,
     double *hi = malloc((nmetrics + 1) * sizeof *hi);
     int numeric = all_numbers(x), rc = SIM_OK;
     size_t k, m, j, block = 0;
+    double xlo = INFINITY, xhi = -INFINITY;     /* the x values drawn */
     char title[512], words[300];
     ana_file fd, fg;
 
@@ -144,8 +145,10 @@ int ana_plot_grid(const char *dir, const ana_grid *g,
                     if (rows++ == 0)
                         fprintf(fd.f, "# block %zu: %s, %s\n", block,
                                 metric[m], title);
-                    if (numeric)
+                    if (numeric) {
                         fprintf(fd.f, "%s", x->values[v]);
+                        widen(&xlo, &xhi, strtod(x->values[v], NULL));
+                    }
                     else
                         fprintf(fd.f, "%zu", v);
                     ana__dat_num(fd.f, row.mean * scale);
@@ -188,11 +191,11 @@ int ana_plot_grid(const char *dir, const ana_grid *g,
                 fprintf(f, " %zu", v);
             }
             fputs(")\n", f);
-        } else if (x->nvalues == 1) {
-            /* one value (a search that stopped at once): a range around
-             * it, which gnuplot would otherwise warn it had to invent */
-            double v = strtod(x->values[0], NULL), w = fmax(1, fabs(v) / 10);
-            fprintf(f, "set xrange [%.10g:%.10g]\n", v - w, v + w);
+        } else if (xlo == xhi) {
+            /* one value drawn (a search that stopped at once): a range
+             * around it, which gnuplot would otherwise warn it invented */
+            double w = fmax(1, fabs(xlo) / 10);
+            fprintf(f, "set xrange [%.10g:%.10g]\n", xlo - w, xlo + w);
         } else {
             fputs("set offsets graph 0.03, graph 0.03, 0, 0\n", f);
         }
