@@ -55,19 +55,6 @@
 #define REQUESTS_MIN 100
 #define REQUESTS_MAX 10000
 
-/* The shortest of %.15g, %.16g, %.17g that reads back as x. */
-static void fmt_num(char *buf, size_t n, double x)
-{
-    int prec;
-
-    for (prec = 15; prec < 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x)
-            return;
-    }
-    snprintf(buf, n, "%.17g", x);
-}
-
 /* "qmesh gen meta -n 1000 -s 7 --set calls=3": how to make it again. */
 static void command(char *buf, size_t n, const mdl_gen_params *p)
 {
@@ -86,7 +73,7 @@ static void write_gml(FILE *f, const mdl_gen_graph *g,
     char cv[40], prob[40];
     size_t i, e;
 
-    fmt_num(cv, sizeof cv, p->cv);
+    mdl_gen_fmt_num(cv, sizeof cv, p->cv);
     fprintf(f, "# %s: %zu synthetic services of kind %s, written by qmesh "
             "gen (qmesh %s):\n#   %s -o DIR\n", p->name, g->n,
             mdl_gen_kind_name(p->kind), PACKAGE_VERSION, cmd);

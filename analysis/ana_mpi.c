@@ -60,6 +60,7 @@
 #include "../sim/sim_sig.h"
 #include "ana_mpi.h"
 #include "ana_recipe.h"
+#include "ana_run.h"
 
 enum { TAG_POOL = 1, TAG_TASK, TAG_CANCEL, TAG_STOP, TAG_RESULT };
 
@@ -165,16 +166,7 @@ static double *out_of(const sim_rep *r, size_t t)
 
 static size_t model_of_task(const ana_mpi_models *m, size_t t)
 {
-    size_t lo = 0, hi = m->n - 1;
-
-    while (lo < hi) {           /* the last i with first[i] <= t */
-        size_t mid = (lo + hi + 1) / 2;
-        if (m->first[mid] <= t)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
+    return ana_run_task_owner(m->first, m->n, t);
 }
 
 /* The POOL message of r and m into *buf (owned by the caller) of *n

@@ -243,18 +243,23 @@ typedef struct batch {
     int rc;                     /* a failure while gathering */
 } batch;
 
-static size_t run_of(const batch *b, size_t t)
+size_t ana_run_task_owner(const size_t *first, size_t n, size_t t)
 {
-    size_t lo = 0, hi = b->n - 1;
+    size_t lo = 0, hi = n - 1;
 
     while (lo < hi) {           /* the last i with first[i] <= t */
         size_t mid = (lo + hi + 1) / 2;
-        if (b->first[mid] <= t)
+        if (first[mid] <= t)
             lo = mid;
         else
             hi = mid - 1;
     }
     return lo;
+}
+
+static size_t run_of(const batch *b, size_t t)
+{
+    return ana_run_task_owner(b->first, b->n, t);
 }
 
 /* sim_rep's replication: the driver keeps its own diagnostic. */

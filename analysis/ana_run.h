@@ -105,6 +105,10 @@ typedef void (*ana_run_ready_fn)(void *ctx, size_t i);
  * replications are decided as they come, run one after another. */
 int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
                   ana_run_ready_fn ready, void *ctx, size_t *failed);
+/* Which of n runs task t of a pool belongs to, runs taking tasks
+ * first[i] .. first[i + 1] - 1 in turn: the last i with first[i] <= t
+ * (binary search; n >= 1). */
+size_t ana_run_task_owner(const size_t *first, size_t n, size_t t);
 /* One replication rep into out[mdl_net_result_len(r->net)], counting the
  * events fired into events (may be NULL): nothing more than the
  * simulation, for timing it. Returns mdl_net_run()'s code, with

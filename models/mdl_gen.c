@@ -433,8 +433,7 @@ int mdl_gen_check(const mdl_gen_params *p, char *err, size_t errlen)
     return 0;
 }
 
-/* The shortest of %.15g, %.16g, %.17g that reads back as x. */
-static void fmt_num(char *buf, size_t n, double x)
+void mdl_gen_fmt_num(char *buf, size_t n, double x)
 {
     int prec;
 
@@ -477,7 +476,7 @@ static void value_text(const mdl_gen_params *p, const param *a, char *buf,
         }
         /* fall through */
     default:
-        fmt_num(buf, n, *(const double *)field);
+        mdl_gen_fmt_num(buf, n, *(const double *)field);
         break;
     }
 }

@@ -144,6 +144,9 @@ int mdl_gen_params_text(const mdl_gen_params *p, char *buf, size_t n);
  * mdl_gen_check() refuses, or SIM_ENOMEM; g is valid for
  * mdl_gen_destroy() either way. */
 int mdl_gen_build(mdl_gen_graph *g, const mdl_gen_params *p);
+/* x into buf as the shortest of %.15g, %.16g, %.17g that reads back as
+ * x, so that generated files are short and exact. */
+void mdl_gen_fmt_num(char *buf, size_t n, double x);
 void mdl_gen_destroy(mdl_gen_graph *g);
 /* The shape of g, in O(n + m). Returns SIM_OK or SIM_ENOMEM. */
 int mdl_gen_shape_of(const mdl_gen_graph *g, mdl_gen_shape *s);
