@@ -34,6 +34,7 @@
 #include "mdl_bulkhead.h"
 #include "mdl_net.h"
 #include "mdl_outlier.h"
+#include "mdl_plan.h"
 #include "mdl_policy.h"
 #include "mdl_pool.h"
 #include "mdl_ratelimit.h"
@@ -80,7 +81,7 @@ struct visit {
     unsigned caller_gen;    /* caller's generation when it was made */
     replica *at;
     int state;              /* VISIT_* */
-    int stage;              /* current stage of calls */
+    int stage;              /* current stage of its plan (mdl_plan.h) */
     int pending;            /* calls of the stage not yet answered */
     int cause;              /* 0, or why it fails (MDL_REQ_*): it was
                                refused, or a call of it failed */
@@ -121,8 +122,6 @@ typedef struct stage {
     int ncalls;             /* call edges among them: a stage of publishes
                                alone waits for nothing */
     int *edges;             /* call and publish edges of this stage */
-    char *chosen;           /* scratch: calls drawn for the current visit;
-                               only used within next_stage() */
     sim_tally dur;          /* from sending its calls to the last reply */
 } stage;
 
@@ -138,6 +137,8 @@ struct service {
     stage *stages;          /* owned */
     int nfwd;
     int *fwd;               /* forward edges out of it */
+    mdl_plan *plans;        /* owned: one, or one per class */
+    size_t plan_stride;     /* 0: one plan for all; 1: one per class */
     int has_post;
     mdl_admission admit;    /* server-side admission chain */
     mdl_ratelimit *limiter; /* owned; NULL: none */
@@ -233,6 +234,7 @@ struct mdl_net {
     wl *wls;
     edge_rt *es;
     unsigned char *applies; /* edge x class: does the edge apply? */
+    int planned;            /* the services' plans are built */
     cls sys;                /* every request, whatever its class */
     double sys_time;        /* summed latency of successful requests (s) */
     sim_cal *cal;
@@ -360,6 +362,15 @@ void mdl__call_resume(mdl_net *net, mdl_call *c, int rc, double now);
 /* mdl_failure.c: switch the scenario's failures on and off over their
  * windows (those from 0 at once). */
 int mdl__failures_build(mdl_net *net);
+
+/* The routing plans of every service (mdl_plan.c), from net->applies
+ * and the topology; and the plan a visit of class c follows at sv. */
+int mdl__plans_build(mdl_net *net);
+void mdl__plans_free(service *sv);
+static inline const mdl_plan *mdl__plan(const service *sv, int c)
+{
+    return &sv->plans[(size_t)c * sv->plan_stride];
+}
 void mdl__failures_free(mdl_net *net);
 void mdl__failures_start(mdl_net *net);
 

@@ -97,8 +97,7 @@ static int build_stages(service *sv, const mdl_topology *t, const int *out,
             ;
         sg->n = k - i;
         sg->edges = malloc((size_t)sg->n * sizeof *sg->edges);
-        sg->chosen = calloc((size_t)sg->n, 1);
-        if (!sg->edges || !sg->chosen)
+        if (!sg->edges)
             return SIM_ENOMEM;
         memcpy(sg->edges, list + i, (size_t)sg->n * sizeof *sg->edges);
         for (sg->ncalls = 0, j = 0; j < sg->n; j++)
@@ -361,11 +360,10 @@ void mdl_net_free(mdl_net *net)
         for (r = 0; sv->rep && r < sv->nrep; r++)
             mdl_station_destroy(&sv->rep[r].st);
         free(sv->rep);
-        for (r = 0; r < sv->nstages; r++) {
+        for (r = 0; r < sv->nstages; r++)
             free(sv->stages[r].edges);
-            free(sv->stages[r].chosen);
-        }
         free(sv->stages);
+        mdl__plans_free(sv);
         free(sv->fwd);
         mdl_balancer_destroy(&sv->lb);
         if (sv->as)
@@ -639,6 +637,14 @@ int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
     const mdl_scenario *s = net->s;
     int rc;
 
+    /* Plans are made at the first run, from the topology as it is then
+     * (a test points an edge elsewhere after building, to make a model
+     * no file could describe). */
+    if (!net->planned) {
+        if ((rc = mdl__plans_build(net)) != SIM_OK)
+            return rc;
+        net->planned = 1;
+    }
     net->cal = sim_cal_new();
     if (!net->cal) {
         rc = SIM_ENOMEM;

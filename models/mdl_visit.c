@@ -152,7 +152,6 @@ static void leave(mdl_net *net, visit *v, double now)
 {
     replica *r = v->at;
     service *sv = r->sv;
-    int i;
 
     mdl_station_release(&r->st, &v->w, now);
     if (__builtin_expect(v->cause | r->cold, 0))
@@ -166,17 +165,15 @@ static void leave(mdl_net *net, visit *v, double now)
     sim_twa_set(&r->jobs, now, r->n);
     sim_tally_add(&r->resp, now - v->t_arrive);
     v->state = VISIT_DONE;
+    /* The draw is made whether or not a forward edge applies to the
+     * class: the stream stays the same. */
     if (!v->cause && sv->nfwd > 0) {
-        double u = gsl_rng_uniform(sv->route_rng), cum = 0;
-        for (i = 0; i < sv->nfwd; i++) {
-            int e = sv->fwd[i];
-            if (!net->applies[(size_t)e * net->ncls + v->fl->cls])
-                continue;
-            cum += net->t->edges[e].p;
-            if (u < cum) {
-                mdl__visit_arrive(net, v, net->t->edges[e].to, now);
-                return;
-            }
+        const mdl_plan *pl = mdl__plan(sv, v->fl->cls);
+        int i = mdl_plan_forward(pl, gsl_rng_uniform(sv->route_rng));
+
+        if (i < pl->nfwd) {
+            mdl__visit_arrive(net, v, pl->fwd_to[i], now);
+            return;
         }
     }
     answer(net, v, 0, 0, now);
@@ -238,31 +235,33 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
     next_stage(net, v, now);
 }
 
-/* Send the calls of the current stage; stages with nothing to wait for
- * pass at once. */
+/* Send the calls of the current stage of v's plan; stages with nothing
+ * to wait for pass at once. */
 static void next_stage(mdl_net *net, visit *v, double now)
 {
     replica *r = v->at;
     service *sv = r->sv;
+    const mdl_plan *pl = mdl__plan(sv, v->fl->cls);
 
-    while (v->stage < sv->nstages) {
-        const stage *sg = &sv->stages[v->stage];
+    while (v->stage < pl->nstages) {
+        const mdl_plan_stage *ps = &pl->stages[v->stage];
         int i, k, n = 0;
 
-        for (i = 0; i < sg->n; i++) {
-            int e = sg->edges[i];
-            const mdl_edge *ed = &net->t->edges[e];
-            if (!net->applies[(size_t)e * net->ncls + v->fl->cls])
-                continue;
-            if (ed->p < 1 && gsl_rng_uniform(sv->route_rng) >= ed->p)
-                continue;
-            if (ed->kind == MDL_EDGE_PUBLISH) {
-                for (k = 0; k < ed->count; k++)
-                    mdl__request_publish(net, v->fl, e, now);
-            } else {
-                sg->chosen[i] = 1;
-                n++;
+        if (!ps->sure) {
+            for (i = 0; i < ps->n; i++) {
+                const mdl_plan_edge *pe = &ps->edges[i];
+                if (pe->p < 1 && gsl_rng_uniform(sv->route_rng) >= pe->p)
+                    continue;
+                if (pe->publish) {
+                    for (k = 0; k < pe->count; k++)
+                        mdl__request_publish(net, v->fl, pe->e, now);
+                } else {
+                    ps->chosen[i] = 1;
+                    n++;
+                }
             }
+        } else {
+            n = ps->n;
         }
         if (n > 0) {
             /* An event loop lets go of its worker only when calls are
@@ -271,12 +270,11 @@ static void next_stage(mdl_net *net, visit *v, double now)
                 mdl_station_release(&r->st, &v->w, now);
             v->pending = n;
             v->t_stage = now;
-            for (i = 0; i < sg->n; i++)
-                if (sg->chosen[i]) {
-                    sg->chosen[i] = 0;
-                    mdl__call_start(net, v, sg->edges[i],
-                                    net->t->edges[sg->edges[i]].count - 1,
-                                    now);
+            for (i = 0; i < ps->n; i++)
+                if (ps->sure || ps->chosen[i]) {
+                    ps->chosen[i] = 0;
+                    mdl__call_start(net, v, ps->edges[i].e,
+                                    ps->edges[i].count - 1, now);
                 }
             return;
         }
@@ -287,10 +285,14 @@ static void next_stage(mdl_net *net, visit *v, double now)
 
 void mdl__visit_joined(mdl_net *net, visit *v, double now)
 {
+    const service *sv = v->at->sv;
+
     SIM_INVARIANT(v->state == VISIT_CALLING && v->pending == 0 && !v->calls);
     if (__builtin_expect(v->at->cold, 0) && v->at->hung)
         return;                 /* held by a hung replica: never goes on */
-    sim_tally_add(&v->at->sv->stages[v->stage].dur, now - v->t_stage);
+    sim_tally_add(&sv->stages[mdl__plan(sv, v->fl->cls)->stages[v->stage]
+                                  .stage].dur,
+                  now - v->t_stage);
     if (v->cause) {
         calls_done(net, v, now);
         return;

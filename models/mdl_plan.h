@@ -1,0 +1,64 @@
+/*
+ * mdl_plan.h - a service's routing plan for one request class: its
+ * stages of calls and its forward edges, keeping only the edges that
+ * apply to the class and, of each, what a visit needs on the hot path.
+ * A visit follows its plan without scanning other classes' edges or
+ * reading the topology, and picks a forward edge from cumulative
+ * probabilities.
+ *
+ * A service whose edges all apply to the same classes has one plan that
+ * every class shares (stride 0); the others have one per class. Stages
+ * in which no edge applies are left out: a visit would pass them at
+ * once, drawing nothing. The order of the edges, and so of the random
+ * draws, is the topology's, as it was before plans.
+ */
+#ifndef MDL_PLAN_H
+#define MDL_PLAN_H
+
+typedef struct mdl_plan_edge {
+    int e;                  /* edge index */
+    int publish;            /* a publish edge, not a call edge */
+    int count;              /* calls, or events, per visit */
+    double p;               /* probability it is taken; >= 1: always */
+} mdl_plan_edge;
+
+typedef struct mdl_plan_stage {
+    int stage;              /* its index among the service's stages */
+    int n;
+    int sure;               /* every edge is a call taken with p >= 1 */
+    mdl_plan_edge *edges;   /* n, in the plan's block */
+    char *chosen;           /* n: scratch of next_stage() */
+} mdl_plan_stage;
+
+typedef struct mdl_plan {
+    int nstages;
+    mdl_plan_stage *stages;
+    int nfwd;
+    int *fwd_to;            /* the service each forward edge goes to */
+    double *fwd_cum;        /* their probabilities summed in edge order */
+} mdl_plan;
+
+/* The index of the forward edge a uniform u picks: the first whose
+ * cumulative probability exceeds u, or nfwd for none (the visit
+ * answers). The same as summing in order: the sums are the same. */
+static inline int mdl_plan_forward(const mdl_plan *pl, double u)
+{
+    int lo = 0, hi = pl->nfwd;
+
+    if (hi <= 8) {
+        while (lo < hi && !(u < pl->fwd_cum[lo]))
+            lo++;
+        return lo;
+    }
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+
+        if (u < pl->fwd_cum[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+#endif
