@@ -216,17 +216,26 @@ static void ps_track(mdl_station *st, double now)
     set_queue(st, now, st->nps - st->busy);
 }
 
+/* The earliest finisher's completion, moved in place when there is one
+ * pending: cancelling and scheduling anew would fire in the same order. */
 static void ps_reschedule(mdl_station *st)
 {
     double dt;
 
-    if (st->ps_ev)
-        sim_cal_cancel(st->cal, st->ps_ev);
-    st->ps_ev = NULL;
-    if (st->nps == 0)
+    if (st->nps == 0) {
+        if (st->ps_ev)
+            sim_cal_cancel(st->cal, st->ps_ev);
+        st->ps_ev = NULL;
         return;
+    }
     dt = (st->heap[0]->finish - st->vtime) / ps_rate(st);
-    st->ps_ev = sim_cal_schedule(st->cal, dt > 0 ? dt : 0, on_shared, st, 0);
+    if (!(dt > 0))
+        dt = 0;
+    if (st->ps_ev) {
+        sim_cal_reschedule(st->cal, st->ps_ev, dt);
+        return;
+    }
+    st->ps_ev = sim_cal_schedule(st->cal, dt, on_shared, st, 0);
     if (!st->ps_ev)
         nomem(st);
 }

@@ -169,16 +169,21 @@ static inline void release(sim_cal *cal, sim_event *ev)
     cal->free_list = ev;
 }
 
+/* An event that fired (or is firing) is not in the heap any more:
+ * moving it would take another event's place. */
+static void check_pending(const sim_cal *cal, const sim_event *ev)
+{
+    if (ev->pos >= cal->n || cal->heap[ev->pos] != ev)
+        sim_panic(__FILE__, __LINE__, "cancel or reschedule of an event "
+                  "that is not pending");
+}
+
 void sim_cal_cancel(sim_cal *cal, sim_event *ev)
 {
     size_t i = ev->pos;
     sim_event *last;
 
-    /* An event that fired (or is firing) is not in the heap any more:
-     * cancelling it would take another event's place. */
-    if (i >= cal->n || cal->heap[i] != ev)
-        sim_panic(__FILE__, __LINE__, "cancel of an event that is not "
-                  "pending");
+    check_pending(cal, ev);
     last = cal->heap[--cal->n];
     if (last != ev) {
         /* The last event fills the hole and moves whichever way it must. */
@@ -188,6 +193,19 @@ void sim_cal_cancel(sim_cal *cal, sim_event *ev)
             sift_down(cal->heap, cal->n, i, last);
     }
     release(cal, ev);
+}
+
+void sim_cal_reschedule(sim_cal *cal, sim_event *ev, double delay)
+{
+    size_t i = ev->pos;
+
+    check_pending(cal, ev);
+    ev->time = cal->now + delay;
+    ev->seq = cal->seq++;
+    if (i > 0 && before(ev, cal->heap[(i - 1) / 2]))
+        sift_up(cal->heap, i, ev);
+    else
+        sift_down(cal->heap, cal->n, i, ev);
 }
 
 double sim_cal_now(const sim_cal *cal)

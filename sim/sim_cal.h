@@ -40,6 +40,10 @@ sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
 /* Remove a pending event; O(log n). Cancelling an event that has fired
  * (even from its own handler) is a bug: sim_panic(). */
 void sim_cal_cancel(sim_cal *cal, sim_event *ev);
+/* Move a pending event to delay >= 0 seconds from now, in place: it
+ * fires as if cancelled and scheduled anew (it takes a new seq), without
+ * going back to the pool. O(log n). */
+void sim_cal_reschedule(sim_cal *cal, sim_event *ev, double delay);
 /* Current simulated time (s). */
 double sim_cal_now(const sim_cal *cal);
 /* Fire events in order until the calendar is empty, the next event is

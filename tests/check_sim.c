@@ -273,6 +273,47 @@ START_TEST(test_cal_random_hold_keeps_order)
 }
 END_TEST
 
+/* Moving a pending event in place fires exactly as cancelling it and
+ * scheduling a new one would, ties included: two calendars take the same
+ * random operations (times on a coarse grid, so that many tie), one
+ * moving events, the other replacing them, and fire the same events in
+ * the same order. */
+START_TEST(test_cal_reschedule_fires_as_cancel_and_schedule)
+{
+    sim_cal *cal[2] = { sim_cal_new(), sim_cal_new() };
+    trace t[2] = { {0}, {0} };
+    sim_event *ev[2][16];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    int i, k, round;
+
+    gsl_rng_set(r, 11);
+    for (i = 0; i < 16; i++)
+        for (k = 0; k < 2; k++)
+            ev[k][i] = sim_cal_schedule(cal[k], 0.25 * (double)(i % 5),
+                                        record, &t[k], i);
+    for (round = 0; round < 40; round++) {
+        int j = (int)gsl_rng_uniform_int(r, 16);
+        double dt = 0.25 * (double)gsl_rng_uniform_int(r, 6);
+
+        sim_cal_reschedule(cal[0], ev[0][j], dt);
+        sim_cal_cancel(cal[1], ev[1][j]);
+        ev[1][j] = sim_cal_schedule(cal[1], dt, record, &t[1], j);
+    }
+    ck_assert_uint_eq(sim_cal_pending(cal[0]), 16);
+    for (k = 0; k < 2; k++)
+        sim_cal_run(cal[k], INFINITY);
+    ck_assert_int_eq(t[0].n, 16);
+    ck_assert_int_eq(t[1].n, 16);
+    for (i = 0; i < 16; i++) {
+        ck_assert_int_eq(t[0].got[i], t[1].got[i]);
+        ck_assert_double_eq(t[0].at[i], t[1].at[i]);
+    }
+    gsl_rng_free(r);
+    for (k = 0; k < 2; k++)
+        sim_cal_free(cal[k]);
+}
+END_TEST
+
 /* ---- random streams ---- */
 
 START_TEST(test_rng_streams_are_reproducible_and_distinct)
@@ -642,6 +683,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_cal_fires_in_time_order);
     tcase_add_test(tc, test_cal_ties_leave_in_schedule_order);
     tcase_add_test(tc, test_cal_cancel_removes_only_that_event);
+    tcase_add_test(tc, test_cal_reschedule_fires_as_cancel_and_schedule);
     tcase_add_test_raise_signal(tc, test_cal_cancel_of_a_fired_event_aborts,
                                 SIGABRT);
     tcase_add_test(tc, test_cal_run_stops_at_horizon);
