@@ -17,6 +17,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "../sim/sim_err.h"
+#include "../sim/sim_variate.h"
 #include "mdl_dist.h"
 
 /* ------------------------------------------------------------------ */
@@ -101,12 +102,16 @@ void mdl_dist_destroy(mdl_dist *d)
 
 /*
  * What p[] holds, in the argument order of the GSL samplers:
- *   EXP        p0 mean                X = -mean ln(1 - U)
+ *   EXP        p0 mean                X = mean E, E ~ Exp(1) by ziggurat
  *   DET        p0 value
  *   UNIFORM    p0 a, p1 b             X = a + (b - a) U
  *   ERLANG     p0 k, p1 mean/k        gamma(k, mean/k)
- *   HYPEREXP   p0 p1, p1 1/mu1, p2 1/mu2, p3 cv
- *   LOGNORMAL  p0 mu, p1 sigma, p2 cv
+ *   HYPEREXP   p0 p1, p1 1/mu1, p2 1/mu2, p3 cv   a phase, then mean E
+ *   LOGNORMAL  p0 mu, p1 sigma, p2 cv     X = exp(mu + sigma Z), Z ~ N(0, 1)
+ *                                         by GSL's ziggurat
+ * The ziggurats (sim_variate.h) take one 32-bit number for most draws,
+ * where inversion takes a log and the polar method two uniforms, a log
+ * and a square root: they are most of the cost of a draw.
  *   PARETO     p0 shape a, p1 xm
  *   GAMMA      p0 shape, p1 scale
  *   WEIBULL    p0 shape k, p1 scale lambda
@@ -115,9 +120,7 @@ double mdl_dist_sample(const mdl_dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case MDL_DIST_EXP:
-        /* Inverse transform, the same formula as gsl_ran_exponential()
-         * without the call; 1 - U is in (0, 1], so the log is finite. */
-        return -d->p[0] * log1p(-gsl_rng_uniform(r));
+        return d->p[0] * sim_ran_exp(r);
     case MDL_DIST_DET:
         return d->p[0];
     case MDL_DIST_UNIFORM:
@@ -126,10 +129,10 @@ double mdl_dist_sample(const mdl_dist *d, gsl_rng *r)
     case MDL_DIST_GAMMA:
         return gsl_ran_gamma(r, d->p[0], d->p[1]);
     case MDL_DIST_HYPEREXP:
-        return gsl_ran_exponential(r, gsl_rng_uniform(r) < d->p[0]
-                                      ? d->p[1] : d->p[2]);
+        return (gsl_rng_uniform(r) < d->p[0] ? d->p[1] : d->p[2])
+               * sim_ran_exp(r);
     case MDL_DIST_LOGNORMAL:
-        return gsl_ran_lognormal(r, d->p[0], d->p[1]);
+        return exp(d->p[0] + d->p[1] * gsl_ran_gaussian_ziggurat(r, 1.0));
     case MDL_DIST_PARETO:
         return gsl_ran_pareto(r, d->p[0], d->p[1]);
     case MDL_DIST_WEIBULL:
