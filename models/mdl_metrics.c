@@ -30,10 +30,6 @@ enum {
 };
 #define SET(defs) { (defs), NELEM(defs) }
 
-static double mean_or_nan(const sim_tally *t)
-{
-    return t->n > 0 ? t->mean : NAN;
-}
 
 static double quantile_or_nan(const sim_hist *h, double p)
 {
@@ -50,7 +46,7 @@ static double done_of(const cls *c)
 static double req_lat_mean(const metric_at *x, const void *o)
 {
     (void)x;
-    return mean_or_nan(&((const cls *)o)->lat);
+    return sim_tally_mean(&((const cls *)o)->lat);
 }
 
 /* latency_p50 ... latency_p999: the quantiles at QUANTILE_P[k], each
@@ -193,7 +189,7 @@ static double pooled(const service *sv, size_t offset)
         const sim_tally *t = (const sim_tally *)((const char *)&sv->rep[r]
                                                  + offset);
         n += t->n;
-        sum += t->n * t->mean;
+        sum += t->sum;
     }
     return n > 0 ? sum / n : NAN;
 }
@@ -332,7 +328,7 @@ static double svc_orphaned(const metric_at *x, const void *o)
 
     (void)x;
     for (r = 0; r < sv->nrep; r++)
-        work += sv->rep[r].st.work.n * sv->rep[r].st.work.mean;
+        work += sv->rep[r].st.work.sum;
     return work > 0 ? SUM(sv, orphan_work) / work : 0.0;
 }
 
@@ -437,7 +433,7 @@ static double rep_jobs(const metric_at *x, const void *o)
 static double rep_response(const metric_at *x, const void *o)
 {
     (void)x;
-    return mean_or_nan(&((const replica *)o)->resp);
+    return sim_tally_mean(&((const replica *)o)->resp);
 }
 
 static double rep_throughput(const metric_at *x, const void *o)
@@ -455,7 +451,7 @@ static const metric_def REP[] = {
 static double stage_duration(const metric_at *x, const void *o)
 {
     (void)x;
-    return mean_or_nan(&((const stage *)o)->dur);
+    return sim_tally_mean(&((const stage *)o)->dur);
 }
 
 static const metric_def STAGE[] = {
@@ -467,7 +463,7 @@ static const metric_def STAGE[] = {
 static double edge_lat(const metric_at *x, const void *o)
 {
     (void)x;
-    return mean_or_nan(&((const edge_rt *)o)->lat);
+    return sim_tally_mean(&((const edge_rt *)o)->lat);
 }
 
 /* Calls per request. */

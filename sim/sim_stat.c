@@ -13,12 +13,12 @@
 
 void sim_tally_reset(sim_tally *t)
 {
-    t->n = t->mean = t->m2 = 0.0;
+    t->n = t->sum = 0.0;
 }
 
-double sim_tally_var(const sim_tally *t)
+double sim_tally_mean(const sim_tally *t)
 {
-    return t->n > 1.0 ? t->m2 / (t->n - 1.0) : 0.0;
+    return t->n > 0 ? t->sum / t->n : NAN;
 }
 
 void sim_twa_reset(sim_twa *w, double now)

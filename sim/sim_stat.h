@@ -2,7 +2,9 @@
  * sim_stat.h - statistics collectors of one replication: constant memory
  * whatever the number of observations.
  *
- * sim_tally: Welford running mean and variance of observations.
+ * sim_tally: count and sum of observations, for their mean. A sum is
+ *            exact enough for a mean of positive times, and costs no
+ *            division per observation, as a running mean would.
  * sim_twa:   time-weighted average of a piecewise-constant quantity
  *            (jobs in system, busy servers).
  * sim_hist:  log-spaced histogram of positive values (latencies in s):
@@ -17,20 +19,17 @@
 #include <stdint.h>
 
 typedef struct sim_tally {
-    double n, mean, m2;          /* read-only */
+    double n, sum;               /* read-only */
 } sim_tally;
 
 void sim_tally_reset(sim_tally *t);
 static inline void sim_tally_add(sim_tally *t, double x)
 {
-    double d = x - t->mean;
-
     t->n += 1.0;
-    t->mean += d / t->n;
-    t->m2 += d * (x - t->mean);
+    t->sum += x;
 }
-/* Sample variance; 0 with fewer than two observations. */
-double sim_tally_var(const sim_tally *t);
+/* The mean; NaN with no observations. */
+double sim_tally_mean(const sim_tally *t);
 
 typedef struct sim_twa {
     double start;                /* read-only: time of the last reset (s) */
