@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include "../sim/sim_cal.h"
+#include "../sim/sim_rng.h"
 #include "../sim/sim_stat.h"
 #include "mdl_autoscale.h"
 #include "mdl_balancer.h"
@@ -125,6 +126,9 @@ typedef struct stage {
     sim_tally dur;          /* from sending its calls to the last reply */
 } stage;
 
+/* A service's own random streams: service, route, lb, retry, fail. */
+#define SV_STREAMS 5
+
 struct service {
     mdl_net *net;
     const mdl_service *svc;
@@ -148,6 +152,8 @@ struct service {
     gsl_rng *svc_rng, *route_rng, *lb_rng;
     gsl_rng *retry_rng;     /* backoffs of its calls */
     gsl_rng *fail_rng;      /* injected errors */
+    sim_rng_slot rng[SV_STREAMS];   /* the five above, kept here */
+    uint64_t rng_id[SV_STREAMS];    /* their stream ids */
     gsl_rng *updown_rng;    /* times up and down; NULL: no updown */
     mdl_autoscaler *as;     /* owned; NULL: a fixed number of replicas */
     int faulty;             /* crashes, hangs or updown strike it */

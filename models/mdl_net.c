@@ -115,6 +115,39 @@ static int build_stages(service *sv, const mdl_topology *t, const int *out,
     return SIM_OK;
 }
 
+static uint64_t stream_id(const char *kind, const char *name)
+{
+    char id[600];
+
+    snprintf(id, sizeof id, "%s:%s", kind, name);
+    return sim_rng_id(id);
+}
+
+static gsl_rng *stream(const mdl_net *net, unsigned rep, const char *kind,
+                       const char *name)
+{
+    return sim_rng_new(net->s->seed, rep, stream_id(kind, name));
+}
+
+/* A service's five generators live in it, their ids worked out once. */
+static void build_streams(service *sv)
+{
+    static const char *const kind[SV_STREAMS] = {
+        "service", "route", "lb", "retry", "fail"
+    };
+    gsl_rng **use[SV_STREAMS] = {
+        &sv->svc_rng, &sv->route_rng, &sv->lb_rng, &sv->retry_rng,
+        &sv->fail_rng
+    };
+    int k;
+
+    for (k = 0; k < SV_STREAMS; k++) {
+        sim_rng_slot_init(&sv->rng[k]);
+        sv->rng_id[k] = stream_id(kind[k], sv->svc->name);
+        *use[k] = &sv->rng[k].r;
+    }
+}
+
 /* The edges out of each service in index order, by one counting sort on
  * the source: service i's are out[first[i] .. first[i + 1]). */
 static int edges_by_source(const mdl_topology *t, int **first, int **out)
@@ -222,6 +255,7 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
                 goto nomem;
             sv->nrep = (int)s->svc_policy[i].autoscale.max;
         }
+        build_streams(sv);
         sv->has_post = !(v->post_service.kind == MDL_DIST_DET
                          && v->post_service.mean == 0);
         sv->rep = calloc((size_t)sv->nrep, sizeof *sv->rep);
@@ -327,14 +361,7 @@ static void free_run_state(mdl_net *net)
     mdl_pool_clear(&net->calls);
     mdl_pool_clear(&net->ledgers);
     for (i = 0; i < net->nsv; i++) {
-        gsl_rng_free(net->sv[i].svc_rng);
-        gsl_rng_free(net->sv[i].route_rng);
-        gsl_rng_free(net->sv[i].lb_rng);
-        gsl_rng_free(net->sv[i].retry_rng);
-        gsl_rng_free(net->sv[i].fail_rng);
         gsl_rng_free(net->sv[i].updown_rng);
-        net->sv[i].svc_rng = net->sv[i].route_rng = net->sv[i].lb_rng = NULL;
-        net->sv[i].retry_rng = net->sv[i].fail_rng = NULL;
         net->sv[i].updown_rng = NULL;
     }
     for (i = 0; i < net->nwl; i++) {
@@ -418,30 +445,15 @@ void mdl_net_set_observer(mdl_net *net,
 
 /* ---- one replication ---- */
 
-static gsl_rng *stream(const mdl_net *net, unsigned rep, const char *kind,
-                       const char *name)
-{
-    char id[600];
-
-    snprintf(id, sizeof id, "%s:%s", kind, name);
-    return sim_rng_new(net->s->seed, rep, sim_rng_id(id));
-}
-
 static int seed_streams(mdl_net *net, unsigned rep)
 {
     size_t i;
+    int k;
 
-    for (i = 0; i < net->nsv; i++) {
-        service *sv = &net->sv[i];
-        sv->svc_rng = stream(net, rep, "service", sv->svc->name);
-        sv->route_rng = stream(net, rep, "route", sv->svc->name);
-        sv->lb_rng = stream(net, rep, "lb", sv->svc->name);
-        sv->retry_rng = stream(net, rep, "retry", sv->svc->name);
-        sv->fail_rng = stream(net, rep, "fail", sv->svc->name);
-        if (!sv->svc_rng || !sv->route_rng || !sv->lb_rng || !sv->retry_rng
-            || !sv->fail_rng)
-            return SIM_ENOMEM;
-    }
+    for (i = 0; i < net->nsv; i++)
+        for (k = 0; k < SV_STREAMS; k++)
+            sim_rng_slot_seed(&net->sv[i].rng[k], net->s->seed, rep,
+                              net->sv[i].rng_id[k]);
     /* Only services that go up and down draw from `updown`. */
     for (i = 0; i < net->s->nfailures; i++) {
         const mdl_failure *f = &net->s->failures[i];

@@ -8,6 +8,7 @@
  * expands it through an LCG; we fold the 64-bit hash into it, and map 0 to
  * a fixed non-zero value since taus2 treats seed 0 as its default seed.
  */
+#include "sim_err.h"
 #include "sim_rng.h"
 
 static uint64_t splitmix64(uint64_t x)
@@ -34,14 +35,34 @@ uint64_t sim_rng_seed(uint64_t master, uint64_t rep, uint64_t stream)
     return splitmix64(splitmix64(splitmix64(master) ^ rep) ^ stream);
 }
 
+static void seed(gsl_rng *r, uint64_t master, uint64_t rep, uint64_t stream)
+{
+    uint64_t s = sim_rng_seed(master, rep, stream);
+    unsigned long v = (unsigned long)((s ^ (s >> 32)) & 0xffffffffUL);
+
+    gsl_rng_set(r, v ? v : 0x5eedUL);
+}
+
 gsl_rng *sim_rng_new(uint64_t master, uint64_t rep, uint64_t stream)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    uint64_t s = sim_rng_seed(master, rep, stream);
-    unsigned long seed = (unsigned long)((s ^ (s >> 32)) & 0xffffffffUL);
 
-    if (!r)
-        return NULL;
-    gsl_rng_set(r, seed ? seed : 0x5eedUL);
+    if (r)
+        seed(r, master, rep, stream);
     return r;
+}
+
+void sim_rng_slot_init(sim_rng_slot *slot)
+{
+    if (gsl_rng_taus2->size > sizeof slot->state)
+        sim_panic(__FILE__, __LINE__, "taus2 state of %zu bytes",
+                  gsl_rng_taus2->size);
+    slot->r.type = gsl_rng_taus2;
+    slot->r.state = slot->state;
+}
+
+void sim_rng_slot_seed(sim_rng_slot *slot, uint64_t master, uint64_t rep,
+                       uint64_t stream)
+{
+    seed(&slot->r, master, rep, stream);
 }

@@ -20,4 +20,18 @@ uint64_t sim_rng_seed(uint64_t master, uint64_t rep, uint64_t stream);
  * caller frees it with gsl_rng_free(). */
 gsl_rng *sim_rng_new(uint64_t master, uint64_t rep, uint64_t stream);
 
+/* A taus2 generator whose state lives in its owner's memory rather than
+ * in two allocations of its own, so that a model with thousands of
+ * streams keeps each next to what draws from it. Use &slot->r. */
+typedef struct sim_rng_slot {
+    gsl_rng r;
+    unsigned long state[4];     /* taus2 needs three */
+} sim_rng_slot;
+
+/* Make slot a taus2 generator (once); then seed it for a stream as
+ * sim_rng_new() would, as often as needed: it draws the same numbers. */
+void sim_rng_slot_init(sim_rng_slot *slot);
+void sim_rng_slot_seed(sim_rng_slot *slot, uint64_t master, uint64_t rep,
+                       uint64_t stream);
+
 #endif /* SIM_RNG_H */

@@ -340,6 +340,25 @@ START_TEST(test_rng_streams_are_reproducible_and_distinct)
 }
 END_TEST
 
+/* A generator kept in its owner's memory draws what an allocated one of
+ * the same stream draws, and again after seeding it anew. */
+START_TEST(test_rng_slot_draws_as_an_allocated_generator)
+{
+    sim_rng_slot slot;
+    int rep, i;
+
+    sim_rng_slot_init(&slot);
+    for (rep = 0; rep < 2; rep++) {
+        gsl_rng *a = sim_rng_new(42, (uint64_t)rep, sim_rng_id("route:cart"));
+
+        sim_rng_slot_seed(&slot, 42, (uint64_t)rep, sim_rng_id("route:cart"));
+        for (i = 0; i < 1000; i++)
+            ck_assert_uint_eq(gsl_rng_get(&slot.r), gsl_rng_get(a));
+        gsl_rng_free(a);
+    }
+}
+END_TEST
+
 /* ---- statistics ---- */
 
 /* Binary fractions: the sums are exact, so the mean is to the last bit. */
@@ -693,6 +712,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("rng");
     tcase_add_test(tc, test_rng_streams_are_reproducible_and_distinct);
+    tcase_add_test(tc, test_rng_slot_draws_as_an_allocated_generator);
     suite_add_tcase(s, tc);
     tc = tcase_create("stat");
     tcase_add_test(tc, test_tally_counts_and_means);
