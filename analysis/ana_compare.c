@@ -55,7 +55,7 @@ int ana_cmp_var_from_run(ana_cmp_var *v, const ana_run *r,
                          const char *name)
 {
     const mdl_net *net = r->net;
-    size_t i, nm = mdl_net_nmetrics(net), len = mdl_net_result_len(net);
+    size_t i, nm = mdl_net_nmetrics(net);
     size_t need = strlen(name) + 1, at;
     const char *prev = NULL;
     unsigned k;
@@ -107,7 +107,8 @@ int ana_cmp_var_from_run(ana_cmp_var *v, const ana_run *r,
         v->x[i] = NAN;
     for (k = 0; k < r->done; k++)
         for (i = 0; i < nm; i++)
-            v->x[i * r->nreps + r->ids[k]] = r->results[(size_t)k * len + i];
+            v->x[i * r->nreps + r->ids[k]]
+                = ana_store_values(&r->results, k)[i];
     return SIM_OK;
 }
 

@@ -12,7 +12,9 @@
  * replication and returns its result vector as raw doubles, or its
  * failure's code and diagnostic. Rank 0 stores each result at its
  * task's index, so the results are byte-identical to sim_rep_run()'s
- * with any -j, and behaves as sim_rep_run() does on a failure or a stop
+ * with any -j (and, as there, tells the pool's finished callback of
+ * each before it stores the next, so the tasks' out[] may share one
+ * buffer), and behaves as sim_rep_run() does on a failure or a stop
  * request (the tasks in flight are cancelled: those already finished
  * count). Rank 0 does not simulate.
  *

@@ -8,9 +8,11 @@
  */
 #ifndef ANA_REPORT_H
 #define ANA_REPORT_H
+#include <stdint.h>
 #include <stdio.h>
 #include "../models/mdl_net.h"
 #include "ana_queue.h"
+#include "ana_store.h"
 #include "ana_theory.h"
 
 typedef struct ana_report {
@@ -18,9 +20,9 @@ typedef struct ana_report {
     const mdl_net *net;     /* borrowed */
     const ana_theory *th;   /* borrowed; may be NULL */
     unsigned nreps;
-    const double *results;  /* borrowed: nreps * mdl_net_result_len() */
+    const ana_store *res;   /* borrowed: rows 0 .. nreps - 1 */
     const unsigned *ids;    /* borrowed, may be NULL: the replication
-                               number of each row of results (0-based),
+                               number of each row of res (0-based),
                                when some did not finish */
     const char *warmup_auto;/* borrowed, may be NULL: how warmup: auto
                                chose the warm-up, "412 s (MSER-5 on
@@ -28,6 +30,8 @@ typedef struct ana_report {
     ana_ci *ci;             /* owned: one per metric; a latency
                                quantile's is not symmetric and has no
                                se (NaN) */
+    /* private */
+    uint64_t *bins;         /* owned: SIM_HIST_BINS, for latency_hist.csv */
 } ana_report;
 
 /* Compute the intervals (r->ids and r->warmup_auto are NULL: set them
@@ -35,7 +39,7 @@ typedef struct ana_report {
  * Returns SIM_OK or SIM_ENOMEM. */
 int ana_report_init(ana_report *r, const mdl_scenario *s, const mdl_net *net,
                     const ana_theory *th, unsigned nreps,
-                    const double *results);
+                    const ana_store *res);
 void ana_report_destroy(ana_report *r);
 /* Metric m's interval at another level than the scenario's confidence
  * (a test's Bonferroni-corrected one), computed as r->ci[m] is. Returns

@@ -3,11 +3,16 @@
  * sweeps (ana_run.h).
  *
  * A run is the model built once (mdl_net_new()) and replicated by the
- * driver (sim_rep_run()), which gathers each replication's result vector
- * in replication order. When a stop request ends the driver early, the
- * rows of the replications that finished are moved to the front and
- * ids[] remembers their numbers, so that replications.csv still names
- * them; the intervals are over those rows only. A scenario with
+ * driver (sim_rep_run()). Each replication's result vector lands in one
+ * buffer that the pool's vectors share (a stage), and the pool's
+ * finished callback puts it into the run's store (ana_store.h), with
+ * its histograms trimmed to their occupied bins, before the next one
+ * lands: what a run keeps grows by the trimmed vector, not by 61 KB per
+ * histogram scope, with each replication. When a stop request ends the
+ * driver early, the rows of the replications that finished are moved
+ * to the front and ids[] remembers their numbers, so that
+ * replications.csv still names them; the intervals are over those rows
+ * only. A scenario with
  * `warmup: auto` is replicated twice: a pilot that chooses the warm-up,
  * then the run proper (see "warmup: auto" below).
  *
@@ -69,7 +74,7 @@ void ana_run_destroy(ana_run *r)
 {
     ana_report_destroy(&r->rep);
     free(r->own);
-    free(r->results);
+    ana_store_destroy(&r->results);
     free(r->ids);
     free(r->flags);
     ana_theory_free(r->th);
@@ -87,6 +92,37 @@ int ana_run_one(ana_run *r, unsigned rep, double *out, uint64_t *events)
 static int run_pool(sim_rep *pool, const ana_mpi_models *m)
 {
     return ana_mpi_workers() > 0 ? ana_mpi_run(pool, m) : sim_rep_run(pool);
+}
+
+/* Where the vectors of a pool of n tasks land: out[t] is stage, of len
+ * doubles (the longest), for every task t. The driver stores a vector
+ * and tells its finished callback, which puts it in a store, before it
+ * stores the next (sim_rep.h, ana_mpi.h). */
+typedef struct stage {
+    double *buf;
+    double **out;
+} stage;
+
+static int stage_init(stage *st, size_t len, size_t n)
+{
+    size_t t;
+
+    st->buf = malloc((len ? len : 1) * sizeof *st->buf);
+    st->out = malloc((n + 1) * sizeof *st->out);
+    if (!st->buf || !st->out) {
+        free(st->buf);
+        free(st->out);
+        return SIM_ENOMEM;
+    }
+    for (t = 0; t < n; t++)
+        st->out[t] = st->buf;
+    return SIM_OK;
+}
+
+static void stage_destroy(stage *st)
+{
+    free(st->buf);
+    free(st->out);
 }
 
 /* ---- warmup: auto ----
@@ -131,9 +167,27 @@ static const ana_run_opts *phase_opts(ana_run_opts *po, const phase *ph)
     return po;
 }
 
+/* The pilot's pool: its model, and where its vectors go. */
+typedef struct pilot_pool {
+    mdl_net *net;
+    stage st;
+    ana_store res;
+    int rc;                     /* SIM_ENOMEM when a vector was not kept */
+} pilot_pool;
+
 static int pilot_rep(void *ctx, unsigned rep, double *out, sim_diag *d)
 {
-    return mdl_net_run(ctx, rep, out, NULL, d);
+    const pilot_pool *pp = ctx;
+
+    return mdl_net_run(pp->net, rep, out, NULL, d);
+}
+
+static void pilot_done(void *ctx, unsigned rep)
+{
+    pilot_pool *pp = ctx;
+
+    if (pp->rc == SIM_OK)
+        pp->rc = ana_store_put(&pp->res, rep, pp->st.buf);
 }
 
 /* Run the pilot of r->s and choose the warm-up into r->warm; then make
@@ -146,12 +200,13 @@ static int pilot(ana_run *r, const ana_run_opts *o)
     const mdl_scenario *s = r->s;
     mdl_scenario p = *s;
     mdl_failure *kept = NULL;
-    mdl_net *net = NULL;
+    pilot_pool pp;
     sim_rep run;
     size_t i;
     int rc;
 
     memset(&run, 0, sizeof run);
+    memset(&pp, 0, sizeof pp);
     p.warmup = 0;
     p.requests = 0;
     p.window = mdl_scenario_pilot_window(s);
@@ -165,40 +220,46 @@ static int pilot(ana_run *r, const ana_run_opts *o)
                 kept[p.nfailures++] = s->failures[i];
         p.failures = kept;
     }
-    rc = mdl_net_new(&net, &p, &r->diag);
+    rc = mdl_net_new(&pp.net, &p, &r->diag);
     if (rc == SIM_OK) {
         run.nreps = r->nreps;
         run.jobs = o->jobs ? o->jobs : 1;
-        run.len = mdl_net_result_len(net);
+        run.len = mdl_net_result_len(pp.net);
         run.fn = pilot_rep;
-        run.ctx = net;
+        run.ctx = &pp;
         run.progress = o->progress;
         run.progress_ctx = o->progress_ctx;
-        run.results = malloc((size_t)r->nreps * run.len
-                             * sizeof *run.results);
+        run.finished = pilot_done;
+        run.finished_ctx = &pp;
         run.done = malloc(r->nreps);
-        if (!run.results || !run.done)
+        if (!run.done
+            || (rc = stage_init(&pp.st, run.len, r->nreps)) != SIM_OK
+            || (rc = ana_store_init(&pp.res, pp.net, r->nreps)) != SIM_OK)
             rc = SIM_ENOMEM;
+        run.out = pp.st.out;
     }
     if (rc == SIM_OK) {
         const mdl_scenario *ps = &p;
         size_t first[2] = {0, r->nreps};
         ana_mpi_models mm = {1, &ps, first, 0};
         if (o->within && run.jobs <= 1)
-            mdl_net_set_progress(net, o->within, o->progress_ctx);
+            mdl_net_set_progress(pp.net, o->within, o->progress_ctx);
         rc = run_pool(&run, &mm);
-        mdl_net_set_progress(net, NULL, NULL);
+        mdl_net_set_progress(pp.net, NULL, NULL);
         r->diag = run.diag;
+        if (rc == SIM_OK)
+            rc = pp.rc;
     }
-    if (rc == SIM_OK && (rc = ana_warmup_choose(&r->warm, &p, net,
-                                                run.results, r->nreps))
+    if (rc == SIM_OK && (rc = ana_warmup_choose(&r->warm, &p, pp.net,
+                                                &pp.res, r->nreps))
                         == SIM_EINVAL)
         rc = sim_diag_set(&r->diag, s->path, 0, 0, "warmup: auto: the "
                           "pilot's time series hold no whole batch of %d "
                           "windows", ANA_WARMUP_BATCH);
-    free(run.results);
+    ana_store_destroy(&pp.res);
+    stage_destroy(&pp.st);
     free(run.done);
-    mdl_net_free(net);
+    mdl_net_free(pp.net);
     free(kept);
     if (rc != SIM_OK) {
         r->warm.on = 0;
@@ -224,16 +285,14 @@ static int pilot_if_auto(ana_run *r, const ana_run_opts *o)
 
 /* The replications of several runs in one pool of worker processes:
  * task t is replication t - first[i] of run i, for first[i] <= t <
- * first[i + 1], and its values go straight to that run's own results
- * (out[t], offset[t + 1] - offset[t] of them), so nothing is held
- * twice. */
+ * first[i + 1]; its values (offset[t + 1] - offset[t] of them) land in
+ * the stage, and task_done() puts them in that run's store. */
 typedef struct batch {
     ana_run *const *runs;
     size_t n;
     size_t *first;              /* n + 1 */
     size_t *offset;             /* tasks + 1 */
-    double **out;               /* tasks: where each task's values go, in
-                                   its run's own results */
+    stage st;                   /* as long as the longest run's vector */
     const mdl_scenario **s;     /* n: each run's, for MPI's workers */
     unsigned *left;             /* replications of run i still to come */
     unsigned char *gathered;    /* run i has its intervals */
@@ -272,37 +331,22 @@ static int batch_rep(void *ctx, unsigned t, double *out, sim_diag *d)
                        NULL, d);
 }
 
-/* Move the finished replications' rows to the front; ids[k] is the
- * replication of row k. */
-static unsigned compact(double *results, size_t len, unsigned nreps,
-                        const unsigned char *done, unsigned *ids)
-{
-    unsigned i, k = 0;
-
-    for (i = 0; i < nreps; i++)
-        if (done[i]) {
-            if (k != i)
-                memmove(results + (size_t)k * len, results + (size_t)i * len,
-                        len * sizeof *results);
-            ids[k++] = i;
-        }
-    return k;
-}
-
-/* Give run i its rows and intervals from the pool. */
+/* Give run i its rows and intervals from the pool: the finished
+ * replications' rows moved to the front, ids[k] the replication of row
+ * k. */
 static int gather(batch *b, size_t i)
 {
     ana_run *r = b->runs[i];
-    size_t t0 = b->first[i], len = mdl_net_result_len(r->net), m;
+    size_t t0 = b->first[i], m;
 
     memcpy(r->flags, b->pool.done + t0, r->nreps);
-    r->done = compact(r->results, len, r->nreps, r->flags, r->ids);
+    r->done = ana_store_compact(&r->results, r->nreps, r->flags, r->ids);
     b->gathered[i] = 1;
     if (r->done < r->nreps)
         snprintf(r->partial, sizeof r->partial, "stopped by %s after %u "
                  "of %u replications", sim_sig_name(sim_sig_caught),
                  r->done, r->nreps);
-    if (ana_report_init(&r->rep, r->s, r->net, r->th, r->done, r->results)
+    if (ana_report_init(&r->rep, r->s, r->net, r->th, r->done, &r->results)
         != SIM_OK)
         return SIM_ENOMEM;
     if (r->partial[0])
@@ -322,6 +366,9 @@ static void task_done(void *ctx, unsigned t)
     batch *b = ctx;
     size_t i = run_of(b, t);
 
+    if (b->rc == SIM_OK)
+        b->rc = ana_store_put(&b->runs[i]->results,
+                              (unsigned)(t - b->first[i]), b->st.buf);
     if (--b->left[i] > 0 || b->rc != SIM_OK)
         return;
     if ((b->rc = gather(b, i)) == SIM_OK && b->ready)
@@ -332,7 +379,7 @@ static void batch_free(batch *b)
 {
     free(b->first);
     free(b->offset);
-    free(b->out);
+    stage_destroy(&b->st);
     free(b->s);
     free(b->left);
     free(b->gathered);
@@ -345,7 +392,7 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
     static const ana_run_opts none = {0};
     ana_mpi_models mm;
     batch b;
-    size_t i, t, tasks;
+    size_t i, t, tasks, most = 0;
     int rc;
 
     if (!o)
@@ -389,11 +436,12 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
         b.first[i] = tasks;
         b.left[i] = r->nreps;
         tasks += r->nreps;
-        r->results = malloc((size_t)r->nreps * mdl_net_result_len(r->net)
-                            * sizeof *r->results);
+        if (mdl_net_result_len(r->net) > most)
+            most = mdl_net_result_len(r->net);
         r->flags = malloc(r->nreps);
         r->ids = malloc(r->nreps * sizeof *r->ids);
-        if (!r->results || !r->flags || !r->ids) {
+        if (ana_store_init(&r->results, r->net, r->nreps) != SIM_OK
+            || !r->flags || !r->ids) {
             batch_free(&b);
             return SIM_ENOMEM;
         }
@@ -409,18 +457,14 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
     for (i = 0; i < n; i++)
         for (t = b.first[i]; t < b.first[i + 1]; t++)
             b.offset[t + 1] = b.offset[t] + mdl_net_result_len(runs[i]->net);
-    if (!(b.out = malloc((tasks + 1) * sizeof *b.out))) {
+    if (stage_init(&b.st, most, tasks) != SIM_OK) {
         batch_free(&b);
         return SIM_ENOMEM;
     }
-    for (i = 0; i < n; i++)
-        for (t = b.first[i]; t < b.first[i + 1]; t++)
-            b.out[t] = runs[i]->results + (t - b.first[i])
-                                          * mdl_net_result_len(runs[i]->net);
     b.pool.nreps = (unsigned)tasks;
     b.pool.jobs = o->jobs ? o->jobs : 1;
     b.pool.offset = b.offset;
-    b.pool.out = b.out;
+    b.pool.out = b.st.out;
     b.pool.fn = batch_rep;
     b.pool.ctx = &b;
     b.pool.progress = o->progress;
@@ -457,11 +501,15 @@ int ana_run_batch(ana_run *const *runs, size_t n, const ana_run_opts *o,
 
 static const ana_run_opts none_opts = {0};
 
-/* Replications base, base + 1, ... of one run, as tasks 0, 1, ... */
+/* Replications base, base + 1, ... of one run, as tasks 0, 1, ...,
+ * put in its store as rows base, base + 1, ... */
 typedef struct rep_round {
     mdl_net *net;
     unsigned base, most;
     const ana_run_opts *o;
+    ana_store *res;
+    const double *buf;          /* the stage */
+    int rc;                     /* SIM_ENOMEM when a vector was not kept */
 } rep_round;
 
 static int round_rep(void *ctx, unsigned t, double *out, sim_diag *d)
@@ -469,6 +517,14 @@ static int round_rep(void *ctx, unsigned t, double *out, sim_diag *d)
     const rep_round *x = ctx;
 
     return mdl_net_run(x->net, x->base + t, out, NULL, d);
+}
+
+static void round_done(void *ctx, unsigned t)
+{
+    rep_round *x = ctx;
+
+    if (x->rc == SIM_OK)
+        x->rc = ana_store_put(x->res, x->base + t, x->buf);
 }
 
 static void round_progress(void *ctx, unsigned done, unsigned total)
@@ -490,7 +546,7 @@ static int precise_enough(ana_run *r, unsigned n, double *rel, int *rc)
     double half;
     int met;
 
-    *rc = ana_report_init(&rep, r->s, r->net, r->th, n, r->results);
+    *rc = ana_report_init(&rep, r->s, r->net, r->th, n, &r->results);
     if (*rc != SIM_OK)
         return 0;
     ci = &rep.ci[r->precision_metric];
@@ -521,22 +577,24 @@ static int run_precise(ana_run *r, const ana_run_opts *o)
     unsigned want = r->nreps, n, stop = 0, i;
     unsigned checked = (r->nreps > 2 ? r->nreps : 2) - 1;  /* n0 - 1 */
     double rel = NAN;
+    stage st = {NULL, NULL};
     int rc = SIM_OK;
 
     jobs = o && o->jobs ? o->jobs : 1;
     if ((rc = pilot_if_auto(r, o ? o : &none_opts)) != SIM_OK)
         return rc;
     len = mdl_net_result_len(r->net);       /* the net may be rebuilt */
-    r->results = malloc((size_t)most * len * sizeof *r->results);
     r->flags = calloc(most, 1);
     r->ids = malloc(most * sizeof *r->ids);
-    if (!r->results || !r->flags || !r->ids)
+    if (ana_store_init(&r->results, r->net, most) != SIM_OK
+        || !r->flags || !r->ids || stage_init(&st, len, most) != SIM_OK)
         return SIM_ENOMEM;
     if (o && o->within && jobs <= 1)
         mdl_net_set_progress(r->net, o->within, o->progress_ctx);
     while (!stop) {
         static const ana_run_opts none = {0};
-        rep_round x = {r->net, have, most, o ? o : &none};
+        rep_round x = {r->net, have, most, o ? o : &none, &r->results,
+                       st.buf, SIM_OK};
         size_t first[2] = {0, want - have};
         ana_mpi_models mm = {1, &r->s, first, have};
         sim_rep pool;
@@ -548,13 +606,17 @@ static int run_precise(ana_run *r, const ana_run_opts *o)
         pool.ctx = &x;
         pool.progress = round_progress;
         pool.progress_ctx = &x;
-        pool.results = r->results + (size_t)have * len;
+        pool.finished = round_done;
+        pool.finished_ctx = &x;
+        pool.out = st.out;
         pool.done = r->flags + have;
         rc = run_pool(&pool, &mm);
-        if (rc != SIM_OK) {
+        if (rc != SIM_OK)
             r->diag = pool.diag;
+        if (x.rc != SIM_OK && (rc == SIM_OK || rc == SIM_EINTR))
+            rc = x.rc;              /* a finished replication not kept */
+        if (rc != SIM_OK)
             break;
-        }
         for (n = checked + 1; n <= want && !stop && rc == SIM_OK; n++)
             if (precise_enough(r, n, &rel, &rc))
                 stop = n;
@@ -570,6 +632,7 @@ static int run_precise(ana_run *r, const ana_run_opts *o)
             want = most;
     }
     mdl_net_set_progress(r->net, NULL, NULL);
+    stage_destroy(&st);
     if (rc != SIM_OK && rc != SIM_EINTR)
         return rc;
     r->precision_met = stop > 0;
@@ -590,7 +653,7 @@ static int run_precise(ana_run *r, const ana_run_opts *o)
     r->precision_rel = rel;
     for (i = 0; i < stop; i++)
         r->ids[i] = i;
-    if (ana_report_init(&r->rep, r->s, r->net, r->th, r->done, r->results)
+    if (ana_report_init(&r->rep, r->s, r->net, r->th, r->done, &r->results)
         != SIM_OK)
         return SIM_ENOMEM;
     if (r->warm.on)

@@ -25,6 +25,7 @@
 #include "../models/mdl_scenario.h"
 #include "../sim/sim_rep.h"
 #include "ana_report.h"
+#include "ana_store.h"
 #include "ana_theory.h"
 #include "ana_warmup.h"
 
@@ -52,8 +53,8 @@ typedef struct ana_run {
     unsigned done;              /* finished: the rows of results */
     unsigned finished;          /* replications in which some request
                                    finished; 0 leaves nothing to report */
-    double *results;            /* owned: done rows of
-                                   mdl_net_result_len(net) doubles */
+    ana_store results;        /* owned: done rows, one per finished
+                                   replication */
     ana_report rep;             /* intervals over the rows */
     char partial[128];          /* why the result is partial ("stopped by
                                    SIGINT after 3 of 10 replications"),

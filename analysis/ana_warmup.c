@@ -130,11 +130,10 @@ static void list_add(char *buf, size_t n, const char *name)
 }
 
 int ana_warmup_choose(ana_warmup *w, const mdl_scenario *s,
-                      const mdl_net *net, const double *results,
+                      const mdl_net *net, const ana_store *res,
                       unsigned nreps)
 {
-    size_t ns = mdl_net_nseries(net), len = mdl_net_result_len(net);
-    size_t off = mdl_net_series_offset(net) + 1, i, k, busy;
+    size_t ns = mdl_net_nseries(net), i, k, busy;
     size_t used = 0, idle = 0, best = 0;
     double *y;
     int delay, rc = SIM_OK, named = 0;
@@ -161,7 +160,7 @@ int ana_warmup_choose(ana_warmup *w, const mdl_scenario *s,
             for (k = busy = 0; k < w->windows; k++) {
                 double sum = 0;
                 for (r = 0; r < nreps; r++)
-                    sum += results[(size_t)r * len + off + k * ns + i];
+                    sum += ana_store_series(res, r)[1 + k * ns + i];
                 y[k] = sum / nreps;
                 busy += y[k] > 0;
             }

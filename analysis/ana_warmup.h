@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
+#include "ana_store.h"
 
 #define ANA_WARMUP_BATCH 5      /* windows per batch: MSER-5 */
 
@@ -69,11 +70,11 @@ typedef struct ana_warmup {
 } ana_warmup;
 
 /* Choose the warm-up from the pilot: net was built from s (borrowed),
- * the pilot's scenario, and results holds nreps >= 1 rows of
- * mdl_net_result_len(net) doubles. Returns SIM_OK with w filled,
- * SIM_EINVAL when the series have not one whole batch, or SIM_ENOMEM. */
+ * the pilot's scenario, and res holds its nreps >= 1 replications in
+ * rows 0 .. nreps - 1. Returns SIM_OK with w filled, SIM_EINVAL when the
+ * series have not one whole batch, or SIM_ENOMEM. */
 int ana_warmup_choose(ana_warmup *w, const mdl_scenario *s,
-                      const mdl_net *net, const double *results,
+                      const mdl_net *net, const ana_store *res,
                       unsigned nreps);
 
 /* Does failure f have a window of its own (`at` after the start or a

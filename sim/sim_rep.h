@@ -38,8 +38,9 @@ typedef struct sim_rep {
      * several models in one pool, each with its own length) */
     const size_t *offset;
     /* NULL, or nreps pointers: replication r's values go to out[r]
-     * instead (each model's runs keep their own buffer, nothing is
-     * copied); the lengths are still offset's */
+     * instead; the lengths are still offset's. They may all be one
+     * buffer that finished() reads: a replication's values are stored
+     * and told to finished() before the next one's are stored */
     double *const *out;
     unsigned char *done;        /* nreps flags: 1 when r finished */
     /* Told of each replication as it is stored, may be NULL. */

@@ -23,6 +23,20 @@ static size_t metric(const mdl_net *net, const char *scope, const char *name)
     return 0;
 }
 
+/* The n vectors of res (mdl_net_result_len() doubles each) as rows
+ * 0 .. n - 1 of st (zeroed, or holding earlier rows: they go). */
+static void keep(ana_store *st, const mdl_net *net, const double *res,
+                 unsigned n)
+{
+    unsigned k;
+
+    ana_store_destroy(st);
+    ck_assert_int_eq(ana_store_init(st, net, n), SIM_OK);
+    for (k = 0; k < n; k++)
+        ck_assert_int_eq(ana_store_put(st, k, res + (size_t)k
+                                       * mdl_net_result_len(net)), SIM_OK);
+}
+
 /* Two replications far apart: the t interval (t = 12.71 at 95%) around
  * their mean reaches below 0 and above 1; it is clipped to what each
  * metric can be, and the mean is left alone. */
@@ -39,6 +53,7 @@ START_TEST(test_intervals_stay_within_what_the_metric_can_be)
     };
     mdl_scenario *s = NULL;
     mdl_net *net = NULL;
+    ana_store st = {0};
     ana_report rep;
     double *res;
     size_t len, i;
@@ -55,7 +70,8 @@ START_TEST(test_intervals_stay_within_what_the_metric_can_be)
         res[m] = cases[i].a;
         res[len + m] = cases[i].b;
     }
-    ck_assert_int_eq(ana_report_init(&rep, s, net, NULL, 2, res), SIM_OK);
+    keep(&st, net, res, 2);
+    ck_assert_int_eq(ana_report_init(&rep, s, net, NULL, 2, &st), SIM_OK);
     for (i = 0; i < sizeof cases / sizeof *cases; i++) {
         const ana_ci *ci = &rep.ci[metric(net, cases[i].scope,
                                           cases[i].name)];
@@ -69,6 +85,7 @@ START_TEST(test_intervals_stay_within_what_the_metric_can_be)
             ck_assert_double_eq(ci->high, cases[i].hi);
     }
     ana_report_destroy(&rep);
+    ana_store_destroy(&st);
     free(res);
     mdl_net_free(net);
     mdl_scenario_free(s);
@@ -167,6 +184,7 @@ START_TEST(test_quantiles_pool_the_replications_histograms)
     static const unsigned ids[6] = {0, 1, 3, 4, 6, 7};
     mdl_scenario *s = NULL;
     mdl_net *net = NULL;
+    ana_store st = {0};
     ana_report rep;
     const ana_ci *ci;
     double *res, w, se, lo, hi, f[5];
@@ -190,7 +208,8 @@ START_TEST(test_quantiles_pool_the_replications_histograms)
         fill(net, res + k * len, "class:browse", browse[k]);
         fill(net, res + k * len, "class:api", k == 2 ? api : none);
     }
-    ck_assert_int_eq(ana_report_init(&rep, s, net, NULL, 6, res), SIM_OK);
+    keep(&st, net, res, 6);
+    ck_assert_int_eq(ana_report_init(&rep, s, net, NULL, 6, &st), SIM_OK);
 
     /* class:browse pooled: 23, 16, 11 (50). p50: target 25, 2 of 16
      * into the second bin (w = 1/8 of it); the sections' shares up to
@@ -279,11 +298,13 @@ START_TEST(test_quantiles_pool_the_replications_histograms)
     /* No request of class api anywhere: no quantile, n = 0. */
     for (k = 0; k < 6; k++)
         fill(net, res + k * len, "class:api", none);
-    ck_assert_int_eq(ana_report_init(&rep, s, net, NULL, 6, res), SIM_OK);
+    keep(&st, net, res, 6);
+    ck_assert_int_eq(ana_report_init(&rep, s, net, NULL, 6, &st), SIM_OK);
     ci = &rep.ci[metric(net, "class:api", "latency_p999")];
     ck_assert_uint_eq(ci->n, 0);
     ck_assert(isnan(ci->mean) && isnan(ci->low) && isnan(ci->high));
     ana_report_destroy(&rep);
+    ana_store_destroy(&st);
     tst_rm_tree(dir);
     free(res);
     mdl_net_free(net);

@@ -519,6 +519,45 @@ START_TEST(test_rep_parallel_equals_serial)
 }
 END_TEST
 
+/* Every replication's values land in one buffer; finished() copies each
+ * out before the next is stored: what it copies is what a run with a
+ * slot per replication holds. */
+typedef struct shared_rep {
+    const double *buf;
+    double got[7 * 5];
+} shared_rep;
+
+static void copy_out(void *ctx, unsigned rep)
+{
+    shared_rep *x = ctx;
+
+    memcpy(x->got + rep * 5, x->buf, 5 * sizeof *x->buf);
+}
+
+START_TEST(test_rep_replications_may_share_one_buffer)
+{
+    unsigned seed = 2385, jobs;
+    double one[7 * 5], buf[5];
+    double *const out[7] = {buf, buf, buf, buf, buf, buf, buf};
+    unsigned char done[7];
+    shared_rep x;
+    sim_rep r;
+
+    rep_setup(&r, 7, 1, 5, rep_values, &seed, one, done);
+    ck_assert_int_eq(sim_rep_run(&r), SIM_OK);
+    for (jobs = 1; jobs <= 3; jobs++) {
+        memset(&x, 0, sizeof x);
+        x.buf = buf;
+        rep_setup(&r, 7, jobs, 5, rep_values, &seed, NULL, done);
+        r.out = out;
+        r.finished = copy_out;
+        r.finished_ctx = &x;
+        ck_assert_int_eq(sim_rep_run(&r), SIM_OK);
+        ck_assert_mem_eq(one, x.got, sizeof one);
+    }
+}
+END_TEST
+
 START_TEST(test_rep_reports_a_failed_replication_with_its_message)
 {
     double out[6];
@@ -723,6 +762,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("replications");
     tcase_add_test(tc, test_rep_parallel_equals_serial);
+    tcase_add_test(tc, test_rep_replications_may_share_one_buffer);
     tcase_add_test(tc, test_rep_reports_a_failed_replication_with_its_message);
     tcase_add_test(tc, test_rep_keeps_a_whole_message_when_all_fail);
     tcase_add_test(tc, test_rep_stop_request_keeps_finished_replications);
