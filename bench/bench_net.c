@@ -1,15 +1,16 @@
 /*
  * bench_net.c - end-to-end throughput of the simulator on one scenario.
  *
- *   bench_net SCENARIO CUSTOMERS
+ *   bench_net [-1] SCENARIO CUSTOMERS
  *
  * The scenario's run block is replaced so that about CUSTOMERS requests
  * enter: duration = CUSTOMERS / (total arrival rate of the open workloads)
  * in s, no warm-up, one replication, no request limit. The model is built
  * as `qmesh run` builds it (ana_run_init()); only the replication itself
- * (ana_run_one(), the simulation alone) is timed (CLOCK_MONOTONIC), for
- * NTRIALS trials, trial t using replication index t, and the medians of
- * wall time, events/s and customers/s are printed; customers are the
+ * (ana_run_one(), the simulation alone) is timed (CLOCK_MONOTONIC, and
+ * the process's CPU time), for NTRIALS trials, trial t using replication
+ * index t, and the medians of wall time, events/s (per second of wall
+ * time, and of CPU time) and customers/s are printed; customers are the
  * requests that finished (the system throughput metric times the
  * duration).
  *
@@ -19,6 +20,17 @@
  * of CUSTOMERS / 10 comes first and the peak resident set size
  * (getrusage ru_maxrss) is printed after it and again after the full
  * trials; the two figures should be equal up to noise.
+ *
+ * With -1 it prints one line instead, for bench/table.sh:
+ *
+ *   qmesh NAME M_EVENTS_PER_S WALL_S EVENTS CUSTOMERS CUSTOMERS_PER_S
+ *         PEAK_RSS_MIB LAT_MEAN_S M_EVENTS_PER_CPU_S
+ *
+ * the medians of events/s, wall time and customers/s, the events and
+ * customers of trial 0, the peak RSS after the trials, the system's
+ * mean latency averaged over the trials, and the median of events per
+ * second of the process's CPU time (CLOCK_PROCESS_CPUTIME_ID), which a
+ * busy neighbour on a shared machine disturbs less than wall time.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -39,17 +51,18 @@
 /* One timed replication. */
 typedef struct trial {
     double wall;            /* s */
+    double cpu;             /* s of this process's CPU time */
     uint64_t events;
     double customers;       /* requests finished */
+    double lat_mean;        /* the system's mean latency (s) */
 } trial;
 
-static double seconds_since(const struct timespec *t0)
+static double seconds(clockid_t clock)
 {
     struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec)
-           + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+    clock_gettime(clock, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 static double peak_rss_mib(void)
@@ -78,19 +91,24 @@ static int run_once(ana_run *r, mdl_scenario *s, double rate,
                     double customers, unsigned rep, double *out, trial *t)
 {
     size_t x = ana_run_metric(r, "system", "throughput");
-    struct timespec t0;
+    size_t lat = ana_run_metric(r, "system", "latency_mean");
+    double t0, c0;
     int rc;
 
-    if (x == mdl_net_nmetrics(r->net))
-        sim_panic(__FILE__, __LINE__, "no system throughput metric");
+    if (x == mdl_net_nmetrics(r->net) || lat == mdl_net_nmetrics(r->net))
+        sim_panic(__FILE__, __LINE__, "no system throughput or latency "
+                  "metric");
     s->duration = customers / rate;
     s->warmup = 0;
     s->replications = 1;
     s->requests = 0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    t0 = seconds(CLOCK_MONOTONIC);
+    c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
     rc = ana_run_one(r, rep, out, &t->events);
-    t->wall = seconds_since(&t0);
+    t->cpu = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    t->wall = seconds(CLOCK_MONOTONIC) - t0;
     t->customers = out[x] * s->duration;
+    t->lat_mean = out[lat];
     return rc;
 }
 
@@ -115,18 +133,23 @@ int main(int argc, char **argv)
     mdl_scenario *s = NULL;
     ana_run r = {0};
     double *out = NULL;
-    double customers, rate, rss_small, rss_big;
-    double wall[NTRIALS], mev[NTRIALS], cps[NTRIALS];
+    double customers, rate, rss_small, rss_big, lat = 0;
+    double wall[NTRIALS], mev[NTRIALS], cps[NTRIALS], mev_cpu[NTRIALS];
     trial small, t[NTRIALS];
     sim_diag d;
-    int rc, status = 1;
+    int rc, status = 1, terse = 0;
     unsigned i;
 
     gsl_set_error_handler_off();
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
+    if (argc > 1 && strcmp(argv[1], "-1") == 0) {
+        terse = 1;
+        argv++;
+        argc--;
+    }
     if (argc != 3) {
-        fputs("usage: bench_net SCENARIO CUSTOMERS\n", stderr);
+        fputs("usage: bench_net [-1] SCENARIO CUSTOMERS\n", stderr);
         return 2;
     }
     if (parse_customers(argv[2], &customers) < 0)
@@ -169,9 +192,20 @@ int main(int argc, char **argv)
             goto sim_failed;
         wall[i] = t[i].wall;
         mev[i] = (double)t[i].events / t[i].wall / 1e6;
+        mev_cpu[i] = (double)t[i].events / t[i].cpu / 1e6;
         cps[i] = t[i].customers / t[i].wall;
+        lat += t[i].lat_mean / NTRIALS;
     }
     rss_big = peak_rss_mib();
+    if (terse) {
+        printf("qmesh %s %.3f %.4f %llu %.0f %.4g %.1f %.6g %.3f\n",
+               s->name, median(mev, NTRIALS), median(wall, NTRIALS),
+               (unsigned long long)t[0].events, t[0].customers,
+               median(cps, NTRIALS), rss_big, lat,
+               median(mev_cpu, NTRIALS));
+        status = 0;
+        goto done;
+    }
 
     printf("scenario       %s (%s)\n", s->name, argv[1]);
     printf("customers      %.0f requested: duration %.6g s at %.6g req/s\n",
@@ -184,6 +218,7 @@ int main(int argc, char **argv)
            (double)t[0].events / t[0].customers);
     printf("wall (median)  %.3f s\n", median(wall, NTRIALS));
     printf("M events/s     %.2f (median)\n", median(mev, NTRIALS));
+    printf("  per CPU s    %.2f (median)\n", median(mev_cpu, NTRIALS));
     printf("customers/s    %.3g (median)\n", median(cps, NTRIALS));
     printf("peak RSS       %.1f MiB after %.0f customers, %.1f MiB after "
            "%.0f (x%d)\n", rss_small, small.customers, rss_big,
