@@ -27,8 +27,10 @@
  * time; end to end the mean latency of each class and of the system and
  * a latency histogram of each (one, the system's, for M/M/1), 128
  * log-spaced bins per power of two from 2^-30 s to 2^30 s. Random numbers
- * are GSL's taus2, the generator of qmesh's streams (sim/sim_rng.c), with
- * gsl_ran_exponential(); one generator serves the whole model.
+ * are GSL's taus2, the generator of qmesh's streams (sim/sim_rng.c), and
+ * exponentials are drawn as qmesh draws them (sim_ran_exp(), the
+ * ziggurat of sim/sim_variate.h), so that the loop and qmesh differ only
+ * in what the simulator adds; one generator serves the whole model.
  *
  * Events are counted as qmesh counts them (sim_cal_fired()): one per
  * arrival from outside and one per service completion; a customer routed
@@ -61,9 +63,9 @@
 #include <time.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <igraph.h>
+#include "../sim/sim_variate.h"
 
 #define NTRIALS 5
 #define MAXLINE 1024
@@ -384,7 +386,7 @@ static void run_mm1(const model *m, gsl_rng *r, double T, station_stat *ss,
                     uint64_t *hist, trial *out)
 {
     double mean_ia = 1.0 / m->src[0].rate, mean_s = m->st[0].mean;
-    double t_arr = gsl_ran_exponential(r, mean_ia), t_dep = INFINITY;
+    double t_arr = mean_ia * sim_ran_exp(r), t_dep = INFINITY;
     double now, last = 0, lat_sum = 0;
     size_t cap = 1024, head = 0, n = 0;
     double *q = malloc(cap * sizeof *q);
@@ -418,8 +420,8 @@ static void run_mm1(const model *m, gsl_rng *r, double T, station_stat *ss,
             }
             q[(head + n++) & (cap - 1)] = now;
             if (n == 1)
-                t_dep = now + gsl_ran_exponential(r, mean_s);
-            t_arr = now + gsl_ran_exponential(r, mean_ia);
+                t_dep = now + mean_s * sim_ran_exp(r);
+            t_arr = now + mean_ia * sim_ran_exp(r);
         } else {
             double lat;
 
@@ -434,7 +436,7 @@ static void run_mm1(const model *m, gsl_rng *r, double T, station_stat *ss,
             lat_sum += lat;
             hist[hist_bin(lat)]++;
             ss->done++;
-            t_dep = n ? now + gsl_ran_exponential(r, mean_s) : INFINITY;
+            t_dep = n ? now + mean_s * sim_ran_exp(r) : INFINITY;
         }
         events++;
     }
@@ -539,7 +541,7 @@ static inline void arrive(heap *h, station *st, int s, gsl_rng *r,
 
     account(x, now);
     if (++x->n <= x->c) {
-        event e = { now + gsl_ran_exponential(r, x->mean), t_entry, now,
+        event e = { now + x->mean * sim_ran_exp(r), t_entry, now,
                     s, (int16_t)cls, EV_DONE };
 
         heap_push(h, e);
@@ -583,7 +585,7 @@ static void run_jackson(const model *m, gsl_rng *r, double T,
         st[i].q = xrealloc(NULL, st[i].cap * sizeof *st[i].q);
     }
     for (i = 0; i < m->nsrc; i++) {
-        event e = { gsl_ran_exponential(r, 1.0 / m->src[i].rate), 0, 0,
+        event e = { (1.0 / m->src[i].rate) * sim_ran_exp(r), 0, 0,
                     m->src[i].entry, (int16_t)i, EV_ARRIVAL };
 
         heap_push(&h, e);
@@ -598,7 +600,7 @@ static void run_jackson(const model *m, gsl_rng *r, double T,
         if (e.kind == EV_ARRIVAL) {
             event next = e;
 
-            next.t = now + gsl_ran_exponential(r, 1.0 / m->src[e.cls].rate);
+            next.t = now + (1.0 / m->src[e.cls].rate) * sim_ran_exp(r);
             heap_push(&h, next);
             arrive(&h, st, e.st, r, now, now, e.cls);
         } else {
@@ -612,7 +614,7 @@ static void run_jackson(const model *m, gsl_rng *r, double T,
             x->ss->done++;
             if (x->nq) {                /* the next one waiting starts */
                 waiting w = x->q[x->head];
-                event d = { now + gsl_ran_exponential(r, x->mean),
+                event d = { now + x->mean * sim_ran_exp(r),
                             w.t_entry, w.t_arr, e.st, (int16_t)w.cls,
                             EV_DONE };
 
