@@ -11,6 +11,7 @@
  * chains and trees (20,000 nodes) check that the one-pass solve is
  * right at that size; they assert no time.
  */
+#include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,6 +428,74 @@ START_TEST(test_flow_two_classes)
 }
 END_TEST
 
+/* Every shipped scenario's traffic equations, class by class, with and
+ * without publishes, as ana_flow solves them sparsely and as a dense LU
+ * of the same arcs (p for a forward edge, p * count for a call or
+ * publish) does, to 1e-12. */
+static void flow_matches_dense(const char *path)
+{
+    mdl_scenario *s = NULL;
+    const mdl_topology *t;
+    sim_diag d;
+    ana_flow f;
+    size_t n, e, c, k, m;
+    int pub;
+    int *from, *to;
+    double *wt, *want;
+
+    ck_assert_msg(mdl_scenario_load(&s, path, NULL, 0, &d) == SIM_OK,
+                  "%s: %s", path, d.msg);
+    ck_assert_int_eq(ana_flow_init(&f, s, &d), SIM_OK);
+    t = s->topo;
+    n = t->nservices;
+    from = malloc((t->nedges + 1) * sizeof *from);
+    to = malloc((t->nedges + 1) * sizeof *to);
+    wt = malloc((t->nedges + 1) * sizeof *wt);
+    want = malloc(n * sizeof *want);
+    ck_assert(from && to && wt && want);
+    for (c = 0; c < s->nclasses; c++)
+        for (pub = 0; pub <= 1; pub++) {
+            const double *got = (pub ? f.all_visits : f.visits) + c * n;
+            for (e = 0, m = 0; e < t->nedges; e++) {
+                const mdl_edge *ed = &t->edges[e];
+                if ((ed->kind == MDL_EDGE_PUBLISH && !pub)
+                    || !mdl_scenario_edge_applies(s, e, c))
+                    continue;
+                from[m] = ed->from;
+                to[m] = ed->to;
+                wt[m++] = ed->kind == MDL_EDGE_FORWARD ? ed->p
+                                                       : ed->p * ed->count;
+            }
+            dense(n, m, from, to, wt, s->classes[c].entry, want);
+            for (k = 0; k < n; k++)
+                near(got[k], want[k], 1e-12);
+        }
+    free(from);
+    free(to);
+    free(wt);
+    free(want);
+    ana_flow_destroy(&f);
+    mdl_scenario_free(s);
+}
+
+START_TEST(test_flow_matches_dense_on_shipped_scenarios)
+{
+    static const char *const dirs[] = { "scenarios", "scenarios/teaching" };
+    char pattern[4096];
+    glob_t g;
+    size_t i, k, seen = 0;
+
+    for (k = 0; k < 2; k++) {
+        snprintf(pattern, sizeof pattern, "%s/*.yaml", tst_path(dirs[k]));
+        ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
+        for (i = 0; i < g.gl_pathc; i++, seen++)
+            flow_matches_dense(g.gl_pathv[i]);
+        globfree(&g);
+    }
+    ck_assert_uint_ge(seen, 20);
+}
+END_TEST
+
 START_TEST(test_flow_loop_without_exit_message)
 {
     const char *dir = tst_tmpdir();
@@ -652,6 +721,7 @@ static Suite *make_suite(void)
     tc = tcase_create("flow");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_flow_two_classes);
+    tcase_add_test(tc, test_flow_matches_dense_on_shipped_scenarios);
     tcase_add_test(tc, test_flow_loop_without_exit_message);
     tcase_add_test(tc, test_flow_deep_call_chain);
     tcase_add_test(tc, test_flow_hold_by_stages);
