@@ -82,15 +82,18 @@ printf 'machine: %s CPUs, load average %s before the runs\n' \
     "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 # ---- 1. qmesh against the hand-written loops
-for m in mm1 jackson; do
+# mm1heap: M/M/1 again, against the network's loop (an event heap) rather
+# than the loop written for M/M/1 alone (two event times).
+for m in mm1 mm1heap jackson; do
     case $m in
-        mm1) y=$src/bench/mm1.yaml n=$n_mm1 ;;
-        *) y=$src/bench/jackson50.yaml n=$n_jackson ;;
+        mm1) y=$src/bench/mm1.yaml n=$n_mm1 mode=mm1 ;;
+        mm1heap) y=$src/bench/mm1.yaml n=$n_mm1 mode=jackson ;;
+        *) y=$src/bench/jackson50.yaml n=$n_jackson mode=jackson ;;
     esac
     i=0
     while [ $i -lt "$rounds" ]; do
         run "$tmp/q.$m" "$net" -1 "$y" "$n"
-        run "$tmp/h.$m" "$hand" -1 "$m" "$y" "$n"
+        run "$tmp/h.$m" "$hand" -1 "$mode" "$y" "$n"
         i=$((i + 1))
     done
     "$q" theory "$y" > "$tmp/theory" 2>&1 || die "qmesh theory $y failed"
@@ -136,6 +139,7 @@ END {
         "qmesh", "hand", "q/hand", "target"
     printf "%-18s %11s %9s %9s\n", "", "", "M ev/s", "M ev/s"
     row("mm1", "M/M/1, load 0.9", 85)
+    row("mm1heap", "M/M/1, heap loop", 85)
     row("jackson", "Jackson, 50 st.", 75)
     print ""
     printf "%-18s %12s %22s %12s\n", "mean latency (ms)", "qmesh",
@@ -144,8 +148,8 @@ END {
         qlat["mm1"], hlat["mm1"], hci["mm1"], th["mm1"]
     printf "%-18s %12.2f %13.2f +- %-5.2g %12.2f\n", "Jackson, 50 st.",
         qlat["jackson"], hlat["jackson"], hci["jackson"], th["jackson"]
-}' "$tmp"/q.mm1 "$tmp"/q.jackson "$tmp"/h.mm1 "$tmp"/h.jackson \
-    "$tmp"/t.mm1 "$tmp"/t.jackson
+}' "$tmp"/q.mm1 "$tmp"/q.mm1heap "$tmp"/q.jackson "$tmp"/h.mm1 \
+    "$tmp"/h.mm1heap "$tmp"/h.jackson "$tmp"/t.mm1 "$tmp"/t.jackson
 
 # ---- 2. applications and generated topologies, row after row, rounds
 # times over
