@@ -61,6 +61,17 @@ graph_size() {
          END { printf "%d %d\n", n, e }' "$topo"
 }
 
+# The median of a[1..n], for the awk programs below (it sorts a).
+median='
+function median(a, n,    i, j, t) {
+    for (i = 2; i <= n; i++)
+        for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+            t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+        }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+'
+
 for p in "$q" "$net" "$hand" "$load"; do
     [ -x "$p" ] || die "$p is not built (run make bench)"
 done
@@ -102,14 +113,7 @@ for m in mm1 mm1heap jackson; do
              print (u == "s" ? v * 1e3 : u == "us" ? v / 1e3 : v); exit
          }' "$tmp/theory" > "$tmp/t.$m"
 done
-awk -v rounds="$rounds" '
-function median(a, n,    i, j, t) {
-    for (i = 2; i <= n; i++)
-        for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-            t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-        }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+awk -v rounds="$rounds" "$median"'
 function row(m, label, target,    i, r) {
     for (i = 1; i <= rounds; i++) {
         qs[i] = q[m, i]; hs[i] = h[m, i]; r[i] = q[m, i] / h[m, i]
@@ -174,14 +178,7 @@ while [ $i -lt "$rounds" ]; do
     done < "$tmp/rows"
     i=$((i + 1))
 done
-awk -v rounds="$rounds" '
-function median(a, n,    i, j, t) {
-    for (i = 2; i <= n; i++)
-        for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-            t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-        }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+awk -v rounds="$rounds" "$median"'
 function med(v, row,    i, a) {
     for (i = 1; i <= rounds; i++)
         a[i] = v[row, i]
