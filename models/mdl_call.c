@@ -76,6 +76,8 @@ static void settle(mdl_net *net, mdl_call *c, double now)
     int e = c->edge, left = c->left;
 
     es->attempts += c->sent;
+    net->call_attempts += c->sent;
+    net->call_ended++;
     es->short_circuited += c->refused;
     es->retry.active--;
     es->retry.retrying -= c->retrying;
@@ -429,6 +431,8 @@ void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
     if (c->seen)
         mdl_chain_end(&es->chain, c, MDL_CALL_PENDING, now, c->seen);
     es->attempts += c->sent;
+    net->call_attempts += c->sent;
+    net->call_ended++;
     es->short_circuited += c->refused;
     es->retry.active--;
     es->retry.retrying -= c->retrying;

@@ -162,6 +162,7 @@ struct service {
 
 typedef struct cls {
     int closed;             /* sent by a closed workload */
+    int all_calls;          /* every call edge applies to it */
     sim_tally lat;
     sim_hist *hist;
     double entered, ok, rejected, failed, timed_out;
@@ -240,6 +241,8 @@ struct mdl_net {
     wl *wls;
     edge_rt *es;
     unsigned char *applies; /* edge x class: does the edge apply? */
+    double call_attempts;   /* summed over the call edges, as each */
+    double call_ended;      /* edge_rt counts them: attempts, ok + failed */
     int planned;            /* the services' plans are built */
     cls sys;                /* every request, whatever its class */
     double sys_time;        /* summed latency of successful requests (s) */

@@ -199,10 +199,16 @@ static int build_applies(mdl_net *net)
     net->applies = malloc(net->nedges * net->ncls + 1);
     if (!net->applies)
         return SIM_ENOMEM;
+    for (c = 0; c < net->ncls; c++)
+        net->cl[c].all_calls = 1;
     for (e = 0; e < net->nedges; e++)
-        for (c = 0; c < net->ncls; c++)
+        for (c = 0; c < net->ncls; c++) {
             net->applies[e * net->ncls + c] =
                 (unsigned char)mdl_scenario_edge_applies(net->s, e, c);
+            if (net->t->edges[e].kind == MDL_EDGE_CALL
+                && !net->applies[e * net->ncls + c])
+                net->cl[c].all_calls = 0;
+        }
     return SIM_OK;
 }
 

@@ -263,6 +263,7 @@ void mdl__results_reset(mdl_net *net, double now)
     }
     for (i = 0; i < net->ncls; i++)
         reset_cls(&net->cl[i]);
+    net->call_attempts = net->call_ended = 0;
     for (i = 0; i < net->nedges; i++) {
         sim_tally_reset(&net->es[i].lat);
         net->es[i].count = net->es[i].ok = net->es[i].failed = 0;

@@ -81,7 +81,9 @@ static void req_done(const mdl_net *net, const void *o, double now,
 }
 
 /* Tries and ended calls of the call edges the scope's requests can take:
- * every call edge for the system, those that apply to a class for it. */
+ * every call edge for the system, those that apply to a class for it.
+ * The net keeps the sums over every call edge as calls end, so only a
+ * class that some call edge does not apply to scans them. */
 static void req_tries(const mdl_net *net, const void *o, double now,
                       double *c)
 {
@@ -90,6 +92,11 @@ static void req_tries(const mdl_net *net, const void *o, double now,
     size_t e;
 
     (void)now;
+    if (cl < 0 || k->all_calls) {
+        c[0] = net->call_attempts;
+        c[1] = net->call_ended;
+        return;
+    }
     c[0] = c[1] = 0;
     for (e = 0; e < net->nedges; e++) {
         const edge_rt *es = &net->es[e];
