@@ -116,7 +116,7 @@ void mdl_dist_destroy(mdl_dist *d)
  *   GAMMA      p0 shape, p1 scale
  *   WEIBULL    p0 shape k, p1 scale lambda
  */
-double mdl_dist_sample(const mdl_dist *d, gsl_rng *r)
+double mdl__dist_sample_any(const mdl_dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case MDL_DIST_EXP:

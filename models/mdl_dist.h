@@ -11,6 +11,7 @@
 #define MDL_DIST_H
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
+#include "../sim/sim_variate.h"
 
 typedef enum mdl_dist_kind {
     MDL_DIST_EXP, MDL_DIST_DET, MDL_DIST_UNIFORM, MDL_DIST_ERLANG,
@@ -40,8 +41,15 @@ int mdl_dist_copy(mdl_dist *dst, const mdl_dist *src);
 int mdl_dist_scale(mdl_dist *d, double factor);
 /* Release what d owns; d may be reused after mdl_dist_parse/exp/copy. */
 void mdl_dist_destroy(mdl_dist *d);
-/* One variate (s), >= 0. */
-double mdl_dist_sample(const mdl_dist *d, gsl_rng *r);
+/* One variate (s), >= 0; the exponential inline, as most models draw
+ * little else, any other kind by mdl__dist_sample_any(). */
+double mdl__dist_sample_any(const mdl_dist *d, gsl_rng *r);
+static inline double mdl_dist_sample(const mdl_dist *d, gsl_rng *r)
+{
+    if (d->kind == MDL_DIST_EXP)
+        return d->p[0] * sim_ran_exp(r);
+    return mdl__dist_sample_any(d, r);
+}
 /* Write a canonical text form such as "exp(mean=0.005)" into buf. */
 void mdl_dist_format(const mdl_dist *d, char *buf, size_t n);
 
