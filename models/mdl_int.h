@@ -99,22 +99,24 @@ struct visit {
 
 struct replica {
     mdl_station st;         /* first: the station callback gets &st */
+    /* What every visit reads or writes, together; then the rest. */
     service *sv;
     long n;                 /* visits present, waiting on calls included */
     long cap;               /* 0 = unlimited */
+    int cold;               /* visits take the slow path: err_p > 0, or
+                               net->track (mdl__replica_cold) */
+    int hung;               /* hangs in force: it answers none */
     sim_twa jobs;
     sim_tally resp, callee;
-    double arrivals, rejected, departures;
+    double arrivals, departures;
     double self;            /* time of successful requests here (s) */
+    double rejected;
     double orphan_work;     /* work done for callers that gave up (s) */
     double errors;          /* visits that answered with an error */
     double refused;         /* arrivals refused while down (errors) */
     int nslow;              /* slow-downs in force (mdl_failure.c) */
-    double err_p;           /* an injected error's probability, or 0 */
-    int cold;               /* visits take the slow path: err_p > 0, or
-                               net->track (mdl__replica_cold) */
     int down;               /* crashes in force: it refuses visits */
-    int hung;               /* hangs in force: it answers none */
+    double err_p;           /* an injected error's probability, or 0 */
     visit *held;            /* the visits it holds, when net->track */
 };
 
@@ -130,30 +132,32 @@ typedef struct stage {
 #define SV_STREAMS 5
 
 struct service {
+    /* What every visit reads, together: the first lines, then the
+     * generators it draws from; then the rest. */
     mdl_net *net;
     const mdl_service *svc;
-    int idx;
-    int nrep;               /* replicas, or slots for them when it
-                               autoscales (mdl_autoscale.h) */
     replica *rep;           /* owned, nrep */
-    mdl_balancer lb;
-    int nstages;
-    stage *stages;          /* owned */
-    int nfwd;
-    int *fwd;               /* forward edges out of it */
     mdl_plan *plans;        /* owned: one, or one per class */
     size_t plan_stride;     /* 0: one plan for all; 1: one per class */
+    int nstages;
+    int nfwd;
     int has_post;
+    int nrep;               /* replicas, or slots for them when it
+                               autoscales (mdl_autoscale.h) */
     mdl_admission admit;    /* server-side admission chain */
-    mdl_ratelimit *limiter; /* owned; NULL: none */
-    mdl_admitter limiter_hook;  /* the limiter in the chain */
     mdl_outlier *outlier;   /* owned; NULL: none */
-    int sweeping;           /* an outlier sweep is scheduled */
+    mdl_balancer lb;
     gsl_rng *svc_rng, *route_rng, *lb_rng;
     gsl_rng *retry_rng;     /* backoffs of its calls */
     gsl_rng *fail_rng;      /* injected errors */
     sim_rng_slot rng[SV_STREAMS];   /* the five above, kept here */
-    uint64_t rng_id[SV_STREAMS];    /* their stream ids */
+    int idx;
+    stage *stages;          /* owned */
+    int *fwd;               /* forward edges out of it */
+    mdl_ratelimit *limiter; /* owned; NULL: none */
+    mdl_admitter limiter_hook;  /* the limiter in the chain */
+    int sweeping;           /* an outlier sweep is scheduled */
+    uint64_t rng_id[SV_STREAMS];    /* the generators' stream ids */
     gsl_rng *updown_rng;    /* times up and down; NULL: no updown */
     mdl_autoscaler *as;     /* owned; NULL: a fixed number of replicas */
     int faulty;             /* crashes, hangs or updown strike it */
@@ -179,24 +183,25 @@ typedef struct wl {
 
 /* An edge at run time: its statistics and its client-side policies. */
 typedef struct edge_rt {
-    sim_tally lat;          /* call: issue to reply; publish: event latency */
+    /* What every call reads or writes first: 128 bytes. */
+    mdl_chain chain;        /* consulted as each call starts and ends */
+    mdl_retry retry;        /* its run-time state */
+    double timeout;         /* per attempt (s); 0: none */
+    double deadline;        /* per call, all attempts (s); 0: none */
     double count, ok, failed;
+    double attempts;        /* tries of the calls that ended */
+    double short_circuited; /* calls whose last try a policy refused */
+    sim_tally lat;          /* call: issue to reply; publish: event latency */
+    int fallback;           /* a failed call is answered locally */
+    int partitioned;        /* partitions in force: attempts fail */
+    const mdl_retry_policy *retry_policy;   /* NULL: none */
     double timeouts, errors;    /* calls ended so, among the failed */
     double rejected;        /* ... refused: by the callee (its capacity,
                                its rate limit) or by a policy here */
-    double attempts;        /* tries of the calls that ended */
-    double short_circuited; /* calls whose last try a policy refused */
     mdl_breaker *breaker;   /* owned; NULL: none */
     mdl_bulkhead *bulkhead; /* owned; NULL: none */
     mdl_policy hook[2];     /* the chain's policies, outermost first:
                                breaker, bulkhead (those there are) */
-    int fallback;           /* a failed call is answered locally */
-    const mdl_retry_policy *retry_policy;   /* NULL: none */
-    mdl_retry retry;        /* its run-time state */
-    int partitioned;        /* partitions in force: attempts fail */
-    double timeout;         /* per attempt (s); 0: none */
-    double deadline;        /* per call, all attempts (s); 0: none */
-    mdl_chain chain;        /* consulted as each call starts and ends */
 } edge_rt;
 
 typedef struct metric metric;
