@@ -79,8 +79,8 @@ struct visit {
     mdl_work w;             /* at the station: line, heap slot, event */
     flow *fl;
     mdl_call *caller;       /* the call it answers; NULL at a root */
-    unsigned caller_gen;    /* caller's generation when it was made */
     replica *at;
+    unsigned caller_gen;    /* caller's generation when it was made */
     int state;              /* VISIT_* */
     int stage;              /* current stage of its plan (mdl_plan.h) */
     int pending;            /* calls of the stage not yet answered */

@@ -42,11 +42,17 @@ typedef struct mdl_work {
     double demand;              /* read-only: the current piece's (s) */
     int state;                  /* read-only: MDL_WORK_* */
     int holds;                  /* read-only: holds a worker (FIFO) */
-    struct mdl_work *prev, *next;   /* private: the line */
-    sim_event *ev;              /* private: completion (SERVING) */
-    size_t slot;                /* private: heap slot (SHARING) */
     double t_ready;             /* private: began to wait or share (s) */
-    double finish;              /* private: virtual finish tag (PS) */
+    union {                     /* private: by state, one of */
+        struct {                /* QUEUED: the line */
+            struct mdl_work *prev, *next;
+        };
+        sim_event *ev;          /* SERVING: its completion */
+        struct {                /* SHARING: heap slot, virtual finish tag */
+            size_t slot;
+            double finish;
+        };
+    };
 } mdl_work;
 
 typedef struct mdl_station mdl_station;
