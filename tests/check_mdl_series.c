@@ -132,6 +132,34 @@ static void expect(const run *r, const char *scope, const char *metric,
     }
 }
 
+/* Windowed attempts per try of the calls a scope's requests reach: the
+ * system's from the net's running sums, each class's from the edges
+ * that apply to it (tests/data/ts_types.yaml): readers' calls take two
+ * tries, writers' one, one of each ending in every window. */
+START_TEST(test_attempts_follow_the_edges_of_each_class)
+{
+    static const double sys[] = { 1.5, 1.5, 1.5 };
+    static const double reader[] = { 2, 2, 2 };
+    static const double writer[] = { 1, 1, 1 };
+    const double *want[] = { sys, reader, writer };
+    static const char *const scope[] = {
+        "system", "class:reader", "class:writer"
+    };
+    run r;
+    size_t i, k;
+
+    run_ts(&r, "tests/data/ts_types.yaml", NULL, 0);
+    ck_assert_uint_eq(mdl_net_nwindows(r.net), 3);
+    for (i = 0; i < 3; i++)
+        for (k = 0; k < 3; k++)
+            ck_assert_msg(at(&r, k, scope[i], "attempts") == want[i][k],
+                          "%s window %zu: %.17g, expected %g", scope[i],
+                          k + 1, at(&r, k, scope[i], "attempts"),
+                          want[i][k]);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(test_det_windows_have_exact_values)
 {
     static const double thr[] = { 3, 4, 4, 0, 4 };
@@ -356,6 +384,7 @@ static Suite *make_suite(void)
     TCase *tc = tcase_create("windows");
 
     tcase_add_test(tc, test_det_windows_have_exact_values);
+    tcase_add_test(tc, test_attempts_follow_the_edges_of_each_class);
     tcase_add_test(tc, test_warmup_reset_inside_a_window_changes_nothing);
     tcase_add_test(tc, test_up_is_the_share_of_each_window_up);
     tcase_add_test(tc, test_stopped_run_ends_its_last_window_early);
