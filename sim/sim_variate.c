@@ -7,7 +7,7 @@
  * widths [0, X[i]], X[1] = r > X[2] > ... > X[N] = 0; the base counts as
  * a rectangle of width X[0] = v / e^-r. A draw picks a piece i and a
  * point x uniform on [0, X[i]):
- *   x < X[i+1]: under the curve for sure, returned (about 98.9% of draws);
+ *   x < X[i+1]: under the curve for sure, returned (about 98% of draws);
  *   i = 0:      beyond r, the tail: r + Exp(1), by memorylessness;
  *   otherwise:  the wedge; a height uniform in the layer is tested
  *               against e^-x, and on rejection everything starts again.
