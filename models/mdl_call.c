@@ -206,7 +206,7 @@ static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
             && mdl_retry_allows(&es->retry, outcome, c->attempt,
                                 c->retrying)) {
             double wait = mdl_retry_backoff(&es->retry, c->attempt,
-                                            c->parent->at->sv->retry_rng);
+                                            &c->parent->at->sv->rng[SV_RETRY].r);
             if (!c->retrying) {
                 c->retrying = 1;
                 es->retry.retrying++;

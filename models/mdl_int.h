@@ -128,8 +128,11 @@ typedef struct stage {
     sim_tally dur;          /* from sending its calls to the last reply */
 } stage;
 
-/* A service's own random streams: service, route, lb, retry, fail. */
-#define SV_STREAMS 5
+/* A service's own random streams, by their index in service.rng: the
+ * work (`service`), call probabilities and forward edges (`route`), the
+ * replica (`lb`), the backoffs of its calls (`retry`), injected errors
+ * (`fail`). */
+enum { SV_SVC, SV_ROUTE, SV_LB, SV_RETRY, SV_FAIL, SV_STREAMS };
 
 struct service {
     /* What every visit reads, together: the first lines, then the
@@ -147,10 +150,7 @@ struct service {
     mdl_admission admit;    /* server-side admission chain */
     mdl_outlier *outlier;   /* owned; NULL: none */
     mdl_balancer lb;
-    gsl_rng *svc_rng, *route_rng, *lb_rng;
-    gsl_rng *retry_rng;     /* backoffs of its calls */
-    gsl_rng *fail_rng;      /* injected errors */
-    sim_rng_slot rng[SV_STREAMS];   /* the five above, kept here */
+    sim_rng_slot rng[SV_STREAMS];   /* by SV_*: &rng[SV_ROUTE].r */
     int idx;
     stage *stages;          /* owned */
     int *fwd;               /* forward edges out of it */

@@ -133,18 +133,14 @@ static gsl_rng *stream(const mdl_net *net, unsigned rep, const char *kind,
 static void build_streams(service *sv)
 {
     static const char *const kind[SV_STREAMS] = {
-        "service", "route", "lb", "retry", "fail"
-    };
-    gsl_rng **use[SV_STREAMS] = {
-        &sv->svc_rng, &sv->route_rng, &sv->lb_rng, &sv->retry_rng,
-        &sv->fail_rng
+        [SV_SVC] = "service", [SV_ROUTE] = "route", [SV_LB] = "lb",
+        [SV_RETRY] = "retry", [SV_FAIL] = "fail"
     };
     int k;
 
     for (k = 0; k < SV_STREAMS; k++) {
         sim_rng_slot_init(&sv->rng[k]);
         sv->rng_id[k] = stream_id(kind[k], sv->svc->name);
-        *use[k] = &sv->rng[k].r;
     }
 }
 
@@ -534,7 +530,7 @@ static void reset_state(mdl_net *net)
         sv->sweeping = 0;
         for (r = 0; r < sv->nrep; r++) {
             replica *rp = &sv->rep[r];
-            mdl_station_start(&rp->st, net->cal, sv->svc_rng, &net->oom);
+            mdl_station_start(&rp->st, net->cal, &sv->rng[SV_SVC].r, &net->oom);
             rp->n = 0;
             rp->nslow = 0;
             rp->err_p = 0;

@@ -139,7 +139,7 @@ static __attribute__((noinline)) void leave_cold(mdl_net *net, visit *v,
                                                  replica *r)
 {
     if (!v->cause && r->err_p > 0
-        && gsl_rng_uniform(r->sv->fail_rng) < r->err_p)
+        && gsl_rng_uniform(&r->sv->rng[SV_FAIL].r) < r->err_p)
         v->cause = MDL_REQ_FAILED;
     if (v->cause)
         r->errors++;
@@ -169,7 +169,7 @@ static void leave(mdl_net *net, visit *v, double now)
      * class: the stream stays the same. */
     if (!v->cause && sv->nfwd > 0) {
         const mdl_plan *pl = mdl__plan(sv, v->fl->cls);
-        int i = mdl_plan_forward(pl, gsl_rng_uniform(sv->route_rng));
+        int i = mdl_plan_forward(pl, gsl_rng_uniform(&sv->rng[SV_ROUTE].r));
 
         if (i < pl->nfwd) {
             mdl__visit_arrive(net, v, pl->fwd_to[i], now);
@@ -250,7 +250,7 @@ static void next_stage(mdl_net *net, visit *v, double now)
         if (!ps->sure) {
             for (i = 0; i < ps->n; i++) {
                 const mdl_plan_edge *pe = &ps->edges[i];
-                if (pe->p < 1 && gsl_rng_uniform(sv->route_rng) >= pe->p)
+                if (pe->p < 1 && gsl_rng_uniform(&sv->rng[SV_ROUTE].r) >= pe->p)
                     continue;
                 if (pe->publish) {
                     for (k = 0; k < pe->count; k++)
@@ -355,7 +355,7 @@ static __attribute__((noinline)) void arrive_listed(mdl_net *net, visit *v,
 void mdl__visit_arrive(mdl_net *net, visit *v, int svi, double now)
 {
     service *sv = &net->sv[svi];
-    int ri = mdl_balancer_pick(&sv->lb, v->fl->key, sv->lb_rng,
+    int ri = mdl_balancer_pick(&sv->lb, v->fl->key, &sv->rng[SV_LB].r,
                                &sv->rep[0].n, sizeof(replica));
     replica *r = &sv->rep[ri];
 
