@@ -25,8 +25,8 @@
  * 0 (bench_net runs without warm-up too): per station the time-average
  * number present, the busy servers (utilization) and the mean response
  * time; end to end the mean latency of each class and of the system and
- * a latency histogram of each (one, the system's, for M/M/1), 128
- * log-spaced bins per power of two from 2^-30 s to 2^30 s. Random numbers
+ * a latency histogram of each (one, the system's, for M/M/1), qmesh's
+ * own (sim/sim_stat.h: 128 log-spaced bins per power of two). Random numbers
  * are GSL's taus2, the generator of qmesh's streams (sim/sim_rng.c), and
  * exponentials are drawn as qmesh draws them (sim_ran_exp(), the
  * ziggurat of sim/sim_variate.h), so that the loop and qmesh differ only
@@ -65,6 +65,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <igraph.h>
+#include "../sim/sim_stat.h"
 #include "../sim/sim_variate.h"
 
 #define NTRIALS 5
@@ -317,54 +318,6 @@ static int read_model(model *m, const char *path)
 
 /* ---- statistics ---- */
 
-/* Latency histogram: 128 bins per power of two over [2^-30, 2^30) s,
- * found from the bits of the double (its exponent and the top 7 bits of
- * its mantissa), and an end bin on each side. */
-#define HIST_SUB 128
-#define HIST_MINEXP (-30)
-#define HIST_SPAN (60 * HIST_SUB)
-#define HIST_BINS (HIST_SPAN + 2)
-
-static inline size_t hist_bin(double x)
-{
-    uint64_t b;
-    int64_t k;
-
-    memcpy(&b, &x, sizeof b);
-    k = (int64_t)(b >> 45) - ((int64_t)(1023 + HIST_MINEXP) << 7);
-    if (k < 0)
-        return 0;
-    return k >= HIST_SPAN ? HIST_BINS - 1 : (size_t)k + 1;
-}
-
-/* Lower edge of bin i (1 to HIST_SPAN) in s. */
-static double hist_lower(size_t i)
-{
-    return ldexp(1.0 + (double)((i - 1) % HIST_SUB) / HIST_SUB,
-                 (int)((i - 1) / HIST_SUB) + HIST_MINEXP);
-}
-
-/* The p quantile, interpolated linearly inside its bin. */
-static double hist_quantile(const uint64_t *h, uint64_t n, double p)
-{
-    double want = p * (double)n, below = 0;
-    size_t i;
-
-    for (i = 0; i < HIST_BINS; i++) {
-        if (below + (double)h[i] >= want && h[i]) {
-            double lo, hi;
-
-            if (i == 0 || i == HIST_BINS - 1)
-                return i ? INFINITY : 0;
-            lo = hist_lower(i);
-            hi = hist_lower(i + 1);
-            return lo + (hi - lo) * (want - below) / (double)h[i];
-        }
-        below += (double)h[i];
-    }
-    return NAN;
-}
-
 /* Per station, from time 0 to the end of the run. */
 typedef struct station_stat {
     double area_n, area_busy;   /* integrals of present and busy (s) */
@@ -434,7 +387,7 @@ static void run_mm1(const model *m, gsl_rng *r, double T, station_stat *ss,
             head = (head + 1) & (cap - 1);
             n--;
             lat_sum += lat;
-            hist[hist_bin(lat)]++;
+            hist[sim_hist_bin(lat)]++;
             ss->done++;
             t_dep = n ? now + mean_s * sim_ran_exp(r) : INFINITY;
         }
@@ -447,7 +400,7 @@ static void run_mm1(const model *m, gsl_rng *r, double T, station_stat *ss,
     out->events = events;
     out->customers = ss->done;
     out->lat_mean = lat_sum / (double)ss->done;
-    out->lat_p99 = hist_quantile(hist, ss->done, 0.99);
+    out->lat_p99 = sim_hist_quantile_counts(hist, ss->done, 0.99);
 }
 
 /* ---- Jackson network: a heap of events, a ring per station ---- */
@@ -568,7 +521,7 @@ static void run_jackson(const model *m, gsl_rng *r, double T,
     station *st = xrealloc(NULL, (size_t)m->nst * sizeof *st);
     double *lat_sum = calloc((size_t)m->nsrc, sizeof *lat_sum);
     uint64_t *done = calloc((size_t)m->nsrc, sizeof *done);
-    uint64_t *sys_hist = hist + (size_t)m->nsrc * HIST_BINS;
+    uint64_t *sys_hist = hist + (size_t)m->nsrc * SIM_HIST_BINS;
     heap h = { xrealloc(NULL, 64 * sizeof(event)), 0, 64 };
     uint64_t events = 0, ncust = 0;
     double sum = 0;
@@ -629,11 +582,11 @@ static void run_jackson(const model *m, gsl_rng *r, double T,
                 arrive(&h, st, x->routes[k].to, r, now, e.t_entry, e.cls);
             } else {                    /* leaves the network */
                 double lat = now - e.t_entry;
-                size_t b = hist_bin(lat);
+                size_t b = sim_hist_bin(lat);
 
                 lat_sum[e.cls] += lat;
                 done[e.cls]++;
-                hist[(size_t)e.cls * HIST_BINS + b]++;
+                hist[(size_t)e.cls * SIM_HIST_BINS + b]++;
                 sys_hist[b]++;
             }
         }
@@ -649,7 +602,7 @@ static void run_jackson(const model *m, gsl_rng *r, double T,
     out->events = events;
     out->customers = ncust;
     out->lat_mean = sum / (double)ncust;
-    out->lat_p99 = hist_quantile(sys_hist, ncust, 0.99);
+    out->lat_p99 = sim_hist_quantile_counts(sys_hist, ncust, 0.99);
     free(h.e);
     free(st);
     free(lat_sum);
@@ -720,7 +673,7 @@ int main(int argc, char **argv)
     nhist = jackson ? (size_t)m.nsrc + 1 : 1;
     ss = malloc((size_t)m.nst * sizeof *ss);
     sum_ss = calloc((size_t)m.nst, sizeof *sum_ss);
-    hist = malloc(nhist * HIST_BINS * sizeof *hist);
+    hist = malloc(nhist * SIM_HIST_BINS * sizeof *hist);
     if (!ss || !sum_ss || !hist) {
         fputs("bench_hand: out of memory\n", stderr);
         return 1;
@@ -735,7 +688,7 @@ int main(int argc, char **argv)
         }
         gsl_rng_set(r, (unsigned long)i + 1);
         memset(ss, 0, (size_t)m.nst * sizeof *ss);
-        memset(hist, 0, nhist * HIST_BINS * sizeof *hist);
+        memset(hist, 0, nhist * SIM_HIST_BINS * sizeof *hist);
         t0 = seconds(CLOCK_MONOTONIC);
         c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
         if (jackson)
