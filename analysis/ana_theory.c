@@ -53,11 +53,13 @@ typedef struct net {
     size_t n;
     ana_flow f;
     double total;           /* sum of the open classes' rates (1/s) */
+    unsigned char *caller;  /* owned, n: the service makes calls */
 } net;
 
 static void net_free(net *m)
 {
     ana_flow_destroy(&m->f);
+    free(m->caller);
 }
 
 static int net_build(net *m, const mdl_scenario *s)
@@ -67,9 +69,20 @@ static int net_build(net *m, const mdl_scenario *s)
 
     m->n = s->topo->nservices;
     m->total = 0;
-    for (c = 0; rc == SIM_OK && c < s->nclasses; c++)
+    m->caller = NULL;
+    if (rc != SIM_OK)
+        return rc == SIM_EPARSE ? SIM_EINVAL : rc;
+    for (c = 0; c < s->nclasses; c++)
         m->total += m->f.rate[c];
-    return rc == SIM_EPARSE ? SIM_EINVAL : rc;
+    m->caller = calloc(m->n ? m->n : 1, 1);
+    if (!m->caller) {
+        ana_flow_destroy(&m->f);
+        return SIM_ENOMEM;
+    }
+    for (c = 0; c < s->topo->nedges; c++)
+        if (s->topo->edges[c].kind == MDL_EDGE_CALL)
+            m->caller[s->topo->edges[c].from] = 1;
+    return SIM_OK;
 }
 
 /* Visits per request of class c that make up its latency. */
@@ -264,6 +277,23 @@ static int makes_calls(const mdl_topology *t, size_t k)
     return 0;
 }
 
+/* Room for element n of *a, an array that only ever grows by one: it
+ * doubles when n is a power of two (or 0), so that a network of 10^5
+ * stations costs no 10^5 copies of a growing list. Returns 0 when out
+ * of memory (*a unchanged). */
+static int grow(void **a, size_t n, size_t size)
+{
+    void *x;
+
+    if (n & (n - 1))
+        return 1;
+    x = realloc(*a, (n ? 2 * n : 1) * size);
+    if (!x)
+        return 0;
+    *a = x;
+    return 1;
+}
+
 /* Append (prefix name, metric) = value to t->v (exact) or t->approx. */
 static int put(ana_theory *t, int exact, const char *prefix,
                const char *name, const char *metric, double value,
@@ -271,12 +301,12 @@ static int put(ana_theory *t, int exact, const char *prefix,
 {
     ana_value **list = exact ? &t->v : &t->approx;
     size_t *n = exact ? &t->n : &t->napprox;
-    ana_value *v = realloc(*list, (*n + 1) * sizeof *v);
+    ana_value *v;
     size_t len = strlen(prefix) + (name ? strlen(name) : 0) + 1;
 
-    if (!v)
+    if (!grow((void **)list, *n, sizeof *v))
         return SIM_ENOMEM;
-    *list = v;
+    v = *list;
     v[*n].scope = malloc(len);
     if (!v[*n].scope)
         return SIM_ENOMEM;
@@ -289,22 +319,21 @@ static int put(ana_theory *t, int exact, const char *prefix,
     return SIM_OK;
 }
 
-/* Record station k for `qmesh theory` and put its metrics in the list. */
+/* Record station k for `qmesh theory` and put its metrics in the list.
+ * A visit to a service that calls others (caller) lasts until the
+ * replies, so its jobs and response time are not the queue's alone. */
 static int put_station(ana_theory *t, int exact, const mdl_scenario *s,
-                       size_t k, const ana_station *a, double visits,
-                       const flow_how *flow, const ana_method *how)
+                       size_t k, int caller, const ana_station *a,
+                       double visits, const flow_how *flow,
+                       const ana_method *how)
 {
     const mdl_service *v = &s->topo->services[k];
     ana_theory_station *st;
     int delay = v->kind == MDL_SVC_DELAY, rc = SIM_OK;
-    /* A visit to a service that calls others lasts until the replies, so
-     * its jobs and response time are not the queue's alone. */
-    int caller = makes_calls(s->topo, k);
 
-    st = realloc(t->st, (t->nst + 1) * sizeof *st);
-    if (!st)
+    if (!grow((void **)&t->st, t->nst, sizeof *st))
         return SIM_ENOMEM;
-    t->st = st;
+    st = t->st;
     st[t->nst].service = k;
     st[t->nst].visits = visits;
     st[t->nst].st = *a;
@@ -530,7 +559,7 @@ static int single_approx(ana_theory *t, const mdl_scenario *s, double lambda,
     snprintf(t->approx_model, sizeof t->approx_model,
              "%s/%s/%d, %s approximation", ca2 == 1.0 ? "M" : "G",
              v->service.kind == MDL_DIST_EXP ? "M" : "G", v->servers, name);
-    rc = put_station(t, 0, s, 0, &a, 1.0,
+    rc = put_station(t, 0, s, 0, makes_calls(s->topo, 0), &a, 1.0,
                      ca2 == 1.0 ? &F_SINGLE : &F_RENEWAL, how);
     if (rc == SIM_OK)
         rc = single_requests(t, 0, s, &a, how->name, 0);
@@ -615,7 +644,8 @@ static int single_station(ana_theory *t, const mdl_scenario *s,
                          dist_name(&v->service));
     }
     t->applies = 1;
-    rc |= put_station(t, 1, s, 0, &a, 1.0, &F_SINGLE, how);
+    rc |= put_station(t, 1, s, 0, makes_calls(s->topo, 0), &a, 1.0,
+                      &F_SINGLE, how);
     rc |= single_requests(t, 1, s, &a, how->name, quant);
     return rc ? SIM_ENOMEM : SIM_OK;
 }
@@ -708,8 +738,9 @@ static int open_network(ana_theory *t, const mdl_scenario *s, const net *m,
                    "its traffic-equation rate";
     }
     for (k = 0; k < m->n; k++)
-        if (put_station(t, exact, s, k, &st[k], m->f.lambda[k] / m->total,
-                        &F_JACKSON, how[k]) != SIM_OK)
+        if (put_station(t, exact, s, k, m->caller[k], &st[k],
+                        m->f.lambda[k] / m->total, &F_JACKSON, how[k])
+            != SIM_OK)
             goto done;
     /* A class's latency is the sum of its visits' sojourns; the system's
      * the rate-weighted mean of the classes. */
@@ -818,7 +849,8 @@ static int closed_network(ana_theory *t, const mdl_scenario *s, const net *m)
         const ana_method *how = c == 0 ? &M_MVAD
                                 : c == 1 ? &M_MVA1
                                 : c >= w->population ? &M_MVAFREE : &M_MVAC;
-        if (put_station(t, 1, s, k, &st[k], v[k], &F_MVA, how) != SIM_OK)
+        if (put_station(t, 1, s, k, m->caller[k], &st[k], v[k], &F_MVA,
+                        how) != SIM_OK)
             goto done;
     }
     if (put_requests(t, 1, "system", NULL, R, 1.0, X, R_MVA_R, R_OPEN_AV,
