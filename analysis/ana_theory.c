@@ -895,14 +895,60 @@ static int only_general_fifo(const mdl_topology *tp)
     return 1;
 }
 
+/* A call edge by its service and stage, and its place in the file. */
+typedef struct call_key {
+    int from, stage;
+    size_t idx;
+} call_key;
+
+static int cmp_call_key(const void *pa, const void *pb)
+{
+    const call_key *a = pa, *b = pb;
+
+    if (a->from != b->from)
+        return a->from < b->from ? -1 : 1;
+    if (a->stage != b->stage)
+        return a->stage < b->stage ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Into *first: the first call edge, in the file's order, that another
+ * call edge of its service and stage follows (the two go out in
+ * parallel: fork-join), or tp->nedges when none does. Sorted by service
+ * and stage, not by comparing every pair of edges: that took 6 s on a
+ * chain of 10^5 calls. Returns SIM_OK or SIM_ENOMEM. */
+static int first_fork(const mdl_topology *tp, size_t *first)
+{
+    call_key *k = malloc((tp->nedges ? tp->nedges : 1) * sizeof *k);
+    size_t e, i, j, n = 0;
+
+    if (!k)
+        return SIM_ENOMEM;
+    for (e = 0; e < tp->nedges; e++)
+        if (tp->edges[e].kind == MDL_EDGE_CALL)
+            k[n++] = (call_key){ tp->edges[e].from, tp->edges[e].stage, e };
+    qsort(k, n, sizeof *k, cmp_call_key);
+    *first = tp->nedges;
+    for (i = 0; i < n; i = j) {
+        for (j = i + 1; j < n && k[j].from == k[i].from
+                        && k[j].stage == k[i].stage; j++)
+            ;
+        if (j - i > 1 && k[i].idx < *first)
+            *first = k[i].idx;
+    }
+    free(k);
+    return SIM_OK;
+}
+
 /* Calls keep product form when the caller lets go of its worker (or has
  * infinitely many), sends one call at a time and has no work after the
  * replies: a request's visits are then a sequence of independent queue
- * visits, BCMP with class switching. Sets t->why and returns 1 when not. */
-static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
+ * visits, BCMP with class switching. fork is first_fork()'s edge. Sets
+ * t->why and returns 1 when not. */
+static int calls_obstacle(ana_theory *t, const mdl_scenario *s, size_t fork)
 {
     const mdl_topology *tp = s->topo;
-    size_t e, e2, i;
+    size_t e, i;
 
     /* Call policies: none is part of an exact model. A policy entry
      * that sets nothing ("a->b": {}) changes nothing. */
@@ -983,13 +1029,10 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
             return !no_theory(t, "service '%s' is blocking: it holds a "
                               "worker while its calls are outstanding, %s",
                               v->name, "which breaks product form");
-        for (e2 = e + 1; e2 < tp->nedges; e2++)
-            if (tp->edges[e2].from == ed->from
-                && tp->edges[e2].kind == MDL_EDGE_CALL
-                && tp->edges[e2].stage == ed->stage)
-                return !no_theory(t, "service '%s' calls in parallel (fork-"
-                                  "join), so latency is no sum of sojourns%s",
-                                  v->name, "");
+        if (e == fork)
+            return !no_theory(t, "service '%s' calls in parallel (fork-"
+                              "join), so latency is no sum of sojourns%s",
+                              v->name, "");
     }
     return 0;
 }
@@ -997,10 +1040,12 @@ static int calls_obstacle(ana_theory *t, const mdl_scenario *s)
 static int solve(ana_theory *t, const mdl_scenario *s, const net *m)
 {
     const mdl_topology *tp = s->topo;
-    size_t i, nclosed = 0;
+    size_t i, nclosed = 0, fork;
     double lambda = 0;
 
-    if (calls_obstacle(t, s))
+    if (first_fork(tp, &fork) != SIM_OK)
+        return SIM_ENOMEM;
+    if (calls_obstacle(t, s, fork))
         return SIM_OK;
     for (i = 0; i < s->nworkloads; i++) {
         const mdl_workload *w = &s->workloads[i];

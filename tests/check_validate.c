@@ -317,6 +317,30 @@ START_TEST(test_feature_theory_does_not_know_is_not_called_exact)
 }
 END_TEST
 
+/* Calls sent in parallel (fork-join) are no sum of sojourns: theory
+ * names the service of the first such call in the file, here x's though
+ * front is service 0, then front's once x calls one stage at a time; calls
+ * in stages of their own keep the network exact. */
+START_TEST(test_fork_join_is_not_called_exact)
+{
+    mdl_scenario *s = NULL;
+    ana_theory *th = theory_of("tests/data/theory_fork.yaml", NULL, 0, &s);
+
+    not_exact(th, "service 'x' calls in parallel (fork-join)");
+    ana_theory_free(th);
+    ck_assert_int_eq(s->topo->edges[3].from, 1);
+    s->topo->edges[3].stage = 1;
+    ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
+    not_exact(th, "service 'front' calls in parallel (fork-join)");
+    ana_theory_free(th);
+    s->topo->edges[2].stage = 1;
+    ck_assert_int_eq(ana_theory_new(&th, s), SIM_OK);
+    ck_assert_msg(th->applies, "not exact: %s", th->why);
+    ana_theory_free(th);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -343,6 +367,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_timeouts_and_deadline_checks_are_not_called_exact);
     tcase_add_test(tc, test_bulkheads_and_fallbacks_are_not_called_exact);
     tcase_add_test(tc, test_feature_theory_does_not_know_is_not_called_exact);
+    tcase_add_test(tc, test_fork_join_is_not_called_exact);
     suite_add_tcase(s, tc);
     return s;
 }
