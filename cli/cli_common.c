@@ -290,7 +290,8 @@ int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o)
         case 'O': o->slos[o->nslos++] = optarg; break;
         case 'V': o->variants[o->nvariants++] = optarg; break;
         case 'r':
-            if (parse_count(optarg, "--replications", 1000000, &o->reps) < 0)
+            if (parse_count(optarg, "--replications", MDL_REPLICATIONS_MAX,
+                            &o->reps) < 0)
                 return -1;
             break;
         case 'j':
@@ -347,20 +348,67 @@ void cli__free_opts(cli_opts *o)
     free(o->slos);
 }
 
+/* A diagnostic "in --set 'KEY=V': why" about the override set, which
+ * stands for option (-r N as run.replications=N), becomes
+ * "OPTION V: why". */
+static void rename_override(sim_diag *d, const char *set, const char *option)
+{
+    char head[64], name[64];
+    size_t len, nlen;
+
+    if (!set)
+        return;
+    len = (size_t)snprintf(head, sizeof head, "in --set '%s': ", set);
+    nlen = (size_t)snprintf(name, sizeof name, "%s %s: ", option,
+                            strchr(set, '=') + 1);
+    if (len >= sizeof head || nlen > len || strncmp(d->msg, head, len))
+        return;
+    memmove(d->msg + nlen, d->msg + len, strlen(d->msg + len) + 1);
+    memcpy(d->msg, name, nlen);
+}
+
+int cli__scenario_load(const cli_opts *o, const char *path,
+                       const char *const *sets, size_t n, int first,
+                       mdl_scenario **s, sim_diag *d)
+{
+    const char **all = malloc((n + 2) * sizeof *all);
+    char reps[48], seed[48];
+    size_t k = first ? 0 : n;
+    int rc;
+
+    if (!all)
+        return SIM_ENOMEM;
+    if (n)
+        memcpy(all + (first ? 2 : 0), sets, n * sizeof *all);
+    if (o->reps) {
+        snprintf(reps, sizeof reps, "run.replications=%ld", o->reps);
+        all[k++] = reps;
+    }
+    if (o->have_seed) {
+        snprintf(seed, sizeof seed, "run.seed=%llu", o->seed);
+        all[k++] = seed;
+    }
+    if (first && k < 2)             /* close the gap before sets */
+        memmove(all + k, all + 2, n * sizeof *all);
+    rc = mdl_scenario_load(s, path, all, first ? n + k : k, d);
+    free(all);
+    if (rc == SIM_EPARSE) {
+        /* Name the option the user gave, not the override it became. */
+        rename_override(d, o->reps ? reps : NULL, "--replications");
+        rename_override(d, o->have_seed ? seed : NULL, "--seed");
+    }
+    return rc;
+}
+
 int cli__load(const cli_opts *o, mdl_scenario **s, int check)
 {
     sim_diag d;
     int rc;
 
     memset(&d, 0, sizeof d);
-    rc = mdl_scenario_load(s, o->arg, o->sets, o->nsets, &d);
-    if (rc == SIM_OK) {
-        if (o->reps)
-            (*s)->replications = (unsigned)o->reps;
-        if (o->have_seed)
-            (*s)->seed = o->seed;
-        rc = mdl_scenario_check_run(*s, &d);    /* -r is known by now */
-    }
+    rc = cli__scenario_load(o, o->arg, o->sets, o->nsets, 0, s, &d);
+    if (rc == SIM_OK)
+        rc = mdl_scenario_check_run(*s, &d);
     if (rc == SIM_OK && check)
         rc = ana_theory_stability(*s, &d);
     if (rc == SIM_ENOMEM) {

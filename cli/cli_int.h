@@ -75,11 +75,19 @@ typedef struct cli_cmd {
  * a missing or extra argument). cli__free_opts(o) either way. */
 int cli__parse_opts(int argc, char **argv, const cli_cmd *c, cli_opts *o);
 void cli__free_opts(cli_opts *o);
-/* Load o->arg with the --set overrides, apply -r and -s, and, when
- * check is set, check stability (a load sweep checks each load itself).
+/* Load o->arg with the --set overrides and -r and -s, and, when check
+ * is set, check stability (a load sweep checks each load itself).
  * Returns EXIT_OK with *s owned by the caller, or the exit status after
  * printing the diagnostic (*s is then NULL). */
 int cli__load(const cli_opts *o, mdl_scenario **s, int check);
+/* mdl_scenario_load() of path with the overrides sets and, as overrides
+ * too, -r and -s (run.replications, run.seed): before sets when first is
+ * set (so that a sweep's axis on them wins), else after them. The file's
+ * checks that depend on the replications, such as the size of the
+ * results, then see those that will run. */
+int cli__scenario_load(const cli_opts *o, const char *path,
+                       const char *const *sets, size_t n, int first,
+                       mdl_scenario **s, sim_diag *d);
 
 /* The commands, each in its own file. */
 extern const cli_cmd cli__run_cmd;      /* cli_run.c */

@@ -229,24 +229,8 @@ static int load_point(void *ctx, const char *const *sets, size_t n,
                       mdl_scenario **s, sim_diag *d)
 {
     const cli_opts *o = ctx;
-    const char **all = malloc((n + 2) * sizeof *all);
-    char reps[48], seed[48];
-    size_t k = 0;
-    int rc;
+    int rc = cli__scenario_load(o, o->arg, sets, n, 1, s, d);
 
-    if (!all)
-        return SIM_ENOMEM;
-    if (o->reps) {
-        snprintf(reps, sizeof reps, "run.replications=%ld", o->reps);
-        all[k++] = reps;
-    }
-    if (o->have_seed) {
-        snprintf(seed, sizeof seed, "run.seed=%llu", o->seed);
-        all[k++] = seed;
-    }
-    memcpy(all + k, sets, n * sizeof *all);
-    rc = mdl_scenario_load(s, o->arg, all, n + k, d);
-    free(all);
     if (rc == SIM_OK && (rc = mdl_scenario_check_run(*s, d)) != SIM_OK) {
         mdl_scenario_free(*s);
         *s = NULL;

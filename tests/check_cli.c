@@ -196,6 +196,32 @@ START_TEST(test_counts_beyond_their_bounds_exit_2_at_once)
 }
 END_TEST
 
+/* -r sets the replications whose results must fit, not the file's: 9000
+ * of mm1 need more than qmesh keeps, 2 do not, and -r 2 once ran
+ * nothing ("use at most 7997"), as did -r 1 on a large topology whose
+ * file asks for 5. */
+START_TEST(test_replications_option_is_what_the_results_must_hold)
+{
+    char out[600], csv[700], line[256];
+    tst_out r;
+    FILE *f;
+    int rep, most = 0;
+
+    snprintf(out, sizeof out, "%s/r2", tst_tmpdir());
+    tst_qmesh(&r, NULL, "run", "scenarios/mm1.yaml", "--set",
+              "run.replications=9000", "-r", "2", "-q", "-o", out, NULL);
+    ck_assert_msg(r.status == 0, "status %d\n%s", r.status, r.err);
+    tst_out_free(&r);
+    snprintf(csv, sizeof csv, "%s/replications.csv", out);
+    ck_assert_ptr_nonnull(f = fopen(csv, "r"));
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%d,", &rep) == 1 && rep > most)
+            most = rep;
+    fclose(f);
+    ck_assert_int_eq(most, 2);
+}
+END_TEST
+
 START_TEST(test_unbounded_inputs_exit_2_at_once)
 {
     char dir[512], deep[600];
@@ -771,6 +797,7 @@ static Suite *make_suite(void)
                         nbad);
     tcase_add_test(tc, test_bad_set_exits_2_naming_it);
     tcase_add_test(tc, test_counts_beyond_their_bounds_exit_2_at_once);
+    tcase_add_test(tc, test_replications_option_is_what_the_results_must_hold);
     tcase_add_test(tc, test_unbounded_inputs_exit_2_at_once);
     tcase_add_test(tc, test_load_sweep_bounds_its_loads);
     suite_add_tcase(s, tc);
