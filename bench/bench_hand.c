@@ -11,7 +11,8 @@
  * jackson  an open network of FIFO multi-server stations: a binary heap
  *          of pending events (time, kind, station, customer), per
  *          station c servers and a ring of waiting customers, routing by
- *          the edge probabilities (the rest leaves the network).
+ *          the edge probabilities (the rest leaves the network), picked
+ *          as qmesh picks them (a scan, a binary search above 8 edges).
  *
  * The model comes from the same files qmesh reads, so that nothing is
  * copied by hand: the scenario's `topology:` line names the GML file,
@@ -477,6 +478,28 @@ static event heap_pop(heap *h)
     return top;
 }
 
+/* The first route whose cumulative probability exceeds u, or nroutes
+ * (the customer leaves): a scan, or a binary search above 8 routes, as
+ * qmesh picks (models/mdl_plan.h). */
+static inline int pick_route(const route *rt, int n, double u)
+{
+    int lo = 0, hi = n, k;
+
+    if (n <= 8) {
+        for (k = 0; k < n && u >= rt[k].cum; k++)
+            ;
+        return k;
+    }
+    while (lo < hi) {
+        k = lo + (hi - lo) / 2;
+        if (u >= rt[k].cum)
+            lo = k + 1;
+        else
+            hi = k;
+    }
+    return lo;
+}
+
 static inline void account(station *s, double now)
 {
     double dt = now - s->last;
@@ -576,8 +599,7 @@ static void run_jackson(const model *m, gsl_rng *r, double T,
                 heap_push(&h, d);
             }
             u = gsl_rng_uniform(r);
-            for (k = 0; k < x->nroutes && u >= x->routes[k].cum; k++)
-                ;
+            k = pick_route(x->routes, x->nroutes, u);
             if (k < x->nroutes) {
                 arrive(&h, st, x->routes[k].to, r, now, e.t_entry, e.cls);
             } else {                    /* leaves the network */

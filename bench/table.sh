@@ -9,9 +9,11 @@
 # CPU time varies far less than wall time); load times are wall time.
 #
 # 1. qmesh against a hand-written C loop of the same model
-#    (bench/bench_hand.c): M/M/1 and the 50-station Jackson network,
-#    events/s of each, qmesh/hand, and the mean latency of both beside
-#    `qmesh theory`. The two programs alternate, ROUNDS times (default
+#    (bench/bench_hand.c): M/M/1, the 50-station Jackson network, and a
+#    Jackson network generated at 100 and 10,000 stations
+#    (bench/gen_jackson.sh): events/s of each, qmesh/hand, the cost per
+#    event at 10,000 stations over 100 of each program, and the mean
+#    latency of both beside `qmesh theory`. The two programs alternate, ROUNDS times (default
 #    3), so that a noisy neighbour slows both alike; each run is the
 #    median of 5 timed trials, and the table gives the median of the
 #    rounds and of their ratios.
@@ -27,13 +29,14 @@
 #    service (the generated topologies of 1,000 and 10,000 services).
 #
 # Generated topologies go into bench/gen of the build folder. Sizes can
-# be changed from the environment (QMESH_BENCH_ROUNDS, _MM1, _JACKSON,
+# be changed from the environment (QMESH_BENCH_ROUNDS, _MM1, _JACKSON, _SCALE,
 # _APPS, _META, _LOAD_MAX); the defaults take about 3 minutes on 2 cores.
 set -u
 src=${1:?usage: table.sh SRCDIR}
 rounds=${QMESH_BENCH_ROUNDS:-3}
 n_mm1=${QMESH_BENCH_MM1:-5000000}
 n_jackson=${QMESH_BENCH_JACKSON:-1000000}
+n_scale=${QMESH_BENCH_SCALE:-500000}
 n_apps=${QMESH_BENCH_APPS:-200000}
 n_meta=${QMESH_BENCH_META:-100000}
 load_max=${QMESH_BENCH_LOAD_MAX:-100000}
@@ -94,11 +97,19 @@ printf 'machine: %s CPUs, load average %s before the runs\n' \
 
 # ---- 1. qmesh against the hand-written loops
 # mm1heap: M/M/1 again, against the network's loop (an event heap) rather
-# than the loop written for M/M/1 alone (two event times).
-for m in mm1 mm1heap jackson; do
+# than the loop written for M/M/1 alone (two event times). j100, j10000:
+# the same Jackson network at 100 and at 10,000 stations
+# (bench/gen_jackson.sh), how the cost per event of each program grows
+# with the model.
+for n in 100 10000; do
+    sh "$src/bench/gen_jackson.sh" $n "$gen" || die "gen_jackson.sh $n"
+done
+for m in mm1 mm1heap jackson j100 j10000; do
     case $m in
         mm1) y=$src/bench/mm1.yaml n=$n_mm1 mode=mm1 ;;
         mm1heap) y=$src/bench/mm1.yaml n=$n_mm1 mode=jackson ;;
+        j100) y=$gen/jackson100.yaml n=$n_scale mode=jackson ;;
+        j10000) y=$gen/jackson10000.yaml n=$n_scale mode=jackson ;;
         *) y=$src/bench/jackson50.yaml n=$n_jackson mode=jackson ;;
     esac
     i=0
@@ -119,9 +130,21 @@ function row(m, label, target,    i, r) {
         qs[i] = q[m, i]; hs[i] = h[m, i]; r[i] = q[m, i] / h[m, i]
     }
     rq = median(qs, rounds); rh = median(hs, rounds); rr = median(r, rounds)
-    printf "%-18s %9.2f M %9.2f %9.2f %7.0f%%   >= %d%%  %s\n", label,
-        ev[m] / 1e6, rq, rh, 100 * rr, target,
-        (100 * rr >= target ? "met" : "missed")
+    printf "%-18s %9.2f M %9.2f %9.2f %7.0f%%", label, ev[m] / 1e6, rq, rh,
+        100 * rr
+    if (target)
+        printf "   >= %d%%  %s", target,
+            (100 * rr >= target ? "met" : "missed")
+    printf "\n"
+}
+# The cost per event at the second model over that at the first, of
+# qmesh and of the hand loop: medians of the rounds ratios.
+function growth(a, b,    i, rq, rh) {
+    for (i = 1; i <= rounds; i++) {
+        rq[i] = q[a, i] / q[b, i]; rh[i] = h[a, i] / h[b, i]
+    }
+    printf "cost per event, 10,000 stations over 100: qmesh %.2fx, " \
+           "hand %.2fx\n", median(rq, rounds), median(rh, rounds)
 }
 FILENAME ~ /\/q\.[a-z0-9]+$/ {
     m = FILENAME; sub(/.*\/q\./, "", m); q[m, ++nq[m]] = $10; ev[m] = $5
@@ -145,6 +168,9 @@ END {
     row("mm1", "M/M/1, load 0.9", 85)
     row("mm1heap", "M/M/1, heap loop", 85)
     row("jackson", "Jackson, 50 st.", 75)
+    row("j100", "Jackson, 100 st.", 0)
+    row("j10000", "Jackson, 10^4 st.", 0)
+    growth("j100", "j10000")
     print ""
     printf "%-18s %12s %22s %12s\n", "mean latency (ms)", "qmesh",
         "hand [95% CI]", "theory"
@@ -152,8 +178,9 @@ END {
         qlat["mm1"], hlat["mm1"], hci["mm1"], th["mm1"]
     printf "%-18s %12.2f %13.2f +- %-5.2g %12.2f\n", "Jackson, 50 st.",
         qlat["jackson"], hlat["jackson"], hci["jackson"], th["jackson"]
-}' "$tmp"/q.mm1 "$tmp"/q.mm1heap "$tmp"/q.jackson "$tmp"/h.mm1 \
-    "$tmp"/h.mm1heap "$tmp"/h.jackson "$tmp"/t.mm1 "$tmp"/t.jackson
+}' "$tmp"/q.mm1 "$tmp"/q.mm1heap "$tmp"/q.jackson "$tmp"/q.j100 \
+    "$tmp"/q.j10000 "$tmp"/h.mm1 "$tmp"/h.mm1heap "$tmp"/h.jackson \
+    "$tmp"/h.j100 "$tmp"/h.j10000 "$tmp"/t.mm1 "$tmp"/t.jackson
 
 # ---- 2. applications and generated topologies, row after row, rounds
 # times over
