@@ -78,7 +78,8 @@ static void settle(mdl_net *net, mdl_call *c, double now)
     es->attempts += c->sent;
     net->call_attempts += c->sent;
     net->call_ended++;
-    es->short_circuited += c->refused;
+    if (c->refused)             /* its line is cold: most never are */
+        es->short_circuited += c->refused;
     es->retry.active--;
     es->retry.retrying -= c->retrying;
     if (c->outcome == MDL_CALL_OK) {
@@ -147,7 +148,7 @@ static inline void send(mdl_net *net, const edge_rt *es, mdl_call *c,
     c->callee = v;
     if (!armed)
         arm_attempt(net, es, c, now);
-    mdl__visit_arrive(net, v, net->t->edges[c->edge].to, now);
+    mdl__visit_arrive(net, v, es->to, now);
 }
 
 /* Start attempt c->attempt: through the edge's policies, then out. */
@@ -433,7 +434,8 @@ void mdl__call_abandon(mdl_net *net, mdl_call *c, double now)
     es->attempts += c->sent;
     net->call_attempts += c->sent;
     net->call_ended++;
-    es->short_circuited += c->refused;
+    if (c->refused)             /* its line is cold: most never are */
+        es->short_circuited += c->refused;
     es->retry.active--;
     es->retry.retrying -= c->retrying;
     es->failed++;

@@ -98,17 +98,20 @@ struct visit {
 };
 
 struct replica {
-    mdl_station st;         /* first: the station callback gets &st */
-    /* What every visit reads or writes, together; then the rest. */
+    /* What every visit reads or writes, then the station, whose first
+     * lines every visit reads too (mdl_station.h); then the rest. A
+     * service's replicas start on a cache line (mdl_net.c). */
     service *sv;
     long n;                 /* visits present, waiting on calls included */
     long cap;               /* 0 = unlimited */
     int cold;               /* visits take the slow path: err_p > 0, or
                                net->track (mdl__replica_cold) */
     int hung;               /* hangs in force: it answers none */
-    sim_twa jobs;
-    sim_tally resp, callee;
     double arrivals, departures;
+    sim_twa jobs;
+    sim_tally resp;
+    mdl_station st;         /* the station callback gets &st */
+    sim_tally callee;
     double self;            /* time of successful requests here (s) */
     double rejected;
     double orphan_work;     /* work done for callers that gave up (s) */
@@ -190,14 +193,15 @@ typedef struct edge_rt {
     double deadline;        /* per call, all attempts (s); 0: none */
     double count, ok, failed;
     double attempts;        /* tries of the calls that ended */
-    double short_circuited; /* calls whose last try a policy refused */
     sim_tally lat;          /* call: issue to reply; publish: event latency */
     int fallback;           /* a failed call is answered locally */
     int partitioned;        /* partitions in force: attempts fail */
+    int to;                 /* the callee, as the topology's edge says */
     const mdl_retry_policy *retry_policy;   /* NULL: none */
     double timeouts, errors;    /* calls ended so, among the failed */
     double rejected;        /* ... refused: by the callee (its capacity,
                                its rate limit) or by a policy here */
+    double short_circuited; /* calls whose last try a policy refused */
     mdl_breaker *breaker;   /* owned; NULL: none */
     mdl_bulkhead *bulkhead; /* owned; NULL: none */
     mdl_policy hook[2];     /* the chain's policies, outermost first:

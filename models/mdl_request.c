@@ -48,7 +48,7 @@ void mdl__request_publish(mdl_net *net, const flow *from, int e,
     f->pub = e;
     net->active++;
     net->es[e].count++;
-    mdl__request_enter(net, f, net->t->edges[e].to, now);
+    mdl__request_enter(net, f, net->es[e].to, now);
 }
 
 void mdl__request_ledger(mdl_net *net, flow *f, replica *r, double self)

@@ -214,7 +214,7 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
                           double now)
 {
     visit *v = (visit *)w;
-    replica *r = (replica *)st;
+    replica *r = (replica *)((char *)st - offsetof(replica, st));
     mdl_net *net = r->sv->net;
 
     if (dropped) {
