@@ -23,7 +23,8 @@
 #    one after another, ROUNDS times over; the table gives the medians of
 #    the rounds, and the median of the rounds' ratios.
 # 3. Load and check time of generated topologies of 10^3 to 10^5
-#    services (bench_load: `qmesh check` is load + stability + build).
+#    services, Meta-like and Jackson networks (bench_load: `qmesh check`
+#    is load + stability + build), and the wall time of `qmesh graph`.
 # 4. Memory, measured as slopes of peak RSS: per in-flight request (a
 #    delay station holding about 10^5, then 10^6 requests) and per
 #    service (the generated topologies of 1,000 and 10,000 services).
@@ -244,27 +245,43 @@ END {
         nodes["meta_10000"], edges["meta_10000"] > out
 }' out="$tmp/svc" "$tmp/apps"
 
-# ---- 3. load and check
+# ---- 3. load and check, and `qmesh graph`, of the generated Meta-like
+# topologies (call trees) and Jackson networks (forward routing, every
+# station reaching every other), 10^3 to load_max services
 echo
-echo "3. Load and check of generated Meta-like topologies (bench_load," \
-     "median of 3)"
-printf '%-18s %8s %8s %8s %8s %9s  %s\n' "services" "load s" "build s" \
-    "theory s" "check s" "RSS MiB" "target"
-n=1000
-while [ $n -le "$load_max" ]; do
-    [ -f "$gen/meta$n.yaml" ] || run "$tmp/gen" "$q" gen meta -n $n -q \
-        -o "$gen"
-    : > "$tmp/load"
-    run "$tmp/load" "$load" "$gen/meta$n.yaml"
-    awk -v n=$n '{
-        for (i = 1; i <= NF; i++) v[$i] = $(i + 1)
-        target = n == 10000 ? 1 : n == 100000 ? 10 : 0
-        t = target ? sprintf("< %d s  %s", target, \
-                             v["check"] < target ? "met" : "missed") : ""
-        printf "%-18d %8.3f %8.3f %8.3f %8.3f %9.1f  %s\n", n, v["load"],
-            v["build"], v["theory"], v["check"], v["RSS"], t
-    }' "$tmp/load"
-    n=$((n * 10))
+echo "3. Load and check (bench_load, median of 3) and qmesh graph (one run)" \
+     "of generated topologies"
+printf '%-18s %8s %8s %8s %8s %8s %9s  %s\n' "topology" "load s" "build s" \
+    "theory s" "check s" "graph s" "RSS MiB" "target"
+for kind in meta jackson; do
+    n=1000
+    while [ $n -le "$load_max" ]; do
+        if [ $kind = meta ]; then
+            [ -f "$gen/meta$n.yaml" ] || run "$tmp/gen" "$q" gen meta \
+                -n $n -q -o "$gen"
+        else
+            [ -f "$gen/jackson$n.yaml" ] \
+                || sh "$src/bench/gen_jackson.sh" $n "$gen" \
+                || die "gen_jackson.sh $n"
+        fi
+        : > "$tmp/load"
+        run "$tmp/load" "$load" "$gen/$kind$n.yaml"
+        t0=$(date +%s.%N)
+        "$q" graph "$gen/$kind$n.gml" > /dev/null \
+            || die "qmesh graph $gen/$kind$n.gml failed"
+        t1=$(date +%s.%N)
+        awk -v n=$n -v kind=$kind -v g="$t0 $t1" '{
+            for (i = 1; i <= NF; i++) v[$i] = $(i + 1)
+            split(g, gt, " ")
+            target = n == 10000 ? 1 : n == 100000 ? 10 : 0
+            t = target ? sprintf("< %d s  %s", target, \
+                                 v["check"] < target ? "met" : "missed") : ""
+            printf "%-18s %8.3f %8.3f %8.3f %8.3f %8.3f %9.1f  %s\n",
+                kind " " n, v["load"], v["build"], v["theory"], v["check"],
+                gt[2] - gt[1], v["RSS"], t
+        }' "$tmp/load"
+        n=$((n * 10))
+    done
 done
 
 # ---- 4. memory
