@@ -99,7 +99,7 @@ typedef struct ana_graph {
  * this many steps: each service's sum over the sampled sources, times
  * services / k (Brandes and Pich, "Centrality estimation in large
  * networks", 2007), an unbiased estimate. */
-#define ANA_GRAPH_BC_WORK 5e7
+#define ANA_GRAPH_BC_WORK 2.5e7
 
 /* Analyse t into g (storage provided by the caller). Returns SIM_OK;
  * SIM_EPARSE when synchronous calls form a cycle, with d naming t's file,
