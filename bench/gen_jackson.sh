@@ -21,6 +21,8 @@
 set -e
 n=${1:?usage: gen_jackson.sh N DIR}
 dir=${2:?usage: gen_jackson.sh N DIR}
+# The next three on the cycle must be other stations.
+[ "$n" -ge 4 ] 2>/dev/null || { echo "gen_jackson.sh: N must be >= 4" >&2; exit 1; }
 mkdir -p "$dir"
 awk -v n="$n" '
 function rnd(m) {
