@@ -373,13 +373,15 @@ int cli__scenario_load(const cli_opts *o, const char *path,
 {
     const char **all = malloc((n + 2) * sizeof *all);
     char reps[48], seed[48];
-    size_t k = first ? 0 : n;
+    size_t k = 0;
     int rc;
 
     if (!all)
         return SIM_ENOMEM;
-    if (n)
-        memcpy(all + (first ? 2 : 0), sets, n * sizeof *all);
+    if (!first && n) {
+        memcpy(all, sets, n * sizeof *all);
+        k = n;
+    }
     if (o->reps) {
         snprintf(reps, sizeof reps, "run.replications=%ld", o->reps);
         all[k++] = reps;
@@ -388,9 +390,11 @@ int cli__scenario_load(const cli_opts *o, const char *path,
         snprintf(seed, sizeof seed, "run.seed=%llu", o->seed);
         all[k++] = seed;
     }
-    if (first && k < 2)             /* close the gap before sets */
-        memmove(all + k, all + 2, n * sizeof *all);
-    rc = mdl_scenario_load(s, path, all, first ? n + k : k, d);
+    if (first && n) {
+        memcpy(all + k, sets, n * sizeof *all);
+        k += n;
+    }
+    rc = mdl_scenario_load(s, path, all, k, d);
     free(all);
     if (rc == SIM_EPARSE) {
         /* Name the option the user gave, not the override it became. */
