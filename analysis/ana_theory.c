@@ -267,16 +267,6 @@ static const char *dist_name(const mdl_dist *d)
 
 /* ---- the result lists ---- */
 
-static int makes_calls(const mdl_topology *t, size_t k)
-{
-    size_t e;
-
-    for (e = 0; e < t->nedges; e++)
-        if ((size_t)t->edges[e].from == k && t->edges[e].kind == MDL_EDGE_CALL)
-            return 1;
-    return 0;
-}
-
 /* Room for element n of *a, an array that only ever grows by one: it
  * doubles when n is a power of two (or 0), so that a network of 10^5
  * stations costs no 10^5 copies of a growing list. Returns 0 when out
@@ -535,7 +525,8 @@ static int single_requests(ana_theory *t, int exact, const mdl_scenario *s,
 
 /* M/G/c with c > 1 (Poisson arrivals, ca2 = 1) or G/G/c (one renewal
  * workload of inter-arrival SCV ca2): Kingman for c = 1, Allen-Cunneen
- * otherwise. Called after t->why says why there is no exact solution. */
+ * otherwise. Called after t->why says why there is no exact solution,
+ * like single_station() only for one service without edges. */
 static int single_approx(ana_theory *t, const mdl_scenario *s, double lambda,
                          double ca2)
 {
@@ -559,7 +550,7 @@ static int single_approx(ana_theory *t, const mdl_scenario *s, double lambda,
     snprintf(t->approx_model, sizeof t->approx_model,
              "%s/%s/%d, %s approximation", ca2 == 1.0 ? "M" : "G",
              v->service.kind == MDL_DIST_EXP ? "M" : "G", v->servers, name);
-    rc = put_station(t, 0, s, 0, makes_calls(s->topo, 0), &a, 1.0,
+    rc = put_station(t, 0, s, 0, 0, &a, 1.0,   /* no edges: no calls */
                      ca2 == 1.0 ? &F_SINGLE : &F_RENEWAL, how);
     if (rc == SIM_OK)
         rc = single_requests(t, 0, s, &a, how->name, 0);
@@ -644,8 +635,7 @@ static int single_station(ana_theory *t, const mdl_scenario *s,
                          dist_name(&v->service));
     }
     t->applies = 1;
-    rc |= put_station(t, 1, s, 0, makes_calls(s->topo, 0), &a, 1.0,
-                      &F_SINGLE, how);
+    rc |= put_station(t, 1, s, 0, 0, &a, 1.0, &F_SINGLE, how);
     rc |= single_requests(t, 1, s, &a, how->name, quant);
     return rc ? SIM_ENOMEM : SIM_OK;
 }
