@@ -23,7 +23,7 @@ START_TEST(test_forward_pick_is_the_first_sum_above_the_draw)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     double cum[40];
-    mdl_plan pl = { 0, NULL, 0, NULL, cum };
+    mdl_plan pl = { .fwd_cum = cum };
     int n, i, k;
 
     ck_assert_ptr_nonnull(r);
