@@ -9,6 +9,13 @@
  * records its heap slot, so cancellation (timeouts) removes it in
  * O(log n) instead of leaving tombstones that would grow the heap.
  *
+ * A handler's event stays at the root while the handler runs: it is
+ * earlier than every other pending event and every one scheduled from
+ * then on, so the heap stays valid. The first event the handler
+ * schedules takes its slot and sifts down, one sift instead of the
+ * pop's and the push's; most handlers schedule one (the next arrival,
+ * the next completion). Only a handler that schedules none pops.
+ *
  * Freed events go on a singly linked free list threaded through `pos`
  * (reinterpreted as a pointer); chunks are only released by
  * sim_cal_free(), so steady state does no allocation.
@@ -47,6 +54,7 @@ struct sim_cal {
     sim_event *free_list;
     chunk *chunks;
     int stopped;
+    int firing;             /* heap[0] is the event being handled */
     uint64_t same;          /* events fired at the current instant */
     double drained;         /* when the calendar last ran empty (s) */
     double before;          /* the clock before it last advanced (s) */
@@ -145,7 +153,7 @@ sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
 
     if (!cal->free_list && grow_pool(cal) < 0)
         return NULL;
-    if (cal->n == cal->cap) {
+    if (!cal->firing && cal->n == cal->cap) {
         sim_event **h = realloc(cal->heap, 2 * cal->cap * sizeof *h);
         if (!h)
             return NULL;
@@ -159,7 +167,12 @@ sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
     ev->fn = fn;
     ev->obj = obj;
     ev->arg = arg;
-    sift_up(cal->heap, cal->n++, ev);
+    if (cal->firing) {
+        cal->firing = 0;
+        sift_down(cal->heap, cal->n, 0, ev);
+    } else {
+        sift_up(cal->heap, cal->n++, ev);
+    }
     return ev;
 }
 
@@ -236,12 +249,16 @@ int sim_cal_run(sim_cal *cal, double until)
                 return SIM_ESTALL;
             }
         }
-        if (--cal->n > 0)
-            sift_down(cal->heap, cal->n, 0, cal->heap[cal->n]);
         cal->now = ev->time;
         cal->fired++;
         ev->pos = SIZE_MAX;     /* fired: no longer cancellable */
+        cal->firing = 1;
         ev->fn(cal, ev);
+        if (cal->firing) {      /* it scheduled nothing: pop it */
+            cal->firing = 0;
+            if (--cal->n > 0)
+                sift_down(cal->heap, cal->n, 0, cal->heap[cal->n]);
+        }
         release(cal, ev);
     }
     if (cal->n == 0 && !cal->stopped && until > cal->now && isfinite(until)) {
@@ -280,5 +297,5 @@ uint64_t sim_cal_fired(const sim_cal *cal)
 
 size_t sim_cal_pending(const sim_cal *cal)
 {
-    return cal->n;
+    return cal->n - (size_t)cal->firing;
 }

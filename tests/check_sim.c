@@ -273,6 +273,110 @@ START_TEST(test_cal_random_hold_keeps_order)
 }
 END_TEST
 
+/* Handlers that schedule, cancel and move events, in any order, against
+ * a reference list: each event fired is the reference's least (time,
+ * seq), and the calendar counts as pending what the reference does,
+ * the firing event excluded. Times on a grid of 0.25 s and delays from
+ * 0, so that many events tie with each other and with the clock. */
+typedef struct ref_cal {
+    gsl_rng *r;
+    sim_event *ev[64];
+    double time[64];
+    long seq[64], next_seq;
+    int n, fired, bad;
+} ref_cal;
+
+static void ref_fire(sim_cal *cal, sim_event *ev);
+
+static void ref_schedule(sim_cal *cal, ref_cal *rc, double delay)
+{
+    rc->ev[rc->n] = sim_cal_schedule(cal, delay, ref_fire, rc, 0);
+    rc->time[rc->n] = sim_cal_now(cal) + delay;
+    rc->seq[rc->n++] = rc->next_seq++;
+}
+
+/* A delay on the grid, 0 included: ties with the clock and each other. */
+static double ref_delay(ref_cal *rc)
+{
+    return 0.25 * (double)gsl_rng_uniform_int(rc->r, 5);
+}
+
+static void ref_drop(ref_cal *rc, int i)
+{
+    rc->n--;
+    rc->ev[i] = rc->ev[rc->n];
+    rc->time[i] = rc->time[rc->n];
+    rc->seq[i] = rc->seq[rc->n];
+}
+
+static void ref_fire(sim_cal *cal, sim_event *ev)
+{
+    ref_cal *rc = ev->obj;
+    int i, least = 0, ops;
+
+    for (i = 1; i < rc->n; i++)
+        if (rc->time[i] < rc->time[least] || (rc->time[i] == rc->time[least]
+                                              && rc->seq[i] < rc->seq[least]))
+            least = i;
+    if (rc->n == 0 || rc->ev[least] != ev || rc->time[least] != sim_cal_now(cal))
+        rc->bad++;
+    ref_drop(rc, least);
+    rc->fired++;
+    if (sim_cal_pending(cal) != (size_t)rc->n)
+        rc->bad++;
+    if (rc->fired >= 3000)
+        return;
+    /* Most handlers schedule one event first, as a model's do; then up to
+     * two operations of any kind, so that the population drifts little
+     * and some handlers schedule nothing. */
+    if (rc->n == 0 || gsl_rng_uniform(rc->r) < 0.875)
+        ref_schedule(cal, rc, ref_delay(rc));
+    ops = (int)gsl_rng_uniform_int(rc->r, 3);
+    while (ops-- > 0) {
+        double u = gsl_rng_uniform(rc->r);
+
+        if (u < 0.4 || rc->n <= 1) {
+            if (rc->n < 64)
+                ref_schedule(cal, rc, ref_delay(rc));
+            continue;
+        }
+        i = (int)gsl_rng_uniform_int(rc->r, (unsigned long)rc->n);
+        if (u < 0.7) {
+            sim_cal_cancel(cal, rc->ev[i]);
+            ref_drop(rc, i);
+        } else {
+            double delay = ref_delay(rc);
+
+            sim_cal_reschedule(cal, rc->ev[i], delay);
+            rc->time[i] = sim_cal_now(cal) + delay;
+            rc->seq[i] = rc->next_seq++;
+        }
+    }
+    if (sim_cal_pending(cal) != (size_t)rc->n)
+        rc->bad++;
+}
+
+START_TEST(test_cal_handler_operations_fire_as_a_sorted_list)
+{
+    sim_cal *cal = sim_cal_new();
+    ref_cal rc;
+    int i;
+
+    memset(&rc, 0, sizeof rc);
+    rc.r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(rc.r, 7);
+    for (i = 0; i < 8; i++)
+        ref_schedule(cal, &rc, 0.25 * (double)(i % 3));
+    sim_cal_run(cal, INFINITY);
+    ck_assert_int_eq(rc.bad, 0);
+    ck_assert_int_ge(rc.fired, 3000);
+    ck_assert_int_eq(rc.n, 0);
+    ck_assert_uint_eq(sim_cal_pending(cal), 0);
+    gsl_rng_free(rc.r);
+    sim_cal_free(cal);
+}
+END_TEST
+
 /* Moving a pending event in place fires exactly as cancelling it and
  * scheduling a new one would, ties included: two calendars take the same
  * random operations (times on a coarse grid, so that many tie), one
@@ -281,11 +385,12 @@ END_TEST
 START_TEST(test_cal_reschedule_fires_as_cancel_and_schedule)
 {
     sim_cal *cal[2] = { sim_cal_new(), sim_cal_new() };
-    trace t[2] = { {0}, {0} };
+    trace t[2];
     sim_event *ev[2][16];
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     int i, k, round;
 
+    memset(t, 0, sizeof t);
     gsl_rng_set(r, 11);
     for (i = 0; i < 16; i++)
         for (k = 0; k < 2; k++)
@@ -745,6 +850,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_cal_run_stops_at_horizon);
     tcase_add_test(tc, test_cal_before_is_the_previous_event_time);
     tcase_add_test(tc, test_cal_random_hold_keeps_order);
+    tcase_add_test(tc, test_cal_handler_operations_fire_as_a_sorted_list);
     tcase_add_test(tc, test_cal_stall_is_reported_and_can_run_on);
     tcase_add_test(tc, test_cal_wide_burst_is_not_a_stall);
     tcase_add_test(tc, test_cal_stop_request_interrupts_a_run);
