@@ -224,7 +224,9 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
     }
     if (net->timers && orphaned(v))
         r->orphan_work += w->demand;
-    if (v->state == VISIT_POST) {
+    /* Post-work done; or, at a service that calls nobody and has no
+     * post-work, the only work there is. */
+    if (v->state == VISIT_POST || (r->sv->nstages == 0 && !r->sv->has_post)) {
         leave(net, v, now);
         return;
     }
