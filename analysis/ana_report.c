@@ -72,9 +72,9 @@ static void pool_destroy(pool *pl)
 
 static int pool_init(pool *pl, unsigned nreps)
 {
+    *pl = (pool){ .h = (size_t)-1 };      /* no scope held yet */
     pl->count = malloc(SIM_HIST_BINS * sizeof *pl->count);
     pl->tot = malloc((nreps ? nreps : 1) * sizeof *pl->tot);
-    pl->h = (size_t)-1;
     if (pl->count && pl->tot)
         return SIM_OK;
     pool_destroy(pl);
