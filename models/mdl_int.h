@@ -254,7 +254,6 @@ struct mdl_net {
     double call_ended;      /* edge_rt counts them: attempts, ok + failed */
     int planned;            /* the services' plans are built */
     cls sys;                /* every request, whatever its class */
-    double sys_time;        /* summed latency of successful requests (s) */
     sim_cal *cal;
     mdl_pool flows, visits, calls, ledgers;
     uint64_t next_key;

@@ -313,7 +313,7 @@ static double svc_self(const metric_at *x, const void *o)
  * a request add up to more than 1. */
 static double svc_share(const metric_at *x, const void *o)
 {
-    double t = x->net->sys_time;
+    double t = x->net->sys.lat.sum;
 
     return t > 0 ? SUM((const service *)o, self) / t : NAN;
 }

@@ -118,7 +118,6 @@ void mdl__request_end(mdl_net *net, flow *f, int outcome, double now)
     if (net->may_fail)
         ledger_close(net, f, !cause);
     if (!cause) {
-        net->sys_time += lat;
         sim_tally_add(&c->lat, lat);
         sim_hist_add(c->hist, lat);
         sim_tally_add(&net->sys.lat, lat);

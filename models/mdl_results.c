@@ -274,7 +274,6 @@ void mdl__results_reset(mdl_net *net, double now)
             mdl_breaker_reset_stats(net->es[i].breaker, now);
     }
     reset_cls(&net->sys);
-    net->sys_time = 0;
     net->finished = 0;
 }
 
