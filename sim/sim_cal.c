@@ -146,11 +146,13 @@ static inline void sift_down(sim_event **h, size_t n, size_t i, sim_event *ev)
     ev->pos = i;
 }
 
-sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
-                            void *obj, long arg)
+/* The pool or the heap is full: grow it, then schedule. Out of line, so
+ * that the common path makes no call and keeps its arguments in the
+ * registers they came in. */
+static __attribute__((noinline)) sim_event *
+schedule_grown(sim_cal *cal, double delay, sim_handler fn, void *obj,
+               long arg)
 {
-    sim_event *ev;
-
     if (!cal->free_list && grow_pool(cal) < 0)
         return NULL;
     if (!cal->firing && cal->n == cal->cap) {
@@ -160,7 +162,16 @@ sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
         cal->heap = h;
         cal->cap *= 2;
     }
-    ev = cal->free_list;
+    return sim_cal_schedule(cal, delay, fn, obj, arg);
+}
+
+sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
+                            void *obj, long arg)
+{
+    sim_event *ev = cal->free_list;
+
+    if (__builtin_expect(!ev || (!cal->firing && cal->n == cal->cap), 0))
+        return schedule_grown(cal, delay, fn, obj, arg);
     cal->free_list = (sim_event *)ev->pos;
     ev->time = cal->now + delay;
     ev->seq = cal->seq++;
