@@ -142,7 +142,7 @@ struct service {
      * generators it draws from; then the rest. */
     mdl_net *net;
     const mdl_service *svc;
-    replica *rep;           /* owned, nrep */
+    replica *rep;           /* nrep, in net->reps */
     mdl_plan *plans;        /* owned: one, or one per class */
     size_t plan_stride;     /* 0: one plan for all; 1: one per class */
     int nstages;
@@ -246,6 +246,7 @@ struct mdl_net {
     const mdl_topology *t;
     size_t nsv, ncls, nwl, nedges;
     service *sv;
+    void *reps;             /* owned: every service's replicas */
     cls *cl;
     wl *wls;
     edge_rt *es;

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../sim/sim_mem.h"
 #include "../sim/sim_rng.h"
 #include "mdl_int.h"
 
@@ -208,18 +209,28 @@ static int build_applies(mdl_net *net)
     return SIM_OK;
 }
 
-/* calloc() on a cache line's boundary (free() releases it): the first
- * replica of a service, often its only one, then starts a line, and what
- * a visit reads of it takes the fewest lines. NULL when out of memory. */
-static void *line_calloc(size_t n, size_t size)
+/* One block holds the replicas of every service, each service's from a
+ * cache line's boundary: the first replica of a service, often its only
+ * one, then starts a line, and what a visit reads of it takes the fewest
+ * lines; and a large model's replicas lie in huge pages (sim_mem.h)
+ * rather than scattered among its other allocations. Each service's
+ * nrep is set. */
+static int place_replicas(mdl_net *net)
 {
-    void *p;
+    size_t i, off = 0, line = SIM_MEM_LINE;
 
-    if (n && size > SIZE_MAX / n)
-        return NULL;
-    if (posix_memalign(&p, 64, n && size ? n * size : 1))
-        return NULL;
-    return memset(p, 0, n * size);
+    for (i = 0; i < net->nsv; i++) {
+        off += (size_t)net->sv[i].nrep * sizeof(replica);
+        off = (off + line - 1) / line * line;
+    }
+    if (!(net->reps = sim_mem_calloc(1, off)))
+        return SIM_ENOMEM;
+    for (i = off = 0; i < net->nsv; i++) {
+        net->sv[i].rep = (replica *)((char *)net->reps + off);
+        off += (size_t)net->sv[i].nrep * sizeof(replica);
+        off = (off + line - 1) / line * line;
+    }
+    return SIM_OK;
 }
 
 int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
@@ -245,10 +256,10 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
     net->ncls = s->nclasses;
     net->nwl = s->nworkloads;
     net->nedges = t->nedges;
-    net->sv = calloc(net->nsv, sizeof *net->sv);
+    net->sv = sim_mem_calloc(net->nsv, sizeof *net->sv);
     net->cl = calloc(net->ncls, sizeof *net->cl);
     net->wls = calloc(net->nwl, sizeof *net->wls);
-    net->es = calloc(net->nedges + 1, sizeof *net->es);
+    net->es = sim_mem_calloc(net->nedges + 1, sizeof *net->es);
     net->sys.hist = malloc(sizeof *net->sys.hist);
     if (!net->sv || !net->cl || !net->wls || !net->es || !net->sys.hist)
         goto nomem;
@@ -263,23 +274,26 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
     mdl_pool_init(&net->ledgers, sizeof(ledger));
     for (i = 0; i < net->nsv; i++) {
         service *sv = &net->sv[i];
+        sv->nrep = t->services[i].replicas;
+        if (s->svc_policy && s->svc_policy[i].autoscale.on)
+            sv->nrep = (int)s->svc_policy[i].autoscale.max;
+    }
+    if (place_replicas(net) != SIM_OK)
+        goto nomem;
+    for (i = 0; i < net->nsv; i++) {
+        service *sv = &net->sv[i];
         const mdl_service *v = &t->services[i];
         sv->net = net;
         sv->svc = v;
         sv->idx = (int)i;
-        sv->nrep = v->replicas;
-        if (s->svc_policy && s->svc_policy[i].autoscale.on) {
-            if (!(sv->as = calloc(1, sizeof *sv->as)))
-                goto nomem;
-            sv->nrep = (int)s->svc_policy[i].autoscale.max;
-        }
+        if (s->svc_policy && s->svc_policy[i].autoscale.on
+            && !(sv->as = calloc(1, sizeof *sv->as)))
+            goto nomem;
         build_streams(sv);
         sv->has_post = !(v->post_service.kind == MDL_DIST_DET
                          && v->post_service.mean == 0);
-        sv->rep = line_calloc((size_t)sv->nrep, sizeof *sv->rep);
-        if (!sv->rep || build_stages(sv, t, out_edges + first[i],
-                                     first[i + 1] - first[i], scratch)
-                        != SIM_OK)
+        if (build_stages(sv, t, out_edges + first[i],
+                         first[i + 1] - first[i], scratch) != SIM_OK)
             goto nomem;
         if (mdl_balancer_init_slots(&sv->lb, v, sv->nrep) != SIM_OK)
             goto nomem;
@@ -404,7 +418,6 @@ void mdl_net_free(mdl_net *net)
         service *sv = &net->sv[i];
         for (r = 0; sv->rep && r < sv->nrep; r++)
             mdl_station_destroy(&sv->rep[r].st);
-        free(sv->rep);
         for (r = 0; r < sv->nstages; r++)
             free(sv->stages[r].edges);
         free(sv->stages);
@@ -438,10 +451,11 @@ void mdl_net_free(mdl_net *net)
     }
     free(net->applies);
     free(net->hedge);
-    free(net->sv);
+    sim_mem_free(net->reps);
+    sim_mem_free(net->sv);
     free(net->cl);
     free(net->wls);
-    free(net->es);
+    sim_mem_free(net->es);
     free(net->sys.hist);
     free(net);
 }

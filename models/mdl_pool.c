@@ -1,11 +1,13 @@
 /*
  * mdl_pool.c - chunked free-list pools (see mdl_pool.h).
  *
- * A chunk is one allocation: a header, then MDL_POOL_BATCH objects. The
- * header is a union with max_align_t so the objects after it are aligned
- * for any type.
+ * A chunk is one allocation: a header, then its objects. The header is a
+ * union with max_align_t so the objects after it are aligned for any
+ * type. A chunk that would pass a huge page is cut to exactly one, so
+ * that none leaves a huge page partly used.
  */
 #include <stdlib.h>
+#include "../sim/sim_mem.h"
 #include "mdl_pool.h"
 
 typedef union chunk {
@@ -20,6 +22,7 @@ void mdl_pool_init(mdl_pool *p, size_t size)
     p->size = size < sizeof(void *) ? sizeof(void *) : size;
     p->free = NULL;
     p->chunks = NULL;
+    p->batch = MDL_POOL_BATCH;
 }
 
 void mdl_pool_clear(mdl_pool *p)
@@ -28,26 +31,37 @@ void mdl_pool_clear(mdl_pool *p)
 
     while (ch) {
         chunk *next = ch->next;
-        free(ch);
+        sim_mem_free(ch);
         ch = next;
     }
     p->chunks = NULL;
     p->free = NULL;
+    p->batch = MDL_POOL_BATCH;
 }
 
 void *mdl_pool_grow(mdl_pool *p)
 {
-    chunk *ch = calloc(1, sizeof *ch + p->size * MDL_POOL_BATCH);
+    size_t n = p->batch, i, bytes;
+    chunk *ch;
     char *o;
-    size_t i;
 
-    if (!ch)
+    if (sizeof *ch + p->size * n < SIM_MEM_HUGE) {
+        bytes = sizeof *ch + p->size * n;
+        p->batch *= 2;
+    } else if (sizeof *ch + p->size <= SIM_MEM_HUGE - SIM_MEM_LINE) {
+        bytes = SIM_MEM_HUGE - SIM_MEM_LINE;    /* sim_mem's line */
+        n = (bytes - sizeof *ch) / p->size;
+    } else {
+        n = 1;
+        bytes = sizeof *ch + p->size;
+    }
+    if (!(ch = sim_mem_calloc(1, bytes)))
         return NULL;
     ch->next = p->chunks;
     p->chunks = ch;
     o = (char *)(ch + 1);
     /* Keep the first object, free the others. */
-    for (i = MDL_POOL_BATCH - 1; i > 0; i--)
+    for (i = n - 1; i > 0; i--)
         mdl_pool_put(p, o + i * p->size);
     return o;
 }

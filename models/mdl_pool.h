@@ -3,8 +3,11 @@
  *
  * Requests, visits, calls and ledger pages are taken from and given back
  * to a pool many times a second; a pool hands them out from a free list
- * and grows by chunks of MDL_POOL_BATCH objects, so steady state does no
- * allocation. Chunks are released together by mdl_pool_clear() at the
+ * and grows by chunks, so steady state does no allocation. The first
+ * chunk holds MDL_POOL_BATCH objects and each next one twice as many, up
+ * to a huge page (sim/sim_mem.h): a model with a million requests in
+ * flight keeps them in a few hundred huge pages rather than in thousands
+ * of small blocks. Chunks are released together by mdl_pool_clear() at the
  * end of a replication. A pooled object's first sizeof(void *) bytes
  * hold the free-list link while it is free; the rest keeps its contents
  * from one use to the next (a generation number can live there), and an
@@ -18,6 +21,7 @@
 
 typedef struct mdl_pool {
     size_t size;            /* private: object size, bytes */
+    size_t batch;           /* private: objects of the next chunk */
     void *free;             /* private: free list */
     void *chunks;           /* private: owned allocations */
 } mdl_pool;

@@ -14,6 +14,8 @@
  * caller that gives up on its call.
  */
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1648,6 +1650,53 @@ START_TEST(test_updown_alternates_up_and_down)
 }
 END_TEST
 
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* A pool grows through chunks of doubling size up to whole huge pages;
+ * every object it hands out is aligned, zeroed past its link when new,
+ * apart from every other, and given back for reuse. */
+START_TEST(test_pool_objects_are_distinct_aligned_and_reused)
+{
+    enum { N = 40000 };     /* 7 MB of visits: small chunks, then huge */
+    void **got = malloc(N * sizeof *got), **again = malloc(N * sizeof *got);
+    mdl_pool p;
+    size_t i, k, size = sizeof(visit);
+
+    ck_assert_ptr_nonnull(got);
+    ck_assert_ptr_nonnull(again);
+    mdl_pool_init(&p, size);
+    for (i = 0; i < N; i++) {
+        unsigned char *o = got[i] = mdl_pool_get(&p);
+
+        ck_assert_ptr_nonnull(o);
+        ck_assert_uint_eq((uintptr_t)o % _Alignof(max_align_t), 0);
+        for (k = sizeof(void *); k < size; k++)
+            if (o[k])
+                ck_abort_msg("object %zu byte %zu is %d", i, k, o[k]);
+        memset(o, 0xcd, size);
+    }
+    qsort(got, N, sizeof *got, cmp_ptr);
+    for (i = 1; i < N; i++)
+        ck_assert_uint_ge((uintptr_t)got[i] - (uintptr_t)got[i - 1], size);
+    for (i = 0; i < N; i++)
+        mdl_pool_put(&p, got[i]);
+    for (i = 0; i < N; i++)
+        again[i] = mdl_pool_get(&p);
+    qsort(again, N, sizeof *again, cmp_ptr);
+    ck_assert_mem_eq(got, again, N * sizeof *got);
+    mdl_pool_clear(&p);
+    ck_assert_ptr_nonnull(got[0] = mdl_pool_get(&p));
+    mdl_pool_clear(&p);
+    free(got);
+    free(again);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("mdl_net");
@@ -1717,6 +1766,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_failed_beats_degraded);
     tcase_add_test(tc, test_fallback_goes_on_with_the_sequence);
     tcase_add_test(tc, test_degraded_answer_degrades_the_caller);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("pool");
+    tcase_add_test(tc, test_pool_objects_are_distinct_aligned_and_reused);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);

@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <gsl/gsl_rng.h>
 #include "../sim/sim_cal.h"
 #include "../sim/sim_err.h"
+#include "../sim/sim_mem.h"
 #include "../sim/sim_rep.h"
 #include "../sim/sim_rng.h"
 #include "../sim/sim_sig.h"
@@ -779,6 +781,64 @@ START_TEST(test_rep_workers_die_with_their_parent)
 }
 END_TEST
 
+/* The VmFlags of the mapping that holds p, from /proc/self/smaps; ""
+ * when that file cannot be read or does not list them. */
+static void vm_flags(const void *p, char *out, size_t len)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    int inside = 0;
+
+    out[0] = '\0';
+    if (!f)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+            inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+        else if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+            snprintf(out, len, "%s", line + 8);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+START_TEST(test_mem_blocks_are_zeroed_aligned_and_large_ones_huge)
+{
+    const size_t sizes[] = { 0, 1, 100, 4096, SIM_MEM_HUGE - SIM_MEM_LINE,
+                             SIM_MEM_HUGE - SIM_MEM_LINE + 1,
+                             3 * SIM_MEM_HUGE + 5 };
+    size_t i, k;
+
+    for (i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        unsigned char *p = sim_mem_calloc(1, sizes[i]);
+        char flags[512];
+        int huge, want;
+
+        ck_assert_ptr_nonnull(p);
+        ck_assert_uint_eq((uintptr_t)p % SIM_MEM_LINE, 0);
+        for (k = 0; k < sizes[i]; k++)
+            if (p[k])
+                ck_abort_msg("byte %zu of %zu is %d", k, sizes[i], p[k]);
+        memset(p, 0xab, sizes[i]);
+        vm_flags(p, flags, sizeof flags);
+        /* "hg": advised with MADV_HUGEPAGE. A block from malloc()'s
+         * heap must not be: advice there would reach other objects. */
+        huge = strstr(flags, " hg") != NULL;
+        want = SIM_MEM_MAPS && sizes[i] + SIM_MEM_LINE >= SIM_MEM_HUGE;
+        if (flags[0])
+            ck_assert_msg(huge == want, "%zu bytes: VmFlags%s", sizes[i],
+                          flags);
+        sim_mem_free(p);
+    }
+    ck_assert_ptr_null(sim_mem_calloc(SIZE_MAX / 2, 4));
+    ck_assert_ptr_null(sim_mem_calloc(1, SIZE_MAX - SIM_MEM_HUGE));
+    sim_mem_free(NULL);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("sim");
@@ -808,6 +868,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_hist_bins_bound_the_relative_error);
     tcase_add_test(tc, test_hist_quantiles_of_exponential_samples);
     tcase_add_test(tc, test_hist_within_inverts_the_quantile);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("memory");
+    tcase_add_test(tc, test_mem_blocks_are_zeroed_aligned_and_large_ones_huge);
     suite_add_tcase(s, tc);
     tc = tcase_create("replications");
     tcase_add_test(tc, test_rep_parallel_equals_serial);
