@@ -41,15 +41,16 @@ void mdl_pool_clear(mdl_pool *p)
 
 void *mdl_pool_grow(mdl_pool *p)
 {
-    size_t n = p->batch, i, bytes;
+    /* With sim_mem's line, a huge page. */
+    size_t n = p->batch, i, bytes, most = SIM_MEM_HUGE - SIM_MEM_LINE;
     chunk *ch;
     char *o;
 
-    if (sizeof *ch + p->size * n < SIM_MEM_HUGE) {
+    if (sizeof *ch + p->size * n < most) {
         bytes = sizeof *ch + p->size * n;
         p->batch *= 2;
-    } else if (sizeof *ch + p->size <= SIM_MEM_HUGE - SIM_MEM_LINE) {
-        bytes = SIM_MEM_HUGE - SIM_MEM_LINE;    /* sim_mem's line */
+    } else if (sizeof *ch + p->size <= most) {
+        bytes = most;
         n = (bytes - sizeof *ch) / p->size;
     } else {
         n = 1;
