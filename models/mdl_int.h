@@ -108,11 +108,11 @@ struct replica {
                                net->track (mdl__replica_cold) */
     int hung;               /* hangs in force: it answers none */
     double arrivals, departures;
+    double self;            /* time of successful requests here (s) */
     sim_twa jobs;
     sim_tally resp;
+    sim_tally callee;       /* a visit's wait for its calls */
     mdl_station st;         /* the station callback gets &st */
-    sim_tally callee;
-    double self;            /* time of successful requests here (s) */
     double rejected;
     double orphan_work;     /* work done for callers that gave up (s) */
     double errors;          /* visits that answered with an error */
