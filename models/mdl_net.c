@@ -209,6 +209,14 @@ static int build_applies(mdl_net *net)
     return SIM_OK;
 }
 
+/* The bytes of sv's replicas, up to the next cache line. */
+static size_t replica_span(const service *sv)
+{
+    size_t bytes = (size_t)sv->nrep * sizeof(replica);
+
+    return (bytes + SIM_MEM_LINE - 1) / SIM_MEM_LINE * SIM_MEM_LINE;
+}
+
 /* One block holds the replicas of every service, each service's from a
  * cache line's boundary: the first replica of a service, often its only
  * one, then starts a line, and what a visit reads of it takes the fewest
@@ -217,18 +225,15 @@ static int build_applies(mdl_net *net)
  * nrep is set. */
 static int place_replicas(mdl_net *net)
 {
-    size_t i, off = 0, line = SIM_MEM_LINE;
+    size_t i, off = 0;
 
-    for (i = 0; i < net->nsv; i++) {
-        off += (size_t)net->sv[i].nrep * sizeof(replica);
-        off = (off + line - 1) / line * line;
-    }
+    for (i = 0; i < net->nsv; i++)
+        off += replica_span(&net->sv[i]);
     if (!(net->reps = sim_mem_calloc(1, off)))
         return SIM_ENOMEM;
     for (i = off = 0; i < net->nsv; i++) {
         net->sv[i].rep = (replica *)((char *)net->reps + off);
-        off += (size_t)net->sv[i].nrep * sizeof(replica);
-        off = (off + line - 1) / line * line;
+        off += replica_span(&net->sv[i]);
     }
     return SIM_OK;
 }
@@ -275,8 +280,11 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
     for (i = 0; i < net->nsv; i++) {
         service *sv = &net->sv[i];
         sv->nrep = t->services[i].replicas;
-        if (s->svc_policy && s->svc_policy[i].autoscale.on)
+        if (s->svc_policy && s->svc_policy[i].autoscale.on) {
+            if (!(sv->as = calloc(1, sizeof *sv->as)))
+                goto nomem;
             sv->nrep = (int)s->svc_policy[i].autoscale.max;
+        }
     }
     if (place_replicas(net) != SIM_OK)
         goto nomem;
@@ -286,9 +294,6 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         sv->net = net;
         sv->svc = v;
         sv->idx = (int)i;
-        if (s->svc_policy && s->svc_policy[i].autoscale.on
-            && !(sv->as = calloc(1, sizeof *sv->as)))
-            goto nomem;
         build_streams(sv);
         sv->has_post = !(v->post_service.kind == MDL_DIST_DET
                          && v->post_service.mean == 0);

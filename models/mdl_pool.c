@@ -3,8 +3,9 @@
  *
  * A chunk is one allocation: a header, then its objects. The header is a
  * union with max_align_t so the objects after it are aligned for any
- * type. A chunk that would pass a huge page is cut to exactly one, so
- * that none leaves a huge page partly used.
+ * type. A chunk that would pass a huge page is cut to fill exactly one
+ * with sim_mem's line (sim_mem.c), so that none leaves a huge page
+ * partly used.
  */
 #include <stdlib.h>
 #include "../sim/sim_mem.h"
