@@ -48,41 +48,43 @@ enum {
 
 struct visit;
 
+/* Two cache lines, aligned: a call is touched again long after it
+ * started, when its answer comes, and then reads most of its fields. */
 typedef struct mdl_call {
     struct mdl_call *prev, *next;   /* private: the parent's outstanding
                                        calls */
     struct visit *parent;   /* read-only: the caller waiting on it */
     struct visit *callee;   /* read-only: the visit answering it, NULL
                                before it arrives or once it answered */
+    sim_event *timer;       /* private: NULL: none */
+    void *park;             /* the policy that parked the attempt sets it
+                               and clears it as it lets go: NULL unless
+                               the attempt waits (mdl_policy.h) */
+    double t_start;         /* read-only: s */
+    double t_attempt;       /* read-only: the current attempt began (s) */
+    double deadline;        /* read-only: s; +inf: none */
+    struct mdl_call *hedge; /* read-only: in an attempt of a hedged call
+                               (mdl_hedge.h), that call; set on hedged
+                               edges only */
+    struct mdl_call *tries; /* private: in a hedged call, its attempts
+                               out, linked by prev and next */
     int edge;               /* read-only: topology edge index */
     int left;               /* read-only: calls still to make on the edge
                                after this one (its count) */
     int attempt;            /* read-only: 1 for the first try */
-    double t_start;         /* read-only: s */
-    double t_attempt;       /* read-only: the current attempt began (s) */
-    double deadline;        /* read-only: s; +inf: none */
-    sim_event *timer;       /* private: NULL: none */
     int seen;               /* private: policies that saw it start */
-    int retrying;           /* private: in a retry (counts in the edge's
-                               retry budget) */
     int sent;               /* private: attempts that went out */
-    int refused;            /* private: a policy refused the last one */
     int cause;              /* private: why the request fails, if it
                                does because of this call (MDL_REQ_*) */
-    void *park;             /* the policy that parked the attempt sets it
-                               and clears it as it lets go: NULL unless
-                               the attempt waits (mdl_policy.h) */
     int outcome;            /* read-only: MDL_CALL_* */
     int replica;            /* read-only: the callee's replica that the
                                current attempt reached, while its outlier
                                detector (mdl_outlier.h) waits for the
                                outcome; -1: none */
     unsigned gen;           /* read-only: generation of this object */
-    struct mdl_call *hedge; /* read-only: in an attempt of a hedged call
-                               (mdl_hedge.h), that call; set on hedged
-                               edges only */
-    struct mdl_call *tries; /* private: in a hedged call, its attempts
-                               out, linked by prev and next */
-} mdl_call;
+    unsigned char retrying; /* private: in a retry (counts in the edge's
+                               retry budget) */
+    unsigned char refused;  /* private: a policy refused the last one */
+} __attribute__((aligned(64))) mdl_call;
 
 #endif /* MDL_CALL_H */

@@ -60,8 +60,9 @@ typedef struct ledger {
     double self[LEDGER_N];  /* s */
 } ledger;
 
+/* Two cache lines, aligned: what every visit reads first, then the
+ * ledger, which only a model whose requests can fail fills. */
 typedef struct flow {
-    ledger led;             /* its first visits; led.next: the others */
     double t_start;         /* s */
     int cls;                /* class of the request (or of its publisher) */
     int pub;                /* publishing edge, or -1 for a request */
@@ -69,7 +70,8 @@ typedef struct flow {
     long visits;            /* its visits alive: the flow is freed when it
                                has ended and the last has gone */
     uint64_t key;           /* request id, and key for hash balancing */
-} flow;
+    ledger led;             /* its first visits; led.next: the others */
+} __attribute__((aligned(64))) flow;
 
 /* A visit's phase; whether it is queued or being served within a phase
  * is its work piece's state (mdl_station.h). */
@@ -139,7 +141,8 @@ enum { SV_SVC, SV_ROUTE, SV_LB, SV_RETRY, SV_FAIL, SV_STREAMS };
 
 struct service {
     /* What every visit reads, together: the first lines, then the
-     * generators it draws from; then the rest. */
+     * generators it draws from; then the rest. The type is aligned to a
+     * line, so that those lines are whole ones (net->sv starts on one). */
     mdl_net *net;
     const mdl_service *svc;
     replica *rep;           /* nrep, in net->reps */
@@ -165,7 +168,7 @@ struct service {
     mdl_autoscaler *as;     /* owned; NULL: a fixed number of replicas */
     int faulty;             /* crashes, hangs or updown strike it */
     sim_twa up;             /* of the replicas neither down nor hung */
-};
+} __attribute__((aligned(64)));
 
 typedef struct cls {
     int closed;             /* sent by a closed workload */
@@ -186,7 +189,8 @@ typedef struct wl {
 
 /* An edge at run time: its statistics and its client-side policies. */
 typedef struct edge_rt {
-    /* What every call reads or writes first: 128 bytes. */
+    /* What every call reads or writes first: 128 bytes, two whole lines
+     * (the type is aligned to one and net->es starts on one). */
     mdl_chain chain;        /* consulted as each call starts and ends */
     mdl_retry retry;        /* its run-time state */
     double timeout;         /* per attempt (s); 0: none */
@@ -206,7 +210,7 @@ typedef struct edge_rt {
     mdl_bulkhead *bulkhead; /* owned; NULL: none */
     mdl_policy hook[2];     /* the chain's policies, outermost first:
                                breaker, bulkhead (those there are) */
-} edge_rt;
+} __attribute__((aligned(64))) edge_rt;
 
 typedef struct metric metric;
 typedef struct series series;

@@ -1,11 +1,12 @@
 /*
  * mdl_pool.c - chunked free-list pools (see mdl_pool.h).
  *
- * A chunk is one allocation: a header, then its objects. The header is a
- * union with max_align_t so the objects after it are aligned for any
- * type. A chunk that would pass a huge page is cut to fill exactly one
- * with sim_mem's line (sim_mem.c), so that none leaves a huge page
- * partly used.
+ * A chunk is one allocation: a header, then its objects. The header is
+ * one cache line and sim_mem's blocks start on one, so the objects after
+ * it are aligned for any type, and an object whose size is a multiple of
+ * the line (a type aligned to it) starts on a line of its own. A chunk
+ * that would pass a huge page is cut to fill exactly one with sim_mem's
+ * line (sim_mem.c), so that none leaves a huge page partly used.
  */
 #include <stdlib.h>
 #include "../sim/sim_mem.h"
@@ -14,6 +15,7 @@
 typedef union chunk {
     union chunk *next;
     max_align_t align;
+    char line[SIM_MEM_LINE];
 } chunk;
 
 void mdl_pool_init(mdl_pool *p, size_t size)
