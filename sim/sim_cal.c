@@ -14,11 +14,11 @@
  * sift compares times without reading the events (a tie reads their
  * seq), and two siblings share a cache line (the array is offset so that
  * each pair starts a half line). Each level still writes the slot's
- * index into the event it moves. In the hold model this ran 10-30% more
- * operations a second than a heap of event pointers at 10^4 pending
- * events and 55-65% more at 10^5; a 4-ary heap of such slots, whose
- * four children fill a line, ran slower than either binary one at 10^3
- * and 10^4, and took 4% more instructions on M/M/1.
+ * index into the event it moves. In bench_cal's hold model this ran
+ * 19-30% more operations a second than a heap of event pointers at 10^4
+ * pending events and 42-53% more at 10^5; a 4-ary heap of such slots,
+ * whose four children fill a line, ran slower than the binary one at
+ * 10^3 and 10^4, and took 4% more instructions on M/M/1.
  *
  * A handler's event stays at the root while the handler runs: it is
  * earlier than every other pending event and every one scheduled from
