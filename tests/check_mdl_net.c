@@ -1659,7 +1659,8 @@ static int cmp_ptr(const void *a, const void *b)
 
 /* A pool grows through chunks of doubling size up to whole huge pages;
  * every object it hands out is aligned, zeroed past its link when new,
- * apart from every other, and given back for reuse. */
+ * apart from every other, and given back for reuse. Objects of a type
+ * aligned to a cache line, as calls and requests are, start on one. */
 START_TEST(test_pool_objects_are_distinct_aligned_and_reused)
 {
     enum { N = 40000 };     /* 7 MB of visits: small chunks, then huge */
@@ -1691,6 +1692,16 @@ START_TEST(test_pool_objects_are_distinct_aligned_and_reused)
     ck_assert_mem_eq(got, again, N * sizeof *got);
     mdl_pool_clear(&p);
     ck_assert_ptr_nonnull(got[0] = mdl_pool_get(&p));
+    mdl_pool_clear(&p);
+    ck_assert_uint_eq(_Alignof(mdl_call), 64);
+    ck_assert_uint_eq(_Alignof(flow), 64);
+    mdl_pool_init(&p, sizeof(mdl_call));
+    for (i = 0; i < 3 * MDL_POOL_BATCH; i++) {     /* two chunks */
+        void *o = mdl_pool_get(&p);
+
+        ck_assert_ptr_nonnull(o);
+        ck_assert_uint_eq((uintptr_t)o % 64, 0);
+    }
     mdl_pool_clear(&p);
     free(got);
     free(again);
