@@ -311,7 +311,7 @@ START_TEST(test_cal_handler_operations_fire_as_a_sorted_list)
     memset(&rc, 0, sizeof rc);
     rc.r = gsl_rng_alloc(gsl_rng_taus2);
     gsl_rng_set(rc.r, 7);
-    for (i = 0; i < 100; i++)     /* a heap of four full levels, and more */
+    for (i = 0; i < 64; i++)      /* a heap six levels deep */
         ref_schedule(cal, &rc, 0.25 * (double)(i % 5));
     sim_cal_run(cal, INFINITY);
     ck_assert_int_eq(rc.bad, 0);
