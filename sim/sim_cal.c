@@ -71,7 +71,7 @@ typedef struct chunk {
     sim_event ev[CHUNK_EVENTS];
 } chunk;
 
-/* A heap slot: the event and a copy of its time. */
+/* A heap slot: the event and its time. */
 typedef struct slot {
     double time;
     sim_event *ev;
@@ -220,7 +220,7 @@ sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
     if (__builtin_expect(!ev || (!cal->firing && cal->n == cal->cap), 0))
         return schedule_grown(cal, delay, fn, obj, arg);
     cal->free_list = (sim_event *)ev->pos;
-    s.time = ev->time = cal->now + delay;
+    s.time = cal->now + delay;
     s.ev = ev;
     ev->seq = cal->seq++;
     ev->fn = fn;
@@ -276,7 +276,6 @@ void sim_cal_reschedule(sim_cal *cal, sim_event *ev, double delay)
     slot s = { cal->now + delay, ev };
 
     check_pending(cal, ev);
-    ev->time = s.time;
     ev->seq = cal->seq++;
     resettle(cal, ev->pos, s);
 }
@@ -317,7 +316,7 @@ int sim_cal_run(sim_cal *cal, double until)
         if (cal->n > PREFETCH_PENDING) {
             uintptr_t a = (uintptr_t)h[h[2].time < h[1].time ? 2 : 1].ev->obj;
             __builtin_prefetch((const void *)a);
-            __builtin_prefetch((const void *)(a + 64));
+            __builtin_prefetch((const void *)(a + SIM_MEM_LINE));
         }
         ev->fn(cal, ev);
         if (cal->firing) {      /* it scheduled nothing: pop it */

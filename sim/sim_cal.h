@@ -17,11 +17,12 @@
 typedef struct sim_cal sim_cal;          /* opaque: see sim_cal.c */
 typedef struct sim_event sim_event;
 
-/* Called when ev fires; sim_cal_now(cal) == ev->time. */
+/* Called when ev fires, at the time it was scheduled for:
+ * sim_cal_now(cal). */
 typedef void (*sim_handler)(sim_cal *cal, sim_event *ev);
 
+/* Its time is kept in the calendar's heap (sim_cal.c), not here. */
 struct sim_event {
-    double time;         /* read-only: s */
     uint64_t seq;        /* read-only: tie-break */
     sim_handler fn;      /* read-only */
     void *obj;           /* public: handler's payload */
