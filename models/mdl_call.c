@@ -207,7 +207,7 @@ static void attempt_end(mdl_net *net, mdl_call *c, int outcome, int cause,
             && mdl_retry_allows(&es->retry, outcome, c->attempt,
                                 c->retrying)) {
             double wait = mdl_retry_backoff(&es->retry, c->attempt,
-                                            &c->parent->at->sv->rng[SV_RETRY].r);
+                                            &c->parent->sv->rng[SV_RETRY].r);
             if (!c->retrying) {
                 c->retrying = 1;
                 es->retry.retrying++;
@@ -236,7 +236,7 @@ static void on_answer(sim_cal *cal, sim_event *ev)
 
     if (c->gen != gen)
         return;                 /* abandoned: the answer goes nowhere */
-    attempt_end(c->parent->at->sv->net, c,
+    attempt_end(c->parent->sv->net, c,
                 (int)(ev->arg & ((1 << OUTCOME_BITS) - 1)), c->cause,
                 sim_cal_now(cal));
 }
@@ -264,7 +264,7 @@ static void on_timer(sim_cal *cal, sim_event *ev)
     SIM_INVARIANT(c->timer == ev && c->gen == (unsigned)ev->arg
                   && c->outcome == MDL_CALL_PENDING);
     c->timer = NULL;            /* the calendar releases ev itself */
-    attempt_end(c->parent->at->sv->net, c, MDL_CALL_TIMEOUT, 0,
+    attempt_end(c->parent->sv->net, c, MDL_CALL_TIMEOUT, 0,
                 sim_cal_now(cal));
 }
 
@@ -273,7 +273,7 @@ static void on_timer(sim_cal *cal, sim_event *ev)
 static void on_backoff(sim_cal *cal, sim_event *ev)
 {
     mdl_call *c = ev->obj;
-    mdl_net *net = c->parent->at->sv->net;
+    mdl_net *net = c->parent->sv->net;
     double now = sim_cal_now(cal);
 
     SIM_INVARIANT(c->timer == ev && c->gen == (unsigned)ev->arg
@@ -356,7 +356,7 @@ static void on_hedge(sim_cal *cal, sim_event *ev)
     SIM_INVARIANT(h->timer == ev && h->gen == (unsigned)ev->arg
                   && h->outcome == MDL_CALL_PENDING && h->tries);
     h->timer = NULL;
-    hedge_send(h->parent->at->sv->net, h, sim_cal_now(cal));
+    hedge_send(h->parent->sv->net, h, sim_cal_now(cal));
 }
 
 /* Hedged call h's attempts still out but `keep` end unanswered, their

@@ -82,6 +82,9 @@ struct visit {
     flow *fl;
     mdl_call *caller;       /* the call it answers; NULL at a root */
     replica *at;
+    service *sv;            /* at->sv, and its plan for the request's */
+    const mdl_plan *pl;     /* class: kept here so that they load with
+                               the visit, not after its replica */
     unsigned caller_gen;    /* caller's generation when it was made */
     int state;              /* VISIT_* */
     int stage;              /* current stage of its plan (mdl_plan.h) */
@@ -146,7 +149,7 @@ struct service {
     mdl_net *net;
     const mdl_service *svc;
     replica *rep;           /* nrep, in net->reps */
-    mdl_plan *plans;        /* owned: one, or one per class */
+    mdl_plan *plans;        /* one, or one per class, in net->plan_block */
     size_t plan_stride;     /* 0: one plan for all; 1: one per class */
     int nstages;
     int nfwd;
@@ -258,6 +261,7 @@ struct mdl_net {
     double call_attempts;   /* summed over the call edges, as each */
     double call_ended;      /* edge_rt counts them: attempts, ok + failed */
     int planned;            /* the services' plans are built */
+    void *plan_block;       /* owned (sim_mem): every service's plans */
     cls sys;                /* every request, whatever its class */
     sim_cal *cal;
     mdl_pool flows, visits, calls, ledgers;
@@ -388,7 +392,7 @@ int mdl__failures_build(mdl_net *net);
 /* The routing plans of every service (mdl_plan.c), from net->applies
  * and the topology; and the plan a visit of class c follows at sv. */
 int mdl__plans_build(mdl_net *net);
-void mdl__plans_free(service *sv);
+void mdl__plans_free(mdl_net *net);
 static inline const mdl_plan *mdl__plan(const service *sv, int c)
 {
     return &sv->plans[(size_t)c * sv->plan_stride];

@@ -419,6 +419,7 @@ void mdl_net_free(mdl_net *net)
         return;
     if (net->sv && net->wls)
         free_run_state(net);
+    mdl__plans_free(net);
     for (i = 0; net->sv && i < net->nsv; i++) {
         service *sv = &net->sv[i];
         for (r = 0; sv->rep && r < sv->nrep; r++)
@@ -426,7 +427,6 @@ void mdl_net_free(mdl_net *net)
         for (r = 0; r < sv->nstages; r++)
             free(sv->stages[r].edges);
         free(sv->stages);
-        mdl__plans_free(sv);
         free(sv->fwd);
         mdl_balancer_destroy(&sv->lb);
         if (sv->as)

@@ -1,12 +1,18 @@
 /*
  * mdl_plan.c - builds each service's routing plans (mdl_plan.h) from its
  * stages, its forward edges and the edge x class table net->applies,
- * once per model. Each plan is one block: its stages, their edges, the
- * forward tables and the scratch flags.
+ * once per model. A service's plans start on a line of one block that
+ * holds every service's: their headers, then each plan's stages, their
+ * edges, the forward tables and the scratch flags. A visit keeps a
+ * pointer to its plan (struct visit), and a single plan's header shares
+ * its line with the first stage, or with the forward table: one miss
+ * where there used to be three dependent ones (the service's plan
+ * array, the plan, its stages).
  */
 #include <stdlib.h>
 #include <string.h>
 #include "../sim/sim_err.h"
+#include "../sim/sim_mem.h"
 #include "mdl_int.h"
 
 static int applies(const mdl_net *net, int e, size_t c)
@@ -33,29 +39,49 @@ static int same_for_all(const mdl_net *net, const service *sv)
     return 1;
 }
 
-/* sv's plan for class c. */
-static int build(const mdl_net *net, const service *sv, size_t c,
-                 mdl_plan *pl)
+/* How many stages, edges and forward edges sv's plan for class c has. */
+static void count(const mdl_net *net, const service *sv, size_t c,
+                  size_t *ns, size_t *ne, size_t *nf)
 {
-    const mdl_edge *edges = net->t->edges;
-    size_t ns = 0, ne = 0, nf = 0, size;
-    mdl_plan_edge *pe;
-    char *block, *chosen;
     int s, i;
 
+    *ns = *ne = *nf = 0;
     for (s = 0; s < sv->nstages; s++) {
         size_t n = 0;
         for (i = 0; i < sv->stages[s].n; i++)
             n += (size_t)applies(net, sv->stages[s].edges[i], c);
-        ns += n > 0;
-        ne += n;
+        *ns += n > 0;
+        *ne += n;
     }
     for (i = 0; i < sv->nfwd; i++)
-        nf += (size_t)applies(net, sv->fwd[i], c);
-    size = ns * sizeof *pl->stages + ne * sizeof *pe
-           + nf * (sizeof *pl->fwd_cum + sizeof *pl->fwd_to) + ne + 1;
-    if (!(block = calloc(1, size)))
-        return SIM_ENOMEM;
+        *nf += (size_t)applies(net, sv->fwd[i], c);
+}
+
+/* The bytes of that plan's body, after the headers: stages, edges,
+ * forward tables and flags, rounded up so that the next body's doubles
+ * stay aligned. */
+static size_t body_size(const mdl_net *net, const service *sv, size_t c)
+{
+    size_t ns, ne, nf, size;
+
+    count(net, sv, c, &ns, &ne, &nf);
+    size = ns * sizeof(mdl_plan_stage) + ne * sizeof(mdl_plan_edge)
+           + nf * (sizeof(double) + sizeof(int)) + ne;
+    return (size + sizeof(double) - 1) / sizeof(double) * sizeof(double);
+}
+
+/* Fill sv's plan for class c, whose body starts at block (body_size()
+ * bytes, zeroed). */
+static void build(const mdl_net *net, const service *sv, size_t c,
+                  mdl_plan *pl, char *block)
+{
+    const mdl_edge *edges = net->t->edges;
+    size_t ns, ne, nf;
+    mdl_plan_edge *pe;
+    char *chosen;
+    int s, i;
+
+    count(net, sv, c, &ns, &ne, &nf);
     pl->stages = (mdl_plan_stage *)block;
     pe = (mdl_plan_edge *)(pl->stages + ns);
     pl->fwd_cum = (double *)(pe + ne);
@@ -88,34 +114,58 @@ static int build(const mdl_net *net, const service *sv, size_t c,
         pl->fwd_cum[pl->nfwd] = cum + edges[sv->fwd[i]].p;
         pl->fwd_to[pl->nfwd++] = edges[sv->fwd[i]].to;
     }
-    return SIM_OK;
+}
+
+_Static_assert(sizeof(mdl_plan) + sizeof(mdl_plan_stage) <= SIM_MEM_LINE,
+               "a plan's header and first stage share a line");
+
+/* The bytes of sv's plans, headers and bodies, in whole lines. */
+static size_t plans_size(const mdl_net *net, const service *sv)
+{
+    size_t c, n = sv->plan_stride ? net->ncls : 1;
+    size_t size = n * sizeof(mdl_plan);
+
+    for (c = 0; c < n; c++)
+        size += body_size(net, sv, c);
+    return (size + SIM_MEM_LINE - 1) / SIM_MEM_LINE * SIM_MEM_LINE;
 }
 
 int mdl__plans_build(mdl_net *net)
 {
-    size_t i, c, n;
+    size_t i, c, n, total = 0;
+    char *block;
 
+    mdl__plans_free(net);               /* a test may build them again */
     for (i = 0; i < net->nsv; i++) {
         service *sv = &net->sv[i];
-
-        mdl__plans_free(sv);            /* what a failed build left */
         sv->plan_stride = !same_for_all(net, sv);
+        total += plans_size(net, sv);
+    }
+    if (!(block = sim_mem_calloc(total, 1)))
+        return SIM_ENOMEM;
+    net->plan_block = block;
+    for (i = 0; i < net->nsv; i++) {
+        service *sv = &net->sv[i];
+        char *body;
+
         n = sv->plan_stride ? net->ncls : 1;
-        if (!(sv->plans = calloc(n, sizeof *sv->plans)))
-            return SIM_ENOMEM;
-        for (c = 0; c < n; c++)
-            if (build(net, sv, c, &sv->plans[c]) != SIM_OK)
-                return SIM_ENOMEM;
+        sv->plans = (mdl_plan *)block;
+        body = block + n * sizeof(mdl_plan);
+        for (c = 0; c < n; c++) {
+            build(net, sv, c, &sv->plans[c], body);
+            body += body_size(net, sv, c);
+        }
+        block += plans_size(net, sv);
     }
     return SIM_OK;
 }
 
-void mdl__plans_free(service *sv)
+void mdl__plans_free(mdl_net *net)
 {
-    size_t c, n = sv->plan_stride ? sv->net->ncls : 1;
+    size_t i;
 
-    for (c = 0; sv->plans && c < n; c++)
-        free(sv->plans[c].stages);
-    free(sv->plans);
-    sv->plans = NULL;
+    sim_mem_free(net->plan_block);
+    net->plan_block = NULL;
+    for (i = 0; net->sv && i < net->nsv; i++)
+        net->sv[i].plans = NULL;
 }

@@ -30,12 +30,14 @@ typedef struct mdl_plan_stage {
     char *chosen;           /* n: scratch of next_stage() */
 } mdl_plan_stage;
 
+/* 32 bytes, so that the first stage, or the forward table of a plan
+ * without stages, shares the header's line (mdl_plan.c). */
 typedef struct mdl_plan {
     int nstages;
-    mdl_plan_stage *stages;
     int nfwd;
-    int *fwd_to;            /* the service each forward edge goes to */
+    mdl_plan_stage *stages;
     double *fwd_cum;        /* their probabilities summed in edge order */
+    int *fwd_to;            /* the service each forward edge goes to */
 } mdl_plan;
 
 /* The index of the forward edge a uniform u picks: the first whose

@@ -151,7 +151,7 @@ static __attribute__((noinline)) void leave_cold(mdl_net *net, visit *v,
 static void leave(mdl_net *net, visit *v, double now)
 {
     replica *r = v->at;
-    service *sv = r->sv;
+    service *sv = v->sv;
 
     mdl_station_release(&r->st, &v->w, now);
     if (__builtin_expect(v->cause | r->cold, 0))
@@ -168,7 +168,7 @@ static void leave(mdl_net *net, visit *v, double now)
     /* The draw is made whether or not a forward edge applies to the
      * class: the stream stays the same. */
     if (!v->cause && sv->nfwd > 0) {
-        const mdl_plan *pl = mdl__plan(sv, v->fl->cls);
+        const mdl_plan *pl = v->pl;
         int i = mdl_plan_forward(pl, gsl_rng_uniform(&sv->rng[SV_ROUTE].r));
 
         if (i < pl->nfwd) {
@@ -183,15 +183,16 @@ static void leave(mdl_net *net, visit *v, double now)
 static void calls_done(mdl_net *net, visit *v, double now)
 {
     replica *r = v->at;
+    const service *sv = v->sv;
 
-    if (r->sv->nstages > 0)
+    if (sv->nstages > 0)
         sim_tally_add(&r->callee, now - v->t_calls);
-    if (v->cause || !r->sv->has_post) {
+    if (v->cause || !sv->has_post) {
         leave(net, v, now);
         return;
     }
     v->state = VISIT_POST;
-    v->w.dist = &r->sv->svc->post_service;
+    v->w.dist = &sv->svc->post_service;
     v->w.first = 0;
     mdl_station_serve(&r->st, &v->w, now);
 }
@@ -215,7 +216,8 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
 {
     visit *v = (visit *)w;
     replica *r = (replica *)((char *)st - offsetof(replica, st));
-    mdl_net *net = r->sv->net;
+    const service *sv = v->sv;
+    mdl_net *net = sv->net;
 
     if (dropped) {
         v->cause = MDL_REQ_TIMED_OUT;
@@ -226,7 +228,7 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
         r->orphan_work += w->demand;
     /* Post-work done; or, at a service that calls nobody and has no
      * post-work, the only work there is. */
-    if (v->state == VISIT_POST || (r->sv->nstages == 0 && !r->sv->has_post)) {
+    if (v->state == VISIT_POST || (sv->nstages == 0 && !sv->has_post)) {
         leave(net, v, now);
         return;
     }
@@ -242,8 +244,8 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
 static void next_stage(mdl_net *net, visit *v, double now)
 {
     replica *r = v->at;
-    service *sv = r->sv;
-    const mdl_plan *pl = mdl__plan(sv, v->fl->cls);
+    service *sv = v->sv;
+    const mdl_plan *pl = v->pl;
 
     while (v->stage < pl->nstages) {
         const mdl_plan_stage *ps = &pl->stages[v->stage];
@@ -287,13 +289,12 @@ static void next_stage(mdl_net *net, visit *v, double now)
 
 void mdl__visit_joined(mdl_net *net, visit *v, double now)
 {
-    const service *sv = v->at->sv;
+    const service *sv = v->sv;
 
     SIM_INVARIANT(v->state == VISIT_CALLING && v->pending == 0 && !v->calls);
     if (__builtin_expect(v->at->cold, 0) && v->at->hung)
         return;                 /* held by a hung replica: never goes on */
-    sim_tally_add(&sv->stages[mdl__plan(sv, v->fl->cls)->stages[v->stage]
-                                  .stage].dur,
+    sim_tally_add(&sv->stages[v->pl->stages[v->stage].stage].dur,
                   now - v->t_stage);
     if (v->cause) {
         calls_done(net, v, now);
@@ -323,6 +324,8 @@ static inline __attribute__((always_inline)) int admit(mdl_net *net,
         return 0;
     }
     v->at = r;
+    v->sv = sv;
+    v->pl = mdl__plan(sv, v->fl->cls);
     v->t_arrive = now;
     v->state = VISIT_PRE;
     v->w.dist = &sv->svc->service;
