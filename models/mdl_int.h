@@ -262,6 +262,8 @@ struct mdl_net {
     double call_ended;      /* edge_rt counts them: attempts, ok + failed */
     int planned;            /* the services' plans are built */
     void *plan_block;       /* owned (sim_mem): every service's plans */
+    int fetch_ahead;        /* the model outgrows the caches: visits fetch
+                               the next service's lines early */
     cls sys;                /* every request, whatever its class */
     sim_cal *cal;
     mdl_pool flows, visits, calls, ledgers;

@@ -19,6 +19,8 @@ typedef struct mdl_plan_edge {
     int e;                  /* edge index */
     int publish;            /* a publish edge, not a call edge */
     int count;              /* calls, or events, per visit */
+    int to;                 /* the callee */
+    const void *rep;        /* its first replica (to fetch it early) */
     double p;               /* probability it is taken; >= 1: always */
 } mdl_plan_edge;
 
@@ -36,9 +38,17 @@ typedef struct mdl_plan {
     int nstages;
     int nfwd;
     mdl_plan_stage *stages;
-    double *fwd_cum;        /* their probabilities summed in edge order */
+    double *fwd_cum;        /* their probabilities summed in edge order,
+                               then the first replica of each edge's
+                               service (mdl_plan_forward_rep()) */
     int *fwd_to;            /* the service each forward edge goes to */
 } mdl_plan;
+
+/* The first replica of forward edge i's service, to fetch it early. */
+static inline const void *mdl_plan_forward_rep(const mdl_plan *pl, int i)
+{
+    return ((const void *const *)(pl->fwd_cum + pl->nfwd))[i];
+}
 
 /* The index of the forward edge a uniform u picks: the first whose
  * cumulative probability exceeds u, or nfwd for none (the visit

@@ -47,6 +47,7 @@
  */
 #include <math.h>
 #include "../sim/sim_err.h"
+#include "../sim/sim_mem.h"
 #include "mdl_int.h"
 
 visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
@@ -172,6 +173,8 @@ static void leave(mdl_net *net, visit *v, double now)
         int i = mdl_plan_forward(pl, gsl_rng_uniform(&sv->rng[SV_ROUTE].r));
 
         if (i < pl->nfwd) {
+            if (net->fetch_ahead)
+                sim_mem_prefetch(mdl_plan_forward_rep(pl, i));
             mdl__visit_arrive(net, v, pl->fwd_to[i], now);
             return;
         }
@@ -239,6 +242,20 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
     next_stage(net, v, now);
 }
 
+/* Fetch what a call on pe reads first: its edge's two lines, its
+ * callee's first and the callee's first replica's. Each would otherwise
+ * wait for the one before (the edge names the callee, the callee its
+ * replicas), and the calls of a stage for each other. */
+static inline void fetch_callee(const mdl_net *net, const mdl_plan_edge *pe)
+{
+    const char *es = (const char *)&net->es[pe->e];
+
+    sim_mem_prefetch(es);
+    sim_mem_prefetch(es + SIM_MEM_LINE);
+    sim_mem_prefetch(&net->sv[pe->to]);
+    sim_mem_prefetch(pe->rep);
+}
+
 /* Send the calls of the current stage of v's plan; stages with nothing
  * to wait for pass at once. */
 static void next_stage(mdl_net *net, visit *v, double now)
@@ -274,6 +291,9 @@ static void next_stage(mdl_net *net, visit *v, double now)
                 mdl_station_release(&r->st, &v->w, now);
             v->pending = n;
             v->t_stage = now;
+            for (i = 0; net->fetch_ahead && i < ps->n; i++)
+                if (ps->sure || ps->chosen[i])
+                    fetch_callee(net, &ps->edges[i]);
             for (i = 0; i < ps->n; i++)
                 if (ps->sure || ps->chosen[i]) {
                     ps->chosen[i] = 0;

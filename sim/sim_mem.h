@@ -31,6 +31,18 @@
 #define SIM_MEM_MAPS 1
 #endif
 
+/* Start fetching the cache line at p into every level. Unlike a bare
+ * __builtin_prefetch, which GCC drops with a loop that does nothing
+ * else, it stays where it is written. p need not be valid. */
+static inline void sim_mem_prefetch(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ volatile("prefetcht0 (%0)" : : "r"(p));
+#else
+    __builtin_prefetch(p);
+#endif
+}
+
 /* n zeroed objects of size bytes, or NULL when out of memory (or when
  * n * size overflows). n * size == 0 gives a valid block. */
 void *sim_mem_calloc(size_t n, size_t size);

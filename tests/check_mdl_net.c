@@ -1708,6 +1708,58 @@ START_TEST(test_pool_objects_are_distinct_aligned_and_reused)
 }
 END_TEST
 
+/* After the first run, each service's plans start on a line of the
+ * net's plan block, a single plan's stages right after its header; each
+ * call of a plan names the callee and the callee's replicas, and so does
+ * each forward edge (what the visits fetch ahead). det.yaml has both. */
+static void check_plans(const mdl_net *net, const double *res, void *ctx)
+{
+    const char *lo = net->plan_block, *hi = lo;
+    int calls = 0, forwards = 0, s, k;
+    size_t i, c;
+
+    (void)res;
+    (void)ctx;
+    ck_assert_ptr_nonnull(lo);
+    for (i = 0; i < net->nsv; i++) {
+        const service *sv = &net->sv[i];
+        size_t n = sv->plan_stride ? net->ncls : 1;
+
+        ck_assert_uint_eq((uintptr_t)sv->plans % 64, 0);
+        ck_assert((const char *)sv->plans >= hi);
+        hi = (const char *)(sv->plans + n);
+        for (c = 0; c < n; c++) {
+            const mdl_plan *pl = &sv->plans[c];
+
+            if (n == 1 && pl->nstages > 0)
+                ck_assert_ptr_eq(pl->stages, sv->plans + 1);
+            for (s = 0; s < pl->nstages; s++)
+                for (k = 0; k < pl->stages[s].n; k++) {
+                    const mdl_plan_edge *pe = &pl->stages[s].edges[k];
+
+                    ck_assert_int_eq(pe->to, net->t->edges[pe->e].to);
+                    ck_assert_ptr_eq(pe->rep, net->sv[pe->to].rep);
+                    calls++;
+                }
+            for (k = 0; k < pl->nfwd; k++) {
+                ck_assert_ptr_eq(mdl_plan_forward_rep(pl, k),
+                                 net->sv[pl->fwd_to[k]].rep);
+                forwards++;
+            }
+        }
+    }
+    ck_assert_int_gt(calls, 0);
+    ck_assert_int_gt(forwards, 0);
+}
+
+START_TEST(test_plans_name_each_callee_and_its_replicas)
+{
+    seen s;
+
+    run_det_full(&s, NULL, 0, NULL, check_plans, NULL);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("mdl_net");
@@ -1780,6 +1832,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("pool");
     tcase_add_test(tc, test_pool_objects_are_distinct_aligned_and_reused);
+    tcase_add_test(tc, test_plans_name_each_callee_and_its_replicas);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);
