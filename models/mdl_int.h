@@ -81,18 +81,20 @@ struct visit {
     mdl_work w;             /* at the station: line, heap slot, event */
     flow *fl;
     mdl_call *caller;       /* the call it answers; NULL at a root */
+    visit *up;              /* caller->parent when it was made: with the
+                               caller, fetched as it leaves to answer */
     replica *at;
     service *sv;            /* at->sv, and its plan for the request's */
     const mdl_plan *pl;     /* class: kept here so that they load with
                                the visit, not after its replica */
     unsigned caller_gen;    /* caller's generation when it was made */
-    int state;              /* VISIT_* */
+    unsigned char state;    /* VISIT_* */
+    unsigned char cause;    /* 0, or why it fails (MDL_REQ_*): it was
+                               refused, or a call of it failed */
+    unsigned char degraded; /* MDL_REQ_DEGRADED when a fallback answered
+                               a call of it, or of its callees; else 0 */
     int stage;              /* current stage of its plan (mdl_plan.h) */
     int pending;            /* calls of the stage not yet answered */
-    int cause;              /* 0, or why it fails (MDL_REQ_*): it was
-                               refused, or a call of it failed */
-    int degraded;           /* MDL_REQ_DEGRADED when a fallback answered
-                               a call of it, or of its callees; else 0 */
     double deadline;        /* s, absolute; +inf: none */
     mdl_call *calls;        /* outstanding calls, doubly linked */
     double t_arrive;        /* s */

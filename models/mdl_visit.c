@@ -61,6 +61,7 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
     v->fl = f;
     f->visits++;
     v->caller = caller;
+    v->up = caller ? caller->parent : NULL;
     v->caller_gen = caller ? caller->gen : 0;
     v->w.state = MDL_WORK_IDLE;
     v->w.holds = 0;
@@ -148,11 +149,26 @@ static __attribute__((noinline)) void leave_cold(mdl_net *net, visit *v,
         unhold(r, v);
 }
 
+_Static_assert(sizeof(visit) <= 3 * SIM_MEM_LINE,
+               "leave() fetches the three lines of a visit");
+
 /* The visit is over here: let go, leave, go on or answer. */
 static void leave(mdl_net *net, visit *v, double now)
 {
     replica *r = v->at;
     service *sv = v->sv;
+
+    /* The answer will read the call, then the visit that waits on it:
+     * fetch both now, side by side, each whole. */
+    if (net->fetch_ahead && v->caller) {
+        const char *c = (const char *)v->caller, *up = (const char *)v->up;
+
+        sim_mem_prefetch(c);
+        sim_mem_prefetch(c + SIM_MEM_LINE);
+        sim_mem_prefetch(up);
+        sim_mem_prefetch(up + SIM_MEM_LINE);
+        sim_mem_prefetch(up + 2 * SIM_MEM_LINE);
+    }
 
     mdl_station_release(&r->st, &v->w, now);
     if (__builtin_expect(v->cause | r->cold, 0))
