@@ -71,8 +71,17 @@ static size_t body_size(const mdl_net *net, const service *sv, size_t c)
 
     count(net, sv, c, &ns, &ne, &nf);
     size = ns * sizeof(mdl_plan_stage) + ne * sizeof(mdl_plan_edge)
-           + nf * (sizeof(double) + sizeof(void *) + sizeof(int)) + ne;
+           + nf * (sizeof(double) + sizeof(mdl_plan_fetch) + sizeof(int))
+           + ne;
     return (size + sizeof(double) - 1) / sizeof(double) * sizeof(double);
+}
+
+/* What a visit arriving at service i reads first. */
+static mdl_plan_fetch fetch_of(const mdl_net *net, int i)
+{
+    mdl_plan_fetch f = { net->sv[i].rep, &net->sv[i].svc->service };
+
+    return f;
 }
 
 /* Fill sv's plan for class c, whose body starts at block (body_size()
@@ -83,7 +92,7 @@ static void build(const mdl_net *net, const service *sv, size_t c,
     const mdl_edge *edges = net->t->edges;
     size_t ns, ne, nf;
     mdl_plan_edge *pe;
-    const void **fwd_rep;
+    mdl_plan_fetch *fwd_fetch;
     char *chosen;
     int s, i;
 
@@ -91,8 +100,8 @@ static void build(const mdl_net *net, const service *sv, size_t c,
     pl->stages = (mdl_plan_stage *)block;
     pe = (mdl_plan_edge *)(pl->stages + ns);
     pl->fwd_cum = (double *)(pe + ne);
-    fwd_rep = (const void **)(pl->fwd_cum + nf);
-    pl->fwd_to = (int *)(fwd_rep + nf);
+    fwd_fetch = (mdl_plan_fetch *)(pl->fwd_cum + nf);
+    pl->fwd_to = (int *)(fwd_fetch + nf);
     chosen = (char *)(pl->fwd_to + nf);
     for (s = 0; s < sv->nstages; s++) {
         const stage *sg = &sv->stages[s];
@@ -104,7 +113,7 @@ static void build(const mdl_net *net, const service *sv, size_t c,
                 continue;
             pe->e = sg->edges[i];
             pe->to = ed->to;
-            pe->rep = net->sv[ed->to].rep;
+            pe->fetch = fetch_of(net, ed->to);
             pe->p = ed->p;
             pe->publish = ed->kind == MDL_EDGE_PUBLISH;
             pe->count = ed->count;
@@ -121,7 +130,7 @@ static void build(const mdl_net *net, const service *sv, size_t c,
         if (!applies(net, sv->fwd[i], c))
             continue;
         pl->fwd_cum[pl->nfwd] = cum + edges[sv->fwd[i]].p;
-        fwd_rep[pl->nfwd] = net->sv[edges[sv->fwd[i]].to].rep;
+        fwd_fetch[pl->nfwd] = fetch_of(net, edges[sv->fwd[i]].to);
         pl->fwd_to[pl->nfwd++] = edges[sv->fwd[i]].to;
     }
 }

@@ -15,12 +15,20 @@
 #ifndef MDL_PLAN_H
 #define MDL_PLAN_H
 
+/* What a visit arriving at a service reads first, each a miss in a
+ * large model: its first replica, and the distribution of its work
+ * (read only to be fetched early). */
+typedef struct mdl_plan_fetch {
+    const void *rep;
+    const void *work;
+} mdl_plan_fetch;
+
 typedef struct mdl_plan_edge {
     int e;                  /* edge index */
     int publish;            /* a publish edge, not a call edge */
     int count;              /* calls, or events, per visit */
     int to;                 /* the callee */
-    const void *rep;        /* its first replica (to fetch it early) */
+    mdl_plan_fetch fetch;   /* the callee's */
     double p;               /* probability it is taken; >= 1: always */
 } mdl_plan_edge;
 
@@ -39,15 +47,16 @@ typedef struct mdl_plan {
     int nfwd;
     mdl_plan_stage *stages;
     double *fwd_cum;        /* their probabilities summed in edge order,
-                               then the first replica of each edge's
-                               service (mdl_plan_forward_rep()) */
+                               then what to fetch of each edge's service
+                               (mdl_plan_forward_fetch()) */
     int *fwd_to;            /* the service each forward edge goes to */
 } mdl_plan;
 
-/* The first replica of forward edge i's service, to fetch it early. */
-static inline const void *mdl_plan_forward_rep(const mdl_plan *pl, int i)
+/* What to fetch of forward edge i's service. */
+static inline const mdl_plan_fetch *mdl_plan_forward_fetch(const mdl_plan *pl,
+                                                           int i)
 {
-    return ((const void *const *)(pl->fwd_cum + pl->nfwd))[i];
+    return (const mdl_plan_fetch *)(pl->fwd_cum + pl->nfwd) + i;
 }
 
 /* The index of the forward edge a uniform u picks: the first whose

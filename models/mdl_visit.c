@@ -149,6 +149,15 @@ static __attribute__((noinline)) void leave_cold(mdl_net *net, visit *v,
         unhold(r, v);
 }
 
+/* Fetch what a visit arriving at a service reads first and would
+ * otherwise reach only through the service: its replica, its work's
+ * distribution. */
+static inline void fetch_service(const mdl_plan_fetch *f)
+{
+    sim_mem_prefetch(f->rep);
+    sim_mem_prefetch(f->work);
+}
+
 _Static_assert(sizeof(visit) <= 3 * SIM_MEM_LINE,
                "leave() fetches the three lines of a visit");
 
@@ -190,7 +199,7 @@ static void leave(mdl_net *net, visit *v, double now)
 
         if (i < pl->nfwd) {
             if (net->fetch_ahead)
-                sim_mem_prefetch(mdl_plan_forward_rep(pl, i));
+                fetch_service(mdl_plan_forward_fetch(pl, i));
             mdl__visit_arrive(net, v, pl->fwd_to[i], now);
             return;
         }
@@ -259,7 +268,7 @@ void mdl__visit_work_done(mdl_station *st, mdl_work *w, int dropped,
 }
 
 /* Fetch what a call on pe reads first: its edge's two lines, its
- * callee's first and the callee's first replica's. Each would otherwise
+ * callee's first, and what the callee leads to. Each would otherwise
  * wait for the one before (the edge names the callee, the callee its
  * replicas), and the calls of a stage for each other. */
 static inline void fetch_callee(const mdl_net *net, const mdl_plan_edge *pe)
@@ -269,7 +278,7 @@ static inline void fetch_callee(const mdl_net *net, const mdl_plan_edge *pe)
     sim_mem_prefetch(es);
     sim_mem_prefetch(es + SIM_MEM_LINE);
     sim_mem_prefetch(&net->sv[pe->to]);
-    sim_mem_prefetch(pe->rep);
+    fetch_service(&pe->fetch);
 }
 
 /* Send the calls of the current stage of v's plan; stages with nothing

@@ -1710,8 +1710,9 @@ END_TEST
 
 /* After the first run, each service's plans start on a line of the
  * net's plan block, a single plan's stages right after its header; each
- * call of a plan names the callee and the callee's replicas, and so does
- * each forward edge (what the visits fetch ahead). det.yaml has both. */
+ * call of a plan names the callee, the callee's replicas and its work's
+ * distribution, and so does each forward edge (what the visits fetch
+ * ahead). det.yaml has both. */
 static void check_plans(const mdl_net *net, const double *res, void *ctx)
 {
     const char *lo = net->plan_block, *hi = lo;
@@ -1738,12 +1739,17 @@ static void check_plans(const mdl_net *net, const double *res, void *ctx)
                     const mdl_plan_edge *pe = &pl->stages[s].edges[k];
 
                     ck_assert_int_eq(pe->to, net->t->edges[pe->e].to);
-                    ck_assert_ptr_eq(pe->rep, net->sv[pe->to].rep);
+                    ck_assert_ptr_eq(pe->fetch.rep, net->sv[pe->to].rep);
+                    ck_assert_ptr_eq(pe->fetch.work,
+                                     &net->sv[pe->to].svc->service);
                     calls++;
                 }
             for (k = 0; k < pl->nfwd; k++) {
-                ck_assert_ptr_eq(mdl_plan_forward_rep(pl, k),
-                                 net->sv[pl->fwd_to[k]].rep);
+                const mdl_plan_fetch *f = mdl_plan_forward_fetch(pl, k);
+                const service *to = &net->sv[pl->fwd_to[k]];
+
+                ck_assert_ptr_eq(f->rep, to->rep);
+                ck_assert_ptr_eq(f->work, &to->svc->service);
                 forwards++;
             }
         }
