@@ -6,8 +6,8 @@
  * edges, the forward tables and the scratch flags. A visit keeps a
  * pointer to its plan (struct visit), and a single plan's header shares
  * its line with the first stage, or with the forward table: one miss
- * where there used to be three dependent ones (the service's plan
- * array, the plan, its stages).
+ * where, after the service's line, there used to be two in a row (its
+ * array of plan headers, then the plan's own block of stages).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -63,18 +63,20 @@ static void count(const mdl_net *net, const service *sv, size_t c,
         *nf += (size_t)applies(net, sv->fwd[i], c);
 }
 
-/* The bytes of that plan's body, after the headers: stages, edges,
- * forward tables and flags, rounded up so that the next body's doubles
- * stay aligned. */
-static size_t body_size(const mdl_net *net, const service *sv, size_t c)
+static size_t round_up(size_t x, size_t to)
 {
-    size_t ns, ne, nf, size;
+    return (x + to - 1) / to * to;
+}
 
-    count(net, sv, c, &ns, &ne, &nf);
-    size = ns * sizeof(mdl_plan_stage) + ne * sizeof(mdl_plan_edge)
-           + nf * (sizeof(double) + sizeof(mdl_plan_fetch) + sizeof(int))
-           + ne;
-    return (size + sizeof(double) - 1) / sizeof(double) * sizeof(double);
+/* The bytes of a plan's body, after the headers, with ns stages, ne
+ * edges in them and nf forward edges: stages, edges, forward tables and
+ * flags, rounded up so that the next body's doubles stay aligned. */
+static size_t body_bytes(size_t ns, size_t ne, size_t nf)
+{
+    return round_up(ns * sizeof(mdl_plan_stage) + ne * sizeof(mdl_plan_edge)
+                    + nf * (sizeof(double) + sizeof(mdl_plan_fetch)
+                            + sizeof(int))
+                    + ne, sizeof(double));
 }
 
 /* What a visit arriving at service i reads first. */
@@ -85,10 +87,10 @@ static mdl_plan_fetch fetch_of(const mdl_net *net, int i)
     return f;
 }
 
-/* Fill sv's plan for class c, whose body starts at block (body_size()
- * bytes, zeroed). */
-static void build(const mdl_net *net, const service *sv, size_t c,
-                  mdl_plan *pl, char *block)
+/* Fill sv's plan for class c, whose body starts at block (zeroed);
+ * returns the body's bytes. */
+static size_t build(const mdl_net *net, const service *sv, size_t c,
+                    mdl_plan *pl, char *block)
 {
     const mdl_edge *edges = net->t->edges;
     size_t ns, ne, nf;
@@ -134,6 +136,7 @@ static void build(const mdl_net *net, const service *sv, size_t c,
         fwd_fetch[pl->nfwd] = fetch_of(net, edges[sv->fwd[i]].to);
         pl->fwd_to[pl->nfwd++] = edges[sv->fwd[i]].to;
     }
+    return body_bytes(ns, ne, nf);
 }
 
 _Static_assert(sizeof(mdl_plan) + sizeof(mdl_plan_stage) <= SIM_MEM_LINE,
@@ -142,12 +145,14 @@ _Static_assert(sizeof(mdl_plan) + sizeof(mdl_plan_stage) <= SIM_MEM_LINE,
 /* The bytes of sv's plans, headers and bodies, in whole lines. */
 static size_t plans_size(const mdl_net *net, const service *sv)
 {
-    size_t c, n = sv->plan_stride ? net->ncls : 1;
+    size_t c, ns, ne, nf, n = sv->plan_stride ? net->ncls : 1;
     size_t size = n * sizeof(mdl_plan);
 
-    for (c = 0; c < n; c++)
-        size += body_size(net, sv, c);
-    return (size + SIM_MEM_LINE - 1) / SIM_MEM_LINE * SIM_MEM_LINE;
+    for (c = 0; c < n; c++) {
+        count(net, sv, c, &ns, &ne, &nf);
+        size += body_bytes(ns, ne, nf);
+    }
+    return round_up(size, SIM_MEM_LINE);
 }
 
 int mdl__plans_build(mdl_net *net)
@@ -167,16 +172,14 @@ int mdl__plans_build(mdl_net *net)
     net->plan_block = block;
     for (i = 0; i < net->nsv; i++) {
         service *sv = &net->sv[i];
-        char *body;
+        size_t size;
 
         n = sv->plan_stride ? net->ncls : 1;
         sv->plans = (mdl_plan *)block;
-        body = block + n * sizeof(mdl_plan);
-        for (c = 0; c < n; c++) {
-            build(net, sv, c, &sv->plans[c], body);
-            body += body_size(net, sv, c);
-        }
-        block += plans_size(net, sv);
+        size = n * sizeof(mdl_plan);
+        for (c = 0; c < n; c++)
+            size += build(net, sv, c, &sv->plans[c], block + size);
+        block += round_up(size, SIM_MEM_LINE);
     }
     return SIM_OK;
 }
