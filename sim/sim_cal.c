@@ -314,9 +314,9 @@ int sim_cal_run(sim_cal *cal, double until)
         ev->pos = SIZE_MAX;     /* fired: no longer cancellable */
         cal->firing = 1;
         if (cal->n > PREFETCH_PENDING) {
-            uintptr_t a = (uintptr_t)h[h[2].time < h[1].time ? 2 : 1].ev->obj;
-            __builtin_prefetch((const void *)a);
-            __builtin_prefetch((const void *)(a + SIM_MEM_LINE));
+            const char *a = h[h[2].time < h[1].time ? 2 : 1].ev->obj;
+            sim_mem_prefetch(a);
+            sim_mem_prefetch(a + SIM_MEM_LINE);
         }
         ev->fn(cal, ev);
         if (cal->firing) {      /* it scheduled nothing: pop it */

@@ -22,6 +22,7 @@
 #include "../models/mdl_int.h"
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
+#include "../sim/sim_mem.h"
 #include "tst.h"
 
 #define MAXREQ 16
@@ -1693,14 +1694,14 @@ START_TEST(test_pool_objects_are_distinct_aligned_and_reused)
     mdl_pool_clear(&p);
     ck_assert_ptr_nonnull(got[0] = mdl_pool_get(&p));
     mdl_pool_clear(&p);
-    ck_assert_uint_eq(_Alignof(mdl_call), 64);
-    ck_assert_uint_eq(_Alignof(flow), 64);
+    ck_assert_uint_eq(_Alignof(mdl_call), SIM_MEM_LINE);
+    ck_assert_uint_eq(_Alignof(flow), SIM_MEM_LINE);
     mdl_pool_init(&p, sizeof(mdl_call));
     for (i = 0; i < 3 * MDL_POOL_BATCH; i++) {     /* two chunks */
         void *o = mdl_pool_get(&p);
 
         ck_assert_ptr_nonnull(o);
-        ck_assert_uint_eq((uintptr_t)o % 64, 0);
+        ck_assert_uint_eq((uintptr_t)o % SIM_MEM_LINE, 0);
     }
     mdl_pool_clear(&p);
     free(got);
@@ -1726,7 +1727,7 @@ static void check_plans(const mdl_net *net, const double *res, void *ctx)
         const service *sv = &net->sv[i];
         size_t n = sv->plan_stride ? net->ncls : 1;
 
-        ck_assert_uint_eq((uintptr_t)sv->plans % 64, 0);
+        ck_assert_uint_eq((uintptr_t)sv->plans % SIM_MEM_LINE, 0);
         ck_assert((const char *)sv->plans >= hi);
         hi = (const char *)(sv->plans + n);
         for (c = 0; c < n; c++) {
