@@ -88,6 +88,8 @@ struct visit {
     const mdl_plan *pl;     /* class: kept here so that they load with
                                the visit, not after its replica */
     unsigned caller_gen;    /* caller's generation when it was made */
+    int caller_edge;        /* caller->edge: its state is fetched with
+                               the caller as the visit leaves */
     unsigned char state;    /* VISIT_* */
     unsigned char cause;    /* 0, or why it fails (MDL_REQ_*): it was
                                refused, or a call of it failed */

@@ -31,8 +31,6 @@ enum { MDL_WORK_IDLE, MDL_WORK_QUEUED, MDL_WORK_SERVING, MDL_WORK_SHARING };
 
 typedef struct mdl_work {
     const mdl_dist *dist;       /* public: demand of the next piece */
-    int first;                  /* public: the visit's first piece: its
-                                   wait counts in wait and p_wait */
     double expires;             /* public: at a station that checks, a
                                    first piece not started by then (s)
                                    is dropped; +inf: never */
@@ -40,9 +38,11 @@ typedef struct mdl_work {
                                    summed over pieces (s); the caller
                                    zeroes it, the station adds to it */
     double demand;              /* read-only: the current piece's (s) */
-    int state;                  /* read-only: MDL_WORK_* */
-    int holds;                  /* read-only: holds a worker (FIFO) */
     double t_ready;             /* private: began to wait or share (s) */
+    unsigned char first;        /* public: the visit's first piece: its
+                                   wait counts in wait and p_wait */
+    unsigned char state;        /* read-only: MDL_WORK_* */
+    unsigned char holds;        /* read-only: holds a worker (FIFO) */
     union {                     /* private: by state, one of */
         struct {                /* QUEUED: the line */
             struct mdl_work *prev, *next;

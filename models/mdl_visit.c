@@ -74,6 +74,7 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
     v->caller = caller;
     v->up = caller ? caller->parent : NULL;
     v->caller_gen = caller ? caller->gen : 0;
+    v->caller_edge = caller ? caller->edge : 0;
     v->w.state = MDL_WORK_IDLE;
     v->w.holds = 0;
     v->cause = 0;
@@ -178,13 +179,16 @@ static void leave(mdl_net *net, visit *v, double now)
     replica *r = v->at;
     service *sv = v->sv;
 
-    /* The answer will read the call, then the visit that waits on it:
-     * fetch both now, side by side, each whole. */
+    /* The answer will read the call, its edge's first two lines, then
+     * the visit that waits on it: fetch them now, side by side. */
     if (net->fetch_ahead && v->caller) {
         const char *c = (const char *)v->caller, *up = (const char *)v->up;
+        const char *es = (const char *)&net->es[v->caller_edge];
 
         sim_mem_prefetch(c);
         sim_mem_prefetch(c + SIM_MEM_LINE);
+        sim_mem_prefetch(es);
+        sim_mem_prefetch(es + SIM_MEM_LINE);
         sim_mem_prefetch(up);
         sim_mem_prefetch(up + SIM_MEM_LINE);
         sim_mem_prefetch(up + 2 * SIM_MEM_LINE);
