@@ -463,7 +463,7 @@ static inline mdl_call *call_new(mdl_net *net, visit *from, int e, int left,
     c->t_start = now;
     /* A call's deadline is the earlier of its own and its caller's
      * (gRPC deadline propagation). */
-    c->deadline = from->deadline;
+    c->deadline = from->w.expires;
     if (es->deadline > 0 && now + es->deadline < c->deadline)
         c->deadline = now + es->deadline;
     c->timer = NULL;

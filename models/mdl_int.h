@@ -78,7 +78,9 @@ typedef struct flow {
 enum { VISIT_PRE, VISIT_CALLING, VISIT_POST, VISIT_DONE };
 
 struct visit {
-    mdl_work w;             /* at the station: line, heap slot, event */
+    mdl_work w;             /* at the station: line, heap slot, event;
+                               w.expires is its deadline (s, absolute;
+                               +inf: none) */
     flow *fl;
     mdl_call *caller;       /* the call it answers; NULL at a root */
     visit *up;              /* caller->parent when it was made: with the
@@ -97,7 +99,7 @@ struct visit {
                                a call of it, or of its callees; else 0 */
     int stage;              /* current stage of its plan (mdl_plan.h) */
     int pending;            /* calls of the stage not yet answered */
-    double deadline;        /* s, absolute; +inf: none */
+    sim_tally *stage_dur;   /* its stage's duration, while it calls */
     mdl_call *calls;        /* outstanding calls, doubly linked */
     double t_arrive;        /* s */
     double t_calls;         /* the calls began (s) */

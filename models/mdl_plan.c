@@ -108,7 +108,7 @@ static size_t build(const mdl_net *net, const service *sv, size_t c,
     chosen = (char *)(pl->fwd_to + nf);
     for (s = 0; s < sv->nstages; s++) {
         const stage *sg = &sv->stages[s];
-        mdl_plan_stage ps = { s, 0, 1, pe, chosen };
+        mdl_plan_stage ps = { &sv->stages[s].dur, 0, 1, pe, chosen };
 
         for (i = 0; i < sg->n; i++) {
             const mdl_edge *ed = &edges[sg->edges[i]];

@@ -14,6 +14,7 @@
  */
 #ifndef MDL_PLAN_H
 #define MDL_PLAN_H
+#include "../sim/sim_stat.h"
 
 /* What a visit arriving at a service reads first, each a miss in a
  * large model: its first replica, and the distribution of its work
@@ -33,7 +34,7 @@ typedef struct mdl_plan_edge {
 } mdl_plan_edge;
 
 typedef struct mdl_plan_stage {
-    int stage;              /* its index among the service's stages */
+    sim_tally *dur;         /* the duration of the service's stage */
     int n;
     int sure;               /* every edge is a call taken with p >= 1 */
     mdl_plan_edge *edges;   /* n, in the plan's block */

@@ -79,7 +79,7 @@ visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller)
     v->w.holds = 0;
     v->cause = 0;
     v->degraded = 0;
-    v->deadline = caller ? caller->deadline : INFINITY;
+    v->w.expires = caller ? caller->deadline : INFINITY;
     v->calls = NULL;
     v->pending = 0;
     return v;
@@ -330,6 +330,7 @@ static void next_stage(mdl_net *net, visit *v, double now)
                 mdl_station_release(&r->st, &v->w, now);
             v->pending = n;
             v->t_stage = now;
+            v->stage_dur = ps->dur;
             for (i = 0; net->fetch_ahead && i < ps->n; i++)
                 if (ps->sure || ps->chosen[i])
                     fetch_callee(net, &ps->edges[i]);
@@ -348,13 +349,10 @@ static void next_stage(mdl_net *net, visit *v, double now)
 
 void mdl__visit_joined(mdl_net *net, visit *v, double now)
 {
-    const service *sv = v->sv;
-
     SIM_INVARIANT(v->state == VISIT_CALLING && v->pending == 0 && !v->calls);
     if (__builtin_expect(v->at->cold, 0) && v->at->hung)
         return;                 /* held by a hung replica: never goes on */
-    sim_tally_add(&sv->stages[v->pl->stages[v->stage].stage].dur,
-                  now - v->t_stage);
+    sim_tally_add(v->stage_dur, now - v->t_stage);
     if (v->cause) {
         calls_done(net, v, now);
         return;
@@ -390,7 +388,6 @@ static inline __attribute__((always_inline)) int admit(mdl_net *net,
     v->w.dist = &sv->svc->service;
     v->w.first = 1;
     v->w.self = 0;
-    v->w.expires = v->deadline;
     r->n++;
     sim_twa_set(&r->jobs, now, r->n);
     return 1;

@@ -1714,6 +1714,17 @@ END_TEST
  * call of a plan names the callee, the callee's replicas and its work's
  * distribution, and so does each forward edge (what the visits fetch
  * ahead). det.yaml has both. */
+/* Is edge e one of service stage sg's? */
+static int in_stage(const stage *sg, int e)
+{
+    int i;
+
+    for (i = 0; i < sg->n; i++)
+        if (sg->edges[i] == e)
+            return 1;
+    return 0;
+}
+
 static void check_plans(const mdl_net *net, const double *res, void *ctx)
 {
     const char *lo = net->plan_block, *hi = lo;
@@ -1738,7 +1749,14 @@ static void check_plans(const mdl_net *net, const double *res, void *ctx)
             for (s = 0; s < pl->nstages; s++)
                 for (k = 0; k < pl->stages[s].n; k++) {
                     const mdl_plan_edge *pe = &pl->stages[s].edges[k];
+                    const stage *sg = (const stage *)(
+                        (const char *)pl->stages[s].dur - offsetof(stage, dur));
 
+                    /* The stage's time is added to the tally of the
+                     * service's stage that holds its edges. */
+                    ck_assert(sg >= sv->stages
+                              && sg < sv->stages + sv->nstages);
+                    ck_assert(in_stage(sg, pe->e));
                     ck_assert_int_eq(pe->to, net->t->edges[pe->e].to);
                     ck_assert_ptr_eq(pe->fetch.rep, net->sv[pe->to].rep);
                     ck_assert_ptr_eq(pe->fetch.work,
