@@ -345,6 +345,10 @@ void mdl__request_end(mdl_net *net, flow *f, int cause, double now);
 visit *mdl__visit_new(mdl_net *net, flow *f, mdl_call *caller);
 /* v arrives at a replica of service sv, chosen by its balancer. */
 void mdl__visit_arrive(mdl_net *net, visit *v, int sv, double now);
+/* The calendar's warm (sim_cal_set_warm) of the event that ends a
+ * piece of a visit's work (mdl_station_served): every station of a net
+ * serves visits. */
+void mdl__visit_warm(const sim_event *ev);
 /* The last call of v's stage has been answered. */
 void mdl__visit_joined(mdl_net *net, visit *v, double now);
 /* The station callback of every replica: a piece of a visit's work is

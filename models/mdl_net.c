@@ -699,6 +699,8 @@ int mdl_net_run(mdl_net *net, unsigned rep, double *out, uint64_t *events,
         rc = SIM_ENOMEM;
         goto done;
     }
+    if (net->fetch_ahead)
+        sim_cal_set_warm(net->cal, mdl_station_served, mdl__visit_warm);
     rc = seed_streams(net, rep);
     if (rc != SIM_OK)
         goto done;

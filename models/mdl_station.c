@@ -15,8 +15,8 @@
  *
  * Piece states and the functions that move them:
  *
- *            serve (worker free, or held)       on_served
- *   IDLE -------------------------------> SERVING ---------> IDLE (done)
+ *            serve (worker free, or held)     mdl_station_served
+ *   IDLE -------------------------------> SERVING -------------> IDLE (done)
  *    |  \   serve (all busy)                ^
  *    |   `-----------------> QUEUED --------' release (by the piece
  *    |                                         ahead of it)
@@ -131,7 +131,7 @@ static double draw(mdl_station *st, mdl_work *w)
 
 /* ---- FIFO ---- */
 
-static void on_served(sim_cal *cal, sim_event *ev)
+void mdl_station_served(sim_cal *cal, sim_event *ev)
 {
     mdl_work *w = ev->obj;
     mdl_station *st = (mdl_station *)(intptr_t)ev->arg;
@@ -152,7 +152,7 @@ static void start(mdl_station *st, mdl_work *w, double now)
         sim_tally_add(&st->wait, waited);
     w->self += draw(st, w);
     w->state = MDL_WORK_SERVING;
-    w->ev = sim_cal_schedule(st->cal, w->demand, on_served, w,
+    w->ev = sim_cal_schedule(st->cal, w->demand, mdl_station_served, w,
                              (long)(intptr_t)st);
     if (!w->ev)
         nomem(st);

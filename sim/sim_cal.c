@@ -29,11 +29,17 @@
  *
  * In a large model the next event's payload is most likely out of the
  * caches: it was last touched when the event was scheduled, thousands of
- * events ago. While a handler runs, the first two lines of the payload
- * of the root's earlier child, which fires next unless the handler
- * schedules an earlier event, are fetched ahead (a prefetch never
- * faults, whatever obj holds). A visit keeps there what its completion
- * reads first. A model with few pending events skips it: its payloads
+ * events ago, and so is what the payload points to. While a handler
+ * runs, the first two lines of two payloads are fetched ahead (a
+ * prefetch never faults, whatever obj holds): that of the event due
+ * after the next one, the least of the next one's sibling and children
+ * (unless a handler schedules an earlier one), and that of the next one,
+ * in case the guess an event ago was wrong. The next one's payload is
+ * then most likely here, and a warm function (sim_cal_set_warm) may read
+ * it and fetch what its handler will read, a whole event ahead instead
+ * of as the handler starts. A visit keeps in its first two lines what
+ * its completion reads first, and its warm (mdl_visit.c) fetches the
+ * rest. A model with few pending events skips all of it: its payloads
  * stay in cache.
  *
  * Freed events go on a singly linked free list threaded through `pos`
@@ -92,6 +98,8 @@ struct sim_cal {
     double drained;         /* when the calendar last ran empty (s) */
     double before;          /* the clock before it last advanced (s) */
     uint64_t stall_limit;
+    sim_handler warm_fn;    /* events of this handler are warmed */
+    sim_warm warm;          /* NULL: none */
 };
 
 /* A heap of cap slots, or NULL when out of memory. */
@@ -285,6 +293,30 @@ double sim_cal_now(const sim_cal *cal)
     return cal->now;
 }
 
+/* Two events ahead, unless handlers schedule earlier ones: the payload
+ * of the event due after the next one (the least of the next one's
+ * sibling and children); and one event ahead, the next one: its payload
+ * again, in case that guess was wrong, and its warm. */
+static inline void fetch_ahead(const sim_cal *cal, const slot *h)
+{
+    size_t next = h[2].time < h[1].time ? 2 : 1;
+    size_t after = 3 - next, k;
+    const sim_event *ev = h[next].ev;
+    const char *a;
+
+    for (k = 2 * next + 1; k <= 2 * next + 2; k++)
+        if (h[k].time < h[after].time)
+            after = k;
+    a = h[after].ev->obj;
+    sim_mem_prefetch(a);
+    sim_mem_prefetch(a + SIM_MEM_LINE);
+    a = ev->obj;
+    sim_mem_prefetch(a);
+    sim_mem_prefetch(a + SIM_MEM_LINE);
+    if (ev->fn == cal->warm_fn && cal->warm)
+        cal->warm(ev);
+}
+
 int sim_cal_run(sim_cal *cal, double until)
 {
     cal->stopped = 0;
@@ -313,11 +345,8 @@ int sim_cal_run(sim_cal *cal, double until)
         cal->fired++;
         ev->pos = SIZE_MAX;     /* fired: no longer cancellable */
         cal->firing = 1;
-        if (cal->n > PREFETCH_PENDING) {
-            const char *a = h[h[2].time < h[1].time ? 2 : 1].ev->obj;
-            sim_mem_prefetch(a);
-            sim_mem_prefetch(a + SIM_MEM_LINE);
-        }
+        if (cal->n > PREFETCH_PENDING)
+            fetch_ahead(cal, h);
         ev->fn(cal, ev);
         if (cal->firing) {      /* it scheduled nothing: pop it */
             cal->firing = 0;
@@ -348,6 +377,12 @@ double sim_cal_drained_at(const sim_cal *cal)
 void sim_cal_set_stall_limit(sim_cal *cal, uint64_t events)
 {
     cal->stall_limit = events ? events : STALL_EVENTS;
+}
+
+void sim_cal_set_warm(sim_cal *cal, sim_handler fn, sim_warm warm)
+{
+    cal->warm_fn = fn;
+    cal->warm = warm;
 }
 
 void sim_cal_stop(sim_cal *cal)

@@ -58,6 +58,73 @@ START_TEST(test_cal_fires_in_time_order)
 }
 END_TEST
 
+/* Warming: events of two handlers, one of them warmed. */
+typedef struct warm_log {
+    long handled;           /* events handled so far */
+    long arg[1000];         /* the events warmed, in order */
+    long handled_then[1000];
+    int n;
+} warm_log;
+
+static warm_log wlog;
+
+static void handled(sim_cal *cal, sim_event *ev)
+{
+    (void)cal;
+    (void)ev;
+    wlog.handled++;
+}
+
+static void handled_too(sim_cal *cal, sim_event *ev)
+{
+    handled(cal, ev);
+}
+
+static void warm(const sim_event *ev)
+{
+    ck_assert_ptr_eq(ev->obj, &wlog);
+    wlog.handled_then[wlog.n] = wlog.handled;
+    wlog.arg[wlog.n++] = ev->arg;
+}
+
+/* With many events pending, each event of the warmed handler is warmed
+ * while the event before it is handled, and no other is; with few
+ * pending, none is. */
+START_TEST(test_cal_warms_the_next_event_ahead)
+{
+    sim_cal *cal = sim_cal_new();
+    int i;
+
+    memset(&wlog, 0, sizeof wlog);
+    for (i = 0; i < 1000; i++)
+        sim_cal_schedule(cal, 1.0 + i, i % 2 ? handled_too : handled, &wlog,
+                         i);
+    sim_cal_set_warm(cal, handled, warm);
+    sim_cal_run(cal, INFINITY);
+    ck_assert_int_eq(wlog.handled, 1000);
+    ck_assert_int_gt(wlog.n, 100);
+    for (i = 0; i < wlog.n; i++) {
+        ck_assert_int_eq(wlog.arg[i] % 2, 0);
+        ck_assert_int_eq(wlog.handled_then[i], wlog.arg[i] - 1);
+        if (i > 0)
+            ck_assert_int_eq(wlog.arg[i], wlog.arg[i - 1] + 2);
+    }
+    ck_assert_int_eq(wlog.arg[0], 2);
+    ck_assert_int_lt(wlog.arg[wlog.n - 1], 900);
+    sim_cal_free(cal);
+
+    cal = sim_cal_new();
+    memset(&wlog, 0, sizeof wlog);
+    for (i = 0; i < 1000; i++)
+        sim_cal_schedule(cal, 1.0 + i, handled, &wlog, i);
+    sim_cal_set_warm(cal, handled, NULL);
+    sim_cal_run(cal, INFINITY);
+    ck_assert_int_eq(wlog.handled, 1000);
+    ck_assert_int_eq(wlog.n, 0);
+    sim_cal_free(cal);
+}
+END_TEST
+
 START_TEST(test_cal_ties_leave_in_schedule_order)
 {
     sim_cal *cal = sim_cal_new();
@@ -875,6 +942,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_cal_stall_is_reported_and_can_run_on);
     tcase_add_test(tc, test_cal_wide_burst_is_not_a_stall);
     tcase_add_test(tc, test_cal_stop_request_interrupts_a_run);
+    tcase_add_test(tc, test_cal_warms_the_next_event_ahead);
     suite_add_tcase(s, tc);
     tc = tcase_create("rng");
     tcase_add_test(tc, test_rng_streams_are_reproducible_and_distinct);
