@@ -293,6 +293,9 @@ double sim_cal_now(const sim_cal *cal)
     return cal->now;
 }
 
+_Static_assert(PREFETCH_PENDING > 6,
+               "fetch_ahead reads the heap's first seven slots");
+
 /* Two events ahead, unless handlers schedule earlier ones: the payload
  * of the event due after the next one (the least of the next one's
  * sibling and children); and one event ahead, the next one: its payload

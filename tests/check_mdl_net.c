@@ -1749,8 +1749,9 @@ static void check_plans(const mdl_net *net, const double *res, void *ctx)
             for (s = 0; s < pl->nstages; s++)
                 for (k = 0; k < pl->stages[s].n; k++) {
                     const mdl_plan_edge *pe = &pl->stages[s].edges[k];
-                    const stage *sg = (const stage *)(
-                        (const char *)pl->stages[s].dur - offsetof(stage, dur));
+                    const char *dur = (const char *)pl->stages[s].dur;
+                    const stage *sg =
+                        (const stage *)(dur - offsetof(stage, dur));
 
                     /* The stage's time is added to the tally of the
                      * service's stage that holds its edges. */
