@@ -116,16 +116,12 @@ static inline void mdl_station_release(mdl_station *st, mdl_work *w,
 void mdl_station_remove(mdl_station *st, mdl_work *w, double now);
 
 /* The handler of the event that ends a piece of work at a FIFO
- * station, for sim_cal_set_warm(); and, in a warm, the piece and the
- * station that event carries. */
+ * station, for sim_cal_set_warm(); and, in a warm, the piece that event
+ * carries. */
 void mdl_station_served(sim_cal *cal, sim_event *ev);
 static inline const mdl_work *mdl_station_served_work(const sim_event *ev)
 {
     return ev->obj;
-}
-static inline const mdl_station *mdl_station_served_at(const sim_event *ev)
-{
-    return (const mdl_station *)(intptr_t)ev->arg;
 }
 
 /* Mean utilization over the replication: busy / c, or the mean number

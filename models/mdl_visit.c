@@ -175,18 +175,32 @@ static inline void fetch_service(const mdl_plan_fetch *f)
     sim_mem_prefetch(f->work);
 }
 
+_Static_assert(sizeof(visit) <= 3 * SIM_MEM_LINE,
+               "a visit is fetched as three lines");
+
+/* What v's answer reads first: its caller's call, then the visit that
+ * waits on it, each whole. */
+static inline void fetch_caller(const visit *v)
+{
+    const char *c = (const char *)v->caller, *up = (const char *)v->up;
+
+    sim_mem_prefetch(c);
+    sim_mem_prefetch(c + SIM_MEM_LINE);
+    sim_mem_prefetch(up);
+    sim_mem_prefetch(up + SIM_MEM_LINE);
+    sim_mem_prefetch(up + 2 * SIM_MEM_LINE);
+}
+
 /* A whole event before a piece of v's work ends, its first two lines
  * are here (sim_cal.c fetched them an event earlier): fetch what the end
  * of the piece reads after them. Its third line; its replica's first
  * four, with the station's hot fields; its service's first line, its
  * plan and its request; before its calls, the plan's next line and the
- * generator of its draws; and what an answer reads: the call and the
- * caller's visit. */
+ * generator of its draws; and what an answer reads. */
 void mdl__visit_warm(const sim_event *ev)
 {
     const visit *v = (const visit *)mdl_station_served_work(ev);
-    const char *r = (const char *)mdl_station_served_at(ev)
-                    - offsetof(replica, st);
+    const char *r = (const char *)v->at;
     int i;
 
     sim_mem_prefetch((const char *)v + 2 * SIM_MEM_LINE);
@@ -199,19 +213,9 @@ void mdl__visit_warm(const sim_event *ev)
         sim_mem_prefetch((const char *)v->pl + SIM_MEM_LINE);
         sim_mem_prefetch(&v->sv->rng[SV_ROUTE]);
     }
-    if (v->caller) {
-        const char *c = (const char *)v->caller, *up = (const char *)v->up;
-
-        sim_mem_prefetch(c);
-        sim_mem_prefetch(c + SIM_MEM_LINE);
-        sim_mem_prefetch(up);
-        sim_mem_prefetch(up + SIM_MEM_LINE);
-        sim_mem_prefetch(up + 2 * SIM_MEM_LINE);
-    }
+    if (v->caller)
+        fetch_caller(v);
 }
-
-_Static_assert(sizeof(visit) <= 3 * SIM_MEM_LINE,
-               "leave() fetches the three lines of a visit");
 
 /* The visit is over here: let go, leave, go on or answer. */
 static void leave(mdl_net *net, visit *v, double now)
@@ -219,19 +223,16 @@ static void leave(mdl_net *net, visit *v, double now)
     replica *r = v->at;
     service *sv = v->sv;
 
-    /* The answer will read the call, its edge's first two lines, then
-     * the visit that waits on it: fetch them now, side by side. */
+    /* The answer reads the call, its edge's first two lines and the
+     * caller's visit. The warm fetched all but the edge, unless this
+     * event was not the one it guessed, or the station shares its
+     * workers (its completions are not warmed). */
     if (net->fetch_ahead && v->caller) {
-        const char *c = (const char *)v->caller, *up = (const char *)v->up;
         const char *es = (const char *)&net->es[v->caller_edge];
 
-        sim_mem_prefetch(c);
-        sim_mem_prefetch(c + SIM_MEM_LINE);
+        fetch_caller(v);
         sim_mem_prefetch(es);
         sim_mem_prefetch(es + SIM_MEM_LINE);
-        sim_mem_prefetch(up);
-        sim_mem_prefetch(up + SIM_MEM_LINE);
-        sim_mem_prefetch(up + 2 * SIM_MEM_LINE);
     }
 
     mdl_station_release(&r->st, &v->w, now);
