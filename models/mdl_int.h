@@ -270,7 +270,9 @@ struct mdl_net {
     void *plan_block;       /* owned (sim_mem): every service's plans */
     int fetch_ahead;        /* the model outgrows the caches: visits fetch
                                the next service's lines early */
-    cls sys;                /* every request, whatever its class */
+    cls sys;                /* every request, whatever its class; with
+                               one class, its latencies are that class's
+                               (mdl__cls_lat(); the histogram is shared) */
     sim_cal *cal;
     mdl_pool flows, visits, calls, ledgers;
     uint64_t next_key;
@@ -519,6 +521,13 @@ void mdl__results_collect(const mdl_net *net, double now, double *out);
 static inline void mdl__replica_cold(const mdl_net *net, replica *r)
 {
     r->cold = r->err_p > 0 || net->track;
+}
+
+/* The latencies of c, a class or net->sys. */
+static inline const sim_tally *mdl__cls_lat(const mdl_net *net,
+                                            const cls *c)
+{
+    return c == &net->sys && net->ncls == 1 ? &net->cl[0].lat : &c->lat;
 }
 
 static inline void mdl__request_free(mdl_net *net, flow *f)

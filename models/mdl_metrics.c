@@ -45,8 +45,7 @@ static double done_of(const cls *c)
 
 static double req_lat_mean(const metric_at *x, const void *o)
 {
-    (void)x;
-    return sim_tally_mean(&((const cls *)o)->lat);
+    return sim_tally_mean(mdl__cls_lat(x->net, o));
 }
 
 /* latency_p50 ... latency_p999: the quantiles at QUANTILE_P[k], each
@@ -313,7 +312,7 @@ static double svc_self(const metric_at *x, const void *o)
  * a request add up to more than 1. */
 static double svc_share(const metric_at *x, const void *o)
 {
-    double t = x->net->sys.lat.sum;
+    double t = mdl__cls_lat(x->net, &x->net->sys)->sum;
 
     return t > 0 ? SUM((const service *)o, self) / t : NAN;
 }

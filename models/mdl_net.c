@@ -265,8 +265,7 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
     net->cl = calloc(net->ncls, sizeof *net->cl);
     net->wls = calloc(net->nwl, sizeof *net->wls);
     net->es = sim_mem_calloc(net->nedges + 1, sizeof *net->es);
-    net->sys.hist = malloc(sizeof *net->sys.hist);
-    if (!net->sv || !net->cl || !net->wls || !net->es || !net->sys.hist)
+    if (!net->sv || !net->cl || !net->wls || !net->es)
         goto nomem;
     for (i = 0; i < t->nedges; i++)
         net->es[i].to = t->edges[i].to;
@@ -327,6 +326,12 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         if (!net->cl[i].hist)
             goto nomem;
     }
+    /* With one class, the system's latencies are the class's: a request
+     * that ends adds to one tally and one histogram, not two of each. */
+    net->sys.hist = net->ncls == 1 ? net->cl[0].hist
+                                   : malloc(sizeof *net->sys.hist);
+    if (!net->sys.hist)
+        goto nomem;
     for (i = 0; i < net->nwl; i++) {
         wl *w = &net->wls[i];
         w->net = net;
@@ -461,7 +466,8 @@ void mdl_net_free(mdl_net *net)
     free(net->cl);
     free(net->wls);
     sim_mem_free(net->es);
-    free(net->sys.hist);
+    if (net->ncls != 1)
+        free(net->sys.hist);
     free(net);
 }
 

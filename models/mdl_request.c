@@ -120,8 +120,10 @@ void mdl__request_end(mdl_net *net, flow *f, int outcome, double now)
     if (!cause) {
         sim_tally_add(&c->lat, lat);
         sim_hist_add(c->hist, lat);
-        sim_tally_add(&net->sys.lat, lat);
-        sim_hist_add(net->sys.hist, lat);
+        if (net->ncls > 1) {
+            sim_tally_add(&net->sys.lat, lat);
+            sim_hist_add(net->sys.hist, lat);
+        }
         c->ok++;
         net->sys.ok++;
         if (__builtin_expect(outcome != 0, 0)) {
