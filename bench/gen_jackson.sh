@@ -4,7 +4,7 @@
 # grows with the model's size, for qmesh and for the hand-written loop
 # alike (make bench runs both on it at 100 and at 10,000 stations).
 #
-# usage: gen_jackson.sh N DIR
+# usage: gen_jackson.sh N DIR [LOAD]
 #
 # Writes DIR/jackson<N>.gml and DIR/jackson<N>.yaml. Requests enter at
 # "ingress" (64 servers, exp(mean=1us)), which forwards each to one of
@@ -16,13 +16,22 @@
 # single exponential server of mean 1 ms (load 0.49995, a mean response
 # of 2 ms, four visits per request). The workload grows with N
 # (125 N/s), so that the load per station, and the requests in flight
-# per station, stay the same at every size. The cycle comes from a fixed
-# linear congruential sequence: the output depends on N only.
+# per station, stay the same at every size. LOAD (default 0.5) sets
+# another load per station: the rate is 250 LOAD N/s. The cycle comes
+# from a fixed linear congruential sequence: the output depends on N and
+# LOAD only.
 set -e
-n=${1:?usage: gen_jackson.sh N DIR}
-dir=${2:?usage: gen_jackson.sh N DIR}
+usage="usage: gen_jackson.sh N DIR [LOAD]"
+n=${1:?$usage}
+dir=${2:?$usage}
+load=${3:-0.5}
 # The next three on the cycle must be other stations.
 [ "$n" -ge 4 ] 2>/dev/null || { echo "gen_jackson.sh: N must be >= 4" >&2; exit 1; }
+awk -v l="$load" 'BEGIN { exit !(l > 0 && l < 1) }' \
+    || { echo "gen_jackson.sh: LOAD must be in (0, 1)" >&2; exit 1; }
+rate=$(awk -v l="$load" -v n="$n" 'BEGIN { printf "%.10g", 250 * l * n }')
+# Four visits of 1 ms / (1 - load) each (the ingress's 1 us aside).
+mean=$(awk -v l="$load" 'BEGIN { printf "%.4g", 4 / (1 - l) }')
 mkdir -p "$dir"
 awk -v n="$n" '
 function rnd(m) {
@@ -55,12 +64,12 @@ BEGIN {
     print "]"
 }' > "$dir/jackson$n.gml"
 cat > "$dir/jackson$n.yaml" <<EOY
-# An open Jackson network of $n stations, load 0.5 at each
-# (bench/gen_jackson.sh). Theory: 8 ms per request.
+# An open Jackson network of $n stations, load $load at each
+# (bench/gen_jackson.sh). Theory: $mean ms per request.
 name: jackson$n
 topology: jackson$n.gml
 workload:
-  - { name: requests, entry: ingress, arrival: "poisson(rate=$((125 * n))/s)" }
+  - { name: requests, entry: ingress, arrival: "poisson(rate=$rate/s)" }
 run:
   duration: 10s
   replications: 1

@@ -10,13 +10,13 @@
 #
 # 1. qmesh against a hand-written C loop of the same model
 #    (bench/bench_hand.c): M/M/1, the 50-station Jackson network, and a
-#    Jackson network generated at 100 and 10,000 stations
-#    (bench/gen_jackson.sh): events/s of each, qmesh/hand, the cost per
-#    event at 10,000 stations over 100 of each program, and the mean
-#    latency of both beside `qmesh theory`. The two programs alternate, ROUNDS times (default
-#    3), so that a noisy neighbour slows both alike; each run is the
-#    median of 5 timed trials, and the table gives the median of the
-#    rounds and of their ratios.
+#    Jackson network generated at 100 and 10,000 stations, and at 10,000
+#    at load 0.005 (bench/gen_jackson.sh): events/s of each, qmesh/hand,
+#    the cost per event at 10,000 stations over 100 of each program, and
+#    the mean latency of both beside `qmesh theory`. The two programs
+#    alternate, ROUNDS times (default 3), so that a noisy neighbour slows
+#    both alike; each run is the median of 5 timed trials, and the table
+#    gives the median of the rounds and of their ratios.
 # 2. Applications and generated Meta-like topologies (`qmesh gen meta`)
 #    through bench_net: events/s, requests/s, ns per event, peak RSS, and
 #    the cost per event at 10,000 services over that at 100. The rows run
@@ -112,16 +112,21 @@ printf 'machine: %s CPUs, load average %s before the runs\n' \
 # than the loop written for M/M/1 alone (two event times). j100, j10000:
 # the same Jackson network at 100 and at 10,000 stations
 # (bench/gen_jackson.sh), how the cost per event of each program grows
-# with the model.
+# with the model; j10000q: 10,000 stations at load 0.005, with as many
+# requests in flight as at 100, how much of that growth is the size
+# alone.
 for n in 100 10000; do
     sh "$src/bench/gen_jackson.sh" $n "$gen" || die "gen_jackson.sh $n"
 done
-for m in mm1 mm1heap jackson j100 j10000; do
+sh "$src/bench/gen_jackson.sh" 10000 "$gen/quiet" 0.005 \
+    || die "gen_jackson.sh 10000 at load 0.005"
+for m in mm1 mm1heap jackson j100 j10000 j10000q; do
     case $m in
         mm1) y=$src/bench/mm1.yaml n=$n_mm1 mode=mm1 ;;
         mm1heap) y=$src/bench/mm1.yaml n=$n_mm1 mode=jackson ;;
         j100) y=$gen/jackson100.yaml n=$n_scale mode=jackson ;;
         j10000) y=$gen/jackson10000.yaml n=$n_scale mode=jackson ;;
+        j10000q) y=$gen/quiet/jackson10000.yaml n=$n_scale mode=jackson ;;
         *) y=$src/bench/jackson50.yaml n=$n_jackson mode=jackson ;;
     esac
     i=0
@@ -149,14 +154,14 @@ function row(m, label, target,    i, r) {
             (100 * rr >= target ? "met" : "missed")
     printf "\n"
 }
-# The cost per event at the second model over that at the first, of
-# qmesh and of the hand loop: medians of the rounds ratios.
-function growth(a, b,    i, rq, rh) {
+# The cost per event at model b over that at model a, of qmesh and of
+# the hand loop, after the text what: medians of the rounds ratios.
+function growth(what, a, b,    i, rq, rh) {
     for (i = 1; i <= rounds; i++) {
         rq[i] = q[a, i] / q[b, i]; rh[i] = h[a, i] / h[b, i]
     }
-    printf "cost per event, 10,000 stations over 100: qmesh %.2fx, " \
-           "hand %.2fx\n", median(rq, rounds), median(rh, rounds)
+    printf "%s: qmesh %.2fx, hand %.2fx\n", what, median(rq, rounds),
+        median(rh, rounds)
 }
 FILENAME ~ /\/q\.[a-z0-9]+$/ {
     m = FILENAME; sub(/.*\/q\./, "", m); q[m, ++nq[m]] = $10; ev[m] = $5
@@ -182,7 +187,10 @@ END {
     row("jackson", "Jackson, 50 st.", 75)
     row("j100", "Jackson, 100 st.", 0)
     row("j10000", "Jackson, 10^4 st.", 0)
-    growth("j100", "j10000")
+    row("j10000q", "  10^4 st. @.005", 0)
+    growth("cost per event, 10,000 stations over 100", "j100", "j10000")
+    growth("  the same at load 0.005, about as many requests in flight",
+           "j100", "j10000q")
     print ""
     printf "%-18s %12s %22s %12s\n", "mean latency (ms)", "qmesh",
         "hand [95% CI]", "theory"
@@ -191,8 +199,9 @@ END {
     printf "%-18s %12.2f %13.2f +- %-5.2g %12.2f\n", "Jackson, 50 st.",
         qlat["jackson"], hlat["jackson"], hci["jackson"], th["jackson"]
 }' "$tmp"/q.mm1 "$tmp"/q.mm1heap "$tmp"/q.jackson "$tmp"/q.j100 \
-    "$tmp"/q.j10000 "$tmp"/h.mm1 "$tmp"/h.mm1heap "$tmp"/h.jackson \
-    "$tmp"/h.j100 "$tmp"/h.j10000 "$tmp"/t.mm1 "$tmp"/t.jackson
+    "$tmp"/q.j10000 "$tmp"/q.j10000q "$tmp"/h.mm1 "$tmp"/h.mm1heap \
+    "$tmp"/h.jackson "$tmp"/h.j100 "$tmp"/h.j10000 "$tmp"/h.j10000q \
+    "$tmp"/t.mm1 "$tmp"/t.jackson
 
 # ---- 2. applications and generated topologies, row after row, rounds
 # times over
