@@ -39,8 +39,13 @@
  * it and fetch what its handler will read, a whole event ahead instead
  * of as the handler starts. A visit keeps in its first two lines what
  * its completion reads first, and its warm (mdl_visit.c) fetches the
- * rest. A model with few pending events skips all of it: its payloads
- * stay in cache.
+ * rest. A calendar with a warm, set by a model too large for the caches,
+ * does this whenever the heap has the seven slots it reads: even with
+ * few events pending, what their handlers read is spread over the whole
+ * model (meta 10,000 at load 0.005, 184 pending: 5.9% more events a
+ * second than from 256 up). Without one, it fetches only with more than
+ * PREFETCH_PENDING pending, when the payloads themselves no longer fit
+ * the caches; a small model with few pending events skips all of it.
  *
  * Freed events go on a singly linked free list threaded through `pos`
  * (reinterpreted as a pointer); chunks are only released by
@@ -68,7 +73,8 @@
 #define POLL_EVENTS 1024            /* a power of two */
 #define STALL_EVENTS 10000000ULL    /* default limit: about 1 s of events */
 #define STALL_PER_PENDING 64
-#define PREFETCH_PENDING 256        /* a model too large for the caches */
+#define PREFETCH_PENDING 256        /* payloads out of the caches */
+#define FETCH_READS 7               /* fetch_ahead reads heap[0..6] */
 #define HEAP_PAD 1                  /* slots before the root, so that
                                        siblings share a line */
 
@@ -100,6 +106,7 @@ struct sim_cal {
     uint64_t stall_limit;
     sim_handler warm_fn;    /* events of this handler are warmed */
     sim_warm warm;          /* NULL: none */
+    size_t fetch_above;     /* fetch ahead with more events pending */
 };
 
 /* A heap of cap slots, or NULL when out of memory. */
@@ -116,6 +123,7 @@ sim_cal *sim_cal_new(void)
         return NULL;
     cal->cap = 64;
     cal->stall_limit = STALL_EVENTS;
+    cal->fetch_above = PREFETCH_PENDING;
     if (!(cal->block = heap_block(cal->cap))) {
         free(cal);
         return NULL;
@@ -293,7 +301,7 @@ double sim_cal_now(const sim_cal *cal)
     return cal->now;
 }
 
-_Static_assert(PREFETCH_PENDING > 6,
+_Static_assert(PREFETCH_PENDING >= FETCH_READS,
                "fetch_ahead reads the heap's first seven slots");
 
 /* Two events ahead, unless handlers schedule earlier ones: the payload
@@ -348,7 +356,7 @@ int sim_cal_run(sim_cal *cal, double until)
         cal->fired++;
         ev->pos = SIZE_MAX;     /* fired: no longer cancellable */
         cal->firing = 1;
-        if (cal->n > PREFETCH_PENDING)
+        if (cal->n > cal->fetch_above)
             fetch_ahead(cal, h);
         ev->fn(cal, ev);
         if (cal->firing) {      /* it scheduled nothing: pop it */
@@ -386,6 +394,7 @@ void sim_cal_set_warm(sim_cal *cal, sim_handler fn, sim_warm warm)
 {
     cal->warm_fn = fn;
     cal->warm = warm;
+    cal->fetch_above = warm ? FETCH_READS - 1 : PREFETCH_PENDING;
 }
 
 void sim_cal_stop(sim_cal *cal)

@@ -71,12 +71,12 @@ void sim_cal_set_stall_limit(sim_cal *cal, uint64_t events);
 /* Reads what a pending event's handler will read, and fetches it
  * (sim_mem_prefetch): see sim_cal_set_warm(). */
 typedef void (*sim_warm)(const sim_event *ev);
-/* With many events pending (their payloads out of the caches), while
- * an event is handled, call warm on the event due next if its handler
- * is fn. The first two lines of its payload were fetched one event
- * before, so warm may read them, and fetch from there what the handler
- * will read a whole event later. A warm may not change anything. One
- * pair per calendar; warm NULL: none. */
+/* While an event is handled, with 7 or more events pending, call warm
+ * on the event due next if its handler is fn. The first two lines of its
+ * payload were fetched one event before, so warm may read them, and
+ * fetch from there what the handler will read a whole event later. A
+ * warm may not change anything. One pair per calendar; warm NULL: none
+ * (and payloads are fetched ahead only with more than 256 pending). */
 void sim_cal_set_warm(sim_cal *cal, sim_handler fn, sim_warm warm);
 /* Make sim_cal_run() return after the current handler. */
 void sim_cal_stop(sim_cal *cal);
