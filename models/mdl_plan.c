@@ -3,7 +3,7 @@
  * stages, its forward edges and the edge x class table net->applies,
  * once per model. A service's plans start on a line of one block that
  * holds every service's: their headers, then each plan's stages, their
- * edges, the forward tables and the scratch flags. A visit keeps a
+ * edges, the forward tables and the scratch lists. A visit keeps a
  * pointer to its plan (struct visit), and a single plan's header shares
  * its line with the first stage, or with the forward table: one miss
  * where, after the service's line, there used to be two in a row (its
@@ -70,13 +70,27 @@ static size_t round_up(size_t x, size_t to)
 
 /* The bytes of a plan's body, after the headers, with ns stages, ne
  * edges in them and nf forward edges: stages, edges, forward tables and
- * flags, rounded up so that the next body's doubles stay aligned. */
+ * the stages' lists of edges taken, rounded up so that the next body's
+ * doubles stay aligned. */
 static size_t body_bytes(size_t ns, size_t ne, size_t nf)
 {
     return round_up(ns * sizeof(mdl_plan_stage) + ne * sizeof(mdl_plan_edge)
                     + nf * (sizeof(double) + sizeof(mdl_plan_fetch)
                             + sizeof(int))
-                    + ne, sizeof(double));
+                    + ne * sizeof(int), sizeof(double));
+}
+
+/* Whether a stage of n edges, call edges that share one probability p,
+ * picks them by gaps: the expected draws, n p + 1, each a logarithm, are
+ * at most a quarter of the n uniforms of a draw for each edge. */
+static int by_gaps(const mdl_plan_edge *pe, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (pe[i].publish || pe[i].p != pe[0].p)
+            return 0;
+    return pe[0].p > 0 && pe[0].p < 1 && n * pe[0].p + 1 <= n / 4.0;
 }
 
 /* What a visit arriving at service i reads first. */
@@ -96,7 +110,7 @@ static size_t build(const mdl_net *net, const service *sv, size_t c,
     size_t ns, ne, nf;
     mdl_plan_edge *pe;
     mdl_plan_fetch *fwd_fetch;
-    char *chosen;
+    int *taken;
     int s, i;
 
     count(net, sv, c, &ns, &ne, &nf);
@@ -105,10 +119,12 @@ static size_t build(const mdl_net *net, const service *sv, size_t c,
     pl->fwd_cum = (double *)(pe + ne);
     fwd_fetch = (mdl_plan_fetch *)(pl->fwd_cum + nf);
     pl->fwd_to = (int *)(fwd_fetch + nf);
-    chosen = (char *)(pl->fwd_to + nf);
+    taken = pl->fwd_to + nf;
     for (s = 0; s < sv->nstages; s++) {
         const stage *sg = &sv->stages[s];
-        mdl_plan_stage ps = { &sv->stages[s].dur, 0, 1, pe, chosen };
+        mdl_plan_stage ps = { &sv->stages[s].dur, 0, MDL_PICK_ALL, pe,
+                              taken };
+        int sure = 1;
 
         for (i = 0; i < sg->n; i++) {
             const mdl_edge *ed = &edges[sg->edges[i]];
@@ -120,11 +136,13 @@ static size_t build(const mdl_net *net, const service *sv, size_t c,
             pe->p = ed->p;
             pe->publish = ed->kind == MDL_EDGE_PUBLISH;
             pe->count = ed->count;
-            ps.sure &= !pe->publish && ed->p >= 1;
+            sure &= !pe->publish && ed->p >= 1;
             pe++;
             ps.n++;
         }
-        chosen += ps.n;
+        if (!sure)
+            ps.pick = by_gaps(ps.edges, ps.n) ? MDL_PICK_GAPS : MDL_PICK_EACH;
+        taken += ps.n;
         if (ps.n > 0)
             pl->stages[pl->nstages++] = ps;
     }

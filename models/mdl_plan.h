@@ -10,7 +10,10 @@
  * every class shares (stride 0); the others have one per class. Stages
  * in which no edge applies are left out: a visit would pass them at
  * once, drawing nothing. The order of the edges, and so of the random
- * draws, is the topology's, as it was before plans.
+ * draws, is the topology's, as it was before plans; a stage of many
+ * calls that share one small probability draws the gaps between those
+ * taken instead (MDL_PICK_GAPS): the same calls in distribution, not
+ * draw for draw.
  */
 #ifndef MDL_PLAN_H
 #define MDL_PLAN_H
@@ -33,12 +36,23 @@ typedef struct mdl_plan_edge {
     double p;               /* probability it is taken; >= 1: always */
 } mdl_plan_edge;
 
+/* How a stage picks the edges it takes. */
+enum {
+    MDL_PICK_ALL,           /* all: every edge is a call with p >= 1 */
+    MDL_PICK_EACH,          /* a uniform draw for each edge, in order */
+    MDL_PICK_GAPS           /* calls that share one p < 1, few of many
+                               taken: a draw for each one taken, of the
+                               edges passed over before it (geometric),
+                               and one past the last */
+};
+
 typedef struct mdl_plan_stage {
     sim_tally *dur;         /* the duration of the service's stage */
     int n;
-    int sure;               /* every edge is a call taken with p >= 1 */
+    int pick;               /* MDL_PICK_* */
     mdl_plan_edge *edges;   /* n, in the plan's block */
-    char *chosen;           /* n: scratch of next_stage() */
+    int *taken;             /* n: scratch of next_stage(), the indices of
+                               the edges taken */
 } mdl_plan_stage;
 
 /* 32 bytes, so that the first stage, or the forward table of a plan

@@ -336,6 +336,25 @@ static inline void fetch_callee(const mdl_net *net, const mdl_plan_edge *pe)
     fetch_service(&pe->fetch);
 }
 
+/* The calls of a stage whose edges share one probability p, into
+ * ps->taken; returns how many. The edges passed over before each one
+ * taken are geometric, floor(ln U / ln(1 - p)) for U uniform in (0, 1),
+ * as the failures before a success of independent draws of p are: the
+ * edges are taken as a draw for each would take them, with a draw for
+ * each edge taken and one more, not for each edge. */
+static int pick_gaps(const mdl_plan_stage *ps, gsl_rng *r)
+{
+    double ln_q = log1p(-ps->edges[0].p), i = -1;
+    int n = 0;
+
+    for (;;) {
+        i += 1 + floor(log(gsl_rng_uniform_pos(r)) / ln_q);
+        if (i >= ps->n)
+            return n;
+        ps->taken[n++] = (int)i;
+    }
+}
+
 /* Send the calls of the current stage of v's plan; stages with nothing
  * to wait for pass at once. */
 static void next_stage(mdl_net *net, visit *v, double now)
@@ -348,7 +367,11 @@ static void next_stage(mdl_net *net, visit *v, double now)
         const mdl_plan_stage *ps = &pl->stages[v->stage];
         int i, k, n = 0;
 
-        if (!ps->sure) {
+        if (ps->pick == MDL_PICK_ALL) {
+            n = ps->n;
+        } else if (ps->pick == MDL_PICK_GAPS) {
+            n = pick_gaps(ps, &sv->rng[SV_ROUTE].r);
+        } else {
             for (i = 0; i < ps->n; i++) {
                 const mdl_plan_edge *pe = &ps->edges[i];
                 if (pe->p < 1 && gsl_rng_uniform(&sv->rng[SV_ROUTE].r) >= pe->p)
@@ -357,14 +380,13 @@ static void next_stage(mdl_net *net, visit *v, double now)
                     for (k = 0; k < pe->count; k++)
                         mdl__request_publish(net, v->fl, pe->e, now);
                 } else {
-                    ps->chosen[i] = 1;
-                    n++;
+                    ps->taken[n++] = i;
                 }
             }
-        } else {
-            n = ps->n;
         }
         if (n > 0) {
+            const int all = ps->pick == MDL_PICK_ALL;
+
             /* An event loop lets go of its worker only when calls are
              * outstanding. Answers come as events, after this returns. */
             if (!sv->svc->blocking)
@@ -372,15 +394,12 @@ static void next_stage(mdl_net *net, visit *v, double now)
             v->pending = n;
             v->t_stage = now;
             v->stage_dur = ps->dur;
-            for (i = 0; net->fetch_ahead && i < ps->n; i++)
-                if (ps->sure || ps->chosen[i])
-                    fetch_callee(net, &ps->edges[i]);
-            for (i = 0; i < ps->n; i++)
-                if (ps->sure || ps->chosen[i]) {
-                    ps->chosen[i] = 0;
-                    mdl__call_start(net, v, ps->edges[i].e,
-                                    ps->edges[i].count - 1, now);
-                }
+            for (k = 0; net->fetch_ahead && k < n; k++)
+                fetch_callee(net, &ps->edges[all ? k : ps->taken[k]]);
+            for (k = 0; k < n; k++) {
+                const mdl_plan_edge *pe = &ps->edges[all ? k : ps->taken[k]];
+                mdl__call_start(net, v, pe->e, pe->count - 1, now);
+            }
             return;
         }
         v->stage++;

@@ -1786,6 +1786,84 @@ START_TEST(test_plans_name_each_callee_and_its_replicas)
 }
 END_TEST
 
+/* A stage of 40 calls taken with probability p = 0.1 each picks them
+ * by the gaps between those taken (fanout.yaml). Each edge must still be
+ * taken in each request with probability p, independently of the
+ * others: over N requests, each edge's calls are binomial (N, p), their
+ * sum binomial (40 N, p), and the requests that called none, taking no
+ * time, binomial (N, (1 - p)^40). Each of the 42 counts must lie within
+ * 5 standard deviations of its mean (a false alarm about once in 40,000
+ * runs, whatever the seed); a gap off by one edge, a first edge never
+ * taken, or at most one call a request each break at least one. */
+#define FAN_EDGES 40
+#define FAN_P 0.1
+
+typedef struct fan_count {
+    long requests, none;
+} fan_count;
+
+static void count_fan(void *ctx, const mdl_net_req *r)
+{
+    fan_count *f = ctx;
+
+    f->requests++;
+    if (r->end - r->start < 0.5e-3)
+        f->none++;
+}
+
+static void check_within(double got, double n, double p, const char *what)
+{
+    double mean = n * p, sd = sqrt(n * p * (1 - p));
+
+    ck_assert_msg(fabs(got - mean) <= 5 * sd, "%s: %.0f, expected %.1f "
+                  "+- 5 x %.1f", what, got, mean, sd);
+}
+
+START_TEST(test_gaps_take_each_edge_with_its_probability)
+{
+    const char *sets[] = { "run.requests=50000", "run.warmup=0" };
+    mdl_scenario *s = NULL;
+    mdl_net *net = NULL;
+    fan_count f = { 0, 0 };
+    double *res, total = 0;
+    const mdl_plan *pl;
+    sim_diag d;
+    int e;
+
+    memset(&d, 0, sizeof d);
+    if (mdl_scenario_load(&s, tst_path("tests/data/fanout.yaml"), sets, 2,
+                          &d) != SIM_OK)
+        ck_abort_msg("%s:%d: %s", d.file, d.line, d.msg);
+    ck_assert_int_eq(mdl_net_new(&net, s, &d), SIM_OK);
+    res = malloc(mdl_net_result_len(net) * sizeof *res);
+    ck_assert_ptr_nonnull(res);
+    mdl_net_set_observer(net, count_fan, &f);
+    ck_assert_int_eq(mdl_net_run(net, 0, res, NULL, &d), SIM_OK);
+
+    pl = &net->sv[0].plans[0];
+    ck_assert_int_eq(pl->nstages, 1);
+    ck_assert_int_eq(pl->stages[0].pick, MDL_PICK_GAPS);
+    /* A request calls as it arrives (a's work takes no time), so the
+     * calls counted are those of every request that entered. */
+    ck_assert_int_ge(net->cl[0].entered, f.requests);
+    ck_assert_int_le(net->cl[0].entered, f.requests + 100);
+    for (e = 0; e < FAN_EDGES; e++) {
+        char what[32];
+
+        snprintf(what, sizeof what, "calls of edge %d", e);
+        check_within(net->es[e].count, net->cl[0].entered, FAN_P, what);
+        total += net->es[e].count;
+    }
+    check_within(total, FAN_EDGES * net->cl[0].entered, FAN_P,
+                 "calls of all edges");
+    check_within(f.none, f.requests, pow(1 - FAN_P, FAN_EDGES),
+                 "requests that called none");
+    free(res);
+    mdl_net_free(net);
+    mdl_scenario_free(s);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("mdl_net");
@@ -1859,6 +1937,7 @@ static Suite *make_suite(void)
     tc = tcase_create("pool");
     tcase_add_test(tc, test_pool_objects_are_distinct_aligned_and_reused);
     tcase_add_test(tc, test_plans_name_each_callee_and_its_replicas);
+    tcase_add_test(tc, test_gaps_take_each_edge_with_its_probability);
     suite_add_tcase(s, tc);
     tc = tcase_create("watchdog");
     tcase_add_test(tc, test_deadlock_is_stopped_naming_the_service);
