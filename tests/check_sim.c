@@ -87,53 +87,47 @@ static void warm(const sim_event *ev)
     wlog.arg[wlog.n++] = ev->arg;
 }
 
-/* Each event of the warmed handler is warmed while the event before it
- * is handled, and no other is, as long as the heap holds the 7 slots
- * the calendar reads ahead; with a NULL warm, none is. */
-START_TEST(test_cal_warms_the_next_event_ahead)
+/* Run n events, at 1, 2, ... s, of handled (with mixed, of handled and
+ * handled_too in turn), warm set for handled's. */
+static void run_warmed(int n, int mixed, sim_warm w)
 {
     sim_cal *cal = sim_cal_new();
     int i;
 
     memset(&wlog, 0, sizeof wlog);
-    for (i = 0; i < 1000; i++)
-        sim_cal_schedule(cal, 1.0 + i, i % 2 ? handled_too : handled, &wlog,
-                         i);
-    sim_cal_set_warm(cal, handled, warm);
+    for (i = 0; i < n; i++)
+        sim_cal_schedule(cal, 1.0 + i, mixed && i % 2 ? handled_too : handled,
+                         &wlog, i);
+    sim_cal_set_warm(cal, handled, w);
     sim_cal_run(cal, INFINITY);
-    ck_assert_int_eq(wlog.handled, 1000);
+    ck_assert_int_eq(wlog.handled, n);
+    sim_cal_free(cal);
+}
+
+/* Each event of the warmed handler is warmed while the event before it
+ * is handled, and no other is, as long as the heap holds the 7 slots
+ * the calendar reads ahead; with a NULL warm, none is. */
+START_TEST(test_cal_warms_the_next_event_ahead)
+{
+    int i;
+
     /* Event k is handled with 1000 - k pending, itself among them: the
      * next is warmed up to k = 993. Events 0 and odd ones are not the
      * warmed handler's. */
+    run_warmed(1000, 1, warm);
     ck_assert_int_eq(wlog.n, 497);
     for (i = 0; i < wlog.n; i++) {
         ck_assert_int_eq(wlog.arg[i], 2 + 2 * i);
         ck_assert_int_eq(wlog.handled_then[i], wlog.arg[i] - 1);
     }
-    sim_cal_free(cal);
-
     /* All of one handler: event 94, the last, is warmed as 93 is handled
      * with 7 pending. */
-    cal = sim_cal_new();
-    memset(&wlog, 0, sizeof wlog);
-    for (i = 0; i < 100; i++)
-        sim_cal_schedule(cal, 1.0 + i, handled, &wlog, i);
-    sim_cal_set_warm(cal, handled, warm);
-    sim_cal_run(cal, INFINITY);
+    run_warmed(100, 0, warm);
     ck_assert_int_eq(wlog.n, 94);
     for (i = 0; i < wlog.n; i++)
         ck_assert_int_eq(wlog.arg[i], i + 1);
-    sim_cal_free(cal);
-
-    cal = sim_cal_new();
-    memset(&wlog, 0, sizeof wlog);
-    for (i = 0; i < 1000; i++)
-        sim_cal_schedule(cal, 1.0 + i, handled, &wlog, i);
-    sim_cal_set_warm(cal, handled, NULL);
-    sim_cal_run(cal, INFINITY);
-    ck_assert_int_eq(wlog.handled, 1000);
+    run_warmed(1000, 0, NULL);
     ck_assert_int_eq(wlog.n, 0);
-    sim_cal_free(cal);
 }
 END_TEST
 
