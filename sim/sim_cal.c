@@ -42,7 +42,7 @@
  * rest. A calendar with a warm, set by a model too large for the caches,
  * does this whenever the heap has the seven slots it reads: even with
  * few events pending, what their handlers read is spread over the whole
- * model (meta 10,000 at load 0.005, 184 pending: 5.9% more events a
+ * model (meta 10,000 at load 0.005, 184 pending: 6.4% more events a
  * second than from 256 up). Without one, it fetches only with more than
  * PREFETCH_PENDING pending, when the payloads themselves no longer fit
  * the caches; a small model with few pending events skips all of it.
