@@ -27,8 +27,10 @@ dir=${2:?$usage}
 load=${3:-0.5}
 # The next three on the cycle must be other stations.
 [ "$n" -ge 4 ] 2>/dev/null || { echo "gen_jackson.sh: N must be >= 4" >&2; exit 1; }
-awk -v l="$load" 'BEGIN { exit !(l > 0 && l < 1) }' \
-    || { echo "gen_jackson.sh: LOAD must be in (0, 1)" >&2; exit 1; }
+awk -v l="$load" 'BEGIN {
+    exit !(l ~ /^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ \
+           && l + 0 > 0 && l + 0 < 1)
+}' || { echo "gen_jackson.sh: LOAD must be a number in (0, 1)" >&2; exit 1; }
 rate=$(awk -v l="$load" -v n="$n" 'BEGIN { printf "%.10g", 250 * l * n }')
 # Four visits of 1 ms / (1 - load) each (the ingress's 1 us aside).
 mean=$(awk -v l="$load" 'BEGIN { printf "%.4g", 4 / (1 - l) }')

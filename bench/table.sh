@@ -22,9 +22,10 @@
 #    the cost per event at 10,000 services over that at 100. The rows run
 #    one after another, ROUNDS times over; the table gives the medians of
 #    the rounds, and the median of the rounds' ratios. `meta 10000 @.005`
-#    is the 10,000-service topology at load 0.005 instead of 0.5, with
-#    about as many requests in flight as meta 100 at 0.5: its ratio to
-#    meta 100 is the cost of the topology's size alone.
+#    is the 10,000-service topology at load 0.005 instead of 0.5, with a
+#    hundredth of the requests in flight (184 events pending on average,
+#    against 45 at meta 100 and 16,800 at load 0.5): its ratio to meta
+#    100 is mostly the cost of the topology's size.
 # 3. Load and check time of generated topologies of 10^3 to 10^5
 #    services, Meta-like and Jackson networks (bench_load: `qmesh check`
 #    is load + stability + build), and the wall time of `qmesh graph`.
@@ -112,9 +113,9 @@ printf 'machine: %s CPUs, load average %s before the runs\n' \
 # than the loop written for M/M/1 alone (two event times). j100, j10000:
 # the same Jackson network at 100 and at 10,000 stations
 # (bench/gen_jackson.sh), how the cost per event of each program grows
-# with the model; j10000q: 10,000 stations at load 0.005, with as many
-# requests in flight as at 100, how much of that growth is the size
-# alone.
+# with the model; j10000q: 10,000 stations at load 0.005, at the
+# arrival rate of the 100 (as many stations busy, about 50, and half the
+# requests in flight), how much of that growth is the size alone.
 for n in 100 10000; do
     sh "$src/bench/gen_jackson.sh" $n "$gen" || die "gen_jackson.sh $n"
 done
@@ -189,7 +190,7 @@ END {
     row("j10000", "Jackson, 10^4 st.", 0)
     row("j10000q", "  10^4 st. @.005", 0)
     growth("cost per event, 10,000 stations over 100", "j100", "j10000")
-    growth("  the same at load 0.005, about as many requests in flight",
+    growth("  the same at load 0.005, the arrival rate of 100 stations",
            "j100", "j10000q")
     print ""
     printf "%-18s %12s %22s %12s\n", "mean latency (ms)", "qmesh",
@@ -265,8 +266,8 @@ END {
            "(target <= 1.5x: %s)\n", r, (r <= 1.5 ? "met" : "missed")
     for (i = 1; i <= rounds; i++)
         ratio[i] = mev["meta_100", i] / mev["meta_10000_@.005", i]
-    printf "  the same at load 0.005, about as many requests in flight " \
-           "as at 100: %.2fx\n", median(ratio, rounds)
+    printf "  the same at load 0.005, a hundredth of the requests in " \
+           "flight: %.2fx\n", median(ratio, rounds)
     printf "%s %s %s %s %s %s\n", med(rss, "meta_1000"),
         nodes["meta_1000"], edges["meta_1000"], med(rss, "meta_10000"),
         nodes["meta_10000"], edges["meta_10000"] > out

@@ -87,8 +87,8 @@ static void warm(const sim_event *ev)
     wlog.arg[wlog.n++] = ev->arg;
 }
 
-/* Run n events, at 1, 2, ... s, of handled (with mixed, of handled and
- * handled_too in turn), warm set for handled's. */
+/* Run n events, at 1, 2, ..., n s, of handled (with mixed, of handled
+ * and handled_too in turn), warm set for handled's. */
 static void run_warmed(int n, int mixed, sim_warm w)
 {
     sim_cal *cal = sim_cal_new();
@@ -112,8 +112,8 @@ START_TEST(test_cal_warms_the_next_event_ahead)
     int i;
 
     /* Event k is handled with 1000 - k pending, itself among them: the
-     * next is warmed up to k = 993. Events 0 and odd ones are not the
-     * warmed handler's. */
+     * next is warmed up to k = 993. Odd events are not the warmed
+     * handler's, and event 0 comes after none. */
     run_warmed(1000, 1, warm);
     ck_assert_int_eq(wlog.n, 497);
     for (i = 0; i < wlog.n; i++) {
