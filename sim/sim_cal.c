@@ -104,7 +104,8 @@ struct sim_cal {
     double drained;         /* when the calendar last ran empty (s) */
     double before;          /* the clock before it last advanced (s) */
     uint64_t stall_limit;
-    sim_handler warm_fn;    /* events of this handler are warmed */
+    sim_handler warm_fn;    /* events of this handler are warmed; NULL
+                               (no handler) when there is no warm */
     sim_warm warm;          /* NULL: none */
     size_t fetch_above;     /* fetch ahead with more events pending */
 };
@@ -324,7 +325,7 @@ static inline void fetch_ahead(const sim_cal *cal, const slot *h)
     a = ev->obj;
     sim_mem_prefetch(a);
     sim_mem_prefetch(a + SIM_MEM_LINE);
-    if (ev->fn == cal->warm_fn && cal->warm)
+    if (ev->fn == cal->warm_fn)
         cal->warm(ev);
 }
 
@@ -392,7 +393,7 @@ void sim_cal_set_stall_limit(sim_cal *cal, uint64_t events)
 
 void sim_cal_set_warm(sim_cal *cal, sim_handler fn, sim_warm warm)
 {
-    cal->warm_fn = fn;
+    cal->warm_fn = warm ? fn : NULL;
     cal->warm = warm;
     cal->fetch_above = warm ? FETCH_READS - 1 : PREFETCH_PENDING;
 }
