@@ -25,9 +25,10 @@
  * A handler's event stays at the root while the handler runs: it is
  * earlier than every other pending event and every one scheduled from
  * then on, so the heap stays valid. The first event the handler
- * schedules takes its slot and sifts down, one sift instead of the
- * pop's and the push's; most handlers schedule one (the next arrival,
- * the next completion). Only a handler that schedules none pops.
+ * schedules into the heap takes its slot and sifts down, one sift
+ * instead of the pop's and the push's; most handlers schedule one (the
+ * next arrival, the next completion). Only a handler that schedules none
+ * there pops.
  *
  * In a large model the next event's payload is most likely out of the
  * caches: it was last touched when the event was scheduled, thousands of
@@ -60,14 +61,16 @@
  * reads. This is the ladder queue of Tang, Goh and Thng (ACM TOMACS 15(3),
  * 2005) with the heap for its sorted bottom rung. A bucket too full to
  * heap (more than BUCKET_MAX) is spread over a finer rung, down to RUNGS
- * of them; events later than the first rung's last go to an unsorted
+ * of them; events at or after the first rung's last go to an unsorted
  * top, spread in its turn when the rungs run out. An event scheduled
  * lands in the first rung that has untaken buckets where it falls,
  * else in the heap. A bucket's index is monotone in time, so every
- * event in the heap is earlier than every one in a bucket, each
- * bucket's than the next's, and a finer rung's than the remaining
- * buckets of the coarser ones: events still leave in (time, seq) order,
- * and outputs are the same to the byte. Cancelling an event out of the
+ * event in the heap comes before every one in a bucket, each bucket's
+ * before the next's, and a finer rung's before the remaining buckets of
+ * the coarser ones, in (time, seq) order: two containers may hold
+ * events of one time, and then the later container's were scheduled
+ * later. Events leave in that order, and outputs are the same to the
+ * byte. Cancelling an event out of the
  * heap moves the last of its bucket into its place.
  *
  * In bench_cal's hold model (medians of three runs) the rungs ran 1.9
@@ -89,7 +92,8 @@
  * sim_cal_free(), so the heap alone does no allocation in steady state.
  * Buckets grow as events land in them, and a taken bucket keeps room
  * for KEEP_CAP events at most, so that the rungs' memory follows the
- * events pending rather than the largest crowd that ever passed.
+ * events pending rather than the largest crowd that ever passed (the
+ * top, the arrays of buckets and the heap keep their room).
  *
  * Two watchdogs ride on the compare of each event's time with the clock.
  * The stop request of sim_sig.h is polled whenever the clock moves, and
@@ -185,6 +189,7 @@ struct sim_cal {
     size_t ahead_above;     /* ahead() with more: see set_bounds() */
     size_t lim;             /* schedule_slow() from: see set_bounds() */
     size_t low;             /* refill below: see set_bounds() */
+    size_t fetch_at;        /* fetch ahead with more: see set_bounds() */
     rung rung[RUNGS];       /* nr in use, coarse to fine */
     int nr;
     bucket top;             /* events from top_start on; empty when nr
@@ -196,22 +201,32 @@ struct sim_cal {
     size_t cap_scratch;
 };
 
+/* Rungs, or events out of the heap (after running out of memory in
+ * refill(), the top may be left with no rung). */
+static inline int has_far(const sim_cal *cal)
+{
+    return cal->nr > 0 || cal->far_n > 0;
+}
+
 /* The bounds that send the run loop to ahead() and balance(), and
  * scheduling to schedule_slow(). The run loop tests no bound of its
  * own: a heap grows past spill_at in schedule_slow() (lim is at most
  * spill_at), or is found at low (0 without rungs) by ahead() or a
  * cancel, and these stop the loop for balance() (STOP_BALANCE). With
- * rungs, the heap is refilled before it falls below the slots
+ * rungs, the heap is refilled when it comes down to the slots
  * fetch_ahead() reads, every event goes through ahead() (ahead_above
  * 0), and every one scheduled through schedule_slow() (lim 0, and
  * FIRING_RUNGS while a handler runs), since it may go to a bucket. */
 static void set_bounds(sim_cal *cal)
 {
     size_t lim = cal->cap < cal->spill_at ? cal->cap : cal->spill_at;
+    int far = has_far(cal);
 
-    cal->low = cal->nr > 0 ? FETCH_READS : 0;
-    cal->lim = cal->nr > 0 ? 0 : lim;
-    cal->ahead_above = cal->nr > 0 ? 0 : cal->fetch_above;
+    cal->low = far ? FETCH_READS : 0;
+    cal->lim = far ? 0 : lim;
+    cal->ahead_above = far ? 0 : cal->fetch_above;
+    cal->fetch_at = far && cal->fetch_above > FETCH_READS - 1
+                    ? FETCH_READS - 1 : cal->fetch_above;
 }
 
 /* A heap of cap slots, or NULL when out of memory. */
@@ -376,7 +391,7 @@ static bucket *far_bucket(sim_cal *cal, double t, size_t *pos)
 {
     int k;
 
-    if (cal->nr == 0)
+    if (!has_far(cal))
         return NULL;
     if (t >= cal->top_start) {
         *pos = far_pos(TOP, 0, cal->top.n);
@@ -500,11 +515,12 @@ static int refill(sim_cal *cal)
                 cal->nr = 1;
                 continue;
             }
-            bk = &cal->top;     /* all at one time: heap them all */
+            bk = &cal->top;     /* too close to spread (or out of
+                                   memory): heap them all */
         } else {
             r = &cal->rung[cal->nr - 1];
             while (r->cur < r->nb && r->b[r->cur].n == 0)
-                r->cur++;
+                bucket_empty(&r->b[r->cur++]);
             if (r->cur == r->nb) {
                 cal->nr--;
                 continue;
@@ -528,7 +544,7 @@ static int refill(sim_cal *cal)
 }
 
 /* The heap has grown past spill_at: spread it over a rung finer than
- * the rest, and take its first bucket back. */
+ * the rest, and refill the heap from its first buckets. */
 static int spill(sim_cal *cal)
 {
     size_t n = cal->n;
@@ -551,12 +567,12 @@ static int spill(sim_cal *cal)
  * or spill it. Returns -1 when out of memory. */
 static __attribute__((noinline)) int balance(sim_cal *cal)
 {
-    if (cal->n > cal->spill_at ? spill(cal) < 0 : refill(cal) < 0)
-        return -1;
+    int rc = cal->n > cal->spill_at ? spill(cal) : refill(cal);
+
     if (cal->far_n == 0)
         cal->nr = 0;
-    set_bounds(cal);
-    return 0;
+    set_bounds(cal);           /* also after a failure: see has_far() */
+    return rc;
 }
 
 /* Take the far event ev out of its bucket. */
@@ -734,6 +750,7 @@ double sim_cal_now(const sim_cal *cal)
     return cal->now;
 }
 
+_Static_assert(SIZE_MAX >> 63 == 1, "a far event's pos takes 64 bits");
 _Static_assert(PREFETCH_PENDING >= FETCH_READS,
                "fetch_ahead reads the heap's first seven slots");
 
@@ -764,12 +781,13 @@ static inline void fetch_ahead(const sim_cal *cal, const slot *h)
 /* Before the handler of the event at the root: fetch ahead, and with
  * rungs, send what the handler schedules to schedule_slow(), since it
  * may go to a bucket. A heap this low stops the run loop for balance()
- * after the handler, one event before it would fall below low. */
+ * after the handler, to be refilled before the next event is fetched
+ * ahead. */
 static inline void ahead(sim_cal *cal, const slot *h)
 {
-    if (cal->n > cal->fetch_above)
+    if (cal->n > cal->fetch_at)
         fetch_ahead(cal, h);
-    if (cal->nr > 0) {
+    if (has_far(cal)) {
         cal->firing = FIRING_RUNGS;
         if (cal->n <= cal->low)
             cal->stopped |= STOP_BALANCE;

@@ -5,7 +5,8 @@
  * scheduled, so equal times leave in scheduling order and runs are
  * deterministic. Events live in a pool owned by the calendar: scheduling
  * does not call malloc once the pool has grown to the model's peak number
- * of pending events. An event belongs to the calendar from
+ * of pending events, unless thousands are pending, when the calendar
+ * keeps most of them in buckets that grow and shrink. An event belongs to the calendar from
  * sim_cal_schedule() until its handler returns or it is cancelled; a
  * handler must not keep the pointer after it returns.
  */
@@ -21,13 +22,15 @@ typedef struct sim_event sim_event;
  * sim_cal_now(cal). */
 typedef void (*sim_handler)(sim_cal *cal, sim_event *ev);
 
-/* Its time is kept in the calendar's heap (sim_cal.c), not here. */
+/* Its time is kept in the calendar's heap or buckets (sim_cal.c), not
+ * here. */
 struct sim_event {
     uint64_t seq;        /* read-only: tie-break */
     sim_handler fn;      /* read-only */
     void *obj;           /* public: handler's payload */
     long arg;            /* public: handler's payload */
-    size_t pos;          /* private: heap slot, or free-list link */
+    size_t pos;          /* private: heap slot, bucket and place in it,
+                            or free-list link */
 };
 
 /* An empty calendar at time 0, or NULL when out of memory. */
@@ -38,12 +41,13 @@ void sim_cal_free(sim_cal *cal);
  * sim_cal_cancel) or NULL when out of memory. */
 sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
                             void *obj, long arg);
-/* Remove a pending event; O(log n). Cancelling an event that has fired
+/* Remove a pending event; O(log n), or O(1) in a bucket. Cancelling an event that has fired
  * (even from its own handler) is a bug: sim_panic(). */
 void sim_cal_cancel(sim_cal *cal, sim_event *ev);
-/* Move a pending event to delay >= 0 seconds from now, in place: it
- * fires as if cancelled and scheduled anew (it takes a new seq), without
- * going back to the pool. O(log n). */
+/* Move a pending event to delay >= 0 seconds from now: it fires as if
+ * cancelled and scheduled anew (it takes a new seq), without going back
+ * to the pool. O(log n). A move into a bucket that cannot grow, out of
+ * memory, is fatal: sim_panic(). */
 void sim_cal_reschedule(sim_cal *cal, sim_event *ev, double delay);
 /* Current simulated time (s). */
 double sim_cal_now(const sim_cal *cal);
@@ -53,7 +57,9 @@ double sim_cal_now(const sim_cal *cal);
  * calendar ran past it). Returns early, between two events, with
  * SIM_EINTR when a stop was requested (sim_sig.h), or SIM_ESTALL when
  * more events than the stall limit fired at one instant: time stands
- * still. Either way the calendar can run on. */
+ * still. Either way the calendar can run on. Returns SIM_ENOMEM when
+ * moving events between its heap and its buckets ran out of memory; it
+ * may run on, but a model should give up. */
 int sim_cal_run(sim_cal *cal, double until);
 /* The time of the last event fired before the calendar last ran empty
  * in sim_cal_run() (which then moves the clock on to until). */
