@@ -70,8 +70,8 @@
  * the coarser ones, in (time, seq) order: two containers may hold
  * events of one time, and then the later container's were scheduled
  * later. Events leave in that order, and outputs are the same to the
- * byte. Cancelling an event out of the
- * heap moves the last of its bucket into its place.
+ * byte. Cancelling an event out of the heap moves the last of its
+ * bucket into its place.
  *
  * In bench_cal's hold model (medians of three runs) the rungs ran 1.9
  * times the operations a second of the heap alone at 10^4 pending and
@@ -193,7 +193,7 @@ struct sim_cal {
     rung rung[RUNGS];       /* nr in use, coarse to fine */
     int nr;
     bucket top;             /* events from top_start on; empty when nr
-                               is 0 */
+                               is 0, unless a refill ran out of memory */
     double top_start;
     size_t far_n;           /* events in rungs and top */
     size_t spill_at;        /* a heap larger than this goes to a rung */
