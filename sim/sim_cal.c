@@ -73,12 +73,13 @@
  * byte. Cancelling an event out of the heap moves the last of its
  * bucket into its place.
  *
- * In bench_cal's hold model (medians of three runs) the rungs ran 1.9
- * times the operations a second of the heap alone at 10^4 pending and
- * 2.0 times at 10^5; with a timeout per token, cancelled each time, 1.8
- * times at 2 x 10^4 but 0.7 times at 2 x 10^5, where every operation
- * touches three buckets at random and their headers no longer fit the
- * caches (its peak RSS, 43 MB against 18). Paired runs on one core of
+ * In bench_cal's hold model (two runs, each against the heap alone) the
+ * rungs ran 1.8 to 1.9 times the operations a second of the heap at
+ * 10^4 pending and 1.7 to 1.8 times at 10^5; with a timeout per token,
+ * cancelled each time, 1.5 times at 2 x 10^4 but 0.75 to 0.8 times at
+ * 2 x 10^5, where every operation touches three buckets at random and
+ * their headers no longer fit the caches (its peak RSS, 45 MB against
+ * 18). Paired runs on one core of
  * `make bench`'s models: meta 1,000 +16%, meta 10,000 +14%, the Jackson
  * network of 10,000 stations +21%; the small ones, which never hold
  * SPILL_AT events and keep the heap alone, within 1% (M/M/1 -0.7%, the
@@ -428,6 +429,17 @@ static inline void bucket_put_at(bucket *bk, size_t i, slot s, size_t pos)
     s.ev->pos = pos;
 }
 
+/* Put s at pos, the end of bk (from far_bucket()). Returns -1 when out
+ * of memory. */
+static int far_put(sim_cal *cal, bucket *bk, slot s, size_t pos)
+{
+    if (bk->n == bk->cap && bucket_grow(bk, bk->n + 1) < 0)
+        return -1;
+    bucket_put_at(bk, bk->n++, s, pos);
+    cal->far_n++;
+    return 0;
+}
+
 /* Spread the n slots of src over a new rung at level k, BUCKET_FILL to
  * a bucket on average, from the earliest slot's time to the latest
  * finite one. Returns -1, and leaves src as it was, when their times
@@ -648,10 +660,7 @@ schedule_slow(sim_cal *cal, double delay, sim_handler fn, void *obj,
         heap_put(cal, s);
         if (cal->n > cal->spill_at)
             cal->stopped |= STOP_BALANCE;
-    } else if (bk->n < bk->cap || bucket_grow(bk, bk->n + 1) == 0) {
-        bucket_put_at(bk, bk->n++, s, pos);
-        cal->far_n++;
-    } else {
+    } else if (far_put(cal, bk, s, pos) < 0) {
         release(cal, ev);
         return NULL;
     }
@@ -721,28 +730,23 @@ void sim_cal_reschedule(sim_cal *cal, sim_event *ev, double delay)
     size_t pos;
     bucket *bk;
 
-    if (!(ev->pos & FAR_BIT) && !far_bucket(cal, s.time, &pos)) {
+    /* To or from a bucket: out of where it is, in as if new. */
+    if (ev->pos & FAR_BIT) {
+        far_remove(cal, ev);        /* first: its bucket may be the new */
+        bk = far_bucket(cal, s.time, &pos);
+    } else if ((bk = far_bucket(cal, s.time, &pos))) {
+        heap_remove(cal, ev);
+    } else {
         check_pending(cal, ev);     /* within the heap: in place */
         ev->seq = cal->seq++;
         resettle(cal, ev->pos, s);
         return;
     }
-    /* To or from a bucket: out of where it is, in as if new. */
-    if (ev->pos & FAR_BIT)
-        far_remove(cal, ev);
-    else
-        heap_remove(cal, ev);
     ev->seq = cal->seq++;
-    bk = far_bucket(cal, s.time, &pos);
-    if (bk ? bk->n == bk->cap && bucket_grow(bk, bk->n + 1) < 0
-           : heap_room(cal, cal->n + 1) < 0)
+    if (bk ? far_put(cal, bk, s, pos) < 0 : heap_room(cal, cal->n + 1) < 0)
         sim_panic(__FILE__, __LINE__, "out of memory moving an event");
-    if (bk) {
-        bucket_put_at(bk, bk->n++, s, pos);
-        cal->far_n++;
-    } else {
+    if (!bk)
         sift_up(cal->heap, cal->n++, s);
-    }
 }
 
 double sim_cal_now(const sim_cal *cal)
@@ -787,7 +791,7 @@ static inline void ahead(sim_cal *cal, const slot *h)
 {
     if (cal->n > cal->fetch_at)
         fetch_ahead(cal, h);
-    if (has_far(cal)) {
+    if (cal->low > 0) {             /* has_far(), as of set_bounds() */
         cal->firing = FIRING_RUNGS;
         if (cal->n <= cal->low)
             cal->stopped |= STOP_BALANCE;
