@@ -19,6 +19,7 @@
 #include "../sim/sim_sig.h"
 #include "../sim/sim_stat.h"
 #include "tst.h"
+#include "tst_cal.h"
 
 /* ---- calendar ---- */
 
@@ -292,166 +293,19 @@ START_TEST(test_cal_stop_request_interrupts_a_run)
 }
 END_TEST
 
-/* Handlers that schedule, cancel and move events, in any order, against
- * a reference list: each event fired is the reference's least (time,
- * seq), and the calendar counts as pending what the reference does,
- * the firing event excluded. After `until` events, a stop; handlers
- * then only fire, and the rest drains in order. */
-typedef struct ref_cal ref_cal;
-struct ref_cal {
-    gsl_rng *r;
-    double (*delay)(sim_cal *cal, ref_cal *rc);
-    sim_event **ev;
-    double *time;
-    long *seq, next_seq;
-    int n, cap, fired, until, bad, outliers;
-};
-
-static void ref_fire(sim_cal *cal, sim_event *ev);
-
-static void ref_init(ref_cal *rc, int cap, int until, unsigned long seed,
-                     double (*delay)(sim_cal *, ref_cal *))
-{
-    memset(rc, 0, sizeof *rc);
-    rc->r = gsl_rng_alloc(gsl_rng_taus2);
-    gsl_rng_set(rc->r, seed);
-    rc->delay = delay;
-    rc->ev = malloc((size_t)cap * sizeof *rc->ev);
-    rc->time = malloc((size_t)cap * sizeof *rc->time);
-    rc->seq = malloc((size_t)cap * sizeof *rc->seq);
-    ck_assert(rc->r && rc->ev && rc->time && rc->seq);
-    rc->cap = cap;
-    rc->until = until;
-}
-
-static void ref_free(ref_cal *rc)
-{
-    gsl_rng_free(rc->r);
-    free(rc->ev);
-    free(rc->time);
-    free(rc->seq);
-}
-
-static void ref_schedule(sim_cal *cal, ref_cal *rc, double delay)
-{
-    rc->ev[rc->n] = sim_cal_schedule(cal, delay, ref_fire, rc, 0);
-    rc->time[rc->n] = sim_cal_now(cal) + delay;
-    rc->seq[rc->n++] = rc->next_seq++;
-}
-
-/* A delay on a grid of 0.25 s, 0 included: ties with the clock and with
- * each other. */
-static double grid_delay(sim_cal *cal, ref_cal *rc)
-{
-    (void)cal;
-    return 0.25 * (double)gsl_rng_uniform_int(rc->r, 5);
-}
-
-/* Delays from exponential ones that never tie, to the grid's, 0, and a
- * crowd at one time (10 s, or now once past); with outliers, far ones
- * that stretch the range, infinite ones among them. */
-static double mixed_delay(sim_cal *cal, ref_cal *rc)
-{
-    double u = gsl_rng_uniform(rc->r);
-
-    if (u < 0.5)
-        return -log1p(-gsl_rng_uniform(rc->r));
-    if (u < 0.7)
-        return 0.25 * (double)gsl_rng_uniform_int(rc->r, 9);
-    if (u < 0.8)
-        return 0;
-    if (u < 0.95 || !rc->outliers)
-        return fmax(0, 10 - sim_cal_now(cal));
-    return u < 0.99 ? 1e6 * gsl_rng_uniform(rc->r) : INFINITY;
-}
-
-static void ref_drop(ref_cal *rc, int i)
-{
-    rc->n--;
-    rc->ev[i] = rc->ev[rc->n];
-    rc->time[i] = rc->time[rc->n];
-    rc->seq[i] = rc->seq[rc->n];
-}
-
-static void ref_fire(sim_cal *cal, sim_event *ev)
-{
-    ref_cal *rc = ev->obj;
-    int i, least = 0, ops;
-
-    for (i = 1; i < rc->n; i++)
-        if (rc->time[i] < rc->time[least] || (rc->time[i] == rc->time[least]
-                                              && rc->seq[i] < rc->seq[least]))
-            least = i;
-    if (rc->n == 0 || rc->ev[least] != ev || rc->time[least] != sim_cal_now(cal))
-        rc->bad++;
-    ref_drop(rc, least);
-    rc->fired++;
-    if (sim_cal_pending(cal) != (size_t)rc->n)
-        rc->bad++;
-    if (rc->fired >= rc->until) {
-        if (rc->fired == rc->until)
-            sim_cal_stop(cal);
-        return;
-    }
-    /* Most handlers schedule one event first, as a model's do; then up to
-     * two operations of any kind, so that the population does not drift
-     * and some handlers schedule nothing. */
-    if (rc->n == 0 || gsl_rng_uniform(rc->r) < 0.9)
-        ref_schedule(cal, rc, rc->delay(cal, rc));
-    ops = (int)gsl_rng_uniform_int(rc->r, 3);
-    while (ops-- > 0) {
-        double u = gsl_rng_uniform(rc->r);
-
-        if (u < 0.4 || rc->n <= 1) {
-            if (rc->n < rc->cap)
-                ref_schedule(cal, rc, rc->delay(cal, rc));
-            continue;
-        }
-        i = (int)gsl_rng_uniform_int(rc->r, (unsigned long)rc->n);
-        if (u < 0.7) {
-            sim_cal_cancel(cal, rc->ev[i]);
-            ref_drop(rc, i);
-        } else {
-            double delay = rc->delay(cal, rc);
-
-            sim_cal_reschedule(cal, rc->ev[i], delay);
-            rc->time[i] = sim_cal_now(cal) + delay;
-            rc->seq[i] = rc->next_seq++;
-        }
-    }
-    if (sim_cal_pending(cal) != (size_t)rc->n)
-        rc->bad++;
-}
-
-/* Run rc's calendar to its stop (to horizons step apart, when step > 0)
- * and on until it drains, then check. */
-static void ref_run(sim_cal *cal, ref_cal *rc, double step)
-{
-    double horizon = 0;
-
-    while (rc->fired < rc->until)
-        ck_assert_int_eq(sim_cal_run(cal, step > 0 ? horizon += step
-                                                   : INFINITY), SIM_OK);
-    ck_assert_int_eq(rc->fired, rc->until);
-    ck_assert_int_eq(rc->bad, 0);
-    ck_assert_uint_eq(sim_cal_pending(cal), (size_t)rc->n);
-    ck_assert_int_eq(sim_cal_run(cal, INFINITY), SIM_OK);
-    ck_assert_int_eq(rc->bad, 0);
-    ck_assert_int_eq(rc->n, 0);
-    ck_assert_uint_eq(sim_cal_pending(cal), 0);
-}
-
+/* Handlers that schedule, cancel and move events, in any order, fire
+ * as a sorted list would (tst_cal.h). */
 START_TEST(test_cal_handler_operations_fire_as_a_sorted_list)
 {
     sim_cal *cal = sim_cal_new();
-    ref_cal rc;
+    tst_cal rc;
     int i;
 
-    ref_init(&rc, 128, 5000, 7, grid_delay);
+    tst_cal_init(&rc, 128, 5000, 7, tst_cal_grid_delay);
     for (i = 0; i < 64; i++)      /* a heap six levels deep */
-        ref_schedule(cal, &rc, 0.25 * (double)(i % 5));
-    ref_run(cal, &rc, 0);
-    ref_free(&rc);
+        tst_cal_schedule(cal, &rc, 0.25 * (double)(i % 5));
+    tst_cal_run(cal, &rc, 0);
+    tst_cal_free(&rc);
     sim_cal_free(cal);
 }
 END_TEST
@@ -465,14 +319,14 @@ START_TEST(test_cal_thousands_pending_fire_as_a_sorted_list)
 
     for (outliers = 0; outliers <= 1; outliers++) {
         sim_cal *cal = sim_cal_new();
-        ref_cal rc;
+        tst_cal rc;
 
-        ref_init(&rc, 6000, 40000, 13, mixed_delay);
+        tst_cal_init(&rc, 6000, 40000, 13, tst_cal_mixed_delay);
         rc.outliers = outliers;
         for (i = 0; i < 3000; i++)
-            ref_schedule(cal, &rc, mixed_delay(cal, &rc));
-        ref_run(cal, &rc, 0.37);
-        ref_free(&rc);
+            tst_cal_schedule(cal, &rc, tst_cal_mixed_delay(cal, &rc));
+        tst_cal_run(cal, &rc, 0.37);
+        tst_cal_free(&rc);
         sim_cal_free(cal);
     }
 }
