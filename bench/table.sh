@@ -31,7 +31,9 @@
 #    is load + stability + build), and the wall time of `qmesh graph`.
 # 4. Memory, measured as slopes of peak RSS: per in-flight request (a
 #    delay station holding about 10^5, then 10^6 requests) and per
-#    service (the generated topologies of 1,000 and 10,000 services).
+#    service (the generated topologies of 1,000 and 10,000 services);
+#    and what a cache miss costs here (bench_mem): the time of a load
+#    that waits for the one before, in blocks of 1 to 128 MiB.
 #
 # Generated topologies go into bench/gen of the build folder. Sizes can
 # be changed from the environment (QMESH_BENCH_ROUNDS, _MM1, _JACKSON, _SCALE,
@@ -49,6 +51,7 @@ q=./qmesh
 net=bench/bench_net
 hand=bench/bench_hand
 load=bench/bench_load
+mem=bench/bench_mem
 gen=bench/gen
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qmesh-bench.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -332,7 +335,7 @@ EOF
     run "$tmp/hold" "$net" -1 "$tmp/hold$r.yaml" $((r * 3 / 2))
 done
 echo
-echo "4. Memory, from slopes of peak RSS"
+echo "4. Memory: slopes of peak RSS, and what a miss costs"
 awk -v svc="$(cat "$tmp/svc")" '
 { rss[NR] = $8 }
 END {
@@ -345,5 +348,12 @@ END {
         (s[4] - s[1]) * 1048576 / (s[5] - s[2]),
         (s[6] - s[3]) / (s[5] - s[2]), s[1], s[4]
 }' "$tmp/hold"
+run "$tmp/mem" $pin "$mem" -1
+awk '{
+    printf "a load after a load    "
+    for (i = 1; i < NF; i += 2)
+        printf "%s%s MiB %.0f ns", (i > 1 ? ", " : ""), $i, $(i + 1)
+    printf "  (bench_mem, in blocks of that size)\n"
+}' "$tmp/mem"
 echo
 echo "make bench took $(($(date +%s) - start)) s"
