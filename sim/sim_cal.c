@@ -516,7 +516,7 @@ static int spread(sim_cal *cal, int k, const slot *src, size_t n)
 static int refill(sim_cal *cal)
 {
     while (cal->n < REFILL_MIN && cal->far_n > 0) {
-        rung *r;
+        rung *r = NULL;
         bucket *bk;
         size_t j;
 
@@ -537,16 +537,21 @@ static int refill(sim_cal *cal)
                 cal->nr--;
                 continue;
             }
-            bk = &r->b[r->cur++];
+            bk = &r->b[r->cur];
             if (bk->n > BUCKET_MAX && cal->nr < RUNGS
                 && spread(cal, cal->nr, bk->v, bk->n) == 0) {
                 bucket_empty(bk);
+                r->cur++;
                 cal->nr++;
                 continue;
             }
         }
+        /* The bucket is taken only once it is in the heap: out of memory,
+         * it stays where it is, and the next refill tries again. */
         if (heap_room(cal, cal->n + bk->n) < 0)
             return -1;
+        if (r)
+            r->cur++;
         for (j = 0; j < bk->n; j++)
             sift_up(cal->heap, cal->n++, bk->v[j]);
         cal->far_n -= bk->n;
@@ -767,17 +772,17 @@ static inline void fetch_ahead(const sim_cal *cal, const slot *h)
     size_t next = h[2].time < h[1].time ? 2 : 1;
     size_t after = 3 - next, k;
     const sim_event *ev = h[next].ev;
-    const char *a;
+    uintptr_t a;
 
     for (k = 2 * next + 1; k <= 2 * next + 2; k++)
         if (h[k].time < h[after].time)
             after = k;
-    a = h[after].ev->obj;
-    sim_mem_prefetch(a);
-    sim_mem_prefetch(a + SIM_MEM_LINE);
-    a = ev->obj;
-    sim_mem_prefetch(a);
-    sim_mem_prefetch(a + SIM_MEM_LINE);
+    a = (uintptr_t)h[after].ev->obj;      /* any value: NULL too */
+    sim_mem_prefetch((const void *)a);
+    sim_mem_prefetch((const void *)(a + SIM_MEM_LINE));
+    a = (uintptr_t)ev->obj;
+    sim_mem_prefetch((const void *)a);
+    sim_mem_prefetch((const void *)(a + SIM_MEM_LINE));
     if (ev->fn == cal->warm_fn)
         cal->warm(ev);
 }

@@ -5,8 +5,9 @@
  * the calendar fires must be the reference's least (time, seq), at that
  * time, and the calendar must count as pending what the reference does.
  * Each handler schedules, cancels and moves events at random, as a
- * model's do; after `until` events a stop, then handlers only fire and
- * the rest drains in order.
+ * model's do, keeping their number about the same (or growing it, with
+ * grow); after `until` events a stop, then handlers only fire and the
+ * rest drains in order.
  *
  * A run may be told that the calendar can run out of memory
  * (may_fail): a schedule that returns NULL then adds nothing, and
@@ -28,6 +29,9 @@ struct tst_cal {
     int n, cap, fired, until, bad;
     int outliers;           /* tst_cal_mixed_delay(): far and infinite
                                delays too */
+    double grow;            /* a handler schedules one more event with
+                               this probability (while fewer than cap
+                               are pending): the population grows */
     int may_fail;           /* out of memory is an outcome, not a bug */
     int enomem;             /* times sim_cal_run() said so */
 };
