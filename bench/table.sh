@@ -83,13 +83,13 @@ function median(a, n,    i, j, t) {
 }
 '
 
-for p in "$q" "$net" "$hand" "$load"; do
+for p in "$q" "$net" "$hand" "$load" "$mem"; do
     [ -x "$p" ] || die "$p is not built (run make bench)"
 done
-# The timed runs of sections 1 and 2 all go on one core, the last this
-# script may use (taskset, where there is one): the cores of a shared
-# machine can differ by a third in speed, and a run that lands on the
-# slower one would count against its side of a ratio.
+# The timed runs of sections 1 and 2, and bench_mem's, go on one core,
+# the last this script may use (taskset, where there is one): the cores
+# of a shared machine can differ by a third in speed, and a run that
+# lands on the slower one would count against its side of a ratio.
 pin=
 cpu=$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//; s/.*[,-]//')
 [ -n "$cpu" ] && pin="taskset -c $cpu"
@@ -100,7 +100,7 @@ echo "qmesh benchmarks (docs/bench.md). Each run is the median of 5 timed"
 echo "trials of the simulation alone; rates are per second of the process's"
 echo "CPU time (CLOCK_PROCESS_CPUTIME_ID), which a busy neighbour disturbs"
 echo "less than wall time; load times are wall time."
-[ -n "$pin" ] && echo "Sections 1 and 2 run on one core: $pin."
+[ -n "$pin" ] && echo "Sections 1 and 2, and the cost of a miss, run on one core: $pin."
 printf 'build: CFLAGS %s' "'${BENCH_CFLAGS:-?}'"
 case ${BENCH_INVARIANTS:-} in
     *QMESH_INVARIANTS*) printf ', WITH --enable-invariants (slower: ';
