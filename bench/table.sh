@@ -160,12 +160,16 @@ function row(m, label, target,    i, r) {
 }
 # The cost per event at model b over that at model a, of qmesh and of
 # the hand loop, after the text what: medians of the rounds ratios.
-function growth(what, a, b,    i, rq, rh) {
+# The growth of the cost per event of each program from model a to
+# model b, and the growth of qmesh over that of the loop: the part of
+# it that is not the machine (medians over the rounds).
+function growth(what, a, b,    i, rq, rh, rr) {
     for (i = 1; i <= rounds; i++) {
         rq[i] = q[a, i] / q[b, i]; rh[i] = h[a, i] / h[b, i]
+        rr[i] = rq[i] / rh[i]
     }
-    printf "%s: qmesh %.2fx, hand %.2fx\n", what, median(rq, rounds),
-        median(rh, rounds)
+    printf "%s: qmesh %.2fx, hand %.2fx, qmesh/hand %.2f\n", what,
+        median(rq, rounds), median(rh, rounds), median(rr, rounds)
 }
 FILENAME ~ /\/q\.[a-z0-9]+$/ {
     m = FILENAME; sub(/.*\/q\./, "", m); q[m, ++nq[m]] = $10; ev[m] = $5
@@ -193,7 +197,7 @@ END {
     row("j10000", "Jackson, 10^4 st.", 0)
     row("j10000q", "  10^4 st. @.005", 0)
     growth("cost per event, 10,000 stations over 100", "j100", "j10000")
-    growth("  the same at load 0.005, the arrival rate of 100 stations",
+    growth("  at load 0.005, the arrival rate of 100 stations",
            "j100", "j10000q")
     print ""
     printf "%-18s %12s %22s %12s\n", "mean latency (ms)", "qmesh",
