@@ -20,7 +20,6 @@
  * With -1, one line for bench/table.sh: "MiB ns" pairs at 1, 4, 16 and
  * 128 MiB.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +92,7 @@ int main(int argc, char **argv)
     size_t max_mib = 256, kib, i;
     gsl_rng *r;
 
-    if (argc > 2 || (one && argc > 1 + one)) {
+    if (argc > 2) {
         fprintf(stderr, "usage: bench_mem [MAX_MIB] | bench_mem -1\n");
         return 2;
     }
