@@ -158,11 +158,10 @@ function row(m, label, target,    i, r) {
             (100 * rr >= target ? "met" : "missed")
     printf "\n"
 }
-# The cost per event at model b over that at model a, of qmesh and of
-# the hand loop, after the text what: medians of the rounds ratios.
-# The growth of the cost per event of each program from model a to
-# model b, and the growth of qmesh over that of the loop: the part of
-# it that is not the machine (medians over the rounds).
+# After the text what, the cost per event at model b over that at model
+# a, of qmesh and of the hand loop, and the first over the second: the
+# part of the growth that is not the machine (medians over the
+# rounds).
 function growth(what, a, b,    i, rq, rh, rr) {
     for (i = 1; i <= rounds; i++) {
         rq[i] = q[a, i] / q[b, i]; rh[i] = h[a, i] / h[b, i]

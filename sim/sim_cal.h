@@ -6,9 +6,10 @@
  * deterministic. Events live in a pool owned by the calendar: scheduling
  * does not call malloc once the pool has grown to the model's peak number
  * of pending events, unless thousands are pending, when the calendar
- * keeps most of them in buckets that grow and shrink. An event belongs to the calendar from
- * sim_cal_schedule() until its handler returns or it is cancelled; a
- * handler must not keep the pointer after it returns.
+ * keeps most of them in buckets that grow and shrink. An event belongs
+ * to the calendar from sim_cal_schedule() until its handler returns or
+ * it is cancelled; a handler must not keep the pointer after it
+ * returns.
  */
 #ifndef SIM_CAL_H
 #define SIM_CAL_H
@@ -41,8 +42,9 @@ void sim_cal_free(sim_cal *cal);
  * sim_cal_cancel) or NULL when out of memory. */
 sim_event *sim_cal_schedule(sim_cal *cal, double delay, sim_handler fn,
                             void *obj, long arg);
-/* Remove a pending event; O(log n), or O(1) in a bucket. Cancelling an event that has fired
- * (even from its own handler) is a bug: sim_panic(). */
+/* Remove a pending event; O(log n), or O(1) in a bucket. Cancelling an
+ * event that has fired (even from its own handler) is a bug:
+ * sim_panic(). */
 void sim_cal_cancel(sim_cal *cal, sim_event *ev);
 /* Move a pending event to delay >= 0 seconds from now: it fires as if
  * cancelled and scheduled anew (it takes a new seq), without going back

@@ -90,7 +90,8 @@ static void ref_fire(sim_cal *cal, sim_event *ev)
         if (rc->time[i] < rc->time[least] || (rc->time[i] == rc->time[least]
                                               && rc->seq[i] < rc->seq[least]))
             least = i;
-    if (rc->n == 0 || rc->ev[least] != ev || rc->time[least] != sim_cal_now(cal))
+    if (rc->n == 0 || rc->ev[least] != ev
+        || rc->time[least] != sim_cal_now(cal))
         rc->bad++;
     ref_drop(rc, least);
     rc->fired++;
