@@ -159,7 +159,8 @@ struct service {
     size_t plan_stride;     /* 0: one plan for all; 1: one per class */
     int nstages;
     int nfwd;
-    int has_post;
+    unsigned char has_post;
+    unsigned char blocking; /* svc->blocking */
     int nrep;               /* replicas, or slots for them when it
                                autoscales (mdl_autoscale.h) */
     mdl_admission admit;    /* server-side admission chain */
@@ -177,6 +178,13 @@ struct service {
     mdl_autoscaler *as;     /* owned; NULL: a fixed number of replicas */
     int faulty;             /* crashes, hangs or updown strike it */
     sim_twa up;             /* of the replicas neither down nor hung */
+    /* Copies of svc's work (shallow: the topology keeps an empirical
+     * one's samples), each starting a line: a visit reads neither svc's
+     * work, which can straddle two lines, nor the line of svc->blocking.
+     * At 10,000 Meta-like services, load 0.005: 4.8% fewer lines missed
+     * (cachegrind), 2.5-4% more events a second. */
+    mdl_dist pre __attribute__((aligned(64)));
+    mdl_dist post __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
 
 typedef struct cls {

@@ -296,6 +296,9 @@ int mdl_net_new(mdl_net **out, const mdl_scenario *s, sim_diag *d)
         build_streams(sv);
         sv->has_post = !(v->post_service.kind == MDL_DIST_DET
                          && v->post_service.mean == 0);
+        sv->blocking = (unsigned char)v->blocking;
+        sv->pre = v->service;       /* shallow: the topology owns them */
+        sv->post = v->post_service;
         if (build_stages(sv, t, out_edges + first[i],
                          first[i + 1] - first[i], scratch) != SIM_OK)
             goto nomem;

@@ -96,7 +96,7 @@ static int by_gaps(const mdl_plan_edge *pe, int n)
 /* What a visit arriving at service i reads first. */
 static mdl_plan_fetch fetch_of(const mdl_net *net, int i)
 {
-    mdl_plan_fetch f = { net->sv[i].rep, &net->sv[i].svc->service };
+    mdl_plan_fetch f = { net->sv[i].rep, &net->sv[i].pre };
 
     return f;
 }

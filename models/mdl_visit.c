@@ -276,7 +276,7 @@ static void calls_done(mdl_net *net, visit *v, double now)
         return;
     }
     v->state = VISIT_POST;
-    v->w.dist = &sv->svc->post_service;
+    v->w.dist = &sv->post;
     v->w.first = 0;
     mdl_station_serve(&r->st, &v->w, now);
 }
@@ -389,7 +389,7 @@ static void next_stage(mdl_net *net, visit *v, double now)
 
             /* An event loop lets go of its worker only when calls are
              * outstanding. Answers come as events, after this returns. */
-            if (!sv->svc->blocking)
+            if (!sv->blocking)
                 mdl_station_release(&r->st, &v->w, now);
             v->pending = n;
             v->t_stage = now;
@@ -445,7 +445,7 @@ static inline __attribute__((always_inline)) int admit(mdl_net *net,
     v->pl = mdl__plan(sv, v->fl->cls);
     v->t_arrive = now;
     v->state = VISIT_PRE;
-    v->w.dist = &sv->svc->service;
+    v->w.dist = &sv->pre;
     v->w.first = 1;
     v->w.self = 0;
     r->n++;

@@ -1725,6 +1725,20 @@ static int in_stage(const stage *sg, int e)
     return 0;
 }
 
+/* A service's copy of a work distribution is the topology's. */
+static void same_dist(const mdl_dist *copy, const mdl_dist *d)
+{
+    int k;
+
+    ck_assert_int_eq(copy->kind, d->kind);
+    ck_assert(copy->mean == d->mean);
+    for (k = 0; k < 4; k++)
+        ck_assert(copy->p[k] == d->p[k]
+                  || (isnan(copy->p[k]) && isnan(d->p[k])));
+    ck_assert_ptr_eq(copy->samples, d->samples);
+    ck_assert_uint_eq(copy->nsamples, d->nsamples);
+}
+
 static void check_plans(const mdl_net *net, const double *res, void *ctx)
 {
     const char *lo = net->plan_block, *hi = lo;
@@ -1740,6 +1754,9 @@ static void check_plans(const mdl_net *net, const double *res, void *ctx)
 
         ck_assert_uint_eq((uintptr_t)sv->plans % SIM_MEM_LINE, 0);
         ck_assert((const char *)sv->plans >= hi);
+        same_dist(&sv->pre, &sv->svc->service);
+        same_dist(&sv->post, &sv->svc->post_service);
+        ck_assert_int_eq(sv->blocking, sv->svc->blocking);
         hi = (const char *)(sv->plans + n);
         for (c = 0; c < n; c++) {
             const mdl_plan *pl = &sv->plans[c];
@@ -1760,8 +1777,7 @@ static void check_plans(const mdl_net *net, const double *res, void *ctx)
                     ck_assert(in_stage(sg, pe->e));
                     ck_assert_int_eq(pe->to, net->t->edges[pe->e].to);
                     ck_assert_ptr_eq(pe->fetch.rep, net->sv[pe->to].rep);
-                    ck_assert_ptr_eq(pe->fetch.work,
-                                     &net->sv[pe->to].svc->service);
+                    ck_assert_ptr_eq(pe->fetch.work, &net->sv[pe->to].pre);
                     calls++;
                 }
             for (k = 0; k < pl->nfwd; k++) {
@@ -1769,7 +1785,7 @@ static void check_plans(const mdl_net *net, const double *res, void *ctx)
                 const service *to = &net->sv[pl->fwd_to[k]];
 
                 ck_assert_ptr_eq(f->rep, to->rep);
-                ck_assert_ptr_eq(f->work, &to->svc->service);
+                ck_assert_ptr_eq(f->work, &to->pre);
                 forwards++;
             }
         }
