@@ -109,9 +109,10 @@ struct visit {
 };
 
 struct replica {
-    /* What every visit reads or writes, then the station, whose first
-     * lines every visit reads too (mdl_station.h); then the rest. A
-     * service's replicas start on a cache line (mdl_net.c). */
+    /* What every visit reads or writes, then the station, whose share of
+     * it ends within the first four lines (mdl_station.h); then the
+     * rest. The type is aligned to a line, and so is the block of every
+     * service's replicas (mdl_net.c): those four are whole lines. */
     service *sv;
     long n;                 /* visits present, waiting on calls included */
     long cap;               /* 0 = unlimited */
@@ -132,7 +133,7 @@ struct replica {
     int down;               /* crashes in force: it refuses visits */
     double err_p;           /* an injected error's probability, or 0 */
     visit *held;            /* the visits it holds, when net->track */
-};
+} __attribute__((aligned(64)));
 
 typedef struct stage {
     int n;

@@ -209,20 +209,17 @@ static int build_applies(mdl_net *net)
     return SIM_OK;
 }
 
-/* The bytes of sv's replicas, up to the next cache line. */
+/* The bytes of sv's replicas: whole lines, as a replica is. */
 static size_t replica_span(const service *sv)
 {
-    size_t bytes = (size_t)sv->nrep * sizeof(replica);
-
-    return (bytes + SIM_MEM_LINE - 1) / SIM_MEM_LINE * SIM_MEM_LINE;
+    return (size_t)sv->nrep * sizeof(replica);
 }
 
 /* One block holds the replicas of every service, each service's from a
- * cache line's boundary: the first replica of a service, often its only
- * one, then starts a line, and what a visit reads of it takes the fewest
- * lines; and a large model's replicas lie in huge pages (sim_mem.h)
- * rather than scattered among its other allocations. Each service's
- * nrep is set. */
+ * cache line's boundary, as every replica starts one: what a visit
+ * reads of a replica takes the fewest lines; and a large model's
+ * replicas lie in huge pages (sim_mem.h) rather than scattered among
+ * its other allocations. Each service's nrep is set. */
 static int place_replicas(mdl_net *net)
 {
     size_t i, off = 0;

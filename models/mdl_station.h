@@ -62,24 +62,30 @@ typedef void (*mdl_work_done)(mdl_station *st, mdl_work *w, int dropped,
                               double now);
 
 struct mdl_station {
+    /* What a piece of work reads or writes as it starts and ends at a
+     * station that need not queue it: 128 bytes, so that a replica
+     * (mdl_int.h) keeps its station's share on the lines it fetches. */
     int c;                      /* read-only: workers; INT_MAX: delay */
     int ps;                     /* read-only: processor sharing */
     int busy;                   /* read-only: workers held or sharing */
+    int check;                  /* public: drop first pieces past their
+                                   expiry instead of starting them */
     long nq;                    /* read-only: waiting for a worker */
     double slow;                /* public: demand multiplier, 1 = full
                                    speed */
-    int check;                  /* public: drop first pieces past their
-                                   expiry instead of starting them */
-    sim_twa busy_twa, queue_twa;    /* read-only */
+    sim_cal *cal;               /* private */
+    gsl_rng *rng;               /* private */
+    mdl_work_done done;         /* private */
+    mdl_work *qhead;            /* private: the line's first */
+    sim_twa busy_twa;           /* read-only */
     sim_tally wait, work;       /* read-only: first pieces' wait, demand */
     double waited;              /* read-only: first pieces that waited */
+    /* the rest */
+    sim_twa queue_twa;          /* read-only */
     double dropped;             /* read-only: first pieces dropped */
     /* private */
-    sim_cal *cal;
-    gsl_rng *rng;
-    mdl_work_done done;
     int *oom;
-    mdl_work *qhead, *qtail;
+    mdl_work *qtail;
     long nps;
     mdl_work **heap;
     size_t hcap;

@@ -167,14 +167,22 @@ static __attribute__((noinline)) void leave_cold(mdl_net *net, visit *v,
 }
 
 /* Fetch what a visit arriving at a service reads first and would
- * otherwise reach only through the service: its replica, its work's
- * distribution. */
+ * otherwise reach only through the service: its replica's first four
+ * lines, which hold all the replica and its station write as a visit
+ * comes and goes; its work's distribution. */
 static inline void fetch_service(const mdl_plan_fetch *f)
 {
-    sim_mem_prefetch(f->rep);
+    const char *r = f->rep;
+    int i;
+
+    for (i = 0; i < 4; i++)
+        sim_mem_prefetch(r + i * SIM_MEM_LINE);
     sim_mem_prefetch(f->work);
 }
 
+_Static_assert(offsetof(replica, st) + offsetof(mdl_station, queue_twa)
+                   <= 4 * SIM_MEM_LINE,
+               "a replica's station keeps its share in the first four lines");
 _Static_assert(sizeof(visit) <= 3 * SIM_MEM_LINE,
                "a visit is fetched as three lines");
 
