@@ -234,13 +234,18 @@ static void leave(mdl_net *net, visit *v, double now)
     /* The answer reads the call, its edge's first two lines and the
      * caller's visit. The warm fetched all but the edge, unless this
      * event was not the one it guessed, or the station shares its
-     * workers (its completions are not warmed). */
+     * workers (its completions are not warmed). If it is the stage's
+     * last, the caller's visit goes on to its replica and its stage's
+     * tally: reached only through the visit, they would be misses in a
+     * row (the tally alone was 4% of the time at 10,000 services). */
     if (net->fetch_ahead && v->caller) {
         const char *es = (const char *)&net->es[v->caller_edge];
 
         fetch_caller(v);
         sim_mem_prefetch(es);
         sim_mem_prefetch(es + SIM_MEM_LINE);
+        sim_mem_prefetch(v->up->stage_dur);
+        sim_mem_prefetch(v->up->at);
     }
 
     mdl_station_release(&r->st, &v->w, now);
