@@ -63,8 +63,8 @@ typedef void (*mdl_work_done)(mdl_station *st, mdl_work *w, int dropped,
 
 struct mdl_station {
     /* What a piece of work reads or writes as it starts and ends at a
-     * station that need not queue it: 128 bytes, so that a replica
-     * (mdl_int.h) keeps its station's share on the lines it fetches. */
+     * station that need not queue it: 136 bytes, which end within the
+     * four lines of a replica (mdl_int.h) that a visit fetches. */
     int c;                      /* read-only: workers; INT_MAX: delay */
     int ps;                     /* read-only: processor sharing */
     int busy;                   /* read-only: workers held or sharing */
