@@ -35,6 +35,7 @@
 #include <gsl/gsl_rng.h>
 #include "../sim/sim_cal.h"
 #include "../sim/sim_err.h"
+#include "bench_util.h"
 
 #define RING_SIZE ((size_t)1 << 16)     /* power of two: index by mask */
 #define RING_MASK (RING_SIZE - 1)
@@ -150,13 +151,6 @@ static double timed_ops(sim_cal *cal, hold *h, uint64_t ops)
     return seconds_since(&t0);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 /* Median of NRUNS measurements of million operations per second with n
  * pending (tokens: the cancellation variant). *pending receives the
  * calendar's pending size during the measurement. */
@@ -184,8 +178,7 @@ static double measure(hold *h, size_t n, token *tokens, size_t *pending)
         sim_cal_free(cal);
         rate[run] = (double)ops / sec / 1e6;
     }
-    qsort(rate, NRUNS, sizeof *rate, cmp_double);
-    return rate[NRUNS / 2];
+    return bench_median(rate, NRUNS);
 }
 
 static double peak_rss_mib(void)

@@ -68,6 +68,7 @@
 #include <igraph.h>
 #include "../sim/sim_stat.h"
 #include "../sim/sim_variate.h"
+#include "bench_util.h"
 
 #define NTRIALS 5
 #define MAXLINE 1024
@@ -633,21 +634,6 @@ static void run_jackson(const model *m, gsl_rng *r, double T,
 
 /* ---- driver ---- */
 
-static double seconds(clockid_t clock)
-{
-    struct timespec t;
-
-    clock_gettime(clock, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 static int usage(void)
 {
     fputs("usage: bench_hand [-1] mm1|jackson SCENARIO CUSTOMERS\n",
@@ -711,14 +697,14 @@ int main(int argc, char **argv)
         gsl_rng_set(r, (unsigned long)i + 1);
         memset(ss, 0, (size_t)m.nst * sizeof *ss);
         memset(hist, 0, nhist * SIM_HIST_BINS * sizeof *hist);
-        t0 = seconds(CLOCK_MONOTONIC);
-        c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+        t0 = bench_seconds(CLOCK_MONOTONIC);
+        c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
         if (jackson)
             run_jackson(&m, r, T, ss, hist, &t[i]);
         else
             run_mm1(&m, r, T, ss, hist, &t[i]);
-        t[i].cpu = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
-        t[i].wall = seconds(CLOCK_MONOTONIC) - t0;
+        t[i].cpu = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        t[i].wall = bench_seconds(CLOCK_MONOTONIC) - t0;
         gsl_rng_free(r);
         for (k = 0; k < m.nst; k++) {
             sum_ss[k].area_n += ss[k].area_n;
@@ -738,9 +724,9 @@ int main(int argc, char **argv)
     /* 95% interval of the mean latency over the independent trials:
      * mean +- t(0.975, n - 1) s / sqrt(n) */
     half = gsl_cdf_tdist_Pinv(0.975, NTRIALS - 1) * sqrt(var / NTRIALS);
-    qsort(mev, NTRIALS, sizeof *mev, cmp_double);
-    qsort(mev_cpu, NTRIALS, sizeof *mev_cpu, cmp_double);
-    qsort(wall, NTRIALS, sizeof *wall, cmp_double);
+    bench_median(mev, NTRIALS);      /* each sorted: [NTRIALS / 2] */
+    bench_median(mev_cpu, NTRIALS);
+    bench_median(wall, NTRIALS);
     for (i = 0; i < NTRIALS; i++)       /* the trial of the median wall */
         if (t[i].wall == wall[NTRIALS / 2])
             med = i;

@@ -27,6 +27,7 @@
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
 #include "../sim/sim_err.h"
+#include "bench_util.h"
 
 #define NTRIALS 3
 #define NPHASES 4
@@ -35,19 +36,13 @@ static const char *const PHASE[NPHASES] = {
     "load", "stability", "build", "theory"
 };
 
-static double now(void)
+/* The wall time since *t0 (s), and *t0 now. */
+static double lap(double *t0)
 {
-    struct timespec t;
+    double t = bench_seconds(CLOCK_MONOTONIC), since = t - *t0;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
+    *t0 = t;
+    return since;
 }
 
 /* One trial: the wall time of each phase into t[]. */
@@ -57,26 +52,23 @@ static int trial(const char *path, int theory, double *t)
     mdl_net *net = NULL;
     ana_theory *th = NULL;
     sim_diag d;
-    double t0 = now();
+    double t0 = bench_seconds(CLOCK_MONOTONIC);
     int rc;
 
     memset(&d, 0, sizeof d);
     rc = mdl_scenario_load(&s, path, NULL, 0, &d);
     if (rc == SIM_OK)
         rc = mdl_scenario_check_run(s, &d);
-    t[0] = now() - t0;
-    t0 = now();
+    t[0] = lap(&t0);
     if (rc == SIM_OK && theory)
         rc = ana_theory_stability(s, &d);
-    t[1] = now() - t0;
-    t0 = now();
+    t[1] = lap(&t0);
     if (rc == SIM_OK)
         rc = mdl_net_new(&net, s, &d);
-    t[2] = now() - t0;
-    t0 = now();
+    t[2] = lap(&t0);
     if (rc == SIM_OK && theory)
         rc = ana_theory_new(&th, s);
-    t[3] = now() - t0;
+    t[3] = lap(&t0);
     if (rc != SIM_OK) {
         fputs("bench_load: ", stderr);
         if (d.msg[0])
@@ -114,12 +106,14 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     printf("%s:", argv[1]);
     for (i = 0; i < NPHASES; i++) {
+        double m;
+
         for (k = 0; k < NTRIALS; k++)
             x[k] = t[k][i];
-        qsort(x, NTRIALS, sizeof *x, cmp_double);
-        printf(" %s %.3f s", PHASE[i], x[NTRIALS / 2]);
+        m = bench_median(x, NTRIALS);
+        printf(" %s %.3f s", PHASE[i], m);
         if (i < 3)
-            check += x[NTRIALS / 2];
+            check += m;
     }
     printf("; check %.3f s; peak RSS %.1f MiB\n", check,
            (double)ru.ru_maxrss / 1024.0);

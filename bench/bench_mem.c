@@ -27,25 +27,11 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include "../sim/sim_mem.h"
+#include "bench_util.h"
 
 #define LINE SIM_MEM_LINE
 #define STEPS 2000000L          /* loads in a chain */
 #define CHAINS 3
-
-static double cpu_seconds(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
 
 /* Nanoseconds per dependent load over a block of bytes (a power of two,
  * at least two lines); -1 when out of memory. */
@@ -66,23 +52,23 @@ static double chase(size_t bytes, gsl_rng *r)
         order[i] = i;
     gsl_ran_shuffle(r, order, n, sizeof *order);
     for (i = 0; i < n; i++)
-        *(void **)(block + order[i] * LINE) = block + order[(i + 1) % n] * LINE;
+        *(void **)(block + order[i] * LINE) =
+            block + order[(i + 1) % n] * LINE;
     for (c = 0; c < CHAINS; c++) {
         void *volatile end;
         void *p = block + order[0] * LINE;
-        double t0 = cpu_seconds();
+        double t0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
         long s;
 
         for (s = 0; s < STEPS; s++)
             p = *(void **)p;
         end = p;                /* the chain is not dead code */
         (void)end;
-        ns[c] = (cpu_seconds() - t0) * 1e9 / (double)STEPS;
+        ns[c] = (bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0) * 1e9 / (double)STEPS;
     }
-    qsort(ns, CHAINS, sizeof *ns, cmp_double);
     free(order);
     sim_mem_free(block);
-    return ns[CHAINS / 2];
+    return bench_median(ns, CHAINS);
 }
 
 int main(int argc, char **argv)

@@ -45,6 +45,7 @@
 #include "../models/mdl_net.h"
 #include "../models/mdl_scenario.h"
 #include "../sim/sim_err.h"
+#include "bench_util.h"
 
 #define NTRIALS 5
 
@@ -57,33 +58,12 @@ typedef struct trial {
     double lat_mean;        /* the system's mean latency (s) */
 } trial;
 
-static double seconds(clockid_t clock)
-{
-    struct timespec t;
-
-    clock_gettime(clock, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static double peak_rss_mib(void)
 {
     struct rusage ru;
 
     getrusage(RUSAGE_SELF, &ru);
     return (double)ru.ru_maxrss / 1024.0;   /* Linux: KiB */
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double median(double *x, size_t n)
-{
-    qsort(x, n, sizeof *x, cmp_double);
-    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
 
 /* Run replication rep for about customers requests. */
@@ -102,11 +82,11 @@ static int run_once(ana_run *r, mdl_scenario *s, double rate,
     s->warmup = 0;
     s->replications = 1;
     s->requests = 0;
-    t0 = seconds(CLOCK_MONOTONIC);
-    c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+    t0 = bench_seconds(CLOCK_MONOTONIC);
+    c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     rc = ana_run_one(r, rep, out, &t->events);
-    t->cpu = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
-    t->wall = seconds(CLOCK_MONOTONIC) - t0;
+    t->cpu = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    t->wall = bench_seconds(CLOCK_MONOTONIC) - t0;
     t->customers = out[x] * s->duration;
     t->lat_mean = out[lat];
     return rc;
@@ -199,10 +179,10 @@ int main(int argc, char **argv)
     rss_big = peak_rss_mib();
     if (terse) {
         printf("qmesh %s %.3f %.4f %llu %.0f %.4g %.1f %.6g %.3f\n",
-               s->name, median(mev, NTRIALS), median(wall, NTRIALS),
+               s->name, bench_median(mev, NTRIALS), bench_median(wall, NTRIALS),
                (unsigned long long)t[0].events, t[0].customers,
-               median(cps, NTRIALS), rss_big, lat,
-               median(mev_cpu, NTRIALS));
+               bench_median(cps, NTRIALS), rss_big, lat,
+               bench_median(mev_cpu, NTRIALS));
         status = 0;
         goto done;
     }
@@ -216,10 +196,10 @@ int main(int argc, char **argv)
                (unsigned long long)t[i].events, t[i].wall, mev[i]);
     printf("events/cust.   %.3f\n",
            (double)t[0].events / t[0].customers);
-    printf("wall (median)  %.3f s\n", median(wall, NTRIALS));
-    printf("M events/s     %.2f (median)\n", median(mev, NTRIALS));
-    printf("  per CPU s    %.2f (median)\n", median(mev_cpu, NTRIALS));
-    printf("customers/s    %.3g (median)\n", median(cps, NTRIALS));
+    printf("wall (median)  %.3f s\n", bench_median(wall, NTRIALS));
+    printf("M events/s     %.2f (median)\n", bench_median(mev, NTRIALS));
+    printf("  per CPU s    %.2f (median)\n", bench_median(mev_cpu, NTRIALS));
+    printf("customers/s    %.3g (median)\n", bench_median(cps, NTRIALS));
     printf("peak RSS       %.1f MiB after %.0f customers, %.1f MiB after "
            "%.0f (x%d)\n", rss_small, small.customers, rss_big,
            customers, NTRIALS);
